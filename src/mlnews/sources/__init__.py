@@ -1,0 +1,1 @@
+"""Where items come from: file formats (and, later, live collectors)."""

@@ -1,0 +1,59 @@
+"""Safe XML reading shared by the XML formats (no entities, no network, no bombs)."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from mlnews.sources.base import ParseError
+
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/]")
+_SKIP = re.compile(rb"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.DOTALL)
+
+
+def root_name(head: bytes) -> str | None:
+    """The local name of the root element, read from the start of a document."""
+    text = head.lstrip(b"\xef\xbb\xbf")
+    if text[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = text.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    while True:
+        match = _SKIP.match(text)
+        if not match or not match.group(0):
+            break
+        text = text[match.end():]
+    match = _ROOT.match(text)
+    return match.group(2).decode("ascii") if match else None
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse a document strictly; a broken one is a ParseError with its line."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        line = error.lineno if error.lineno else None
+        message = str(error.msg or error).split(", line ")[0]
+        raise ParseError(f"not well-formed XML: {message}", line=line) from None
+
+
+def local(tag: object) -> str:
+    """An element's name without its namespace."""
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def child_text(element: etree._Element, name: str) -> str:
+    """The text of the first child with this local name (any namespace), or ''."""
+    for child in element:
+        if local(child.tag) == name:
+            return "".join(child.itertext())
+    return ""
+
+
+def children(element: etree._Element, name: str) -> list[etree._Element]:
+    return [child for child in element if local(child.tag) == name]
