@@ -140,13 +140,33 @@ def canonical_url(url: str) -> str | None:
     return urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
 
 
+def clean_url(url: str) -> str:
+    """The URL as it should be stored and published: without fragment or tracking
+    parameters, host in lower case; scheme and path as the source gave them."""
+    try:
+        parts = urlsplit(url.strip())
+        canonical = canonical_url(url)
+    except ValueError:
+        return url.strip()
+    if canonical is None:
+        return url.strip()
+    query = urlsplit(canonical).query
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
+
+
 def _host_is(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
 def identify(text: str) -> str | None:
     """The key for any form of reference: an id, a `prefix:` key, a URL or a DOI."""
-    text = text.strip()
+    try:
+        return _identify(text.strip())
+    except ValueError:  # urllib's verdict on a malformed URL (bad IPv6 host, port)
+        return None
+
+
+def _identify(text: str) -> str | None:
     if not text:
         return None
     if text.startswith("url:"):
@@ -184,14 +204,19 @@ def key_family(key: str) -> str:
     return key.split(":", 1)[0]
 
 
-_LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?")
+_LATEX_FORMATTING = re.compile(
+    r"\\(?:emph|textit|textbf|texttt|textsc|textrm|text|mathrm|mathbf|mathit|mathcal|mathbb|"
+    r"mathsf|mathtt|boldsymbol|bm|it|bf|rm|tt|sc|em|left|right)(?![a-zA-Z])"
+)
+_LATEX_COMMAND = re.compile(r"\\([a-zA-Z]+)")
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
 def normalise_title(title: str) -> str:
     """A form of a title that survives the ways two sources print the same one:
     case, accents, LaTeX markup, punctuation and line breaks."""
-    text = _LATEX_COMMAND.sub(" ", title)
+    text = _LATEX_FORMATTING.sub(" ", title)
+    text = _LATEX_COMMAND.sub(r" \1 ", text)  # keep the word: "$\alpha$-Nets" matches "alpha-Nets"
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NOT_WORD.sub(" ", text.casefold()).replace("_", " ")

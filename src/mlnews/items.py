@@ -81,6 +81,35 @@ class Item:
         if unknown:
             raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
         values = {k: v for k, v in data.items() if k in known}
+        _check_types(values)
         values["history"] = [Event(**e) for e in values.get("history") or []]
         values["texts"] = [Text(**t) for t in values.get("texts") or []]
         return cls(**values)
+
+
+_STRINGS = ("title", "kind", "site", "abstract", "body", "state")
+_OPTIONAL_STRINGS = ("key", "published", "updated", "figure", "section", "week", "first_seen")
+_STRING_LISTS = ("authors", "urls", "identifiers", "categories", "tags")
+
+
+def _check_types(values: dict[str, Any]) -> None:
+    """Reject a record whose fields have the wrong shape, naming the field."""
+    for name in _STRINGS:
+        if name in values and not isinstance(values[name], str):
+            raise ValueError(f"field {name!r} must be a string")
+    for name in _OPTIONAL_STRINGS:
+        if values.get(name) is not None and not isinstance(values[name], str):
+            raise ValueError(f"field {name!r} must be a string or null")
+    for name in _STRING_LISTS:
+        value = values.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"field {name!r} must be a list of strings")
+    score = values.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
+        raise ValueError("field 'score' must be a number or null")
+    if not isinstance(values.get("raw", {}), dict):
+        raise ValueError("field 'raw' must be an object")
+    for name in ("history", "texts"):
+        entries = values.get(name) or []
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ValueError(f"field {name!r} must be a list of objects")

@@ -1,0 +1,32 @@
+# One command each: `make demo` (set up + run the demo), `make test` (set up + run every test),
+# `make check` (lint + types). Each sets up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test check bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/mlnews demo demo-workspace
+	$(BIN)/mlnews -w demo-workspace list --limit 8
+	$(BIN)/mlnews -w demo-workspace search 'video conferencing'
+
+test: $(STAMP)
+	$(BIN)/pytest -n auto
+
+check: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) demo-workspace build

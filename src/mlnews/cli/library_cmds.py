@@ -1,0 +1,171 @@
+"""Commands that fill and browse the library: import, list, search, show, export."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+from mlnews import ingest
+from mlnews.cli import output
+from mlnews.cli.app import app, current_workspace
+from mlnews.config import write_atomically
+from mlnews.errors import UsageError
+from mlnews.items import KINDS, STATES
+from mlnews.library import Library
+from mlnews.sources import mlnews_jsonl
+from mlnews.sources.base import formats
+from mlnews.weeks import Week
+
+
+def _format_help() -> str:
+    return "Force a format instead of sniffing it: " + ", ".join(formats())
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Files to import.", show_default=False)],
+    format_name: Annotated[
+        str | None, typer.Option("--format", "-f", help="Force a format (default: sniffed from content).")
+    ] = None,
+) -> None:
+    """Import arXiv (API Atom, OAI-PMH, snapshot JSON lines), RSS/Atom/JSON feeds,
+    OPML, BibTeX or mlnews export files.
+
+    Each file is imported whole or not at all; the same item seen twice is one item,
+    so re-importing changes nothing. OPML files add their feeds to `mlnews.toml`.
+
+    Example: `mlnews import papers.atom feeds.opml reading.bib`
+    """
+    if format_name is not None and format_name not in formats():
+        raise UsageError(f"--format {format_name!r}: unknown format; known formats: {', '.join(formats())}")
+    workspace = current_workspace(ctx)
+    reports = []
+    with Library.open(workspace.library_path) as library, _progress() as progress:
+        task = progress.add_task("importing", total=len(files))
+        for path in files:
+            progress.update(task, description=path.name)
+
+            def seen(name: str, count: int, path: Path = path) -> None:
+                progress.update(task, description=f"{path.name}: {count:,} records")
+
+            reports += ingest.import_files(
+                library, [path], format_name=format_name,
+                config_path=workspace.config_path, progress=seen,
+            )
+            progress.advance(task)
+    output.print_reports(reports)
+    if not all(r.ok for r in reports):
+        raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        console=output.errors, transient=True, disable=not output.errors.is_terminal,
+    )
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    state: Annotated[str | None, typer.Option(help=f"Only items in this state: {', '.join(STATES)}.")] = None,
+    kind: Annotated[str | None, typer.Option(help=f"Only items of this kind: {', '.join(KINDS)}.")] = None,
+    week: Annotated[str | None, typer.Option(help="Only items shortlisted for this week (YYYY-Www).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only items published on or after this date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many items.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """List items, newest first.
+
+    Example: `mlnews list --state shortlisted --week 2020-W49`
+    """
+    _check_choice("--state", state, STATES)
+    _check_choice("--kind", kind, KINDS)
+    week_text = str(Week.parse(week)) if week else None
+    if since is not None:
+        try:
+            since = date.fromisoformat(since).isoformat()
+        except ValueError:
+            raise UsageError(f"--since {since!r}: expected a date as YYYY-MM-DD") from None
+    workspace = current_workspace(ctx)
+    with Library.open(workspace.library_path) as library:
+        items = library.items(state=state, kind=kind, week=week_text, since=since, limit=limit)
+    if as_json:
+        output.print_json([output.summary(i) for i in items])
+    else:
+        output.console.print(output.item_table(items))
+
+
+def _check_choice(option: str, value: str | None, choices: tuple[str, ...]) -> None:
+    if value is not None and value not in choices:
+        raise UsageError(f"{option} {value!r}: expected one of {', '.join(choices)}")
+
+
+@app.command("search")
+def search_command(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help='Words, "a phrase", prefix*, AND/OR/NOT.')],
+    limit: Annotated[int, typer.Option(min=1, help="At most this many results.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """Full-text search over titles, authors, abstracts and text, best match first.
+
+    Example: `mlnews search '"talking head" synth*'`
+    """
+    workspace = current_workspace(ctx)
+    with Library.open(workspace.library_path) as library:
+        hits = library.search(query, limit=limit)
+    if as_json:
+        output.print_json(
+            [{**output.summary(h.item), "snippet": output.plain_snippet(h.snippet), "rank": h.rank} for h in hits]
+        )
+    elif hits:
+        output.print_hits(hits)
+    else:
+        output.errors.print(f"no items match {query!r}", markup=False)
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="A key, arXiv id, DOI or URL in any form.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print every field as JSON.")] = False,
+) -> None:
+    """Show one item.
+
+    Example: `mlnews show arXiv:2011.15126v2`
+    """
+    workspace = current_workspace(ctx)
+    with Library.open(workspace.library_path) as library:
+        item = library.get(key)
+    if as_json:
+        output.print_json(item.to_dict())
+    else:
+        output.print_item(item)
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of to stdout.")] = None,
+) -> None:
+    """Write every item, with every field, as JSON lines (`mlnews import` reads them back).
+
+    Example: `mlnews export -o library.jsonl`
+    """
+    import io
+
+    workspace = current_workspace(ctx)
+    with Library.open(workspace.library_path) as library:
+        buffer = io.StringIO() if out else sys.stdout
+        count = mlnews_jsonl.dump(library.export(), buffer)
+    if out is not None:
+        assert isinstance(buffer, io.StringIO)
+        write_atomically(out, buffer.getvalue())
+        output.errors.print(f"wrote {count} items to {out}", markup=False)

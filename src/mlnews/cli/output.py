@@ -1,0 +1,127 @@
+"""How items look on the terminal and in `--json`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mlnews.ingest import FileReport
+from mlnews.items import Item
+from mlnews.library import Hit
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+_START, _END = "\x02", "\x03"
+
+
+def summary(item: Item) -> dict[str, Any]:
+    """The fields `--json` prints for each item of a list."""
+    return {
+        "key": item.key,
+        "kind": item.kind,
+        "title": item.title,
+        "url": item.url,
+        "urls": item.urls,
+        "authors": item.authors,
+        "site": item.site,
+        "published": item.published,
+        "updated": item.updated,
+        "categories": item.categories,
+        "tags": item.tags,
+        "state": item.state,
+        "section": item.section,
+        "week": item.week,
+        "score": item.score,
+    }
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def item_table(items: list[Item]) -> Table:
+    table = Table(show_edge=False, pad_edge=False, expand=False)
+    for name, style in (("key", "cyan"), ("kind", ""), ("published", "dim"), ("state", ""), ("title", "bold")):
+        table.add_column(name, style=style, overflow="fold" if name == "title" else "ellipsis")
+    for item in items:
+        table.add_row(
+            Text(item.key or ""), item.kind, (item.published or "")[:10], item.state, Text(item.title)
+        )
+    return table
+
+
+def highlighted(snippet: str) -> Text:
+    """A search snippet with the matched words in colour (source text is never markup)."""
+    text = Text()
+    inside = False
+    for part in snippet.replace(_END, _START).split(_START):
+        text.append(part, style="bold yellow" if inside else "")
+        inside = not inside
+    return text
+
+
+def plain_snippet(snippet: str) -> str:
+    return snippet.replace(_START, "**").replace(_END, "**")
+
+
+def print_hits(hits: list[Hit]) -> None:
+    for hit in hits:
+        line = Text.assemble((hit.item.title, "bold"), "  ", (hit.item.key or "", "cyan"))
+        console.print(line)
+        console.print(Text("  ").append_text(highlighted(hit.snippet)))
+        if hit.item.url:
+            console.print(Text("  " + hit.item.url, style="dim"))
+
+
+def print_item(item: Item) -> None:
+    console.print(Text(item.title, style="bold"))
+    rows: list[tuple[str, str]] = [
+        ("key", item.key or ""),
+        ("kind", item.kind),
+        ("authors", ", ".join(item.authors)),
+        ("site", item.site),
+        ("published", item.published or ""),
+        ("updated", item.updated or ""),
+        ("urls", "\n".join(item.urls)),
+        ("also known as", "\n".join(i for i in item.identifiers if i != item.key and not i.startswith("url:"))),
+        ("categories", ", ".join(item.categories)),
+        ("tags", ", ".join(item.tags)),
+        ("state", item.state + (f" ({item.section}, {item.week})" if item.section or item.week else "")),
+        ("score", "" if item.score is None else f"{item.score:.3f}"),
+    ]
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    for name, value in rows:
+        if value:
+            table.add_row(name, Text(value))
+    console.print(table)
+    if item.abstract:
+        console.print()
+        console.print(Text(item.abstract))
+    for event in item.history:
+        where = ", ".join(x for x in (event.section, event.week) if x)
+        console.print(Text(f"  {event.at}  {event.state}" + (f" ({where})" if where else ""), style="dim"))
+
+
+def print_reports(reports: list[FileReport]) -> None:
+    """Warnings and errors on stderr, then a table: per file, what happened."""
+    for report in reports:
+        for warning in report.warnings:
+            errors.print(f"warning: {warning}", markup=False)
+        if report.error:
+            errors.print(f"error: {report.error}", markup=False, style="red")
+    table = Table(show_edge=False, pad_edge=False)
+    for name in ("file", "format", "added", "merged", "unchanged", "failed"):
+        table.add_column(name, justify="left" if name in ("file", "format") else "right")
+    for r in reports:
+        failed = "file" if r.error else str(r.failed)
+        added = f"{r.added} (+{r.sources_added} sources)" if r.sources_added else str(r.added)
+        table.add_row(r.path, r.format, added, str(r.merged), str(r.unchanged), failed)
+    console.print(table)

@@ -1,0 +1,74 @@
+"""Commands that triage items: shortlist, feature, reject, tag."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from mlnews.cli import output
+from mlnews.cli.app import app, current_workspace
+from mlnews.library import Library
+from mlnews.weeks import Week
+
+Keys = Annotated[list[str], typer.Argument(help="Keys, arXiv ids, DOIs or URLs.", show_default=False)]
+
+
+@app.command("shortlist")
+def shortlist_command(
+    ctx: typer.Context,
+    keys: Keys,
+    section: Annotated[
+        str | None, typer.Option(help="Section id from mlnews.toml (default: the one for the item's kind).")
+    ] = None,
+    week: Annotated[str | None, typer.Option(help="Issue week, YYYY-Www (default: this week).")] = None,
+    featured: Annotated[bool, typer.Option("--featured", help="Make it an editor's pick.")] = False,
+) -> None:
+    """Shortlist items for a week's issue.
+
+    Example: `mlnews shortlist 2011.15126 --section papers --week 2020-W49`
+    """
+    workspace = current_workspace(ctx)
+    settings = workspace.config
+    if section is not None:
+        settings.section(section)  # an unknown section is an error before anything changes
+    chosen = Week.parse(week) if week else Week.containing(date.today(), settings.first_weekday)
+    state = "featured" if featured else "shortlisted"
+    done = []
+    with Library.open(workspace.library_path) as library, library.transaction():
+        found = [(key, library.get(key)) for key in keys]  # every key checked before any change
+        for key, item in found:
+            target = section or settings.section_for_kind(item.kind).id
+            done += library.triage([key], state, target, str(chosen))
+    for item in done:
+        output.console.print(Text(f"{state} {item.key} for {item.week} in {item.section}: {item.title}"))
+
+
+@app.command("reject")
+def reject_command(ctx: typer.Context, keys: Keys) -> None:
+    """Reject items: they stay in the library but leave the week's candidates.
+
+    Example: `mlnews reject 2011.12289`
+    """
+    workspace = current_workspace(ctx)
+    with Library.open(workspace.library_path) as library:
+        for item in library.triage(keys, "rejected"):
+            output.console.print(Text(f"rejected {item.key}: {item.title}"))
+
+
+@app.command("tag")
+def tag_command(
+    ctx: typer.Context,
+    keys: Keys,
+    tag: Annotated[str, typer.Argument(help="The tag to add.", show_default=False)],
+) -> None:
+    """Add a tag to items.
+
+    Example: `mlnews tag 2011.15126 2011.12289 vision`
+    """
+    workspace = current_workspace(ctx)
+    with Library.open(workspace.library_path) as library:
+        for item in library.tag(keys, tag):
+            output.console.print(Text(f"{item.key}: {', '.join(item.tags)}"))

@@ -1,0 +1,121 @@
+"""Importing files into the library: one file, one transaction, one line of report.
+
+A file that cannot be read imports nothing and is reported as `FILE:LINE: what is
+wrong`; the other files go on. Feeds listed in OPML are added to the workspace's
+sources instead of the library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlnews import config
+from mlnews.items import Item
+from mlnews.library import Library, LibraryError
+from mlnews.sources.base import Format, ParseError, Problem, Subscription, get_format, sniff
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class FileReport:
+    path: str
+    format: str = ""
+    added: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    sources_added: int = 0
+    error: str | None = None  # the whole file failed: nothing from it was imported
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def import_files(
+    library: Library,
+    paths: Iterable[Path],
+    *,
+    format_name: str | None = None,
+    config_path: Path | None = None,
+    progress: Progress | None = None,
+) -> list[FileReport]:
+    forced = get_format(format_name) if format_name else None
+    return [
+        import_file(library, path, forced=forced, config_path=config_path, progress=progress)
+        for path in paths
+    ]
+
+
+def import_file(
+    library: Library,
+    path: Path,
+    *,
+    forced: Format | None = None,
+    config_path: Path | None = None,
+    progress: Progress | None = None,
+) -> FileReport:
+    report = FileReport(str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        report.error = f"{path}: cannot read: {error.strerror or error}"
+        return report
+    fmt = forced or sniff(data)
+    if fmt is None:
+        report.error = f"{path}: unrecognised format (use --format; see `mlnews import --help`)"
+        return report
+    report.format = fmt.name
+    subscriptions: list[Subscription] = []
+    try:
+        with library.transaction():
+            for parsed in fmt.parse(data):
+                _take(library, parsed, report, subscriptions, str(path))
+                if progress and (report.added + report.merged + report.unchanged) % 500 == 0:
+                    progress(str(path), report.added + report.merged + report.unchanged)
+            if subscriptions:
+                report.sources_added = _register(subscriptions, config_path, str(path))
+    except ParseError as error:
+        _fail(report, error.where(str(path)))
+    except (LibraryError, config.ConfigError) as error:
+        _fail(report, f"{path}: {error}")
+    except Exception as error:  # a parser bug must not become a traceback or a half import
+        _fail(report, f"{path}: cannot read ({type(error).__name__}: {error})")
+    return report
+
+
+def _take(
+    library: Library, parsed: object, report: FileReport, subscriptions: list[Subscription], origin: str
+) -> None:
+    if isinstance(parsed, Item):
+        try:
+            outcome = library.add(parsed)
+        except LibraryError as error:
+            report.failed += 1
+            report.warnings.append(f"{origin}: skipped {parsed.title or 'a record'!r}: {error}")
+            return
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    elif isinstance(parsed, Problem):
+        report.warnings.append(parsed.where(origin))
+    elif isinstance(parsed, Subscription):
+        subscriptions.append(parsed)
+
+
+def _register(subscriptions: list[Subscription], config_path: Path | None, origin: str) -> int:
+    if config_path is None:
+        raise config.ConfigError(f"{origin}: lists feeds, but there is no workspace config to add them to")
+    sources = [
+        config.Source(name=s.title or s.url, type="feed", url=s.url, site_url=s.site_url)
+        for s in subscriptions
+    ]
+    return len(config.add_sources(config_path, sources))
+
+
+def _fail(report: FileReport, message: str) -> None:
+    report.failed += report.added + report.merged + report.unchanged
+    report.added = report.merged = report.unchanged = report.sources_added = 0
+    report.error = message

@@ -1,0 +1,96 @@
+"""Merging two records of the same thing into one item.
+
+The rule: keep the richest facts from both, and never lose what the curator did
+(state, section, week, history, edited texts). Pure functions, no database.
+"""
+
+from __future__ import annotations
+
+from mlnews import identity
+from mlnews.items import Item, Text
+
+
+def merge(existing: Item, incoming: Item) -> Item:
+    """`existing` updated with what `incoming` adds."""
+    identifiers = _union(existing.identifiers, incoming.identifiers)
+    merged = Item(
+        key=identity.best_key(identifiers) if identifiers else existing.key,
+        title=existing.title or incoming.title,
+        kind=existing.kind if existing.kind != "other" else incoming.kind,
+        authors=_longer_list(existing.authors, incoming.authors),
+        site=existing.site or incoming.site,
+        urls=_union(existing.urls, incoming.urls),
+        identifiers=identifiers,
+        published=_earliest(existing.published, incoming.published),
+        updated=_latest(existing.updated, incoming.updated),
+        abstract=_longer(existing.abstract, incoming.abstract),
+        body=_longer(existing.body, incoming.body),
+        figure=existing.figure or incoming.figure,
+        categories=_union(existing.categories, incoming.categories),
+        tags=_union(existing.tags, incoming.tags),
+        score=existing.score if existing.score is not None else incoming.score,
+        texts=_merge_texts(existing.texts, incoming.texts),
+        raw={**existing.raw, **incoming.raw},
+        first_seen=_earliest(existing.first_seen, incoming.first_seen),
+    )
+    # Curation comes whole from one side: the existing item's, unless it has none yet
+    # and the incoming record carries some (an mlnews export being imported).
+    curated = existing if _is_curated(existing) or not _is_curated(incoming) else incoming
+    merged.state, merged.section, merged.week = curated.state, curated.section, curated.week
+    merged.history = list(curated.history)
+    return merged
+
+
+def conflicts(a: Item, b: Item) -> bool:
+    """Whether two items name different things by ids of the same family (two arXiv
+    ids, two OpenReview forums, two DOIs): such items never merge on title alone."""
+    families_a = _by_family(a.identifiers)
+    families_b = _by_family(b.identifiers)
+    return any(
+        families_a[family].isdisjoint(families_b[family])
+        for family in ("arxiv", "openreview", "doi")
+        if family in families_a and family in families_b
+    )
+
+
+def _by_family(keys: list[str]) -> dict[str, set[str]]:
+    families: dict[str, set[str]] = {}
+    for key in keys:
+        families.setdefault(identity.key_family(key), set()).add(key)
+    return families
+
+
+def _is_curated(item: Item) -> bool:
+    return item.state != "new" or bool(item.history) or item.section is not None
+
+
+def _union(first: list[str], second: list[str]) -> list[str]:
+    seen = dict.fromkeys(first)
+    seen.update(dict.fromkeys(second))
+    return list(seen)
+
+
+def _longer(first: str, second: str) -> str:
+    return second if len(second) > len(first) else first
+
+
+def _longer_list(first: list[str], second: list[str]) -> list[str]:
+    return second if len(second) > len(first) else first
+
+
+def _earliest(first: str | None, second: str | None) -> str | None:
+    return min(filter(None, (first, second)), default=None)
+
+
+def _latest(first: str | None, second: str | None) -> str | None:
+    return max(filter(None, (first, second)), default=None)
+
+
+def _merge_texts(existing: list[Text], incoming: list[Text]) -> list[Text]:
+    texts = {(t.name, t.lang): t for t in existing}
+    for text in incoming:
+        current = texts.get((text.name, text.lang))
+        # An edited text is the curator's: a generated one never replaces it.
+        if current is None or (not current.edited and (text.edited or text.updated > current.updated)):
+            texts[(text.name, text.lang)] = text
+    return list(texts.values())

@@ -1,0 +1,155 @@
+"""The library's schema, as an ordered list of migrations recorded in the database.
+
+Each migration runs once, in order, inside the transaction that records it, so a
+database is never left half-migrated. Add new ones at the end; never edit one
+that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(function: Migration) -> Migration:
+    MIGRATIONS.append(function)
+    return function
+
+
+@migration
+def m001_items(db: sqlite3.Connection) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('paper', 'article', 'news', 'other')),
+            title TEXT NOT NULL,
+            title_norm TEXT NOT NULL,
+            authors TEXT NOT NULL DEFAULT '[]',
+            site TEXT NOT NULL DEFAULT '',
+            urls TEXT NOT NULL DEFAULT '[]',
+            identifiers TEXT NOT NULL DEFAULT '[]',
+            published TEXT,
+            updated TEXT,
+            abstract TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '',
+            figure TEXT,
+            categories TEXT NOT NULL DEFAULT '[]',
+            tags TEXT NOT NULL DEFAULT '[]',
+            state TEXT NOT NULL DEFAULT 'new'
+                CHECK (state IN ('new', 'shortlisted', 'featured', 'rejected')),
+            section TEXT,
+            week TEXT,
+            score REAL,
+            raw TEXT NOT NULL DEFAULT '{}',
+            first_seen TEXT NOT NULL,
+            changed TEXT NOT NULL
+        );
+        CREATE INDEX items_title_norm ON items (title_norm) WHERE kind = 'paper';
+        CREATE INDEX items_published ON items (published);
+        CREATE INDEX items_state_week ON items (state, week);
+
+        -- Every key an item is known by (its own, old keys after a merge, each URL),
+        -- so any form of reference finds it.
+        CREATE TABLE identifiers (
+            ident TEXT PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        CREATE INDEX identifiers_item ON identifiers (item_id);
+
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            section TEXT,
+            week TEXT
+        );
+        CREATE INDEX history_item ON history (item_id);
+
+        CREATE TABLE texts (
+            item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            edited INTEGER NOT NULL DEFAULT 0,
+            updated TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (item_id, name, lang)
+        );
+        """
+    )
+
+
+@migration
+def m002_full_text_search(db: sqlite3.Connection) -> None:
+    # External content: the text lives once, in `items`; triggers keep the index in step
+    # with every write, whichever code path makes it.
+    run_script(
+        db,
+        """
+        CREATE VIRTUAL TABLE items_fts USING fts5 (
+            title, authors, abstract, body,
+            content = 'items', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+            INSERT INTO items_fts (rowid, title, authors, abstract, body)
+            VALUES (new.id, new.title, new.authors, new.abstract, new.body);
+        END;
+        CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+            INSERT INTO items_fts (items_fts, rowid, title, authors, abstract, body)
+            VALUES ('delete', old.id, old.title, old.authors, old.abstract, old.body);
+        END;
+        CREATE TRIGGER items_fts_update AFTER UPDATE OF title, authors, abstract, body ON items
+        BEGIN
+            INSERT INTO items_fts (items_fts, rowid, title, authors, abstract, body)
+            VALUES ('delete', old.id, old.title, old.authors, old.abstract, old.body);
+            INSERT INTO items_fts (rowid, title, authors, abstract, body)
+            VALUES (new.id, new.title, new.authors, new.abstract, new.body);
+        END;
+        """
+    )
+
+
+def apply(db: sqlite3.Connection) -> list[str]:
+    """Bring the database up to date; returns the names of the migrations applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    applied = []
+    for function in MIGRATIONS:
+        name = function.__name__
+        if name in done:
+            continue
+        # BEGIN IMMEDIATE: two processes opening a new library at once must not both migrate.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                db.execute("ROLLBACK")
+                continue
+            function(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied) VALUES (?, datetime('now'))", (name,)
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: `executescript` would commit the open transaction."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            db.execute(buffer)
+            buffer = ""

@@ -1,0 +1,85 @@
+"""The workspace: a folder holding `mlnews.toml`, the library, `issues/` and `media/`.
+
+Commands find it the way git finds a repository: `-w DIR`, else `$MLNEWS_WORKSPACE`,
+else the current folder or the nearest parent that holds an `mlnews.toml`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from mlnews import config
+from mlnews.errors import WorkspaceNotFound
+
+CONFIG_NAME = "mlnews.toml"
+LIBRARY_NAME = "library.db"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def library_path(self) -> Path:
+        return self.root / LIBRARY_NAME
+
+    @property
+    def issues_dir(self) -> Path:
+        return self.root / "issues"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.root / "media"
+
+    @cached_property
+    def config(self) -> config.Config:
+        return config.load(self.config_path)
+
+
+def init(root: Path) -> tuple[Workspace, bool]:
+    """Create a workspace in `root` (made if missing). Returns it and whether it is new.
+
+    Running it again on a workspace fills in whatever is missing and changes nothing else.
+    """
+    from mlnews.library import Library
+
+    root = root.resolve()
+    if root.exists() and not root.is_dir():
+        raise WorkspaceNotFound(f"{root}: exists and is not a folder")
+    root.mkdir(parents=True, exist_ok=True)
+    workspace = Workspace(root)
+    created = not workspace.config_path.exists()
+    if created:
+        config.write_atomically(workspace.config_path, config.default_text())
+    else:
+        config.load(workspace.config_path)
+    workspace.issues_dir.mkdir(exist_ok=True)
+    workspace.media_dir.mkdir(exist_ok=True)
+    Library.open(workspace.library_path).close()
+    return workspace, created
+
+
+def find(explicit: Path | None = None, start: Path | None = None) -> Workspace:
+    """The workspace named by `-w`, `$MLNEWS_WORKSPACE`, or found upwards from `start`."""
+    named = explicit or (Path(os.environ["MLNEWS_WORKSPACE"]) if os.environ.get("MLNEWS_WORKSPACE") else None)
+    if named is not None:
+        if not (named / CONFIG_NAME).is_file():
+            raise WorkspaceNotFound(
+                f"{named}: not an mlnews workspace (no {CONFIG_NAME}); run `mlnews init {named}` to create one"
+            )
+        return Workspace(named.resolve())
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return Workspace(folder)
+    raise WorkspaceNotFound(
+        f"{here}: not inside an mlnews workspace (no {CONFIG_NAME} here or above); "
+        "run `mlnews init` to create one, or pass -w DIR"
+    )

@@ -1,0 +1,75 @@
+"""mlnews.toml: written complete by init, checked strictly, errors name file and key."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from mlnews import config
+from mlnews.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mlnews.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_file_loads_to_the_defaults(tmp_path: Path) -> None:
+    loaded = config.load(write(tmp_path, config.default_text()))
+    assert loaded == config.Config()
+    assert [s.name for s in loaded.sections] == [
+        "Machine-learning papers", "Technical articles",
+        "Examples of machine-learning use cases", "Other topics",
+    ]
+    assert loaded.first_weekday == "sunday"
+
+
+def test_every_setting_is_written_out_with_its_help() -> None:
+    text = config.default_text()
+    data = tomllib.loads(text)
+    for setting in config.SETTINGS:
+        assert data["newsletter"][setting.name] == setting.default
+        assert setting.help in text
+    for spec in (*config.SECTION_FIELDS, *config.SOURCE_FIELDS):
+        assert spec.help in text
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for setting in config.SETTINGS:
+        assert f"`{setting.name}`" in readme, f"README does not document newsletter.{setting.name}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[newsletter]\nname = \n", r"mlnews.toml: invalid TOML: .*line 2"),
+        ("[newsletter]\ncolour = 'blue'\n", r"unknown key 'newsletter.colour'"),
+        ("[newsletter]\nfirst_weekday = 'friday'\n", r"newsletter.first_weekday: expected 'sunday' or 'monday', got 'friday'"),
+        ("[newsletter]\nlanguages = 'en'\n", r"newsletter.languages: expected a list, got 'en'"),
+        ("[newsletter]\nlanguages = ['en', 'fr']\n", r"newsletter.languages: expected 'en' or 'zh' or 'ja', got 'fr'"),
+        ("[newsletter]\nname = 3\n", r"newsletter.name: expected a string, got 3 \(int\)"),
+        ("[[sections]]\nname = 'Papers'\n", r"sections\[1\]: missing key 'id'"),
+        ("[[sections]]\nid = 'Papers!'\nname = 'P'\n", r"section id 'Papers!'"),
+        ("[[sections]]\nid = 'p'\nname = 'P'\nkinds = ['blog']\n", r"sections\[1\].kinds: expected one of"),
+        ("[[sources]]\nname = 'x'\ntype = 'gopher'\nurl = 'u'\n", r"sources\[1\].type: expected one of"),
+        ("colour = 1\n", r"unknown key 'colour'"),
+    ],
+)
+def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as raised:
+        config.load(write(tmp_path, text))
+    assert str(tmp_path / "mlnews.toml") in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_add_sources_keeps_comments_and_skips_known_feeds(tmp_path: Path) -> None:
+    path = write(tmp_path, config.default_text())
+    feed = config.Source(name="Lil'Log", type="feed", url="https://lilianweng.github.io/index.xml")
+    assert config.add_sources(path, [feed]) == [feed]
+    again = config.Source(name="same", type="feed", url="HTTPS://lilianweng.github.io/index.xml#x")
+    assert config.add_sources(path, [again]) == []
+    text = path.read_text()
+    assert "# The day a week starts" in text
+    assert config.load(path).sources == (feed,)

@@ -1,0 +1,192 @@
+"""The library: one item per thing, merges that keep the richest facts and the curator's work."""
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mlnews.errors import ItemNotFound
+from mlnews.items import Item, Text
+from mlnews.library import Library, LibraryError
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    with Library.open(tmp_path / "library.db") as opened:
+        yield opened
+
+
+def paper(**fields: object) -> Item:
+    values: dict[str, object] = {
+        "title": "One-Shot Free-View Neural Talking-Head Synthesis for Video Conferencing",
+        "kind": "paper",
+        "urls": ["https://arxiv.org/abs/2011.15126v1"],
+        "authors": ["Ting-Chun Wang", "Arun Mallya", "Ming-Yu Liu"],
+        "abstract": "Sends keypoints instead of video frames.",
+        "published": "2020-11-30T18:59:59Z",
+    }
+    values.update(fields)
+    return Item(**values)  # type: ignore[arg-type]
+
+
+def test_the_database_is_set_up_safely(library: Library) -> None:
+    assert library.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert library.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert library.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    names = [r[0] for r in library.db.execute("SELECT name FROM _migrations ORDER BY name")]
+    assert names == ["m001_items", "m002_full_text_search"]
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    Library.open(tmp_path / "l.db").close()
+    with Library.open(tmp_path / "l.db") as again:
+        assert again.db.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 2
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "library.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(LibraryError, match=r"library.db: cannot open the library"):
+        Library.open(bad)
+
+
+def test_key_and_identifiers_come_from_any_form(library: Library) -> None:
+    assert library.add(paper()) == "added"
+    item = library.get("arXiv:2011.15126v2")
+    assert item.key == "arxiv:2011.15126"
+    assert library.get("https://arxiv.org/pdf/2011.15126v1.pdf").key == item.key
+
+
+def test_the_same_record_twice_is_one_item_and_unchanged(library: Library) -> None:
+    assert library.add(paper()) == "added"
+    assert library.add(paper()) == "unchanged"
+    assert library.add(paper(urls=["https://arxiv.org/abs/2011.15126v3"])) == "merged"
+    assert library.count() == 1
+
+
+def test_same_record_twice_within_one_transaction(library: Library) -> None:
+    with library.transaction():
+        assert library.add(paper()) == "added"
+        assert library.add(paper()) == "unchanged"
+    assert library.count() == 1
+
+
+def test_url_variants_are_one_item(library: Library) -> None:
+    post = Item(title="Why trees beat nets on tables", kind="article",
+                urls=["https://towardsdatascience.com/when-and-why?utm_source=rss#top"])
+    library.add(post)
+    twin = Item(title="Why trees beat nets on tables", kind="article",
+                urls=["http://TowardsDataScience.com/when-and-why/"])
+    assert library.add(twin) == "unchanged"
+    assert library.count() == 1
+
+
+def test_arxiv_and_openreview_merge_by_title_keeping_both_links(library: Library) -> None:
+    library.add(paper())
+    review = Item(
+        title="One-shot free-view neural talking-head synthesis for video conferencing.",
+        kind="paper", urls=["https://openreview.net/forum?id=AbCdEf123"],
+        abstract="A much longer abstract from the review site, with more detail than before.",
+    )
+    assert library.add(review) == "merged"
+    item = library.get("openreview:AbCdEf123")
+    assert item.key == "arxiv:2011.15126"
+    assert "https://openreview.net/forum?id=AbCdEf123" in item.urls
+    assert "https://arxiv.org/abs/2011.15126v1" in item.urls
+    assert item.abstract.startswith("A much longer")  # the richer abstract wins
+    assert item.authors == ["Ting-Chun Wang", "Arun Mallya", "Ming-Yu Liu"]
+
+
+def test_journal_doi_then_preprint_rekeys_to_arxiv_and_old_key_still_works(library: Library) -> None:
+    journal = paper(urls=["https://doi.org/10.1109/CVPR46437.2021.00991"], authors=[])
+    library.add(journal)
+    assert library.get("doi:10.1109/cvpr46437.2021.00991").key == "doi:10.1109/cvpr46437.2021.00991"
+    library.add(paper())
+    assert library.count() == 1
+    assert library.get("doi:10.1109/cvpr46437.2021.00991").key == "arxiv:2011.15126"
+
+
+def test_different_arxiv_papers_with_the_same_title_do_not_merge(library: Library) -> None:
+    library.add(paper())
+    assert library.add(paper(urls=["https://arxiv.org/abs/2101.00001"])) == "added"
+    assert library.count() == 2
+
+
+def test_short_generic_titles_do_not_merge(library: Library) -> None:
+    library.add(Item(title="Introduction", kind="paper", urls=["https://example.org/a"]))
+    library.add(Item(title="Introduction", kind="paper", urls=["https://example.org/b"]))
+    assert library.count() == 2
+
+
+def test_a_record_naming_two_stored_items_joins_them(library: Library) -> None:
+    library.add(Item(title="Paper at a venue", kind="paper", urls=["https://doi.org/10.1234/venue"]))
+    library.add(paper(title="A different preprint title entirely"))
+    both = paper(title="Whatever", identifiers=["doi:10.1234/venue"])
+    assert library.add(both) == "merged"
+    assert library.count() == 1
+    assert library.get("doi:10.1234/venue").key == "arxiv:2011.15126"
+    assert [h.item.key for h in library.search("venue")] == ["arxiv:2011.15126"]
+
+
+def test_merge_never_loses_curation_or_edited_text(library: Library) -> None:
+    library.add(paper(texts=[Text("headline", "en", "Keypoints cut video-call bandwidth", edited=True)]))
+    library.triage(["2011.15126"], "shortlisted", "papers", "2020-W49")
+    library.add(paper(abstract="An even longer abstract that a new version of the record brings along.",
+                      texts=[Text("headline", "en", "generated again", updated="2030-01-01")]))
+    item = library.get("2011.15126")
+    assert (item.state, item.section, item.week) == ("shortlisted", "papers", "2020-W49")
+    assert item.texts[0].text == "Keypoints cut video-call bandwidth"
+    assert item.abstract.startswith("An even longer")
+    assert [e.state for e in item.history] == ["shortlisted"]
+
+
+def test_search_follows_every_write(library: Library) -> None:
+    library.add(paper())
+    assert [h.item.key for h in library.search("keypoints")] == ["arxiv:2011.15126"]
+    library.add(paper(abstract="Reconstructs faces from a compact representation on the receiving side."))
+    assert library.search("receiving")
+    assert library.search("keypoints") == []
+
+
+def test_search_syntax(library: Library) -> None:
+    library.add(paper())
+    library.add(Item(title="MicroNet: Towards Image Recognition with Extremely Low FLOPs", kind="paper",
+                     urls=["https://arxiv.org/abs/2011.12289"], abstract="Micro-factorized convolution."))
+    assert [h.item.key for h in library.search('"video conferencing"')] == ["arxiv:2011.15126"]
+    assert [h.item.key for h in library.search("Micro*")] == ["arxiv:2011.12289"]
+    assert [h.item.key for h in library.search("Mallya")] == ["arxiv:2011.15126"]
+    assert library.search('"unbalanced quote') == []
+    assert [h.item.key for h in library.search("FLOPs:")] == ["arxiv:2011.12289"]
+    hit = library.search("talking")[0]
+    assert "\x02" in hit.snippet
+
+
+def test_triage_with_an_unknown_key_changes_nothing(library: Library) -> None:
+    library.add(paper())
+    with pytest.raises(ItemNotFound, match="2101.99999"):
+        library.triage(["2011.15126", "2101.99999"], "rejected")
+    assert library.get("2011.15126").state == "new"
+
+
+def test_a_failed_transaction_writes_nothing(library: Library) -> None:
+    with pytest.raises(RuntimeError), library.transaction():
+        for number in range(5000):
+            library.add(paper(urls=[f"https://arxiv.org/abs/2011.{number:05d}"], title=f"Paper number {number} here"))
+        raise RuntimeError("the file turned out to be broken")
+    assert library.count() == 0
+    assert library.search("paper") == []
+
+
+def test_records_without_identity_or_title_are_refused(library: Library) -> None:
+    with pytest.raises(LibraryError, match="no id and no usable"):
+        library.add(Item(title="Nowhere", urls=["/relative/link"]))
+    with pytest.raises(LibraryError, match="no title"):
+        library.add(Item(title=" ", urls=["https://example.com/x"]))
+
+
+def test_another_process_sees_committed_items(library: Library) -> None:
+    library.add(paper())
+    other = sqlite3.connect(library.path)
+    assert other.execute("SELECT key FROM items").fetchall() == [("arxiv:2011.15126",)]
+    other.close()
