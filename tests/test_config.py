@@ -19,8 +19,10 @@ def test_default_file_loads_to_the_defaults(tmp_path: Path) -> None:
     loaded = config.load(write(tmp_path, config.default_text()))
     assert loaded == config.Config()
     assert [s.name for s in loaded.sections] == [
-        "Machine-learning papers", "Technical articles",
-        "Examples of machine-learning use cases", "Other topics",
+        "Machine-learning papers",
+        "Technical articles",
+        "Examples of machine-learning use cases",
+        "Other topics",
     ]
     assert loaded.first_weekday == "sunday"
 
@@ -46,9 +48,15 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     [
         ("[newsletter]\nname = \n", r"mlnews.toml: invalid TOML: .*line 2"),
         ("[newsletter]\ncolour = 'blue'\n", r"unknown key 'newsletter.colour'"),
-        ("[newsletter]\nfirst_weekday = 'friday'\n", r"newsletter.first_weekday: expected 'sunday' or 'monday', got 'friday'"),
+        (
+            "[newsletter]\nfirst_weekday = 'friday'\n",
+            r"newsletter.first_weekday: expected 'sunday' or 'monday', got 'friday'",
+        ),
         ("[newsletter]\nlanguages = 'en'\n", r"newsletter.languages: expected a list, got 'en'"),
-        ("[newsletter]\nlanguages = ['en', 'fr']\n", r"newsletter.languages: expected 'en' or 'zh' or 'ja', got 'fr'"),
+        (
+            "[newsletter]\nlanguages = ['en', 'fr']\n",
+            r"newsletter.languages: expected 'en' or 'zh' or 'ja', got 'fr'",
+        ),
         ("[newsletter]\nname = 3\n", r"newsletter.name: expected a string, got 3 \(int\)"),
         ("[[sections]]\nname = 'Papers'\n", r"sections\[1\]: missing key 'id'"),
         ("[[sections]]\nid = 'Papers!'\nname = 'P'\n", r"section id 'Papers!'"),

@@ -30,8 +30,13 @@ def test_new_style_arxiv_forms(reference: str) -> None:
 
 @pytest.mark.parametrize(
     "reference",
-    ["hep-th/9901001", "hep-th/9901001v3", "arXiv:hep-th/9901001", "https://arxiv.org/abs/hep-th/9901001v1",
-     "https://arxiv.org/pdf/hep-th/9901001.pdf"],
+    [
+        "hep-th/9901001",
+        "hep-th/9901001v3",
+        "arXiv:hep-th/9901001",
+        "https://arxiv.org/abs/hep-th/9901001v1",
+        "https://arxiv.org/pdf/hep-th/9901001.pdf",
+    ],
 )
 def test_old_style_arxiv_forms(reference: str) -> None:
     assert identity.identify(reference) == "arxiv:hep-th/9901001"
@@ -48,8 +53,13 @@ def test_five_digit_and_four_digit_new_ids() -> None:
 
 @pytest.mark.parametrize(
     "reference",
-    ["10.1103/PhysRevD.76.013009", "doi:10.1103/physrevd.76.013009", "https://doi.org/10.1103/PhysRevD.76.013009",
-     "http://dx.doi.org/10.1103/PhysRevD.76.013009", "https://doi.org/10.1103%2FPhysRevD.76.013009"],
+    [
+        "10.1103/PhysRevD.76.013009",
+        "doi:10.1103/physrevd.76.013009",
+        "https://doi.org/10.1103/PhysRevD.76.013009",
+        "http://dx.doi.org/10.1103/PhysRevD.76.013009",
+        "https://doi.org/10.1103%2FPhysRevD.76.013009",
+    ],
 )
 def test_doi_forms(reference: str) -> None:
     assert identity.identify(reference) == "doi:10.1103/physrevd.76.013009"
@@ -57,8 +67,12 @@ def test_doi_forms(reference: str) -> None:
 
 @pytest.mark.parametrize(
     "reference",
-    ["https://openreview.net/forum?id=Bkg6RiCqY7", "https://openreview.net/pdf?id=Bkg6RiCqY7",
-     "openreview:Bkg6RiCqY7", "https://openreview.net/forum?id=Bkg6RiCqY7&noteId=xyz123abc"],
+    [
+        "https://openreview.net/forum?id=Bkg6RiCqY7",
+        "https://openreview.net/pdf?id=Bkg6RiCqY7",
+        "openreview:Bkg6RiCqY7",
+        "https://openreview.net/forum?id=Bkg6RiCqY7&noteId=xyz123abc",
+    ],
 )
 def test_openreview_forms(reference: str) -> None:
     assert identity.identify(reference) == "openreview:Bkg6RiCqY7"
@@ -79,19 +93,27 @@ def test_url_canonicalisation(url: str) -> None:
 
 
 def test_meaningful_query_parameters_are_kept_and_ordered() -> None:
-    assert identity.canonical_url("https://example.com/p?b=2&a=1&utm_campaign=x") == "https://example.com/p?a=1&b=2"
+    assert (
+        identity.canonical_url("https://example.com/p?b=2&a=1&utm_campaign=x")
+        == "https://example.com/p?a=1&b=2"
+    )
 
 
 def test_medium_source_parameter_is_tracking() -> None:
     url = "https://medium.com/analytics-vidhya/akiras-ml-news-week49-2020-1eef6779d2ed?source=collection_archive---------27"
-    assert identity.canonical_url(url) == "https://medium.com/analytics-vidhya/akiras-ml-news-week49-2020-1eef6779d2ed"
+    assert (
+        identity.canonical_url(url)
+        == "https://medium.com/analytics-vidhya/akiras-ml-news-week49-2020-1eef6779d2ed"
+    )
 
 
 def test_non_default_port_is_kept() -> None:
     assert identity.canonical_url("http://127.0.0.1:8080/feed/") == "https://127.0.0.1:8080/feed"
 
 
-@pytest.mark.parametrize("junk", ["", "   ", "not a url", "ftp://example.com/x", "javascript:alert(1)", "http://[::1"])
+@pytest.mark.parametrize(
+    "junk", ["", "   ", "not a url", "ftp://example.com/x", "javascript:alert(1)", "http://[::1"]
+)
 def test_junk_is_not_an_identity(junk: str) -> None:
     assert identity.identify(junk) is None
 
@@ -112,4 +134,6 @@ def test_normalised_titles_survive_case_accents_latex_and_line_breaks() -> None:
 
 def test_short_titles_are_not_distinctive() -> None:
     assert not identity.title_is_distinctive(identity.normalise_title("Introduction"))
-    assert identity.title_is_distinctive(identity.normalise_title("MicroNet: Towards Image Recognition with Extremely Low FLOPs"))
+    assert identity.title_is_distinctive(
+        identity.normalise_title("MicroNet: Towards Image Recognition with Extremely Low FLOPs")
+    )

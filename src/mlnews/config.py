@@ -51,7 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
         " or 'monday' (plain ISO weeks).",
         WEEKDAYS,
     ),
-    Setting("site_url", "https://example.org/", "Where the published site lives (for links in feeds and e-mail)."),
+    Setting(
+        "site_url", "https://example.org/", "Where the published site lives (for links in feeds and e-mail)."
+    ),
 )
 
 
@@ -108,7 +110,9 @@ class Config:
     first_weekday: str = "sunday"
     site_url: str = "https://example.org/"
     sections: tuple[Section, ...] = field(
-        default_factory=lambda: tuple(Section(s["id"], s["name"], tuple(s["kinds"])) for s in DEFAULT_SECTIONS)
+        default_factory=lambda: tuple(
+            Section(s["id"], s["name"], tuple(s["kinds"])) for s in DEFAULT_SECTIONS
+        )
     )
     sources: tuple[Source, ...] = ()
 
@@ -151,8 +155,10 @@ def _check(path: Path, data: dict[str, Any]) -> Config:
     if extra:
         known = ", ".join(s.name for s in SETTINGS)
         raise ConfigError(f"{path}: unknown key 'newsletter.{sorted(extra)[0]}'; known keys: {known}")
-    sections = [Section(**_check_table(path, "sections", i, t, SECTION_FIELDS)) for i, t in
-                enumerate(_tables(path, data, "sections", DEFAULT_SECTIONS))]
+    sections = [
+        Section(**_check_table(path, "sections", i, t, SECTION_FIELDS))
+        for i, t in enumerate(_tables(path, data, "sections", DEFAULT_SECTIONS))
+    ]
     if not sections:
         raise ConfigError(f"{path}: 'sections' must list at least one section")
     ids = [s.id for s in sections]
@@ -163,8 +169,10 @@ def _check(path: Path, data: dict[str, Any]) -> Config:
             raise ConfigError(
                 f"{path}: section id {section_id!r}: expected lower-case letters, digits and '-'"
             )
-    sources = [Source(**_check_table(path, "sources", i, t, SOURCE_FIELDS)) for i, t in
-               enumerate(_tables(path, data, "sources", []))]
+    sources = [
+        Source(**_check_table(path, "sources", i, t, SOURCE_FIELDS))
+        for i, t in enumerate(_tables(path, data, "sources", []))
+    ]
     values["languages"] = tuple(values["languages"])
     return Config(**values, sections=tuple(sections), sources=tuple(sources))
 
@@ -193,9 +201,7 @@ def _tables(path: Path, data: dict[str, Any], name: str, default: list[dict[str,
     return tables
 
 
-def _check_table(
-    path: Path, name: str, index: int, table: Any, fields: tuple[Field, ...]
-) -> dict[str, Any]:
+def _check_table(path: Path, name: str, index: int, table: Any, fields: tuple[Field, ...]) -> dict[str, Any]:
     where = f"{name}[{index + 1}]"
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: {where}: expected a table ([[{name}]])")
@@ -217,7 +223,9 @@ def _check_table(
         for choice in value if isinstance(value, list) else [value]:
             if spec.choices and choice not in spec.choices:
                 options = ", ".join(repr(c) for c in spec.choices)
-                raise ConfigError(f"{path}: {where}.{spec.name}: expected one of {options}, got {_show(choice)}")
+                raise ConfigError(
+                    f"{path}: {where}.{spec.name}: expected one of {options}, got {_show(choice)}"
+                )
         result[spec.name] = tuple(value) if isinstance(value, list) else value
     return result
 
@@ -284,8 +292,12 @@ def add_sources(path: Path, sources: list[Source]) -> list[Source]:
             continue
         seen.add(canonical_url(source.url))
         table = tomlkit.table()
-        for key, value in (("name", source.name), ("type", source.type), ("url", source.url),
-                           ("site_url", source.site_url)):
+        for key, value in (
+            ("name", source.name),
+            ("type", source.type),
+            ("url", source.url),
+            ("site_url", source.site_url),
+        ):
             if value:
                 table[key] = value
         existing.append(table)

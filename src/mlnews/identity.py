@@ -22,6 +22,10 @@ _ARXIV_PATH = re.compile(
     rf"^/(?:abs|pdf|html|format|ps|src)/(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?(?:\.pdf)?/?$",
     re.IGNORECASE,
 )
+# The common case, matched without taking the URL apart.
+_ARXIV_PLAIN_URL = re.compile(
+    rf"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?(?:\.pdf)?$"
+)
 _ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org", "xxx.lanl.gov"}
 _ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?$", re.IGNORECASE)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
@@ -31,8 +35,24 @@ _OPENREVIEW_ID = re.compile(r"^[A-Za-z0-9_-]{6,}$")
 
 # Query parameters that say how a reader arrived, not what they read.
 _TRACKING = {
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid",
-    "ref", "ref_src", "ref_url", "_hsenc", "_hsmi", "mkt_tok", "spm", "cmpid", "sr_share",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "ref",
+    "ref_src",
+    "ref_url",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "spm",
+    "cmpid",
+    "sr_share",
 }
 _TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
 # Medium appends ?source=<where the click came from> to every link it renders.
@@ -42,7 +62,7 @@ _TRACKING_BY_HOST = {"medium.com": {"source"}}
 def arxiv_id(text: str) -> str | None:
     """The versionless arXiv id in an id, an `arXiv:` reference, a URL or an arXiv DOI."""
     text = text.strip()
-    for pattern in (_ARXIV_ID, _ARXIV_PREFIXED, _ARXIV_DOI):
+    for pattern in (_ARXIV_ID, _ARXIV_PREFIXED, _ARXIV_DOI, _ARXIV_PLAIN_URL):
         match = pattern.match(text)
         if match:
             return _clean_arxiv(match.group("id"))
@@ -95,8 +115,8 @@ def openreview_id(text: str) -> str | None:
     """The forum id in an `openreview:` reference or an openreview.net forum/pdf URL."""
     text = text.strip()
     if text.lower().startswith("openreview:"):
-        candidate = text.split(":", 1)[1].strip()
-        return candidate if _OPENREVIEW_ID.match(candidate) else None
+        named = text.split(":", 1)[1].strip()
+        return named if _OPENREVIEW_ID.match(named) else None
     if "://" not in text:
         return None
     parts = urlsplit(text)
@@ -123,7 +143,7 @@ def canonical_url(url: str) -> str | None:
     host = (parts.hostname or "").lower().rstrip(".")
     if scheme not in ("http", "https") or not host:
         return None
-    if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     path = parts.path or "/"
     if len(path) > 1:
@@ -143,6 +163,11 @@ def canonical_url(url: str) -> str | None:
 def clean_url(url: str) -> str:
     """The URL as it should be stored and published: without fragment or tracking
     parameters, host in lower case; scheme and path as the source gave them."""
+    url = url.strip()
+    if "?" not in url and "#" not in url and url.startswith(("https://", "http://")):
+        host = url.split("/", 3)[2]
+        if host.islower() and ":" not in host:
+            return url
     try:
         parts = urlsplit(url.strip())
         canonical = canonical_url(url)
@@ -215,10 +240,13 @@ _NOT_WORD = re.compile(r"[^\w]+")
 def normalise_title(title: str) -> str:
     """A form of a title that survives the ways two sources print the same one:
     case, accents, LaTeX markup, punctuation and line breaks."""
-    text = _LATEX_FORMATTING.sub(" ", title)
-    text = _LATEX_COMMAND.sub(r" \1 ", text)  # keep the word: "$\alpha$-Nets" matches "alpha-Nets"
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = title
+    if "\\" in text:
+        text = _LATEX_FORMATTING.sub(" ", text)
+        text = _LATEX_COMMAND.sub(r" \1 ", text)  # keep the word: "$\alpha$-Nets" matches "alpha-Nets"
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _NOT_WORD.sub(" ", text.casefold()).replace("_", " ")
     return " ".join(text.split())
 

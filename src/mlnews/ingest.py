@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlnews import config
+from mlnews.errors import ConfigError
 from mlnews.items import Item
 from mlnews.library import Library, LibraryError
 from mlnews.sources.base import Format, ParseError, Problem, Subscription, get_format, sniff
@@ -81,7 +82,7 @@ def import_file(
                 report.sources_added = _register(subscriptions, config_path, str(path))
     except ParseError as error:
         _fail(report, error.where(str(path)))
-    except (LibraryError, config.ConfigError) as error:
+    except (LibraryError, ConfigError) as error:
         _fail(report, f"{path}: {error}")
     except Exception as error:  # a parser bug must not become a traceback or a half import
         _fail(report, f"{path}: cannot read ({type(error).__name__}: {error})")
@@ -107,7 +108,7 @@ def _take(
 
 def _register(subscriptions: list[Subscription], config_path: Path | None, origin: str) -> int:
     if config_path is None:
-        raise config.ConfigError(f"{origin}: lists feeds, but there is no workspace config to add them to")
+        raise ConfigError(f"{origin}: lists feeds, but there is no workspace config to add them to")
     sources = [
         config.Source(name=s.title or s.url, type="feed", url=s.url, site_url=s.site_url)
         for s in subscriptions

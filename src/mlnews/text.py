@@ -8,13 +8,13 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-_SPACE = re.compile(r"\s+")
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"}
 
 
 def squash(text: str | None) -> str:
     """Collapse runs of whitespace (line-wrapped arXiv titles, indented XML text)."""
-    return _SPACE.sub(" ", text or "").strip()
+    # str.split() knows every Unicode space and is several times faster than a regex here.
+    return " ".join((text or "").split())
 
 
 def html_to_text(fragment: str | None) -> str:

@@ -72,7 +72,8 @@ def find(explicit: Path | None = None, start: Path | None = None) -> Workspace:
     if named is not None:
         if not (named / CONFIG_NAME).is_file():
             raise WorkspaceNotFound(
-                f"{named}: not an mlnews workspace (no {CONFIG_NAME}); run `mlnews init {named}` to create one"
+                f"{named}: not an mlnews workspace (no {CONFIG_NAME}); "
+                f"run `mlnews init {named}` to create one"
             )
         return Workspace(named.resolve())
     here = (start or Path.cwd()).resolve()

@@ -34,7 +34,10 @@ def main_options(
     workspace: Annotated[
         Path | None,
         typer.Option(
-            "--workspace", "-w", envvar="MLNEWS_WORKSPACE", file_okay=False,
+            "--workspace",
+            "-w",
+            envvar="MLNEWS_WORKSPACE",
+            file_okay=False,
             help="Workspace folder (default: this folder or the nearest parent with an mlnews.toml).",
         ),
     ] = None,

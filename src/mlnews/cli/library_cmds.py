@@ -55,8 +55,11 @@ def import_command(
                 progress.update(task, description=f"{path.name}: {count:,} records")
 
             reports += ingest.import_files(
-                library, [path], format_name=format_name,
-                config_path=workspace.config_path, progress=seen,
+                library,
+                [path],
+                format_name=format_name,
+                config_path=workspace.config_path,
+                progress=seen,
             )
             progress.advance(task)
     output.print_reports(reports)
@@ -66,8 +69,13 @@ def import_command(
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        console=output.errors, transient=True, disable=not output.errors.is_terminal,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=output.errors,
+        transient=True,
+        disable=not output.errors.is_terminal,
     )
 
 
@@ -77,7 +85,9 @@ def list_command(
     state: Annotated[str | None, typer.Option(help=f"Only items in this state: {', '.join(STATES)}.")] = None,
     kind: Annotated[str | None, typer.Option(help=f"Only items of this kind: {', '.join(KINDS)}.")] = None,
     week: Annotated[str | None, typer.Option(help="Only items shortlisted for this week (YYYY-Www).")] = None,
-    since: Annotated[str | None, typer.Option(help="Only items published on or after this date (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only items published on or after this date (YYYY-MM-DD).")
+    ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many items.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
@@ -123,7 +133,10 @@ def search_command(
         hits = library.search(query, limit=limit)
     if as_json:
         output.print_json(
-            [{**output.summary(h.item), "snippet": output.plain_snippet(h.snippet), "rank": h.rank} for h in hits]
+            [
+                {**output.summary(h.item), "snippet": output.plain_snippet(h.snippet), "rank": h.rank}
+                for h in hits
+            ]
         )
     elif hits:
         output.print_hits(hits)
@@ -153,7 +166,9 @@ def show_command(
 @app.command("export")
 def export_command(
     ctx: typer.Context,
-    out: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of to stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of to stdout.")
+    ] = None,
 ) -> None:
     """Write every item, with every field, as JSON lines (`mlnews import` reads them back).
 

@@ -15,7 +15,7 @@ from mlnews.items import Item
 from mlnews.library import Hit
 
 console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 _START, _END = "\x02", "\x03"
 
@@ -47,7 +47,13 @@ def print_json(value: Any) -> None:
 
 def item_table(items: list[Item]) -> Table:
     table = Table(show_edge=False, pad_edge=False, expand=False)
-    for name, style in (("key", "cyan"), ("kind", ""), ("published", "dim"), ("state", ""), ("title", "bold")):
+    for name, style in (
+        ("key", "cyan"),
+        ("kind", ""),
+        ("published", "dim"),
+        ("state", ""),
+        ("title", "bold"),
+    ):
         table.add_column(name, style=style, overflow="fold" if name == "title" else "ellipsis")
     for item in items:
         table.add_row(
@@ -89,7 +95,10 @@ def print_item(item: Item) -> None:
         ("published", item.published or ""),
         ("updated", item.updated or ""),
         ("urls", "\n".join(item.urls)),
-        ("also known as", "\n".join(i for i in item.identifiers if i != item.key and not i.startswith("url:"))),
+        (
+            "also known as",
+            "\n".join(i for i in item.identifiers if i != item.key and not i.startswith("url:")),
+        ),
         ("categories", ", ".join(item.categories)),
         ("tags", ", ".join(item.tags)),
         ("state", item.state + (f" ({item.section}, {item.week})" if item.section or item.week else "")),

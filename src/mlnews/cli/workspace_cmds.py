@@ -19,7 +19,9 @@ DEMO_FILES = ("papers.atom", "articles.rss", "news.json", "reading.bib")
 
 @app.command("init")
 def init_command(
-    folder: Annotated[Path, typer.Argument(help="Where to create the workspace.", file_okay=False)] = Path("."),
+    folder: Annotated[Path, typer.Argument(help="Where to create the workspace.", file_okay=False)] = Path(
+        "."
+    ),
 ) -> None:
     """Create a workspace: mlnews.toml (every setting, with comments), the library, issues/, media/.
 
@@ -31,14 +33,16 @@ def init_command(
     verb = "Created" if created else "Already a workspace:"
     output.console.print(Text(f"{verb} {made.root}"))
     if created:
-        output.console.print(Text(f"Edit {made.config_path} to name your newsletter, then `mlnews import FILE`."))
+        output.console.print(
+            Text(f"Edit {made.config_path} to name your newsletter, then `mlnews import FILE`.")
+        )
 
 
 @app.command("demo")
 def demo_command(
-    folder: Annotated[Path, typer.Argument(help="Where to build the demo workspace.", file_okay=False)] = Path(
-        "demo-workspace"
-    ),
+    folder: Annotated[
+        Path, typer.Argument(help="Where to build the demo workspace.", file_okay=False)
+    ] = Path("demo-workspace"),
 ) -> None:
     """Build a workspace from the built-in demo data (no network, no API key).
 

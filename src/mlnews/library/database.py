@@ -27,15 +27,32 @@ from mlnews.library.merge import conflicts, merge
 Outcome = Literal["added", "merged", "unchanged"]
 
 _COLUMNS = (
-    "key", "kind", "title", "title_norm", "authors", "site", "urls", "identifiers", "published",
-    "updated", "abstract", "body", "figure", "categories", "tags", "state", "section", "week",
-    "score", "raw", "first_seen",
+    "key",
+    "kind",
+    "title",
+    "title_norm",
+    "authors",
+    "site",
+    "urls",
+    "identifiers",
+    "published",
+    "updated",
+    "abstract",
+    "body",
+    "figure",
+    "categories",
+    "tags",
+    "state",
+    "section",
+    "week",
+    "score",
+    "raw",
+    "first_seen",
 )
 _JSON_COLUMNS = {"authors", "urls", "identifiers", "categories", "tags", "raw"}
 _BATCH = 2000
 _INSERT = (
-    f"INSERT INTO items (id, {', '.join(_COLUMNS)}, changed) "
-    f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+    f"INSERT INTO items (id, {', '.join(_COLUMNS)}, changed) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
 )
 _UPDATE = f"UPDATE items SET {', '.join(f'{c} = ?' for c in _COLUMNS)}, changed = ? WHERE id = ?"
 _HIGHLIGHT_START, _HIGHLIGHT_END = "\x02", "\x03"
@@ -56,6 +73,7 @@ class Hit:
 class _Pending:
     item: Item
     idents: list[str]
+    title_norm: str
 
 
 class Library:
@@ -123,19 +141,18 @@ class Library:
         if found:
             return self._merge_into_stored(found, item)
         pending = self._pending_match(idents)
-        if pending is None and item.kind == "paper" and identity.title_is_distinctive(
-            _norm(item)
-        ):
-            pending = self._pending_by_title.get(_norm(item))
+        norm = _norm(item)
+        if pending is None and item.kind == "paper" and identity.title_is_distinctive(norm):
+            pending = self._pending_by_title.get(norm)
             if pending is not None and conflicts(pending.item, item):
                 pending = None
             if pending is None:
-                by_title = self._find_by_title(item)
+                by_title = self._find_by_title(item, norm)
                 if by_title is not None:
                     return self._merge_into_stored([by_title], item)
         if pending is not None:
             return self._merge_into_pending(pending, item)
-        self._queue(item, idents)
+        self._queue(_Pending(item, idents, norm))
         return "added"
 
     def _find_ids(self, idents: list[str]) -> list[int]:
@@ -146,9 +163,9 @@ class Library:
         ).fetchall()
         return [row[0] for row in rows]
 
-    def _find_by_title(self, item: Item) -> int | None:
+    def _find_by_title(self, item: Item, norm: str) -> int | None:
         rows = self.db.execute(
-            "SELECT id FROM items WHERE kind = 'paper' AND title_norm = ? ORDER BY id", (_norm(item),)
+            "SELECT id FROM items WHERE kind = 'paper' AND title_norm = ? ORDER BY id", (norm,)
         ).fetchall()
         for row in rows:
             if not conflicts(self._load(row[0]), item):
@@ -161,13 +178,12 @@ class Library:
                 return self._pending_by_ident[ident]
         return None
 
-    def _queue(self, item: Item, idents: list[str]) -> None:
-        entry = _Pending(item, idents)
+    def _queue(self, entry: _Pending) -> None:
         self._pending.append(entry)
-        for ident in idents:
+        for ident in entry.idents:
             self._pending_by_ident[ident] = entry
-        if item.kind == "paper":
-            self._pending_by_title.setdefault(_norm(item), entry)
+        if entry.item.kind == "paper":
+            self._pending_by_title.setdefault(entry.title_norm, entry)
         if len(self._pending) >= _BATCH:
             self._flush()
 
@@ -179,7 +195,7 @@ class Library:
             self._flush()
             return self._merge_into_stored(self._find_ids(idents), item)
         before = _values(pending.item)
-        pending.item, pending.idents = merged, idents
+        pending.item, pending.idents, pending.title_norm = merged, idents, _norm(merged)
         for ident in idents:
             self._pending_by_ident[ident] = pending
         return "unchanged" if _values(merged) == before else "merged"
@@ -205,15 +221,19 @@ class Library:
             return
         next_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
         stamp = now()
-        rows, ident_rows, history_rows, text_rows = [], [], [], []
+        rows: list[tuple[Any, ...]] = []
+        ident_rows: list[tuple[str, int]] = []
+        history_rows: list[tuple[Any, ...]] = []
+        text_rows: list[tuple[Any, ...]] = []
         for offset, entry in enumerate(self._pending):
             item_id = next_id + offset
             entry.item.first_seen = entry.item.first_seen or stamp
-            rows.append((item_id, *_values(entry.item), stamp))
+            rows.append((item_id, *_values(entry.item, entry.title_norm), stamp))
             ident_rows.extend((ident, item_id) for ident in entry.idents)
             history_rows.extend(_history_rows(item_id, entry.item))
             text_rows.extend(_text_rows(item_id, entry.item))
         self.db.executemany(_INSERT, rows)
+        self.db.executemany(_FTS_INSERT, [(r[0], r[3], r[5], r[11], r[12]) for r in rows])
         self.db.executemany("INSERT INTO identifiers (ident, item_id) VALUES (?, ?)", ident_rows)
         self.db.executemany(_HISTORY_INSERT, history_rows)
         self.db.executemany(_TEXT_INSERT, text_rows)
@@ -248,7 +268,9 @@ class Library:
             for r in self.db.execute("SELECT * FROM history WHERE item_id = ? ORDER BY id", (row["id"],))
         ]
         item.texts = [
-            Text(name=r["name"], lang=r["lang"], text=r["text"], edited=bool(r["edited"]), updated=r["updated"])
+            Text(
+                name=r["name"], lang=r["lang"], text=r["text"], edited=bool(r["edited"]), updated=r["updated"]
+            )
             for r in self.db.execute(
                 "SELECT * FROM texts WHERE item_id = ? ORDER BY name, lang", (row["id"],)
             )
@@ -261,9 +283,7 @@ class Library:
         if key:
             row = self.db.execute("SELECT item_id FROM identifiers WHERE ident = ?", (key,)).fetchone()
         if row is None:
-            row = self.db.execute(
-                "SELECT id FROM items WHERE key = ?", (reference.strip(),)
-            ).fetchone()
+            row = self.db.execute("SELECT id FROM items WHERE key = ?", (reference.strip(),)).fetchone()
         if row is None:
             raise ItemNotFound(f"{reference}: no such item in the library (try `mlnews search`)")
         return int(row[0])
@@ -284,7 +304,8 @@ class Library:
         since: str | None = None,
         limit: int | None = None,
     ) -> list[Item]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[str | int] = []
         for column, value in (("state", state), ("kind", kind), ("week", week)):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -356,10 +377,9 @@ class Library:
             return [self._load(i) for i in ids]
 
 
+_FTS_INSERT = "INSERT INTO items_fts (rowid, title, authors, abstract, body) VALUES (?, ?, ?, ?, ?)"
 _HISTORY_INSERT = "INSERT INTO history (item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?)"
-_TEXT_INSERT = (
-    "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
-)
+_TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
 
 
 def _prepare(item: Item) -> list[str]:
@@ -381,6 +401,8 @@ def _prepare(item: Item) -> list[str]:
 
 def _distinct_urls(urls: list[str]) -> list[str]:
     """Clean URLs, one per canonical form, first seen first."""
+    if len(urls) == 1:
+        return [identity.clean_url(urls[0])]
     kept: dict[str, str] = {}
     for url in urls:
         cleaned = identity.clean_url(url)
@@ -392,16 +414,36 @@ def _norm(item: Item) -> str:
     return identity.normalise_title(item.title)
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(value) if value else ("[]" if isinstance(value, list) else "{}")
 
 
-def _values(item: Item) -> tuple[Any, ...]:
+def _values(item: Item, title_norm: str | None = None) -> tuple[Any, ...]:
     return (
-        item.key, item.kind, item.title, _norm(item), _dump(item.authors), item.site,
-        _dump(item.urls), _dump(item.identifiers), item.published, item.updated, item.abstract,
-        item.body, item.figure, _dump(item.categories), _dump(item.tags), item.state,
-        item.section, item.week, item.score, _dump(item.raw), item.first_seen,
+        item.key,
+        item.kind,
+        item.title,
+        title_norm if title_norm is not None else _norm(item),
+        _dump(item.authors),
+        item.site,
+        _dump(item.urls),
+        _dump(item.identifiers),
+        item.published,
+        item.updated,
+        item.abstract,
+        item.body,
+        item.figure,
+        _dump(item.categories),
+        _dump(item.tags),
+        item.state,
+        item.section,
+        item.week,
+        item.score,
+        _dump(item.raw),
+        item.first_seen,
     )
 
 

@@ -9,6 +9,7 @@ live collection, which hands them the bytes of an HTTP response.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
@@ -83,8 +84,14 @@ def register(cls: type[Format]) -> type[Format]:
 
 
 def formats() -> dict[str, Format]:
+    """Every known format, in sniffing order (plugins after the built-in ones)."""
     _load_builtins()
-    return dict(_FORMATS)
+    return dict(sorted(_FORMATS.items(), key=lambda pair: _sniff_rank(pair[1])))
+
+
+def _sniff_rank(fmt: Format) -> int:
+    module = type(fmt).__module__.rsplit(".", 1)[-1]
+    return SNIFF_ORDER.index(module) if module in SNIFF_ORDER else len(SNIFF_ORDER)
 
 
 def get_format(name: str) -> Format:
@@ -102,16 +109,21 @@ def sniff(data: bytes) -> Format | None:
     return None
 
 
+# The built-in formats, imported for their @register side effect. This is the
+# sniffing order: the most specific formats first (an arXiv API response is also
+# an Atom feed; an mlnews export is also JSON).
+SNIFF_ORDER = (
+    "mlnews_jsonl",
+    "arxiv_snapshot",
+    "arxiv_atom",
+    "oai_pmh",
+    "opml",
+    "json_feed",
+    "feed",
+    "bibtex",
+)
+
+
 def _load_builtins() -> None:
-    # Imported for their @register side effect; the order is the sniffing order,
-    # the most specific formats first.
-    from mlnews.sources import (  # noqa: F401
-        mlnews_jsonl,
-        arxiv_snapshot,
-        arxiv_atom,
-        oai_pmh,
-        opml,
-        json_feed,
-        feed,
-        bibtex,
-    )
+    for module in SNIFF_ORDER:
+        importlib.import_module(f"mlnews.sources.{module}")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from mlnews.items import Item
-from mlnews.sources.base import Format, ParseError, Parsed, register
+from mlnews.sources.base import Format, Parsed, ParseError, register
 
 FORMAT_TAG = "mlnews-item/1"
 
@@ -46,7 +46,7 @@ def _item(line: str, number: int) -> Item:
     except json.JSONDecodeError as error:
         raise ParseError(f"not JSON: {error.msg}", line=number) from None
     if not isinstance(record, dict) or record.pop("format", None) != FORMAT_TAG:
-        raise ParseError(f"not an mlnews item (no \"format\": \"{FORMAT_TAG}\")", line=number)
+        raise ParseError(f'not an mlnews item (no "format": "{FORMAT_TAG}")', line=number)
     try:
         return Item.from_dict(record)
     except (TypeError, ValueError) as error:

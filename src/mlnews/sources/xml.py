@@ -24,16 +24,14 @@ def root_name(head: bytes) -> str | None:
         match = _SKIP.match(text)
         if not match or not match.group(0):
             break
-        text = text[match.end():]
+        text = text[match.end() :]
     match = _ROOT.match(text)
     return match.group(2).decode("ascii") if match else None
 
 
 def parse_xml(data: bytes) -> etree._Element:
     """Parse a document strictly; a broken one is a ParseError with its line."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
@@ -51,7 +49,7 @@ def child_text(element: etree._Element, name: str) -> str:
     """The text of the first child with this local name (any namespace), or ''."""
     for child in element:
         if local(child.tag) == name:
-            return "".join(child.itertext())
+            return "".join(str(part) for part in child.itertext())
     return ""
 
 

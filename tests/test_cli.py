@@ -1,0 +1,246 @@
+"""The `mlnews` command as a user runs it: workspace, import, browse, triage, export."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from mlnews.cli import main
+
+DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> object:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("MLNEWS_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def invoke(*args: str) -> Result:
+        monkeypatch.setattr(sys, "argv", ["mlnews", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture
+def demo(run, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    result = run("init", "ws")
+    assert result.code == 0, result.err
+    result = run(
+        "-w",
+        "ws",
+        "import",
+        *(str(DEMO / n) for n in ("papers.atom", "articles.rss", "news.json", "reading.bib")),
+    )
+    assert result.code == 0, result.err
+    return tmp_path / "ws"
+
+
+def test_outside_a_workspace_is_a_one_line_error(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("list")
+    assert result.code == 1
+    assert "mlnews init" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
+
+
+def test_every_command_has_help_with_an_example(run) -> None:  # type: ignore[no-untyped-def]
+    for command in (
+        "init",
+        "demo",
+        "import",
+        "list",
+        "search",
+        "show",
+        "export",
+        "shortlist",
+        "reject",
+        "tag",
+    ):
+        result = run(command, "--help")
+        assert result.code == 0, command
+        assert "Example" in result.out, command
+
+
+def test_import_summary_and_reimport_changes_nothing(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    first = run("-w", str(demo), "list", "--json").json()
+    assert isinstance(first, list) and len(first) > 20
+    again = run("-w", str(demo), "import", str(DEMO / "papers.atom"), str(DEMO / "articles.rss"))
+    assert again.code == 0
+    assert "unchanged" in again.out
+    assert run("-w", str(demo), "list", "--json").json() == first
+
+
+def test_a_broken_file_fails_alone_with_file_and_line(run, demo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "broken.atom"
+    text = (DEMO / "papers.atom").read_text(encoding="utf-8")
+    bad.write_text(text[: len(text) // 2], encoding="utf-8")
+    jsonl = tmp_path / "partial.jsonl"
+    exported = run("-w", str(demo), "export").out.splitlines()
+    jsonl.write_text("\n".join([exported[0], "{not json", exported[1]]) + "\n", encoding="utf-8")
+    before = run("-w", str(demo), "export").out
+    result = run("-w", str(demo), "import", str(bad), str(jsonl), str(DEMO / "news.json"))
+    assert result.code == 1
+    assert f"{bad}:" in result.err
+    assert f"{jsonl}:2: not JSON" in result.err
+    assert "Traceback" not in result.err
+    assert run("-w", str(demo), "export").out == before
+
+
+def test_unrecognised_and_missing_files(run, demo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "notes.txt").write_text("just some words\n")
+    result = run("-w", str(demo), "import", str(tmp_path / "notes.txt"), str(tmp_path / "missing.xml"))
+    assert result.code == 1
+    assert "notes.txt: unrecognised format" in result.err
+    assert "missing.xml: cannot read" in result.err
+    forced = run("-w", str(demo), "import", "--format", "nonsense", str(tmp_path / "notes.txt"))
+    assert forced.code == 1 and "unknown format" in forced.err
+
+
+def test_list_json_fields_and_filters(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    items = run("-w", str(demo), "list", "--json", "--kind", "paper", "--limit", "3").json()
+    assert len(items) == 3
+    for item in items:
+        assert {
+            "key",
+            "kind",
+            "title",
+            "url",
+            "urls",
+            "authors",
+            "published",
+            "state",
+            "section",
+            "week",
+        } <= set(item)
+        assert item["kind"] == "paper"
+    dates = [i["published"] for i in items]
+    assert dates == sorted(dates, reverse=True)
+    since = run("-w", str(demo), "list", "--json", "--since", "2020-12-01").json()
+    assert since and all(i["published"] >= "2020-12-01" for i in since)
+    assert run("-w", str(demo), "list", "--state", "bogus").code == 1
+    assert run("-w", str(demo), "list", "--since", "last week").code == 1
+
+
+def test_search_ranks_and_highlights(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    hits = run("-w", str(demo), "search", "talking", "--json").json()
+    assert hits[0]["key"] == "arxiv:2011.15126"
+    assert "**" in hits[0]["snippet"]
+    terminal = run("-w", str(demo), "search", "talking")
+    assert "2011.15126" in terminal.out
+    assert run("-w", str(demo), "search", '"unbalanced').code == 0
+
+
+def test_triage_round(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("-w", str(demo), "shortlist", "arXiv:2011.15126v2", "--week", "2020-W49")
+    assert result.code == 0, result.err
+    shown = run("-w", str(demo), "show", "https://arxiv.org/pdf/2011.15126.pdf", "--json").json()
+    assert isinstance(shown, dict)
+    assert (shown["state"], shown["section"], shown["week"]) == ("shortlisted", "papers", "2020-W49")
+    assert run("-w", str(demo), "reject", "2011.15126").code == 0
+    assert run("-w", str(demo), "tag", "2011.15126", "vision").code == 0
+    shown = run("-w", str(demo), "show", "2011.15126", "--json").json()
+    assert isinstance(shown, dict)
+    assert shown["state"] == "rejected" and "vision" in shown["tags"]
+    assert [e["state"] for e in shown["history"]] == ["shortlisted", "rejected"]
+    listed = run("-w", str(demo), "list", "--state", "rejected", "--json").json()
+    assert [i["key"] for i in listed] == ["arxiv:2011.15126"]  # type: ignore[index]
+
+
+def test_unknown_keys_change_nothing(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    before = run("-w", str(demo), "export").out
+    for args in (
+        ("shortlist", "2011.15126", "9999.99999"),
+        ("reject", "nope"),
+        ("tag", "2011.15126", "nope:x", "t"),
+        ("shortlist", "2011.15126", "--section", "nonexistent"),
+        ("shortlist", "2011.15126", "--week", "2020-49"),
+    ):
+        result = run("-w", str(demo), *args)
+        assert result.code == 1, args
+        assert len(result.err.strip().splitlines()) == 1, result.err
+    assert run("-w", str(demo), "show", "9999.99999").code == 1
+    assert run("-w", str(demo), "export").out == before
+
+
+def test_export_import_round_trips_every_field(run, demo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("-w", str(demo), "shortlist", "2011.15126", "--section", "papers", "--week", "2020-W49", "--featured")
+    run("-w", str(demo), "tag", "2011.15126", "seed")
+    assert run("-w", str(demo), "export", "-o", str(tmp_path / "all.jsonl")).code == 0
+    run("init", "copy")
+    result = run("-w", "copy", "import", str(tmp_path / "all.jsonl"))
+    assert result.code == 0, result.err
+    assert run("-w", "copy", "export").out == (tmp_path / "all.jsonl").read_text(encoding="utf-8")
+    again = run("-w", "copy", "import", str(tmp_path / "all.jsonl"))
+    assert "unchanged" in again.out
+
+
+def test_opml_registers_feeds_as_sources(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("init", "ws")
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
+        '<outline text="ML"><outline text="Lil\'Log" type="rss" xmlUrl="https://lilianweng.github.io/index.xml"'
+        ' htmlUrl="https://lilianweng.github.io/"/></outline></body></opml>',
+        encoding="utf-8",
+    )
+    assert run("-w", "ws", "import", str(opml)).code == 0
+    assert run("-w", "ws", "import", str(opml)).code == 0
+    from mlnews import config
+
+    sources = config.load(tmp_path / "ws" / "mlnews.toml").sources
+    assert [s.url for s in sources] == ["https://lilianweng.github.io/index.xml"]
+    assert run("-w", "ws", "list", "--json").json() == []
+
+
+def test_bad_config_is_reported_by_every_command(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("init", "ws")
+    toml = tmp_path / "ws" / "mlnews.toml"
+    toml.write_text(toml.read_text().replace('first_weekday = "sunday"', 'first_weekday = "friday"'))
+    result = run("-w", "ws", "shortlist", "x")
+    assert result.code == 1
+    assert "mlnews.toml: newsletter.first_weekday: expected 'sunday' or 'monday', got 'friday'" in result.err
+
+
+def test_demo_command_is_safe_to_rerun(run) -> None:  # type: ignore[no-untyped-def]
+    first = run("demo", "d")
+    assert first.code == 0, first.err
+    second = run("demo", "d")
+    assert second.code == 0
+    assert " 0 " in second.out or "unchanged" in second.out
+    assert run("-w", "d", "search", "conferencing", "--json").json()
+
+
+def test_console_script_and_module_entry_points(tmp_path: Path) -> None:
+    module = subprocess.run(
+        [sys.executable, "-m", "mlnews", "--version"], capture_output=True, text=True, check=True
+    )
+    assert module.stdout.startswith("mlnews ")
+    script = Path(sys.executable).parent / "mlnews"
+    result = subprocess.run(
+        [str(script), "list"], capture_output=True, text=True, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"}
+    )
+    assert result.returncode == 1
+    assert "mlnews init" in result.stderr and "Traceback" not in result.stderr
