@@ -46,15 +46,15 @@ def print_json(value: Any) -> None:
 
 
 def item_table(items: list[Item]) -> Table:
-    table = Table(show_edge=False, pad_edge=False, expand=False)
-    for name, style in (
-        ("key", "cyan"),
-        ("kind", ""),
-        ("published", "dim"),
-        ("state", ""),
-        ("title", "bold"),
-    ):
-        table.add_column(name, style=style, overflow="fold" if name == "title" else "ellipsis")
+    # One line per item, like `git log --oneline`: titles give way first.
+    table = Table(show_edge=False, pad_edge=False, expand=True)
+    longest_key = max((len(item.key or "") for item in items), default=3)
+    room_for_key = console.width - (7 + 10 + 11) - 4 * 3 - 30  # leave the title 30 columns
+    table.add_column("key", style="cyan", no_wrap=True, width=max(16, min(longest_key, room_for_key)))
+    table.add_column("kind", no_wrap=True, width=7)
+    table.add_column("published", style="dim", no_wrap=True, width=10)
+    table.add_column("state", no_wrap=True, width=11)
+    table.add_column("title", style="bold", no_wrap=True, overflow="ellipsis", ratio=1)
     for item in items:
         table.add_row(
             Text(item.key or ""), item.kind, (item.published or "")[:10], item.state, Text(item.title)
@@ -62,12 +62,12 @@ def item_table(items: list[Item]) -> Table:
     return table
 
 
-def highlighted(snippet: str) -> Text:
+def highlighted(snippet: str, style: str = "") -> Text:
     """A search snippet with the matched words in colour (source text is never markup)."""
     text = Text()
     inside = False
     for part in snippet.replace(_END, _START).split(_START):
-        text.append(part, style="bold yellow" if inside else "")
+        text.append(part, style="bold yellow" if inside else style)
         inside = not inside
     return text
 

@@ -57,6 +57,8 @@ def demo_command(
             library, [demo_dir / name for name in DEMO_FILES], config_path=made.config_path
         )
         total = library.count()
+    for report in reports:
+        report.path = Path(report.path).name  # the files live inside the package
     output.print_reports(reports)
     output.console.print(Text(f"\nDemo workspace: {made.root} ({total} items)"))
     output.console.print(Text(f"Try: mlnews -w {folder} search 'video conferencing'"))

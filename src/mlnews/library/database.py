@@ -19,70 +19,55 @@ from typing import Any, Literal
 
 from mlnews import identity
 from mlnews.dates import now
-from mlnews.errors import ItemNotFound, MlnewsError
-from mlnews.items import KINDS, STATES, Event, Item, Text
+from mlnews.errors import ItemNotFound
+from mlnews.items import STATES, Event, Item, Text
 from mlnews.library import migrations
 from mlnews.library.merge import conflicts, merge
+from mlnews.library.rows import (
+    ABSTRACT,
+    AUTHORS,
+    BODY,
+    COLUMNS,
+    FIRST_SEEN,
+    TITLE,
+    LibraryError,
+    Prepared,
+    dump,
+    from_mapping,
+    prepare,
+    same,
+)
 
 Outcome = Literal["added", "merged", "unchanged"]
 
-_COLUMNS = (
-    "key",
-    "kind",
-    "title",
-    "title_norm",
-    "authors",
-    "site",
-    "urls",
-    "identifiers",
-    "published",
-    "updated",
-    "abstract",
-    "body",
-    "figure",
-    "categories",
-    "tags",
-    "state",
-    "section",
-    "week",
-    "score",
-    "raw",
-    "first_seen",
-)
-_JSON_COLUMNS = {"authors", "urls", "identifiers", "categories", "tags", "raw"}
 _BATCH = 2000
 _INSERT = (
-    f"INSERT INTO items (id, {', '.join(_COLUMNS)}, changed) VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+    f"INSERT INTO items (id, {', '.join(COLUMNS)}, changed) VALUES ({', '.join('?' * (len(COLUMNS) + 2))})"
 )
-_UPDATE = f"UPDATE items SET {', '.join(f'{c} = ?' for c in _COLUMNS)}, changed = ? WHERE id = ?"
+_UPDATE = f"UPDATE items SET {', '.join(f'{c} = ?' for c in COLUMNS)}, changed = ? WHERE id = ?"
+_FTS_INSERT = "INSERT INTO items_fts (rowid, title, authors, abstract, body) VALUES (?, ?, ?, ?, ?)"
+_HISTORY_INSERT = "INSERT INTO history (item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?)"
+_TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
+# Everything but the raw source records, which listing and searching never need.
+_SUMMARY = ", ".join(f"items.{c}" for c in COLUMNS if c != "raw")
 _HIGHLIGHT_START, _HIGHLIGHT_END = "\x02", "\x03"
-
-
-class LibraryError(MlnewsError):
-    pass
 
 
 @dataclass
 class Hit:
     item: Item
-    snippet: str  # highlighted terms are wrapped in \x02 ... \x03
+    snippet: str  # from the abstract; matched terms are wrapped in \x02 ... \x03
     rank: float
-
-
-@dataclass
-class _Pending:
-    item: Item
-    idents: list[str]
-    title_norm: str
 
 
 class Library:
     def __init__(self, db: sqlite3.Connection, path: Path):
         self.db = db
         self.path = path
-        self._pending: list[_Pending] = []
-        self._pending_by_ident: dict[str, _Pending] = {}
-        self._pending_by_title: dict[str, _Pending] = {}
+        # New items not yet written, and where to find them by key and by title.
+        self._pending: list[Prepared] = []
+        self._pending_by_ident: dict[str, int] = {}
+        self._pending_by_title: dict[str, int] = {}
         self._in_transaction = False
 
     # -- opening -------------------------------------------------------------------------
@@ -131,84 +116,87 @@ class Library:
 
     # -- adding ----------------------------------------------------------------------------
 
-    def add(self, item: Item) -> Outcome:
-        """Add a record, merging it into the item it is the same as. Use inside `transaction()`."""
+    def add(self, item: Item | Prepared) -> Outcome:
+        """Add a record, merging it into the item it is the same as. Use inside `transaction()`.
+
+        Takes an Item, or what `rows.prepare` made of one (in another process, say).
+        """
         if not self._in_transaction:
             with self.transaction():
                 return self.add(item)
-        idents = _prepare(item)
-        found = self._find_ids(idents)
+        new = item if isinstance(item, Prepared) else prepare(item)
+        found = self._find_ids(new.idents)
         if found:
-            return self._merge_into_stored(found, item)
-        pending = self._pending_match(idents)
-        norm = _norm(item)
-        if pending is None and item.kind == "paper" and identity.title_is_distinctive(norm):
-            pending = self._pending_by_title.get(norm)
-            if pending is not None and conflicts(pending.item, item):
-                pending = None
-            if pending is None:
-                by_title = self._find_by_title(item, norm)
+            return self._merge_into_stored(found, new)
+        index = self._pending_match(new.idents)
+        if index is None and new.kind == "paper" and identity.title_is_distinctive(new.title_norm):
+            index = self._pending_by_title.get(new.title_norm)
+            if index is not None and conflicts(self._pending[index].idents, new.idents):
+                index = None
+            if index is None:
+                by_title = self._find_by_title(new)
                 if by_title is not None:
-                    return self._merge_into_stored([by_title], item)
-        if pending is not None:
-            return self._merge_into_pending(pending, item)
-        self._queue(_Pending(item, idents, norm))
+                    return self._merge_into_stored([by_title], new)
+        if index is not None:
+            return self._merge_into_pending(index, new)
+        self._queue(new)
         return "added"
 
-    def _find_ids(self, idents: list[str]) -> list[int]:
+    def _find_ids(self, idents: tuple[str, ...]) -> list[int]:
         marks = ", ".join("?" * len(idents))
         rows = self.db.execute(
-            f"SELECT DISTINCT item_id FROM identifiers WHERE ident IN ({marks}) ORDER BY item_id",
-            idents,
+            f"SELECT DISTINCT item_id FROM identifiers WHERE ident IN ({marks}) ORDER BY item_id", idents
         ).fetchall()
         return [row[0] for row in rows]
 
-    def _find_by_title(self, item: Item, norm: str) -> int | None:
+    def _find_by_title(self, new: Prepared) -> int | None:
         rows = self.db.execute(
-            "SELECT id FROM items WHERE kind = 'paper' AND title_norm = ? ORDER BY id", (norm,)
+            "SELECT id, identifiers FROM items WHERE kind = 'paper' AND title_norm = ? ORDER BY id",
+            (new.title_norm,),
         ).fetchall()
         for row in rows:
-            if not conflicts(self._load(row[0]), item):
+            if not conflicts(json.loads(row[1]), new.idents):
                 return int(row[0])
         return None
 
-    def _pending_match(self, idents: list[str]) -> _Pending | None:
+    def _pending_match(self, idents: tuple[str, ...]) -> int | None:
         for ident in idents:
             if ident in self._pending_by_ident:
                 return self._pending_by_ident[ident]
         return None
 
-    def _queue(self, entry: _Pending) -> None:
-        self._pending.append(entry)
-        for ident in entry.idents:
-            self._pending_by_ident[ident] = entry
-        if entry.item.kind == "paper":
-            self._pending_by_title.setdefault(entry.title_norm, entry)
+    def _queue(self, new: Prepared, index: int | None = None) -> None:
+        if index is None:
+            index = len(self._pending)
+            self._pending.append(new)
+        else:
+            self._pending[index] = new
+        for ident in new.idents:
+            self._pending_by_ident[ident] = index
+        if new.kind == "paper":
+            self._pending_by_title.setdefault(new.title_norm, index)
         if len(self._pending) >= _BATCH:
             self._flush()
 
-    def _merge_into_pending(self, pending: _Pending, item: Item) -> Outcome:
-        merged = merge(pending.item, item)
-        idents = _prepare(merged)
-        if self._find_ids(idents):
+    def _merge_into_pending(self, index: int, new: Prepared) -> Outcome:
+        before = self._pending[index]
+        merged = prepare(merge(before.item(), new.item()))
+        if self._find_ids(merged.idents):
             # The merged record now also names a stored item: settle it in the database.
             self._flush()
-            return self._merge_into_stored(self._find_ids(idents), item)
-        before = _values(pending.item)
-        pending.item, pending.idents, pending.title_norm = merged, idents, _norm(merged)
-        for ident in idents:
-            self._pending_by_ident[ident] = pending
-        return "unchanged" if _values(merged) == before else "merged"
+            return self._merge_into_stored(self._find_ids(merged.idents), merged)
+        self._queue(merged, index)
+        return "unchanged" if same(merged, before) else "merged"
 
-    def _merge_into_stored(self, ids: list[int], item: Item) -> Outcome:
+    def _merge_into_stored(self, ids: list[int], new: Prepared) -> Outcome:
         self._flush()
         target, *others = ids
         existing = self._load(target)
-        merged = merge(existing, item)
+        merged_item = merge(existing, new.item())
         for other in others:
-            merged = merge(merged, self._load(other))
-        _prepare(merged)
-        if not others and _same(existing, merged):
+            merged_item = merge(merged_item, self._load(other))
+        merged = prepare(merged_item)
+        if not others and same(prepare(existing), merged):
             return "unchanged"
         for other in others:
             self.db.execute("UPDATE identifiers SET item_id = ? WHERE item_id = ?", (target, other))
@@ -225,15 +213,17 @@ class Library:
         ident_rows: list[tuple[str, int]] = []
         history_rows: list[tuple[Any, ...]] = []
         text_rows: list[tuple[Any, ...]] = []
-        for offset, entry in enumerate(self._pending):
-            item_id = next_id + offset
-            entry.item.first_seen = entry.item.first_seen or stamp
-            rows.append((item_id, *_values(entry.item, entry.title_norm), stamp))
-            ident_rows.extend((ident, item_id) for ident in entry.idents)
-            history_rows.extend(_history_rows(item_id, entry.item))
-            text_rows.extend(_text_rows(item_id, entry.item))
+        for item_id, new in enumerate(self._pending, start=next_id):
+            rows.append((item_id, *new.values[:FIRST_SEEN], new.values[FIRST_SEEN] or stamp, stamp))
+            ident_rows.extend((ident, item_id) for ident in new.idents)
+            history_rows.extend((item_id, *event) for event in new.history)
+            text_rows.extend((item_id, *text) for text in new.texts)
         self.db.executemany(_INSERT, rows)
-        self.db.executemany(_FTS_INSERT, [(r[0], r[3], r[5], r[11], r[12]) for r in rows])
+        # Indexed here rather than by a trigger: an AFTER INSERT trigger doubles the cost.
+        self.db.executemany(
+            _FTS_INSERT,
+            [(r[0], r[1 + TITLE], r[1 + AUTHORS], r[1 + ABSTRACT], r[1 + BODY]) for r in rows],
+        )
         self.db.executemany("INSERT INTO identifiers (ident, item_id) VALUES (?, ?)", ident_rows)
         self.db.executemany(_HISTORY_INSERT, history_rows)
         self.db.executemany(_TEXT_INSERT, text_rows)
@@ -244,16 +234,16 @@ class Library:
         self._pending_by_ident.clear()
         self._pending_by_title.clear()
 
-    def _write(self, item_id: int, item: Item) -> None:
-        self.db.execute(_UPDATE, (*_values(item), now(), item_id))
+    def _write(self, item_id: int, new: Prepared) -> None:
+        self.db.execute(_UPDATE, (*new.values, now(), item_id))
         self.db.executemany(
             "INSERT OR REPLACE INTO identifiers (ident, item_id) VALUES (?, ?)",
-            [(ident, item_id) for ident in item.identifiers],
+            [(ident, item_id) for ident in new.idents],
         )
         self.db.execute("DELETE FROM history WHERE item_id = ?", (item_id,))
-        self.db.executemany(_HISTORY_INSERT, _history_rows(item_id, item))
+        self.db.executemany(_HISTORY_INSERT, [(item_id, *event) for event in new.history])
         self.db.execute("DELETE FROM texts WHERE item_id = ?", (item_id,))
-        self.db.executemany(_TEXT_INSERT, _text_rows(item_id, item))
+        self.db.executemany(_TEXT_INSERT, [(item_id, *text) for text in new.texts])
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -262,7 +252,7 @@ class Library:
         return self._full(row)
 
     def _full(self, row: sqlite3.Row) -> Item:
-        item = _from_row(row)
+        item = from_mapping(row)
         item.history = [
             Event(at=r["at"], state=r["state"], section=r["section"], week=r["week"])
             for r in self.db.execute("SELECT * FROM history WHERE item_id = ? ORDER BY id", (row["id"],))
@@ -313,29 +303,29 @@ class Library:
         if since is not None:
             where.append("published >= ?")
             params.append(since)
-        sql = "SELECT * FROM items"
+        sql = f"SELECT {_SUMMARY} FROM items"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY published IS NULL, published DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [_from_row(row) for row in self.db.execute(sql, params)]
+        return [from_mapping(row) for row in self.db.execute(sql, params)]
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Items matching a full-text query, best first (bm25; title and authors weigh most)."""
         sql = (
-            "SELECT items.*, snippet(items_fts, -1, ?, ?, '…', 16) AS snip, "
+            f"SELECT {_SUMMARY}, snippet(items_fts, 2, ?1, ?2, '…', 24) AS snip, "
             "bm25(items_fts, 10.0, 5.0, 1.0, 0.5) AS score_rank "
             "FROM items_fts JOIN items ON items.id = items_fts.rowid "
-            "WHERE items_fts MATCH ? ORDER BY score_rank LIMIT ?"
+            "WHERE items_fts MATCH ?3 ORDER BY score_rank LIMIT ?4"
         )
         for attempt in _fts_queries(query):
             try:
                 rows = self.db.execute(sql, (_HIGHLIGHT_START, _HIGHLIGHT_END, attempt, limit)).fetchall()
             except sqlite3.OperationalError:
                 continue
-            return [Hit(_from_row(r), r["snip"], r["score_rank"]) for r in rows]
+            return [Hit(from_mapping(r), r["snip"], r["score_rank"]) for r in rows]
         return []
 
     def export(self) -> Iterator[Item]:
@@ -372,98 +362,9 @@ class Library:
                 if tag not in item.tags:
                     self.db.execute(
                         "UPDATE items SET tags = ?, changed = ? WHERE id = ?",
-                        (_dump([*item.tags, tag]), now(), item_id),
+                        (dump([*item.tags, tag]), now(), item_id),
                     )
             return [self._load(i) for i in ids]
-
-
-_FTS_INSERT = "INSERT INTO items_fts (rowid, title, authors, abstract, body) VALUES (?, ?, ?, ?, ?)"
-_HISTORY_INSERT = "INSERT INTO history (item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?)"
-_TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
-
-
-def _prepare(item: Item) -> list[str]:
-    """Fill in the item's identifiers and key from everything it names; return them."""
-    if item.kind not in KINDS:
-        raise LibraryError(f"unknown kind {item.kind!r}; kinds are: {', '.join(KINDS)}")
-    if item.state not in STATES:
-        raise LibraryError(f"unknown state {item.state!r}; states are: {', '.join(STATES)}")
-    if not item.title.strip():
-        raise LibraryError("the record has no title")
-    idents = identity.identifiers([*item.identifiers, *([item.key] if item.key else []), *item.urls])
-    if not idents:
-        raise LibraryError("the record has no id and no usable http(s) URL")
-    item.identifiers = idents
-    item.key = identity.best_key(idents)
-    item.urls = _distinct_urls(item.urls)
-    return idents
-
-
-def _distinct_urls(urls: list[str]) -> list[str]:
-    """Clean URLs, one per canonical form, first seen first."""
-    if len(urls) == 1:
-        return [identity.clean_url(urls[0])]
-    kept: dict[str, str] = {}
-    for url in urls:
-        cleaned = identity.clean_url(url)
-        kept.setdefault(identity.canonical_url(cleaned) or cleaned, cleaned)
-    return list(kept.values())
-
-
-def _norm(item: Item) -> str:
-    return identity.normalise_title(item.title)
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def _dump(value: Any) -> str:
-    return _ENCODE(value) if value else ("[]" if isinstance(value, list) else "{}")
-
-
-def _values(item: Item, title_norm: str | None = None) -> tuple[Any, ...]:
-    return (
-        item.key,
-        item.kind,
-        item.title,
-        title_norm if title_norm is not None else _norm(item),
-        _dump(item.authors),
-        item.site,
-        _dump(item.urls),
-        _dump(item.identifiers),
-        item.published,
-        item.updated,
-        item.abstract,
-        item.body,
-        item.figure,
-        _dump(item.categories),
-        _dump(item.tags),
-        item.state,
-        item.section,
-        item.week,
-        item.score,
-        _dump(item.raw),
-        item.first_seen,
-    )
-
-
-def _same(a: Item, b: Item) -> bool:
-    return _values(a) == _values(b) and a.history == b.history and a.texts == b.texts
-
-
-def _history_rows(item_id: int, item: Item) -> list[tuple[Any, ...]]:
-    return [(item_id, e.at, e.state, e.section, e.week) for e in item.history]
-
-
-def _text_rows(item_id: int, item: Item) -> list[tuple[Any, ...]]:
-    return [(item_id, t.name, t.lang, t.text, int(t.edited), t.updated) for t in item.texts]
-
-
-def _from_row(row: sqlite3.Row) -> Item:
-    values = {c: row[c] for c in _COLUMNS if c != "title_norm"}
-    for column in _JSON_COLUMNS:
-        values[column] = json.loads(values[column])
-    return Item(**values)
 
 
 _TOKEN = re.compile(r'"[^"]*"|\S+')

@@ -6,6 +6,8 @@ The rule: keep the richest facts from both, and never lose what the curator did
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mlnews import identity
 from mlnews.items import Item, Text
 
@@ -41,11 +43,11 @@ def merge(existing: Item, incoming: Item) -> Item:
     return merged
 
 
-def conflicts(a: Item, b: Item) -> bool:
-    """Whether two items name different things by ids of the same family (two arXiv
-    ids, two OpenReview forums, two DOIs): such items never merge on title alone."""
-    families_a = _by_family(a.identifiers)
-    families_b = _by_family(b.identifiers)
+def conflicts(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two items' identifiers name different things by ids of the same family
+    (two arXiv ids, two OpenReview forums, two DOIs): such items never merge on title alone."""
+    families_a = _by_family(a)
+    families_b = _by_family(b)
     return any(
         families_a[family].isdisjoint(families_b[family])
         for family in ("arxiv", "openreview", "doi")
@@ -53,7 +55,7 @@ def conflicts(a: Item, b: Item) -> bool:
     )
 
 
-def _by_family(keys: list[str]) -> dict[str, set[str]]:
+def _by_family(keys: Iterable[str]) -> dict[str, set[str]]:
     families: dict[str, set[str]] = {}
     for key in keys:
         families.setdefault(identity.key_family(key), set()).add(key)

@@ -1,0 +1,120 @@
+"""Items as database rows, and back. Pure code, no SQL.
+
+`prepare` does every per-item step that needs no database (validation, keys,
+clean URLs, the normalised title, JSON encoding), so an import can run it in a
+worker process while the main process writes; `Prepared` is a plain tuple and
+crosses a process boundary cheaply.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from mlnews import identity
+from mlnews.errors import MlnewsError
+from mlnews.items import KINDS, STATES, Event, Item, Text
+
+COLUMNS = (
+    "key", "kind", "title", "title_norm", "authors", "site", "urls", "identifiers", "published",
+    "updated", "abstract", "body", "figure", "categories", "tags", "state", "section", "week",
+    "score", "raw", "first_seen",
+)  # fmt: skip
+JSON_COLUMNS = frozenset({"authors", "urls", "identifiers", "categories", "tags", "raw"})
+KEY, KIND, TITLE, TITLE_NORM, ABSTRACT, BODY, AUTHORS, FIRST_SEEN = (
+    COLUMNS.index(name)
+    for name in ("key", "kind", "title", "title_norm", "abstract", "body", "authors", "first_seen")
+)
+
+
+class LibraryError(MlnewsError):
+    pass
+
+
+class Prepared(NamedTuple):
+    """An item ready to write: its row in `COLUMNS` order, every key it is known by,
+    and its history and texts as rows."""
+
+    values: tuple[Any, ...]
+    idents: tuple[str, ...]
+    history: tuple[tuple[Any, ...], ...] = ()
+    texts: tuple[tuple[Any, ...], ...] = ()
+
+    @property
+    def title_norm(self) -> str:
+        return str(self.values[TITLE_NORM])
+
+    @property
+    def kind(self) -> str:
+        return str(self.values[KIND])
+
+    def item(self) -> Item:
+        item = from_mapping(dict(zip(COLUMNS, self.values, strict=True)))
+        item.history = [Event(*row) for row in self.history]
+        item.texts = [
+            Text(n, lang, text, bool(edited), updated) for n, lang, text, edited, updated in self.texts
+        ]
+        return item
+
+
+def prepare(item: Item) -> Prepared:
+    """Check an item and compute its row; raises LibraryError naming what is wrong."""
+    if item.kind not in KINDS:
+        raise LibraryError(f"unknown kind {item.kind!r}; kinds are: {', '.join(KINDS)}")
+    if item.state not in STATES:
+        raise LibraryError(f"unknown state {item.state!r}; states are: {', '.join(STATES)}")
+    if not item.title.strip():
+        raise LibraryError("the record has no title")
+    idents = identity.identifiers([*item.identifiers, *([item.key] if item.key else []), *item.urls])
+    if not idents:
+        raise LibraryError("the record has no id and no usable http(s) URL")
+    key = identity.best_key(idents)
+    values = (
+        key, item.kind, item.title, identity.normalise_title(item.title), dump(item.authors), item.site,
+        dump(distinct_urls(item.urls)), dump(idents), item.published, item.updated, item.abstract,
+        item.body, item.figure, dump(item.categories), dump(item.tags), item.state, item.section,
+        item.week, item.score, dump(item.raw), item.first_seen,
+    )  # fmt: skip
+    history = tuple((e.at, e.state, e.section, e.week) for e in item.history)
+    texts = tuple((t.name, t.lang, t.text, int(t.edited), t.updated) for t in item.texts)
+    return Prepared(values, tuple(idents), history, texts)
+
+
+def same(a: Prepared, b: Prepared) -> bool:
+    """Whether two prepared items would write the same rows."""
+    return a.values == b.values and a.history == b.history and a.texts == b.texts
+
+
+def distinct_urls(urls: list[str]) -> list[str]:
+    """Clean URLs, one per canonical form, first seen first."""
+    if len(urls) == 1:
+        return [identity.clean_url(urls[0])]
+    kept: dict[str, str] = {}
+    for url in urls:
+        cleaned = identity.clean_url(url)
+        kept.setdefault(identity.canonical_url(cleaned) or cleaned, cleaned)
+    return list(kept.values())
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def dump(value: Any) -> str:
+    if not value:
+        return "[]" if isinstance(value, list) else "{}"
+    return _ENCODE(value)
+
+
+def _load(text: str) -> Any:
+    return [] if text == "[]" else json.loads(text)
+
+
+def from_mapping(row: sqlite3.Row | Mapping[str, Any]) -> Item:
+    """An item from a row (a sqlite3.Row or a dict by column name). `raw` may be absent."""
+    present = set(row.keys())
+    values = {c: row[c] for c in COLUMNS if c != "title_norm" and c in present}
+    for column in JSON_COLUMNS.intersection(values):
+        values[column] = _load(values[column])
+    return Item(**values)
