@@ -209,3 +209,37 @@ def test_another_process_sees_committed_items(library: Library) -> None:
     other = sqlite3.connect(library.path)
     assert other.execute("SELECT key FROM items").fetchall() == [("arxiv:2011.15126",)]
     other.close()
+
+
+def test_dedupe_across_batches_when_filling_an_empty_library(library: Library) -> None:
+    with library.transaction():
+        for number in range(2500):
+            assert (
+                library.add(
+                    paper(
+                        urls=[f"https://arxiv.org/abs/2011.{number:05d}"],
+                        title=f"A study of topic {number} in depth",
+                    )
+                )
+                == "added"
+            )
+        assert (
+            library.add(
+                paper(urls=["https://arxiv.org/abs/2011.00001#v2"], title="A study of topic 1 in depth")
+            )
+            == "unchanged"
+        )
+        review = Item(
+            title="A Study of Topic 5 in Depth.",
+            kind="paper",
+            urls=["https://openreview.net/forum?id=Topic5xyz"],
+        )
+        assert library.add(review) == "merged"
+        assert (
+            library.add(paper(urls=["https://arxiv.org/abs/2101.00005"], title="A study of topic 5 in depth"))
+            == "added"
+        )
+    assert library.count() == 2501
+    assert library.get("openreview:Topic5xyz").key == "arxiv:2011.00005"
+    assert [h.item.key for h in library.search('"topic 2499"')] == ["arxiv:2011.02499"]
+    assert library.db.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")

@@ -1,3 +1,5 @@
 from mlnews.cli import main
 
-main()
+# The guard matters: worker processes started with "spawn" import this module again.
+if __name__ == "__main__":
+    main()

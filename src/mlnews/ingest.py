@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlnews import config
+from mlnews import config, parallel
 from mlnews.errors import ConfigError
 from mlnews.items import Item
-from mlnews.library import Library, LibraryError
+from mlnews.library import Library, LibraryError, Prepared
 from mlnews.sources.base import Format, ParseError, Problem, Subscription, get_format, sniff
 
 Progress = Callable[[str, int], None]
@@ -74,7 +74,8 @@ def import_file(
     subscriptions: list[Subscription] = []
     try:
         with library.transaction():
-            for parsed in fmt.parse(data):
+            records = parallel.parse(fmt, data) if parallel.worth_it(fmt, data) else fmt.parse(data)
+            for parsed in records:
                 _take(library, parsed, report, subscriptions, str(path))
                 if progress and (report.added + report.merged + report.unchanged) % 500 == 0:
                     progress(str(path), report.added + report.merged + report.unchanged)
@@ -92,14 +93,17 @@ def import_file(
 def _take(
     library: Library, parsed: object, report: FileReport, subscriptions: list[Subscription], origin: str
 ) -> None:
-    if isinstance(parsed, Item):
+    if isinstance(parsed, Item | Prepared):
         try:
             outcome = library.add(parsed)
         except LibraryError as error:
-            report.failed += 1
-            report.warnings.append(f"{origin}: skipped {parsed.title or 'a record'!r}: {error}")
+            parsed = parallel.Skipped(parsed.title if isinstance(parsed, Item) else "", str(error))
+        else:
+            setattr(report, outcome, getattr(report, outcome) + 1)
             return
-        setattr(report, outcome, getattr(report, outcome) + 1)
+    if isinstance(parsed, parallel.Skipped):
+        report.failed += 1
+        report.warnings.append(f"{origin}: skipped {parsed.title or 'a record'!r}: {parsed.reason}")
     elif isinstance(parsed, Problem):
         report.warnings.append(parsed.where(origin))
     elif isinstance(parsed, Subscription):

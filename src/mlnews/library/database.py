@@ -13,7 +13,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,10 +30,14 @@ from mlnews.library.rows import (
     COLUMNS,
     FIRST_SEEN,
     TITLE,
+    TITLE_NORM,
     LibraryError,
     Prepared,
     dump,
+    SUMMARY_SELECT,
+    SUMMARY_WIDTH,
     from_mapping,
+    from_summary,
     prepare,
     same,
 )
@@ -41,6 +45,7 @@ from mlnews.library.rows import (
 Outcome = Literal["added", "merged", "unchanged"]
 
 _BATCH = 2000
+_DEFAULT_CACHE = -2000  # SQLite's own default: 2 MB
 _INSERT = (
     f"INSERT INTO items (id, {', '.join(COLUMNS)}, changed) VALUES ({', '.join('?' * (len(COLUMNS) + 2))})"
 )
@@ -49,15 +54,41 @@ _FTS_INSERT = "INSERT INTO items_fts (rowid, title, authors, abstract, body) VAL
 _HISTORY_INSERT = "INSERT INTO history (item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?)"
 _TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
 # Everything but the raw source records, which listing and searching never need.
-_SUMMARY = ", ".join(f"items.{c}" for c in COLUMNS if c != "raw")
 _HIGHLIGHT_START, _HIGHLIGHT_END = "\x02", "\x03"
 
 
 @dataclass
+class _Written:
+    """What this transaction wrote to an empty library: every key (to its item id) and title."""
+
+    by_ident: dict[str, int] = field(default_factory=dict)
+    titles: set[str] = field(default_factory=set)
+
+
 class Hit:
-    item: Item
-    snippet: str  # from the abstract; matched terms are wrapped in \x02 ... \x03
-    rank: float
+    """One search result. The item is decoded when first asked for: a caller that shows
+    ten titles out of a page of hits pays for ten."""
+
+    __slots__ = ("_row", "item")
+
+    def __init__(self, row: tuple[Any, ...]):
+        self._row = row
+
+    def __getattr__(self, name: str) -> Item:
+        if name != "item":
+            raise AttributeError(name)
+        item = from_summary(self._row)
+        self.item = item
+        return item
+
+    @property
+    def snippet(self) -> str:
+        """From the abstract; matched terms are wrapped in \x02 ... \x03."""
+        return str(self._row[SUMMARY_WIDTH])
+
+    @property
+    def rank(self) -> float:
+        return float(self._row[SUMMARY_WIDTH + 1])
 
 
 class Library:
@@ -69,6 +100,7 @@ class Library:
         self._pending_by_ident: dict[str, int] = {}
         self._pending_by_title: dict[str, int] = {}
         self._in_transaction = False
+        self._written: _Written | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -103,6 +135,13 @@ class Library:
             return
         self.db.execute("BEGIN IMMEDIATE")
         self._in_transaction = True
+        # A big write touches several indexes at once and wants a big page cache; reading
+        # (a search scanning 200,000 matches) is faster with the default one.
+        self.db.execute("PRAGMA cache_size = -65536")
+        if self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM items)").fetchone()[0]:
+            # Filling an empty library: everything stored was written in this transaction,
+            # so lookups can use memory instead of a query per record.
+            self._written = _Written()
         try:
             yield
             self._flush()
@@ -113,6 +152,8 @@ class Library:
             raise
         finally:
             self._in_transaction = False
+            self._written = None
+            self.db.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")
 
     # -- adding ----------------------------------------------------------------------------
 
@@ -143,6 +184,9 @@ class Library:
         return "added"
 
     def _find_ids(self, idents: tuple[str, ...]) -> list[int]:
+        if self._written is not None:
+            known = self._written.by_ident
+            return sorted({known[ident] for ident in idents if ident in known})
         marks = ", ".join("?" * len(idents))
         rows = self.db.execute(
             f"SELECT DISTINCT item_id FROM identifiers WHERE ident IN ({marks}) ORDER BY item_id", idents
@@ -150,6 +194,8 @@ class Library:
         return [row[0] for row in rows]
 
     def _find_by_title(self, new: Prepared) -> int | None:
+        if self._written is not None and new.title_norm not in self._written.titles:
+            return None
         rows = self.db.execute(
             "SELECT id, identifiers FROM items WHERE kind = 'paper' AND title_norm = ? ORDER BY id",
             (new.title_norm,),
@@ -225,6 +271,9 @@ class Library:
             [(r[0], r[1 + TITLE], r[1 + AUTHORS], r[1 + ABSTRACT], r[1 + BODY]) for r in rows],
         )
         self.db.executemany("INSERT INTO identifiers (ident, item_id) VALUES (?, ?)", ident_rows)
+        if self._written is not None:
+            self._written.by_ident.update(ident_rows)
+            self._written.titles.update(r[1 + TITLE_NORM] for r in rows)
         self.db.executemany(_HISTORY_INSERT, history_rows)
         self.db.executemany(_TEXT_INSERT, text_rows)
         self._forget_pending()
@@ -235,6 +284,9 @@ class Library:
         self._pending_by_title.clear()
 
     def _write(self, item_id: int, new: Prepared) -> None:
+        if self._written is not None:
+            self._written.by_ident.update((ident, item_id) for ident in new.idents)
+            self._written.titles.add(new.title_norm)
         self.db.execute(_UPDATE, (*new.values, now(), item_id))
         self.db.executemany(
             "INSERT OR REPLACE INTO identifiers (ident, item_id) VALUES (?, ?)",
@@ -303,30 +355,35 @@ class Library:
         if since is not None:
             where.append("published >= ?")
             params.append(since)
-        sql = f"SELECT {_SUMMARY} FROM items"
+        sql = f"SELECT {SUMMARY_SELECT} FROM items"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY published IS NULL, published DESC, id DESC"
+        sql += " ORDER BY published DESC, id DESC"  # NULLs last; walks the published index
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [from_mapping(row) for row in self.db.execute(sql, params)]
+        return [from_summary(row) for row in self._tuples(sql, params)]
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Items matching a full-text query, best first (bm25; title and authors weigh most)."""
         sql = (
-            f"SELECT {_SUMMARY}, snippet(items_fts, 2, ?1, ?2, '…', 24) AS snip, "
+            f"SELECT {SUMMARY_SELECT}, snippet(items_fts, 2, ?1, ?2, '…', 24), "
             "bm25(items_fts, 10.0, 5.0, 1.0, 0.5) AS score_rank "
             "FROM items_fts JOIN items ON items.id = items_fts.rowid "
             "WHERE items_fts MATCH ?3 ORDER BY score_rank LIMIT ?4"
         )
         for attempt in _fts_queries(query):
             try:
-                rows = self.db.execute(sql, (_HIGHLIGHT_START, _HIGHLIGHT_END, attempt, limit)).fetchall()
+                rows = self._tuples(sql, (_HIGHLIGHT_START, _HIGHLIGHT_END, attempt, limit))
             except sqlite3.OperationalError:
                 continue
-            return [Hit(from_mapping(r), r["snip"], r["score_rank"]) for r in rows]
+            return [Hit(row) for row in rows]
         return []
+
+    def _tuples(self, sql: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples: many rows, decoded by position
+        return cursor.execute(sql, tuple(params)).fetchall()
 
     def export(self) -> Iterator[Item]:
         for row in self.db.execute("SELECT * FROM items ORDER BY id").fetchall():

@@ -52,7 +52,8 @@ def m001_items(db: sqlite3.Connection) -> None:
         );
         CREATE INDEX items_title_norm ON items (title_norm) WHERE kind = 'paper';
         CREATE INDEX items_published ON items (published);
-        CREATE INDEX items_state_week ON items (state, week);
+        -- Triage touches few items; new ones (nearly all of a big import) stay out of it.
+        CREATE INDEX items_triaged ON items (week, state) WHERE state != 'new';
 
         -- Every key an item is known by (its own, old keys after a merge, each URL),
         -- so any form of reference finds it.

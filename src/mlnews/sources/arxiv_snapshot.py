@@ -29,6 +29,7 @@ _NOT_RAW = frozenset({"title", "abstract", "authors_parsed"})
 class ArxivSnapshot(Format):
     name = "arxiv-snapshot"
     description = "arXiv metadata snapshot (JSON lines, as published on Kaggle)"
+    line_oriented = True
 
     def sniff(self, head: bytes) -> bool:
         line = _first_line(head)

@@ -64,6 +64,8 @@ class Format:
 
     name: ClassVar[str]
     description: ClassVar[str]
+    # One record per line, so a big file can be cut at line ends and parsed in parallel.
+    line_oriented: ClassVar[bool] = False
 
     def sniff(self, head: bytes) -> bool:
         """Whether the first few kilobytes of a file look like this format."""

@@ -25,6 +25,7 @@ def dump(items: Iterable[Item], out: IO[str]) -> int:
 class MlnewsJsonl(Format):
     name = "mlnews-jsonl"
     description = "mlnews export (JSON lines, every field of every item)"
+    line_oriented = True
 
     def sniff(self, head: bytes) -> bool:
         first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
