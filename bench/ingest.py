@@ -158,7 +158,8 @@ def latencies(run: object, query: str, repeat: int) -> list[float]:
 def bare_search(db: sqlite3.Connection) -> object:
     sql = (
         # The very query mlnews runs (same snippet, same weights): the ratio is mlnews' own overhead.
-        "SELECT papers.*, snippet(papers_fts, 2, '[', ']', '…', 24), bm25(papers_fts, 10.0, 5.0, 1.0) AS rank "
+        "SELECT papers.*, snippet(papers_fts, 2, '[', ']', '…', 24), "
+        "bm25(papers_fts, 10.0, 5.0, 1.0) AS rank "
         "FROM papers_fts JOIN papers ON papers.rowid_ = papers_fts.rowid "
         "WHERE papers_fts MATCH ? ORDER BY rank LIMIT 20"
     )

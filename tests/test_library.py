@@ -243,3 +243,13 @@ def test_dedupe_across_batches_when_filling_an_empty_library(library: Library) -
     assert library.get("openreview:Topic5xyz").key == "arxiv:2011.00005"
     assert [h.item.key for h in library.search('"topic 2499"')] == ["arxiv:2011.02499"]
     assert library.db.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+
+
+def test_a_sources_record_is_replaced_only_by_a_newer_one(library: Library) -> None:
+    library.add(paper(updated="2020-12-01T00:00:00Z", raw={"arxiv-atom": {"version": 2}}))
+    assert (
+        library.add(paper(updated="2020-11-30T00:00:00Z", raw={"arxiv-atom": {"version": 1}})) == "unchanged"
+    )
+    assert library.add(paper(updated="2020-12-05T00:00:00Z", raw={"arxiv-atom": {"version": 3}})) == "merged"
+    library.add(paper(raw={"bibtex": {"citekey": "wang2021"}}))
+    assert library.get("2011.15126").raw == {"arxiv-atom": {"version": 3}, "bibtex": {"citekey": "wang2021"}}

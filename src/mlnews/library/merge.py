@@ -32,7 +32,7 @@ def merge(existing: Item, incoming: Item) -> Item:
         tags=_union(existing.tags, incoming.tags),
         score=existing.score if existing.score is not None else incoming.score,
         texts=_merge_texts(existing.texts, incoming.texts),
-        raw={**existing.raw, **incoming.raw},
+        raw=_merge_raw(existing, incoming),
         first_seen=_earliest(existing.first_seen, incoming.first_seen),
     )
     # Curation comes whole from one side: the existing item's, unless it has none yet
@@ -86,6 +86,17 @@ def _earliest(first: str | None, second: str | None) -> str | None:
 
 def _latest(first: str | None, second: str | None) -> str | None:
     return max(filter(None, (first, second)), default=None)
+
+
+def _merge_raw(existing: Item, incoming: Item) -> dict[str, object]:
+    """One record per source: a source's record is replaced only by a newer one, so
+    importing the same files again (in any order) changes nothing."""
+    newer = bool(incoming.updated) and (not existing.updated or incoming.updated > existing.updated)
+    raw = dict(existing.raw)
+    for source, record in incoming.raw.items():
+        if source not in raw or newer:
+            raw[source] = record
+    return raw
 
 
 def _merge_texts(existing: list[Text], incoming: list[Text]) -> list[Text]:
