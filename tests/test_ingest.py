@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,9 +99,16 @@ def test_a_big_snapshot_is_parsed_in_workers_with_the_same_result(
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1000)
     monkeypatch.setattr(parallel, "_workers", lambda: 2)
     lines = [
-        '{"id": "2011.%05d", "title": "Paper number %d on a topic", "authors": "A. B", '
-        '"versions": [{"version": "v1", "created": "Mon, 30 Nov 2020 10:00:00 GMT"}], '
-        '"categories": "cs.LG", "abstract": "Words."}' % (n, n)
+        json.dumps(
+            {
+                "id": f"2011.{n:05d}",
+                "title": f"Paper number {n} on a topic",
+                "authors": "A. B",
+                "versions": [{"version": "v1", "created": "Mon, 30 Nov 2020 10:00:00 GMT"}],
+                "categories": "cs.LG",
+                "abstract": "Words.",
+            }
+        )  # fmt: skip
         for n in range(1, 60)
     ]
     lines[30] = lines[3]  # a repeat: merges, whichever chunk it lands in
@@ -113,8 +121,6 @@ def test_a_big_snapshot_is_parsed_in_workers_with_the_same_result(
     bad.write_text("\n".join([*lines[:40], "{broken", *lines[40:]]) + "\n")
     before = library.count()
     report = ingest.import_files(library, [bad])[0]
-    assert (
-        report.error
-        == f"{bad}:41: not a JSON line: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
-    )
+    assert report.error is not None
+    assert report.error.startswith(f"{bad}:41: not a JSON line")
     assert library.count() == before
