@@ -108,7 +108,7 @@ def test_a_big_snapshot_is_parsed_in_workers_with_the_same_result(
                 "categories": "cs.LG",
                 "abstract": "Words.",
             }
-        )  # fmt: skip
+        )
         for n in range(1, 60)
     ]
     lines[30] = lines[3]  # a repeat: merges, whichever chunk it lands in
