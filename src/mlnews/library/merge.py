@@ -91,7 +91,7 @@ def _latest(first: str | None, second: str | None) -> str | None:
 def _merge_raw(existing: Item, incoming: Item) -> dict[str, object]:
     """One record per source: a source's record is replaced only by a newer one, so
     importing the same files again (in any order) changes nothing."""
-    newer = bool(incoming.updated) and (not existing.updated or incoming.updated > existing.updated)
+    newer = (incoming.updated or "") > (existing.updated or "")
     raw = dict(existing.raw)
     for source, record in incoming.raw.items():
         if source not in raw or newer:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
+
 from mlnews import identity
 from mlnews.dates import iso
 from mlnews.items import Item
+from mlnews.sources.xml import children
 from mlnews.text import latex_to_text
 
 SITE = "arXiv"
@@ -81,6 +84,12 @@ def person(forenames: str, keyname: str, suffix: str = "") -> str:
     parts = [tex(part) for part in (forenames, keyname, suffix) if part]
     # arXiv's author parser turns the initials `C.-P.` into `C. -P.`; no name is spelt so.
     return clean_name(" ".join(parts).replace(". -", ".-"))
+
+
+def raw_author(name: str, author: etree._Element) -> dict[str, Any]:
+    """An author as the raw record keeps it: the name, and affiliations when given."""
+    affiliations = [squash(el.text) for el in children(author, "affiliation") if el.text]
+    return {"name": name, "affiliation": affiliations} if affiliations else {"name": name}
 
 
 def clean_name(name: str) -> str:

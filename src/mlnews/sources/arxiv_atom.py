@@ -113,8 +113,7 @@ def _authors(entry: etree._Element) -> tuple[list[str], list[dict[str, Any]]]:
         if not name:
             continue
         names.append(name)
-        affiliations = [squash(el.text) for el in children(author, "affiliation") if el.text]
-        raw.append({"name": name, "affiliation": affiliations} if affiliations else {"name": name})
+        raw.append(_arxiv.raw_author(name, author))
     return names, raw
 
 
