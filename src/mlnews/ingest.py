@@ -17,7 +17,9 @@ from mlnews.items import Item
 from mlnews.library import Library, LibraryError, Prepared
 from mlnews.sources.base import Format, ParseError, Problem, Subscription, get_format, sniff
 
-Progress = Callable[[str, int], None]
+# Called as records go by: (file, records so far, records expected or None if unknown).
+Progress = Callable[[str, int, int | None], None]
+_PROGRESS_EVERY = 500
 
 
 @dataclass
@@ -71,14 +73,15 @@ def import_file(
         report.error = f"{path}: unrecognised format (use --format; see `mlnews import --help`)"
         return report
     report.format = fmt.name
+    expected = data.count(b"\n") if fmt.line_oriented else None  # a record a line
     subscriptions: list[Subscription] = []
     try:
         with library.transaction():
             records = parallel.parse(fmt, data) if parallel.worth_it(fmt, data) else fmt.parse(data)
-            for parsed in records:
+            for number, parsed in enumerate(records, start=1):
                 _take(library, parsed, report, subscriptions, str(path))
-                if progress and (report.added + report.merged + report.unchanged) % 500 == 0:
-                    progress(str(path), report.added + report.merged + report.unchanged)
+                if progress and number % _PROGRESS_EVERY == 0:
+                    progress(str(path), number, expected)
             if subscriptions:
                 report.sources_added = _register(subscriptions, config_path, str(path))
     except ParseError as error:
@@ -87,6 +90,9 @@ def import_file(
         _fail(report, f"{path}: {error}")
     except Exception as error:  # a parser bug must not become a traceback or a half import
         _fail(report, f"{path}: cannot read ({type(error).__name__}: {error})")
+    if progress:
+        done = report.added + report.merged + report.unchanged + report.failed
+        progress(str(path), done, done)
     return report
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from mlnews import ingest
 from mlnews.cli import output
@@ -45,23 +52,16 @@ def import_command(
     if format_name is not None and format_name not in formats():
         raise UsageError(f"--format {format_name!r}: unknown format; known formats: {', '.join(formats())}")
     workspace = current_workspace(ctx)
-    reports = []
     with Library.open(workspace.library_path) as library, _progress() as progress:
-        task = progress.add_task("importing", total=len(files))
-        for path in files:
-            progress.update(task, description=path.name)
+        tasks = {str(path): progress.add_task(path.name, total=None, start=False) for path in files}
 
-            def seen(name: str, count: int, path: Path = path) -> None:
-                progress.update(task, description=f"{path.name}: {count:,} records")
+        def seen(path: str, done: int, total: int | None) -> None:
+            progress.start_task(tasks[path])
+            progress.update(tasks[path], completed=done, total=total or None)
 
-            reports += ingest.import_files(
-                library,
-                [path],
-                format_name=format_name,
-                config_path=workspace.config_path,
-                progress=seen,
-            )
-            progress.advance(task)
+        reports = ingest.import_files(
+            library, files, format_name=format_name, config_path=workspace.config_path, progress=seen
+        )
     output.print_reports(reports)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
@@ -73,6 +73,7 @@ def _progress() -> Progress:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TimeRemainingColumn(),
         console=output.errors,
         transient=True,
         disable=not output.errors.is_terminal,
