@@ -244,3 +244,13 @@ def test_console_script_and_module_entry_points(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "mlnews init" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_kind_sets_the_kind_of_every_record(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("init", "ws")
+    assert run("-w", "ws", "import", "--kind", "news", str(DEMO / "news.json")).code == 0
+    kinds = {i["kind"] for i in run("-w", "ws", "list", "--json").json()}  # type: ignore[union-attr]
+    assert kinds == {"news"}
+    result = run("-w", "ws", "shortlist", "https://neurips.cc/Conferences/2020", "--week", "2020-W49")
+    assert "in other" in result.out
+    assert run("-w", "ws", "import", "--kind", "blog", str(DEMO / "news.json")).code == 1

@@ -7,7 +7,7 @@ sources instead of the library.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,12 +44,14 @@ def import_files(
     paths: Iterable[Path],
     *,
     format_name: str | None = None,
+    kind: str | None = None,
     config_path: Path | None = None,
     progress: Progress | None = None,
 ) -> list[FileReport]:
+    """Import each file in its own transaction; `kind` overrides the kind of every record."""
     forced = get_format(format_name) if format_name else None
     return [
-        import_file(library, path, forced=forced, config_path=config_path, progress=progress)
+        import_file(library, path, forced=forced, kind=kind, config_path=config_path, progress=progress)
         for path in paths
     ]
 
@@ -59,6 +61,7 @@ def import_file(
     path: Path,
     *,
     forced: Format | None = None,
+    kind: str | None = None,
     config_path: Path | None = None,
     progress: Progress | None = None,
 ) -> FileReport:
@@ -77,7 +80,10 @@ def import_file(
     subscriptions: list[Subscription] = []
     try:
         with library.transaction():
-            records = parallel.parse(fmt, data) if parallel.worth_it(fmt, data) else fmt.parse(data)
+            if parallel.worth_it(fmt, data):
+                records: Iterator[object] = parallel.parse(fmt, data, kind)
+            else:
+                records = (parallel.with_kind(parsed, kind) for parsed in fmt.parse(data))
             for number, parsed in enumerate(records, start=1):
                 _take(library, parsed, report, subscriptions, str(path))
                 if progress and number % _PROGRESS_EVERY == 0:

@@ -45,7 +45,7 @@ def _workers() -> int:
     return min(4, (os.cpu_count() or 1) - 1)
 
 
-def parse(fmt: Format, data: bytes) -> Iterator[Record]:
+def parse(fmt: Format, data: bytes, kind: str | None = None) -> Iterator[Record]:
     """Yield what `fmt.parse(data)` would, items already prepared; raise its ParseError."""
     context = get_context("spawn")  # never fork a process that holds a SQLite connection
     with ProcessPoolExecutor(max_workers=_workers(), mp_context=context) as pool:
@@ -53,7 +53,7 @@ def parse(fmt: Format, data: bytes) -> Iterator[Record]:
         chunks = _chunks(data)
         try:
             for first_line, chunk in chunks:
-                pending.append(pool.submit(_parse_chunk, fmt.name, chunk, first_line))
+                pending.append(pool.submit(_parse_chunk, fmt.name, chunk, first_line, kind))
                 if len(pending) >= AHEAD:
                     yield from _result(pending.popleft())
             while pending:
@@ -81,17 +81,26 @@ def _chunks(data: bytes) -> Iterator[tuple[int, bytes]]:
         start = end
 
 
-def _parse_chunk(format_name: str, chunk: bytes, first_line: int) -> list[Record] | ParseError:
+def _parse_chunk(
+    format_name: str, chunk: bytes, first_line: int, kind: str | None
+) -> list[Record] | ParseError:
     """In a worker: parse one chunk. Errors come back as values, with file line numbers
     (an exception would lose its line on the way back)."""
     shift = first_line - 1
     records: list[Record] = []
     try:
         for parsed in get_format(format_name).parse(chunk):
-            records.append(_prepared(parsed, shift))
+            records.append(_prepared(with_kind(parsed, kind), shift))
     except ParseError as error:
         return ParseError(error.message, None if error.line is None else error.line + shift, error.record)
     return records
+
+
+def with_kind(parsed: Parsed, kind: str | None) -> Parsed:
+    """The record with the kind the curator gave for the whole file (`import --kind`)."""
+    if kind is not None and isinstance(parsed, Item):
+        parsed.kind = kind
+    return parsed
 
 
 def _prepared(parsed: Parsed, shift: int) -> Record:

@@ -40,6 +40,9 @@ def import_command(
     format_name: Annotated[
         str | None, typer.Option("--format", "-f", help="Force a format (default: sniffed from content).")
     ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help=f"Give every record this kind: {', '.join(KINDS)}.")
+    ] = None,
 ) -> None:
     """Import arXiv (API Atom, OAI-PMH, snapshot JSON lines), RSS/Atom/JSON feeds,
     OPML, BibTeX or mlnews export files.
@@ -47,8 +50,9 @@ def import_command(
     Each file is imported whole or not at all; the same item seen twice is one item,
     so re-importing changes nothing. OPML files add their feeds to `mlnews.toml`.
 
-    Example: `mlnews import papers.atom feeds.opml reading.bib`
+    Example: `mlnews import papers.atom feeds.opml reading.bib && mlnews import --kind news news.json`
     """
+    _check_choice("--kind", kind, KINDS)
     if format_name is not None and format_name not in formats():
         raise UsageError(f"--format {format_name!r}: unknown format; known formats: {', '.join(formats())}")
     workspace = current_workspace(ctx)
@@ -60,7 +64,12 @@ def import_command(
             progress.update(tasks[path], completed=done, total=total or None)
 
         reports = ingest.import_files(
-            library, files, format_name=format_name, config_path=workspace.config_path, progress=seen
+            library,
+            files,
+            format_name=format_name,
+            kind=kind,
+            config_path=workspace.config_path,
+            progress=seen,
         )
     output.print_reports(reports)
     if not all(r.ok for r in reports):

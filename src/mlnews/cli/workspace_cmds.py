@@ -14,7 +14,8 @@ from mlnews.cli import output
 from mlnews.cli.app import app
 from mlnews.library import Library
 
-DEMO_FILES = ("papers.atom", "articles.rss", "news.json", "reading.bib")
+# The demo's files, each with the kind its records are (None: as the format says).
+DEMO_FILES = (("papers.atom", None), ("articles.rss", None), ("news.json", "news"), ("reading.bib", None))
 
 
 @app.command("init")
@@ -53,9 +54,13 @@ def demo_command(
     made, _ = workspace.init(folder)
     demo = resources.files("mlnews") / "demo"
     with resources.as_file(demo) as demo_dir, Library.open(made.library_path) as library:
-        reports = ingest.import_files(
-            library, [demo_dir / name for name in DEMO_FILES], config_path=made.config_path
-        )
+        reports = [
+            report
+            for name, kind in DEMO_FILES
+            for report in ingest.import_files(
+                library, [demo_dir / name], kind=kind, config_path=made.config_path
+            )
+        ]
         total = library.count()
     for report in reports:
         report.path = Path(report.path).name  # the files live inside the package
