@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -80,9 +81,9 @@ def print_hits(hits: list[Hit]) -> None:
     for hit in hits:
         line = Text.assemble((hit.item.title, "bold"), "  ", (hit.item.key or "", "cyan"))
         console.print(line)
-        console.print(Text("  ").append_text(highlighted(hit.snippet)))
+        console.print(Padding(highlighted(hit.snippet), (0, 0, 0, 2)))
         if hit.item.url:
-            console.print(Text("  " + hit.item.url, style="dim"))
+            console.print(Padding(Text(hit.item.url, style="dim"), (0, 0, 0, 2)))
 
 
 def print_item(item: Item) -> None:
