@@ -254,3 +254,67 @@ def test_import_kind_sets_the_kind_of_every_record(run, tmp_path: Path) -> None:
     result = run("-w", "ws", "shortlist", "https://neurips.cc/Conferences/2020", "--week", "2020-W49")
     assert "in other" in result.out
     assert run("-w", "ws", "import", "--kind", "blog", str(DEMO / "news.json")).code == 1
+
+
+def test_odd_arguments_are_one_line_errors(run, demo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "afile").write_text("x")
+    cases = [
+        ("-w", str(demo), "list", "--limit", "99999999999999999999"),
+        ("-w", str(demo), "search", "x", "--limit", "0"),
+        ("init", str(tmp_path / "afile" / "sub")),
+        ("init", str(tmp_path / "afile")),
+        ("-w", str(demo), "export", "-o", str(tmp_path / "missing" / "x.jsonl")),
+        ("-w", str(demo), "export", "-o", str(tmp_path)),
+        ("-w", str(demo), "show", ""),
+        ("-w", str(demo), "list", "--week", ""),
+        ("-w", str(demo), "import", "--format", "bibtex", str(DEMO / "news.json")),
+        ("-w", str(demo), "import", str(tmp_path)),
+    ]
+    for args in cases:
+        result = run(*args)
+        assert result.code in (1, 2), args
+        assert "Traceback" not in result.err, args
+        if result.code == 1:
+            assert len(result.err.strip().splitlines()) == 1, (args, result.err)
+
+
+def test_source_text_is_never_read_as_markup(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("-w", str(demo), "show", ":thumbs_up: [bold]x[/bold]")
+    assert ":thumbs_up: [bold]x[/bold]" in result.err
+
+
+def test_gzip_files_are_read_through(run, demo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+
+    exported = run("-w", str(demo), "export").out
+    packed = tmp_path / "library.jsonl.gz"
+    packed.write_bytes(gzip.compress(exported.encode()))
+    result = run("-w", str(demo), "import", str(packed))
+    assert result.code == 0, result.err
+    assert "mlnews-jsonl" in result.out
+
+
+def test_a_busy_library_is_a_clear_error_and_nothing_changes(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from mlnews.library import database
+
+    holder = sqlite3.connect(demo / "library.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        original = database.Library.open
+
+        def impatient(path: Path) -> database.Library:
+            library = original(path)
+            library.db.execute("PRAGMA busy_timeout = 100")
+            return library
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(database.Library, "open", impatient)
+            result = run("-w", str(demo), "tag", "2011.15126", "busy")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.code == 1
+    assert "another mlnews command is writing" in result.err
+    assert "busy" not in run("-w", str(demo), "show", "2011.15126", "--json").json()["tags"]  # type: ignore[index]

@@ -137,3 +137,14 @@ def test_short_titles_are_not_distinctive() -> None:
     assert identity.title_is_distinctive(
         identity.normalise_title("MicroNet: Towards Image Recognition with Extremely Low FLOPs")
     )
+
+
+def test_arxiv_dois_given_as_doi_keys_are_arxiv_keys() -> None:
+    assert identity.identify("doi:10.48550/arXiv.2011.15126") == "arxiv:2011.15126"
+
+
+def test_sici_dois_keep_their_angle_brackets() -> None:
+    a = identity.identify("10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0")
+    b = identity.identify("10.1002/(SICI)1097-4571(199806)49:8<700::AID-ASI5>3.0.CO;2-1")
+    assert a != b
+    assert a == "doi:10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-0"

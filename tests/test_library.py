@@ -253,3 +253,57 @@ def test_a_sources_record_is_replaced_only_by_a_newer_one(library: Library) -> N
     assert library.add(paper(updated="2020-12-05T00:00:00Z", raw={"arxiv-atom": {"version": 3}})) == "merged"
     library.add(paper(raw={"bibtex": {"citekey": "wang2021"}}))
     assert library.get("2011.15126").raw == {"arxiv-atom": {"version": 3}, "bibtex": {"citekey": "wang2021"}}
+
+
+def _three_records() -> tuple[Item, Item, Item]:
+    preprint = Item(
+        title="Quantum widgets for deep learning research",
+        kind="paper",
+        urls=["https://arxiv.org/abs/2011.15126"],
+    )
+    journal = Item(
+        title="A journal version with completely different words",
+        kind="paper",
+        urls=["https://doi.org/10.1234/abcd"],
+    )
+    both = Item(
+        title="Quantum widgets for deep learning research",
+        kind="paper",
+        urls=["https://arxiv.org/abs/2011.15126"],
+        identifiers=["doi:10.1234/abcd"],
+    )
+    return preprint, journal, both  # fmt: skip
+
+
+@pytest.mark.parametrize("split", [0, 1, 2, 3])
+def test_a_record_that_names_two_items_joins_them_however_they_arrive(tmp_path: Path, split: int) -> None:
+    records = _three_records()
+    with Library.open(tmp_path / "l.db") as library:
+        for batch in (records[:split], records[split:]):
+            with library.transaction():
+                for record in batch:
+                    library.add(record)
+        assert library.count() == 1
+        item = library.get("doi:10.1234/abcd")
+        assert item.key == "arxiv:2011.15126"
+        assert library.get("2011.15126").key == item.key
+
+
+def test_the_more_precise_of_two_matching_dates_is_kept(library: Library) -> None:
+    library.add(paper(published="2020-11-30T18:59:59Z"))
+    library.add(paper(published="2020"))
+    assert library.get("2011.15126").published == "2020-11-30T18:59:59Z"
+    library.add(paper(published="2020-11-29"))
+    assert library.get("2011.15126").published == "2020-11-29"
+
+
+def test_joining_two_curated_items_keeps_both_histories_and_the_latest_decision(library: Library) -> None:
+    preprint, journal, both = _three_records()
+    library.add(preprint)
+    library.add(journal)
+    library.triage(["2011.15126"], "shortlisted", "papers", "2020-W49")
+    library.triage(["doi:10.1234/abcd"], "featured", "papers", "2020-W50")
+    library.add(both)
+    item = library.get("2011.15126")
+    assert [e.state for e in item.history] == ["shortlisted", "featured"]
+    assert (item.state, item.week) == ("featured", "2020-W50")

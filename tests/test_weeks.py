@@ -39,3 +39,23 @@ def test_parse(text: str) -> None:
 def test_bad_weeks_are_clear_errors(text: str) -> None:
     with pytest.raises(UsageError, match=text):
         Week.parse(text)
+
+
+def test_placeholder_and_real_dates() -> None:
+    from datetime import datetime
+
+    from mlnews.dates import iso
+
+    assert iso("0001-01-01T00:00:00Z") is None  # Hugo's zero date
+    assert iso("Mon, 30 Nov 2020 10:00:00 GMT") == "2020-11-30T10:00:00Z"
+    assert iso(datetime(2020, 11, 30, 19, 0)) == "2020-11-30T19:00:00Z"
+    assert iso("2020-11-30") == "2020-11-30"
+    assert iso("yesterday") is None
+
+
+def test_year_and_month_precision_is_kept() -> None:
+    from mlnews.dates import iso
+
+    assert iso("2017") == "2017"
+    assert iso("2019-06") == "2019-06"
+    assert iso("2019-13") is None

@@ -28,7 +28,8 @@ _ARXIV_PLAIN_URL = re.compile(
 )
 _ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org", "xxx.lanl.gov"}
 _ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.(?P<id>{_NEW_ID}|{_OLD_ID})(?:v\d+)?$", re.IGNORECASE)
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+# SICI-style DOIs hold < and > (10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0).
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"]+)", re.IGNORECASE)
 _DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
 _OPENREVIEW_HOSTS = {"openreview.net", "www.openreview.net"}
 _OPENREVIEW_ID = re.compile(r"^[A-Za-z0-9_-]{6,}$")
@@ -62,6 +63,8 @@ _TRACKING_BY_HOST = {"medium.com": {"source"}}
 def arxiv_id(text: str) -> str | None:
     """The versionless arXiv id in an id, an `arXiv:` reference, a URL or an arXiv DOI."""
     text = text.strip()
+    if text[:4].lower() == "doi:":
+        text = text[4:].strip()
     for pattern in (_ARXIV_ID, _ARXIV_PREFIXED, _ARXIV_DOI, _ARXIV_PLAIN_URL):
         match = pattern.match(text)
         if match:

@@ -7,6 +7,9 @@ sources instead of the library.
 
 from __future__ import annotations
 
+import errno
+import gzip
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,9 +70,9 @@ def import_file(
 ) -> FileReport:
     report = FileReport(str(path))
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        report.error = f"{path}: cannot read: {error.strerror or error}"
+        data = _read(path)
+    except (OSError, EOFError, zlib.error) as error:
+        report.error = f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"
         return report
     fmt = forced or sniff(data)
     if fmt is None:
@@ -84,10 +87,14 @@ def import_file(
                 records: Iterator[object] = parallel.parse(fmt, data, kind)
             else:
                 records = (parallel.with_kind(parsed, kind) for parsed in fmt.parse(data))
+            number = 0
             for number, parsed in enumerate(records, start=1):
                 _take(library, parsed, report, subscriptions, str(path))
                 if progress and number % _PROGRESS_EVERY == 0:
                     progress(str(path), number, expected)
+            if forced is not None and number == 0 and data.strip():
+                # A forced format that finds nothing is more likely the wrong one than an empty file.
+                raise ParseError(f"nothing in it reads as {forced.name}; leave out --format to sniff it")
             if subscriptions:
                 report.sources_added = _register(subscriptions, config_path, str(path))
     except ParseError as error:
@@ -100,6 +107,14 @@ def import_file(
         done = report.added + report.merged + report.unchanged + report.failed
         progress(str(path), done, done)
     return report
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes; gzip files (`.jsonl.gz` snapshots, say) are read through."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
 def _take(

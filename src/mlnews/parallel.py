@@ -10,6 +10,7 @@ the outcome is the same as parsing in one process, line numbers included.
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,19 +49,23 @@ def _workers() -> int:
 def parse(fmt: Format, data: bytes, kind: str | None = None) -> Iterator[Record]:
     """Yield what `fmt.parse(data)` would, items already prepared; raise its ParseError."""
     context = get_context("spawn")  # never fork a process that holds a SQLite connection
-    with ProcessPoolExecutor(max_workers=_workers(), mp_context=context) as pool:
-        pending: deque[Future[list[Record] | ParseError]] = deque()
-        chunks = _chunks(data)
-        try:
-            for first_line, chunk in chunks:
-                pending.append(pool.submit(_parse_chunk, fmt.name, chunk, first_line, kind))
-                if len(pending) >= AHEAD:
-                    yield from _result(pending.popleft())
-            while pending:
+    pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=context, initializer=_ignore_interrupts)
+    pending: deque[Future[list[Record] | ParseError]] = deque()
+    try:
+        for first_line, chunk in _chunks(data):
+            pending.append(pool.submit(_parse_chunk, fmt.name, chunk, first_line, kind))
+            if len(pending) >= AHEAD:
                 yield from _result(pending.popleft())
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield from _result(pending.popleft())
+    finally:
+        # On an error or Ctrl-C, drop the work not started and wait only for the chunks
+        # in hand (workers ignore Ctrl-C: the main process decides, and rolls back).
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _result(future: Future[list[Record] | ParseError]) -> list[Record]:

@@ -53,15 +53,22 @@ def init(root: Path) -> tuple[Workspace, bool]:
     root = root.resolve()
     if root.exists() and not root.is_dir():
         raise WorkspaceNotFound(f"{root}: exists and is not a folder")
-    root.mkdir(parents=True, exist_ok=True)
     workspace = Workspace(root)
-    created = not workspace.config_path.exists()
-    if created:
-        config.write_atomically(workspace.config_path, config.default_text())
-    else:
-        config.load(workspace.config_path)
-    workspace.issues_dir.mkdir(exist_ok=True)
-    workspace.media_dir.mkdir(exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        created = not workspace.config_path.exists()
+        if created:
+            config.write_atomically(workspace.config_path, config.default_text())
+        else:
+            config.load(workspace.config_path)
+        for folder in (workspace.issues_dir, workspace.media_dir):
+            folder.mkdir(exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as error:
+        raise WorkspaceNotFound(f"{error.filename}: exists and is not a folder") from None
+    except OSError as error:
+        raise WorkspaceNotFound(
+            f"{error.filename or root}: cannot create the workspace: {error.strerror}"
+        ) from None
     Library.open(workspace.library_path).close()
     return workspace, created
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 from mlnews.cli import library_cmds, triage_cmds, workspace_cmds  # noqa: F401  (register commands)
@@ -14,8 +15,16 @@ def main() -> None:
     try:
         app(prog_name="mlnews")
     except MlnewsError as error:
-        errors.print(f"Error: {error}", markup=False, style="red", soft_wrap=True)
-        sys.exit(1)
+        _fail(str(error))
+    except OSError as error:  # a file the user named: missing, a folder, not writable
+        _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+    except sqlite3.Error as error:
+        _fail(f"library: {error}")
     except KeyboardInterrupt:
         errors.print("Interrupted: nothing was half written.", markup=False)
         sys.exit(130)
+
+
+def _fail(message: str) -> None:
+    errors.print(f"Error: {message}", markup=False, style="red", soft_wrap=True)
+    sys.exit(1)

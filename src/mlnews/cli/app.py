@@ -51,4 +51,6 @@ def main_options(
 def current_workspace(ctx: typer.Context) -> Workspace:
     """The workspace this command works in (or a one-line error saying how to make one)."""
     root = ctx.find_root().obj
-    return find(root if isinstance(root, Path) else None)
+    workspace = find(root if isinstance(root, Path) else None)
+    workspace.config  # noqa: B018  (a bad mlnews.toml is reported by every command, first)
+    return workspace

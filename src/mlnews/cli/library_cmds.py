@@ -17,16 +17,17 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from mlnews import ingest
+from mlnews import files, ingest
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
-from mlnews.config import write_atomically
 from mlnews.errors import UsageError
 from mlnews.items import KINDS, STATES
 from mlnews.library import Library
 from mlnews.sources import mlnews_jsonl
 from mlnews.sources.base import formats
 from mlnews.weeks import Week
+
+_MAX_LIMIT = 1_000_000_000  # SQLite's LIMIT is a 64-bit integer; nobody lists more than this
 
 
 def _format_help() -> str:
@@ -98,7 +99,7 @@ def list_command(
     since: Annotated[
         str | None, typer.Option(help="Only items published on or after this date (YYYY-MM-DD).")
     ] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="At most this many items.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, max=_MAX_LIMIT, help="At most this many items.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """List items, newest first.
@@ -107,7 +108,7 @@ def list_command(
     """
     _check_choice("--state", state, STATES)
     _check_choice("--kind", kind, KINDS)
-    week_text = str(Week.parse(week)) if week else None
+    week_text = str(Week.parse(week)) if week is not None else None
     if since is not None:
         try:
             since = date.fromisoformat(since).isoformat()
@@ -131,7 +132,7 @@ def _check_choice(option: str, value: str | None, choices: tuple[str, ...]) -> N
 def search_command(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help='Words, "a phrase", prefix*, AND/OR/NOT.')],
-    limit: Annotated[int, typer.Option(min=1, help="At most this many results.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=_MAX_LIMIT, help="At most this many results.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """Full-text search over titles, authors, abstracts and text, best match first.
@@ -184,13 +185,13 @@ def export_command(
 
     Example: `mlnews export -o library.jsonl`
     """
-    import io
-
     workspace = current_workspace(ctx)
     with Library.open(workspace.library_path) as library:
-        buffer = io.StringIO() if out else sys.stdout
-        count = mlnews_jsonl.dump(library.export(), buffer)
-    if out is not None:
-        assert isinstance(buffer, io.StringIO)
-        write_atomically(out, buffer.getvalue())
-        output.errors.print(f"wrote {count} items to {out}", markup=False)
+        if out is None:
+            mlnews_jsonl.dump(library.export(), sys.stdout)
+            return
+        if out.is_dir():
+            raise UsageError(f"{out}: is a folder; give a file name, e.g. -o {out / 'library.jsonl'}")
+        with files.replacing(out) as handle:
+            count = mlnews_jsonl.dump(library.export(), handle)
+    output.errors.print(f"wrote {count} items to {out}", markup=False)

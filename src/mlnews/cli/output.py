@@ -15,8 +15,9 @@ from mlnews.ingest import FileReport
 from mlnews.items import Item
 from mlnews.library import Hit
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes or highlighting: text from sources and users is printed as it is.
+console = Console(highlight=False, emoji=False)
+errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 _START, _END = "\x02", "\x03"
 

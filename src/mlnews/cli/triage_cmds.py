@@ -34,7 +34,7 @@ def shortlist_command(
     settings = workspace.config
     if section is not None:
         settings.section(section)  # an unknown section is an error before anything changes
-    chosen = Week.parse(week) if week else Week.containing(date.today(), settings.first_weekday)
+    chosen = Week.parse(week) if week is not None else Week.containing(date.today(), settings.first_weekday)
     state = "featured" if featured else "shortlisted"
     done = []
     with Library.open(workspace.library_path) as library, library.transaction():

@@ -133,7 +133,12 @@ class Library:
         if self._in_transaction:
             yield
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise LibraryError(
+                f"{self.path}: {error}: another mlnews command is writing to it; try again when it is done"
+            ) from None
         self._in_transaction = True
         # A big write touches several indexes at once and wants a big page cache; reading
         # (a search scanning 200,000 matches) is faster with the default one.
@@ -147,7 +152,8 @@ class Library:
             self._flush()
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # an interrupt may land just after COMMIT
+                self.db.execute("ROLLBACK")
             self._forget_pending()
             raise
         finally:
@@ -227,16 +233,17 @@ class Library:
     def _merge_into_pending(self, index: int, new: Prepared) -> Outcome:
         before = self._pending[index]
         merged = prepare(merge(before.item(), new.item()))
-        if self._find_ids(merged.idents):
-            # The merged record now also names a stored item: settle it in the database.
-            self._flush()
-            return self._merge_into_stored(self._find_ids(merged.idents), merged)
+        linked = {self._pending_by_ident.get(ident, index) for ident in merged.idents}
+        if linked != {index} or self._find_ids(merged.idents):
+            # The merged record also names another item, waiting or stored: join them in the database.
+            return self._merge_into_stored([], merged)
         self._queue(merged, index)
         return "unchanged" if same(merged, before) else "merged"
 
     def _merge_into_stored(self, ids: list[int], new: Prepared) -> Outcome:
         self._flush()
-        target, *others = ids
+        # After the flush, items that were waiting are stored too: the record may name them.
+        target, *others = sorted(set(ids) | set(self._find_ids(new.idents)))
         existing = self._load(target)
         merged_item = merge(existing, new.item())
         for other in others:

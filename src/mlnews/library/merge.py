@@ -6,7 +6,7 @@ The rule: keep the richest facts from both, and never lose what the curator did
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from mlnews import identity
 from mlnews.items import Item, Text
@@ -35,12 +35,31 @@ def merge(existing: Item, incoming: Item) -> Item:
         raw=_merge_raw(existing, incoming),
         first_seen=_earliest(existing.first_seen, incoming.first_seen),
     )
-    # Curation comes whole from one side: the existing item's, unless it has none yet
-    # and the incoming record carries some (an mlnews export being imported).
-    curated = existing if _is_curated(existing) or not _is_curated(incoming) else incoming
+    _merge_curation(merged, existing, incoming)
+    return merged
+
+
+def _merge_curation(merged: Item, existing: Item, incoming: Item) -> None:
+    """State, section and week come from the side the curator touched; when both were
+    (two items found to be one), the latest decision stands and both histories are kept."""
+    if not _is_curated(incoming):
+        curated = existing
+    elif not _is_curated(existing):
+        curated = incoming
+    else:
+        history = sorted(
+            {(e.at, e.state, e.section, e.week): e for e in existing.history + incoming.history}.values(),
+            key=lambda e: e.at,
+        )
+        merged.history = history
+        latest = history[-1] if history else None
+        if latest is not None and latest not in existing.history:
+            merged.state, merged.section, merged.week = latest.state, latest.section, latest.week
+        else:
+            merged.state, merged.section, merged.week = existing.state, existing.section, existing.week
+        return
     merged.state, merged.section, merged.week = curated.state, curated.section, curated.week
     merged.history = list(curated.history)
-    return merged
 
 
 def conflicts(a: Iterable[str], b: Iterable[str]) -> bool:
@@ -81,11 +100,20 @@ def _longer_list(first: list[str], second: list[str]) -> list[str]:
 
 
 def _earliest(first: str | None, second: str | None) -> str | None:
-    return min(filter(None, (first, second)), default=None)
+    return _date(first, second, min)
 
 
 def _latest(first: str | None, second: str | None) -> str | None:
-    return max(filter(None, (first, second)), default=None)
+    return _date(first, second, max)
+
+
+def _date(first: str | None, second: str | None, pick: Callable[[str, str], str]) -> str | None:
+    if not first or not second:
+        return first or second
+    # "2020" and "2020-11-30T18:59:59Z" say the same thing: keep the precise one.
+    if second.startswith(first) or first.startswith(second):
+        return max(first, second, key=len)
+    return pick(first, second)
 
 
 def _merge_raw(existing: Item, incoming: Item) -> dict[str, object]:

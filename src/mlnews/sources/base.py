@@ -104,7 +104,7 @@ def get_format(name: str) -> Format:
 
 
 def sniff(data: bytes) -> Format | None:
-    head = data[:8192]
+    head = data[:65536]  # a snapshot line with a thousand authors is longer than 8 KB
     for fmt in formats().values():
         if fmt.sniff(head):
             return fmt
