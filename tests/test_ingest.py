@@ -124,3 +124,10 @@ def test_a_big_snapshot_is_parsed_in_workers_with_the_same_result(
     assert report.error is not None
     assert report.error.startswith(f"{bad}:41: not a JSON line")
     assert library.count() == before
+
+
+def test_posts_that_share_a_page_are_reported(library: Library, shared_data: Path) -> None:
+    report = ingest.import_files(library, [shared_data / "feeds" / "real_world" / "scriptingNews.rss"])[0]
+    assert report.ok
+    shared = [w for w in report.warnings if "differ only by #fragment" in w]
+    assert shared and all("scripting.com" in w for w in shared)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -208,3 +208,21 @@ def _distinct(values: Iterable[str]) -> list[str]:
         if value and value not in kept:
             kept.append(value)
     return kept
+
+
+def note_shared_pages(parsed: Iterable[Item | Problem]) -> Iterator[Item | Problem]:
+    """Pass entries through; then warn about entries that link to one page and differ only
+    by #fragment (old blogs put a day's posts on one page): a URL without its fragment is
+    one item, so they are imported as one, and the curator should know."""
+    pages: dict[str, set[str]] = {}
+    for thing in parsed:
+        if isinstance(thing, Item) and thing.urls:
+            page = identity.canonical_url(thing.urls[0])
+            if page:
+                pages.setdefault(page, set()).add(thing.urls[0])
+        yield thing
+    for page, links in pages.items():
+        if len(links) > 1:
+            yield Problem(
+                f"{len(links)} entries link to {page} and differ only by #fragment: imported as one item"
+            )

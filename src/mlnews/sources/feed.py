@@ -24,6 +24,7 @@ from mlnews.sources.entries import (
     guid_key,
     is_preprint_server,
     iso_date,
+    note_shared_pages,
 )
 from mlnews.sources.xml import root_name
 from mlnews.text import html_to_text
@@ -55,9 +56,11 @@ class Feed(Format):
             yield warning
         channel = _channel(result)
         atom = str(result.get("version") or "").startswith("atom")
-        for number, entry in enumerate(_list(result.get("entries")), start=1):
-            if isinstance(entry, Mapping):
-                yield build_item(_entry(entry, number, channel, atom), channel)
+        yield from note_shared_pages(
+            build_item(_entry(entry, number, channel, atom), channel)
+            for number, entry in enumerate(_list(result.get("entries")), start=1)
+            if isinstance(entry, Mapping)
+        )
 
 
 def _run_feedparser(data: bytes) -> Mapping[str, Any]:

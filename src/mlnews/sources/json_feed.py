@@ -15,6 +15,7 @@ from mlnews.sources.entries import (
     guid_key,
     is_preprint_server,
     iso_date,
+    note_shared_pages,
 )
 from mlnews.text import html_to_text
 
@@ -53,11 +54,12 @@ class JsonFeed(Format):
     def parse(self, data: bytes) -> Iterator[Parsed]:
         document = _load(data)
         channel = _channel(document)
-        for number, item in enumerate(document["items"], start=1):
-            if isinstance(item, dict):
-                yield build_item(_entry(item, number, channel), channel)
-            else:
-                yield Problem(f"skipped item #{number}: it is not a JSON object")
+        yield from note_shared_pages(
+            build_item(_entry(item, number, channel), channel)
+            if isinstance(item, dict)
+            else Problem(f"skipped item #{number}: it is not a JSON object")
+            for number, item in enumerate(document["items"], start=1)
+        )
 
 
 def _load(data: bytes) -> dict[str, Any]:
