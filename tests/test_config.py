@@ -8,6 +8,8 @@ import pytest
 from mlnews import config
 from mlnews.errors import ConfigError
 
+SOURCE = "[[sources]]\nname = 'a'\ntype = 'feed'\nurl = 'https://a.org/feed'\n"
+
 
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "mlnews.toml"
@@ -63,6 +65,38 @@ def test_every_setting_is_documented_in_the_readme() -> None:
         ("[[sections]]\nid = 'p'\nname = 'P'\nkinds = ['blog']\n", r"sections\[1\].kinds: expected one of"),
         ("[[sources]]\nname = 'x'\ntype = 'gopher'\nurl = 'u'\n", r"sources\[1\].type: expected one of"),
         ("colour = 1\n", r"unknown key 'colour'"),
+        (
+            "[newsletter]\nlanguages = ['en', 'zh', 'en']\n",
+            r"newsletter.languages: 'en' is listed twice",
+        ),
+        (
+            "[newsletter]\nsite_url = 'example.org'\n",
+            r"newsletter.site_url: expected an http\(s\) URL, got 'example.org'",
+        ),
+        ("[newsletter]\nsite_url = ''\n", r"newsletter.site_url: expected an http\(s\) URL, got ''"),
+        ("[[sections]]\nid = ''\nname = 'P'\n", r"sections\[1\].id: expected a non-empty string"),
+        ("[[sections]]\nid = 'p'\nname = ' '\n", r"sections\[1\].name: expected a non-empty string"),
+        (
+            SOURCE + "[[sources]]\nname = 'x'\ntype = 'feed'\nurl = ''\n",
+            r"sources\[2\].url: expected a non-empty string",
+        ),
+        (
+            "[[sources]]\nname = ''\ntype = 'feed'\nurl = 'https://a.org/'\n",
+            r"sources\[1\].name: expected a non-empty string",
+        ),
+        (
+            "[[sources]]\nname = 'x'\ntype = 'feed'\nurl = 'javascript:alert(1)'\n",
+            r"sources\[1\].url: expected an http\(s\) URL, got 'javascript:alert\(1\)'",
+        ),
+        (
+            "[[sources]]\nname = 'x'\ntype = 'feed'\nurl = '/feed.xml'\n",
+            r"sources\[1\].url: expected an http\(s\) URL, got '/feed.xml'",
+        ),
+        (
+            SOURCE
+            + "[[sources]]\nname = 'x'\ntype = 'feed'\nurl = 'https://b.org/'\nsite_url = 'file:///etc'\n",
+            r"sources\[2\].site_url: expected an http\(s\) URL, got 'file:///etc'",
+        ),
     ],
 )
 def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, message: str) -> None:
@@ -81,3 +115,16 @@ def test_add_sources_keeps_comments_and_skips_known_feeds(tmp_path: Path) -> Non
     text = path.read_text()
     assert "# The day a week starts" in text
     assert config.load(path).sources == (feed,)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "mlnews.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + config.default_text().encode("utf-8"))
+    assert config.load(path) == config.Config()
+
+
+def test_good_urls_and_an_empty_optional_site_url_load(tmp_path: Path) -> None:
+    text = SOURCE + "site_url = ''\n[newsletter]\nsite_url = 'http://news.example.org:8080/ml/'\n"
+    loaded = config.load(write(tmp_path, text))
+    assert loaded.sources == (config.Source(name="a", type="feed", url="https://a.org/feed"),)
+    assert loaded.site_url == "http://news.example.org:8080/ml/"

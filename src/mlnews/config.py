@@ -9,17 +9,17 @@ file are both made from these lists, so they cannot fall out of step.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import tomlkit
 
+from mlnews import files
 from mlnews.errors import ConfigError
+from mlnews.identity import canonical_url
 from mlnews.items import KINDS
 
 LANGUAGES = ("en", "zh", "ja")
@@ -33,6 +33,7 @@ class Setting:
     default: Any
     help: str
     choices: tuple[str, ...] | None = None
+    is_url: bool = False  # must be an absolute http(s) URL: it ends up in links
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -52,7 +53,10 @@ SETTINGS: tuple[Setting, ...] = (
         WEEKDAYS,
     ),
     Setting(
-        "site_url", "https://example.org/", "Where the published site lives (for links in feeds and e-mail)."
+        "site_url",
+        "https://example.org/",
+        "Where the published site lives (for links in feeds and e-mail).",
+        is_url=True,
     ),
 )
 
@@ -64,6 +68,7 @@ class Field:
     required: bool
     help: str
     choices: tuple[str, ...] | None = None
+    is_url: bool = False  # must be an absolute http(s) URL: it is fetched or linked to
 
 
 SECTION_FIELDS: tuple[Field, ...] = (
@@ -75,8 +80,8 @@ SECTION_FIELDS: tuple[Field, ...] = (
 SOURCE_FIELDS: tuple[Field, ...] = (
     Field("name", str, True, "Your name for the source."),
     Field("type", str, True, "What it is.", SOURCE_TYPES),
-    Field("url", str, True, "Where to collect from."),
-    Field("site_url", str, False, "The site's home page."),
+    Field("url", str, True, "Where to collect from.", is_url=True),
+    Field("site_url", str, False, "The site's home page.", is_url=True),
 )
 
 DEFAULT_SECTIONS: list[dict[str, Any]] = [
@@ -133,7 +138,8 @@ class Config:
 def load(path: Path) -> Config:
     """Read and check `mlnews.toml`; a bad file raises ConfigError naming file and key."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: editors on Windows may save the file with a byte-order mark.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -182,6 +188,8 @@ def _check_setting(path: Path, setting: Setting, value: Any) -> Any:
     expected = type(setting.default)
     if not isinstance(value, expected):
         raise ConfigError(f"{path}: {key}: expected {_describe(expected)}, got {_show(value)}")
+    if setting.is_url:
+        _check_url(path, key, value)
     if setting.choices is None:
         return value
     chosen = value if isinstance(value, list) else [value]
@@ -191,6 +199,9 @@ def _check_setting(path: Path, setting: Setting, value: Any) -> Any:
             raise ConfigError(f"{path}: {key}: expected {options}, got {_show(choice)}")
     if isinstance(value, list) and not value:
         raise ConfigError(f"{path}: {key}: expected at least one of {', '.join(setting.choices)}")
+    for choice in chosen:
+        if chosen.count(choice) > 1:
+            raise ConfigError(f"{path}: {key}: {choice!r} is listed twice; list each once")
     return value
 
 
@@ -226,8 +237,18 @@ def _check_table(path: Path, name: str, index: int, table: Any, fields: tuple[Fi
                 raise ConfigError(
                     f"{path}: {where}.{spec.name}: expected one of {options}, got {_show(choice)}"
                 )
+        if spec.required and isinstance(value, str) and not value.strip():
+            raise ConfigError(f"{path}: {where}.{spec.name}: expected a non-empty string")
+        # An optional URL left empty means "none", as in `Source.site_url`.
+        if spec.is_url and isinstance(value, str) and value:
+            _check_url(path, f"{where}.{spec.name}", value)
         result[spec.name] = tuple(value) if isinstance(value, list) else value
     return result
+
+
+def _check_url(path: Path, key: str, value: str) -> None:
+    if canonical_url(value) is None:
+        raise ConfigError(f"{path}: {key}: expected an http(s) URL, got {_show(value)}")
 
 
 def _describe(expected: type) -> str:
@@ -277,20 +298,26 @@ def default_text() -> str:
 
 
 def add_sources(path: Path, sources: list[Source]) -> list[Source]:
-    """Append sources to `mlnews.toml` (keeping its comments); returns the ones that were new."""
-    from mlnews.identity import canonical_url
+    """Append sources to `mlnews.toml` (keeping its comments); returns the ones that were new.
 
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    Sources whose URL is not http(s) are left out, and so is a site_url that is not.
+    Raises ConfigError, leaving the file as it was, if the file or the result is invalid.
+    """
+    load(path)  # a bad file is the curator's to fix: report it before changing anything
+    document = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
     existing = document.get("sources")
     is_new = existing is None
     if existing is None:
         existing = tomlkit.aot()
-    seen = {canonical_url(str(s.get("url", ""))) for s in existing}
+    seen = {canonical_url(str(s.get("url", ""))) for s in existing} - {None}
     added = []
     for source in sources:
-        if canonical_url(source.url) in seen:
+        url = canonical_url(source.url)
+        if url is None or url in seen:
             continue
-        seen.add(canonical_url(source.url))
+        seen.add(url)
+        if source.site_url and canonical_url(source.site_url) is None:
+            source = replace(source, site_url="")
         table = tomlkit.table()
         for key, value in (
             ("name", source.name),
@@ -305,18 +332,8 @@ def add_sources(path: Path, sources: list[Source]) -> list[Source]:
     if added:
         if is_new:
             document.append("sources", existing)
-        write_atomically(path, tomlkit.dumps(document))
-        load(path)  # what was written must still be a valid config
-    return added
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a file so that a crash leaves either the old or the new content, never half."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        text = tomlkit.dumps(document)
+        _check(path, tomllib.loads(text))  # what is written must still be a valid config
+        with files.replacing(path) as out:
             out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    return added

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from mlnews import config
+from mlnews import config, files
 from mlnews.errors import WorkspaceNotFound
 
 CONFIG_NAME = "mlnews.toml"
@@ -58,7 +58,8 @@ def init(root: Path) -> tuple[Workspace, bool]:
         root.mkdir(parents=True, exist_ok=True)
         created = not workspace.config_path.exists()
         if created:
-            config.write_atomically(workspace.config_path, config.default_text())
+            with files.replacing(workspace.config_path) as out:
+                out.write(config.default_text())
         else:
             config.load(workspace.config_path)
         for folder in (workspace.issues_dir, workspace.media_dir):

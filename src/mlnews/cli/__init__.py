@@ -21,7 +21,6 @@ def main() -> None:
     except sqlite3.Error as error:
         _fail(f"library: {error}")
     except KeyboardInterrupt:
-        errors.print("Interrupted: nothing was half written.", markup=False)
         sys.exit(130)
 
 

@@ -64,14 +64,19 @@ def import_command(
             progress.start_task(tasks[path])
             progress.update(tasks[path], completed=done, total=total or None)
 
-        reports = ingest.import_files(
-            library,
-            files,
-            format_name=format_name,
-            kind=kind,
-            config_path=workspace.config_path,
-            progress=seen,
-        )
+        try:
+            reports = ingest.import_files(
+                library,
+                files,
+                format_name=format_name,
+                kind=kind,
+                config_path=workspace.config_path,
+                progress=seen,
+            )
+        except KeyboardInterrupt:
+            # Typer would end quietly; say what happened to the library.
+            output.errors.print("Interrupted: the file being imported was rolled back.", markup=False)
+            raise typer.Exit(130) from None
     output.print_reports(reports)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)

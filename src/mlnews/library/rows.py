@@ -71,11 +71,15 @@ def prepare(item: Item) -> Prepared:
     if not idents:
         raise LibraryError("the record has no id and no usable http(s) URL")
     key = identity.best_key(idents)
+    try:
+        raw = dump(item.raw)
+    except ValueError:
+        raise LibraryError("the record holds a number JSON cannot store (NaN or Infinity)") from None
     values = (
         key, item.kind, item.title, identity.normalise_title(item.title), dump(item.authors), item.site,
         dump(distinct_urls(item.urls)), dump(idents), item.published, item.updated, item.abstract,
         item.body, item.figure, dump(item.categories), dump(item.tags), item.state, item.section,
-        item.week, item.score, dump(item.raw), item.first_seen,
+        item.week, item.score, raw, item.first_seen,
     )  # fmt: skip
     history = tuple((e.at, e.state, e.section, e.week) for e in item.history)
     texts = tuple((t.name, t.lang, t.text, int(t.edited), t.updated) for t in item.texts)
@@ -98,7 +102,8 @@ def distinct_urls(urls: list[str]) -> list[str]:
     return list(kept.values())
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# allow_nan=False: NaN and Infinity are not JSON; a record holding them is refused, not stored.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def dump(value: Any) -> str:

@@ -16,7 +16,12 @@ def dump(items: Iterable[Item], out: IO[str]) -> int:
     count = 0
     for item in items:
         record = {"format": FORMAT_TAG, **item.to_dict()}
-        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        try:
+            # allow_nan=False: NaN and Infinity are not JSON, and `parse` would refuse them.
+            line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except ValueError:
+            raise ValueError(f"item {item.key}: holds NaN or an infinite number: JSON cannot") from None
+        out.write(line + "\n")
         count += 1
     return count
 
@@ -36,7 +41,10 @@ class MlnewsJsonl(Format):
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ParseError(f"not UTF-8: {error.reason} at byte {error.start}") from None
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Only "\n" ends a record: str.splitlines() would also split at U+2028, U+0085 and
+        # the like, which JSON strings may hold unescaped (`dump` writes ensure_ascii=False).
+        for number, line in enumerate(text.split("\n"), start=1):
+            line = line.removesuffix("\r")
             if line.strip():
                 yield _item(line, number)
 
@@ -46,6 +54,8 @@ def _item(line: str, number: int) -> Item:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise ParseError(f"not JSON: {error.msg}", line=number) from None
+    except RecursionError:
+        raise ParseError("not JSON: nested too deeply", line=number) from None
     if not isinstance(record, dict) or record.pop("format", None) != FORMAT_TAG:
         raise ParseError(f'not an mlnews item (no "format": "{FORMAT_TAG}")', line=number)
     try:

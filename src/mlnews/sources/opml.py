@@ -1,6 +1,6 @@
 """OPML subscription lists: the feeds a reader follows, to collect from.
 
-An OPML file holds no items: every outline with an `xmlUrl` becomes a
+An OPML file holds no items: every outline with an http(s) `xmlUrl` becomes a
 `Subscription`, wherever it sits in the folder tree.
 """
 
@@ -10,9 +10,10 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from mlnews.identity import canonical_url
 from mlnews.sources.base import Format, Parsed, ParseError, Problem, Subscription, register
 from mlnews.sources.xml import local, parse_xml, root_name
-from mlnews.text import squash
+from mlnews.text import html_to_text, squash
 
 
 @register
@@ -34,15 +35,20 @@ class Opml(Format):
             url = _attribute(outline, "xmlUrl")
             if not url:
                 continue
+            # Titles are plain text in the spec, but some writers put HTML in them.
+            title = html_to_text(_attribute(outline, "title")) or html_to_text(_attribute(outline, "text"))
+            if canonical_url(url) is None:
+                # A javascript: or file: "feed" cannot be collected, and must not reach the config.
+                yield Problem(
+                    f"outline {title or url!r}: xmlUrl {url!r} is not an http(s) URL: skipped",
+                    line=_line(outline),
+                )
+                continue
             if url in seen:
                 yield Problem(f"{url} is listed again: kept once", line=_line(outline))
                 continue
             seen.add(url)
-            yield Subscription(
-                url=url,
-                title=_attribute(outline, "title") or _attribute(outline, "text"),
-                site_url=_attribute(outline, "htmlUrl"),
-            )
+            yield Subscription(url=url, title=title, site_url=_attribute(outline, "htmlUrl"))
 
 
 def _attribute(element: etree._Element, name: str) -> str:
