@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -101,6 +102,8 @@ def import_file(
         _fail(report, error.where(str(path)))
     except (LibraryError, ConfigError) as error:
         _fail(report, f"{path}: {error}")
+    except sqlite3.Error as error:  # the library's fault (disk full, say), not the file's
+        _fail(report, f"{path}: not imported: the library failed: {error}")
     except Exception as error:  # a parser bug must not become a traceback or a half import
         _fail(report, f"{path}: cannot read ({type(error).__name__}: {error})")
     if progress:
