@@ -44,7 +44,7 @@ from mlnews.library.rows import (
 
 Outcome = Literal["added", "merged", "unchanged"]
 
-_BATCH = 2000
+_BATCH = 500  # rows a flush writes: small batches keep the parsing workers busy
 _DEFAULT_CACHE = -2000  # SQLite's own default: 2 MB
 _INSERT = (
     f"INSERT INTO items (id, {', '.join(COLUMNS)}, changed) VALUES ({', '.join('?' * (len(COLUMNS) + 2))})"
