@@ -80,7 +80,7 @@ def import_file(
         report.error = f"{path}: unrecognised format (use --format; see `mlnews import --help`)"
         return report
     report.format = fmt.name
-    expected = data.count(b"\n") if fmt.line_oriented else None  # a record a line
+    expected = data.count(b"\n") if progress and fmt.line_oriented else None  # a record a line
     subscriptions: list[Subscription] = []
     try:
         with library.transaction():
