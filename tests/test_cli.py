@@ -318,3 +318,13 @@ def test_a_busy_library_is_a_clear_error_and_nothing_changes(run, demo: Path) ->
     assert result.code == 1
     assert "another mlnews command is writing" in result.err
     assert "busy" not in run("-w", str(demo), "show", "2011.15126", "--json").json()["tags"]  # type: ignore[index]
+
+
+def test_every_format_is_named_in_import_help_and_the_readme(run) -> None:  # type: ignore[no-untyped-def]
+    from mlnews.sources.base import formats
+
+    help_text = " ".join(run("import", "--help").out.split())
+    readme = (DEMO.parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in formats():
+        assert name in help_text, name
+        assert f"`{name}`" in readme, name

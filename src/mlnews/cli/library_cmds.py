@@ -30,16 +30,18 @@ from mlnews.weeks import Week
 _MAX_LIMIT = 1_000_000_000  # SQLite's LIMIT is a 64-bit integer; nobody lists more than this
 
 
-def _format_help() -> str:
-    return "Force a format instead of sniffing it: " + ", ".join(formats())
-
-
 @app.command("import")
 def import_command(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Files to import.", show_default=False)],
     format_name: Annotated[
-        str | None, typer.Option("--format", "-f", help="Force a format (default: sniffed from content).")
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Force a format (default: sniffed from content): arxiv-atom, oai-pmh, arxiv-snapshot, "
+            "feed, json-feed, opml, bibtex, mlnews-jsonl.",
+        ),
     ] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", "-k", help=f"Give every record this kind: {', '.join(KINDS)}.")
