@@ -14,12 +14,11 @@ from rich.text import Text
 from mlnews.ingest import FileReport
 from mlnews.items import Item
 from mlnews.library import Hit
+from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START
 
 # No emoji codes or highlighting: text from sources and users is printed as it is.
 console = Console(highlight=False, emoji=False)
 errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-
-_START, _END = "\x02", "\x03"
 
 
 def summary(item: Item) -> dict[str, Any]:
@@ -68,14 +67,14 @@ def highlighted(snippet: str, style: str = "") -> Text:
     """A search snippet with the matched words in colour (source text is never markup)."""
     text = Text()
     inside = False
-    for part in snippet.replace(_END, _START).split(_START):
+    for part in snippet.replace(HIGHLIGHT_END, HIGHLIGHT_START).split(HIGHLIGHT_START):
         text.append(part, style="bold yellow" if inside else style)
         inside = not inside
     return text
 
 
 def plain_snippet(snippet: str) -> str:
-    return snippet.replace(_START, "**").replace(_END, "**")
+    return snippet.replace(HIGHLIGHT_START, "**").replace(HIGHLIGHT_END, "**")
 
 
 def print_hits(hits: list[Hit]) -> None:

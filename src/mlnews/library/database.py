@@ -54,7 +54,8 @@ _FTS_INSERT = "INSERT INTO items_fts (rowid, title, authors, abstract, body) VAL
 _HISTORY_INSERT = "INSERT INTO history (item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?)"
 _TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
 # Everything but the raw source records, which listing and searching never need.
-_HIGHLIGHT_START, _HIGHLIGHT_END = "\x02", "\x03"
+# How search snippets mark matched words (control characters never found in stored text).
+HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
 
 
 @dataclass
@@ -381,7 +382,7 @@ class Library:
         )
         for attempt in _fts_queries(query):
             try:
-                rows = self._tuples(sql, (_HIGHLIGHT_START, _HIGHLIGHT_END, attempt, limit))
+                rows = self._tuples(sql, (HIGHLIGHT_START, HIGHLIGHT_END, attempt, limit))
             except sqlite3.OperationalError:
                 continue
             return [Hit(row) for row in rows]

@@ -19,6 +19,7 @@ from mlnews import identity
 from mlnews.items import Item
 from mlnews.sources import _arxiv
 from mlnews.sources.base import Format, Parsed, ParseError, register
+from mlnews.text import squash
 
 # Fields a snapshot record has beside "id"; two of them tell it from other JSON lines.
 _SIGNATURE = ("versions", "authors_parsed", "submitter", "update_date", "categories")
@@ -110,9 +111,9 @@ def _paper(arxiv_id: str, title: str, record: dict[str, Any]) -> Item:
     listed = (record.get("categories") or "").split()
     return _arxiv.paper(
         arxiv_id,
-        title=_arxiv.squash(title),
+        title=squash(title),
         authors=_authors(record),
-        abstract=_arxiv.squash(record.get("abstract")),
+        abstract=squash(record.get("abstract")),
         categories=_arxiv.categories(listed[0] if listed else None, listed),
         dois=_arxiv.split_dois(record.get("doi")),
         published=_arxiv.rfc2822_date(versions[0]["created"]) if versions else None,
