@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from mlnews.cli import main
-
 DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> object:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("MLNEWS_WORKSPACE", raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("COLUMNS", "200")
-
-    def invoke(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["mlnews", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exit:
-            code = exit.code if isinstance(exit.code, int) else 1
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 @pytest.fixture
@@ -156,9 +123,10 @@ def test_search_ranks_and_highlights(run, demo: Path) -> None:  # type: ignore[n
 def test_triage_round(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("-w", str(demo), "shortlist", "arXiv:2011.15126v2", "--week", "2020-W49")
     assert result.code == 0, result.err
+    assert "in papers (by default)" in result.out  # no --section: compose will classify it
     shown = run("-w", str(demo), "show", "https://arxiv.org/pdf/2011.15126.pdf", "--json").json()
     assert isinstance(shown, dict)
-    assert (shown["state"], shown["section"], shown["week"]) == ("shortlisted", "papers", "2020-W49")
+    assert (shown["state"], shown["section"], shown["week"]) == ("shortlisted", None, "2020-W49")
     assert run("-w", str(demo), "reject", "2011.15126").code == 0
     assert run("-w", str(demo), "tag", "2011.15126", "vision").code == 0
     shown = run("-w", str(demo), "show", "2011.15126", "--json").json()

@@ -57,7 +57,7 @@ def test_every_setting_is_documented_in_the_readme() -> None:
         ("[newsletter]\nlanguages = 'en'\n", r"newsletter.languages: expected a list, got 'en'"),
         (
             "[newsletter]\nlanguages = ['en', 'fr']\n",
-            r"newsletter.languages: expected 'en' or 'zh' or 'ja', got 'fr'",
+            r"newsletter.languages: expected 'en' or 'ja' or 'zh', got 'fr'",
         ),
         ("[newsletter]\nname = 3\n", r"newsletter.name: expected a string, got 3 \(int\)"),
         ("[[sections]]\nname = 'Papers'\n", r"sections\[1\]: missing key 'id'"),

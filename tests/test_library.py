@@ -8,6 +8,7 @@ import pytest
 
 from mlnews.errors import ItemNotFound
 from mlnews.items import Item, Text
+from mlnews.library.migrations import MIGRATIONS
 from mlnews.library import Library, LibraryError
 
 
@@ -35,13 +36,13 @@ def test_the_database_is_set_up_safely(library: Library) -> None:
     assert library.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert library.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     names = [r[0] for r in library.db.execute("SELECT name FROM _migrations ORDER BY name")]
-    assert names == ["m001_items", "m002_full_text_search"]
+    assert names == ["m001_items", "m002_full_text_search", "m003_issue_entries"]
 
 
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     Library.open(tmp_path / "l.db").close()
     with Library.open(tmp_path / "l.db") as again:
-        assert again.db.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 2
+        assert again.db.execute("SELECT count(*) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:

@@ -17,12 +17,13 @@ from typing import Any
 
 import tomlkit
 
-from mlnews import files
+from mlnews import files, i18n
 from mlnews.errors import ConfigError
 from mlnews.identity import canonical_url
+from mlnews.i18n import N_
 from mlnews.items import KINDS
 
-LANGUAGES = ("en", "zh", "ja")
+LANGUAGES = tuple(i18n.languages())  # a language is a catalogue: see docs/languages.md
 WEEKDAYS = ("sunday", "monday")
 SOURCE_TYPES = ("feed", "arxiv", "oai-pmh", "web")
 
@@ -58,6 +59,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Where the published site lives (for links in feeds and e-mail).",
         is_url=True,
     ),
+    Setting(
+        "footer",
+        "",
+        "Markdown shown at the end of every issue, e.g. where your one-line posts appear.",
+    ),
+    Setting(
+        "summariser",
+        "extractive",
+        "What drafts headlines, summaries and posts: 'extractive' (built in, offline) or a plugin's name.",
+    ),
 )
 
 
@@ -85,10 +96,10 @@ SOURCE_FIELDS: tuple[Field, ...] = (
 )
 
 DEFAULT_SECTIONS: list[dict[str, Any]] = [
-    {"id": "papers", "name": "Machine-learning papers", "kinds": ["paper"]},
-    {"id": "articles", "name": "Technical articles", "kinds": ["article"]},
-    {"id": "use-cases", "name": "Examples of machine-learning use cases", "kinds": []},
-    {"id": "other", "name": "Other topics", "kinds": ["news", "other"]},
+    {"id": "papers", "name": N_("Machine-learning papers"), "kinds": ["paper"]},
+    {"id": "articles", "name": N_("Technical articles"), "kinds": ["article"]},
+    {"id": "use-cases", "name": N_("Examples of machine-learning use cases"), "kinds": []},
+    {"id": "other", "name": N_("Other topics"), "kinds": ["news", "other"]},
 ]
 
 
@@ -114,6 +125,8 @@ class Config:
     languages: tuple[str, ...] = ("en", "zh", "ja")
     first_weekday: str = "sunday"
     site_url: str = "https://example.org/"
+    footer: str = ""
+    summariser: str = "extractive"
     sections: tuple[Section, ...] = field(
         default_factory=lambda: tuple(
             Section(s["id"], s["name"], tuple(s["kinds"])) for s in DEFAULT_SECTIONS

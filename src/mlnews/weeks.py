@@ -1,4 +1,4 @@
-"""Issue weeks: `2020-W49` and the day it starts.
+"""Issue periods: weeks (`2020-W49`) with the day they start, and months (`2020-11`).
 
 With weeks starting on Sunday (the seeds' convention) a week takes the ISO-8601
 number of the Monday that follows its first day, so week 49 of 2020 starts on
@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from mlnews.errors import UsageError
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True, order=True)
@@ -49,3 +50,49 @@ class Week:
         except ValueError:
             raise UsageError(f"week {text!r}: {week.year} has no week {week.number}") from None
         return week
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month: what a monthly summary covers (the weeks that start in it)."""
+
+    year: int
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.number:02d}"
+
+    def start(self) -> date:
+        return date(self.year, self.number, 1)
+
+    def end(self) -> date:
+        following = date(self.year + self.number // 12, self.number % 12 + 1, 1)
+        return following - timedelta(days=1)
+
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.number == 1 else Month(self.year, self.number - 1)
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        match = _MONTH.match(text.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise UsageError(f"month {text!r}: expected YYYY-MM, e.g. 2020-11")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+
+Period = Week | Month
+
+
+def parse_period(text: str) -> Period:
+    """`2020-W49` (a weekly issue) or `2020-11` (a monthly summary)."""
+    if _MONTH.match(text.strip()):
+        return Month.parse(text)
+    if _WEEK.match(text.strip()):
+        return Week.parse(text)
+    raise UsageError(
+        f"{text!r}: expected a week (YYYY-Www, e.g. 2020-W49) or a month (YYYY-MM, e.g. 2020-11)"
+    )

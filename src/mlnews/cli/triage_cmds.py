@@ -10,6 +10,7 @@ from rich.text import Text
 
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
+from mlnews.issue import classify
 from mlnews.library import Library
 from mlnews.weeks import Week
 
@@ -21,7 +22,8 @@ def shortlist_command(
     ctx: typer.Context,
     keys: Keys,
     section: Annotated[
-        str | None, typer.Option(help="Section id from mlnews.toml (default: the one for the item's kind).")
+        str | None,
+        typer.Option(help="Section id from mlnews.toml (default: chosen when the issue is composed)."),
     ] = None,
     week: Annotated[str | None, typer.Option(help="Issue week, YYYY-Www (default: this week).")] = None,
     featured: Annotated[bool, typer.Option("--featured", help="Make it an editor's pick.")] = False,
@@ -39,11 +41,11 @@ def shortlist_command(
     done = []
     with Library.open(workspace.library_path) as library, library.transaction():
         found = [(key, library.get(key)) for key in keys]  # every key checked before any change
-        for key, item in found:
-            target = section or settings.section_for_kind(item.kind).id
-            done += library.triage([key], state, target, str(chosen))
+        for key, _ in found:
+            done += library.triage([key], state, section, str(chosen))
     for item in done:
-        output.console.print(Text(f"{state} {item.key} for {item.week} in {item.section}: {item.title}"))
+        where = item.section or f"{classify.section_for(item, settings)} (by default)"
+        output.console.print(Text(f"{state} {item.key} for {item.week} in {where}: {item.title}"))
 
 
 @app.command("reject")

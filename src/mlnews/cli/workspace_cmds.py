@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from mlnews import ingest, workspace
+from mlnews import demo, workspace
 from mlnews.cli import output
 from mlnews.cli.app import app
-from mlnews.library import Library
-
-# The demo's files, each with the kind its records are (None: as the format says).
-DEMO_FILES = (("papers.atom", None), ("articles.rss", None), ("news.json", "news"), ("reading.bib", None))
+from mlnews.cli.issue_cmds import print_report
 
 
 @app.command("init")
@@ -45,27 +41,24 @@ def demo_command(
         Path, typer.Argument(help="Where to build the demo workspace.", file_okay=False)
     ] = Path("demo-workspace"),
 ) -> None:
-    """Build a workspace from the built-in demo data (no network, no API key).
+    """Build a workspace from the built-in demo data, compose its issues, render them (no network).
 
-    Safe to re-run: the second time nothing changes.
+    Imports the sample sources, shortlists the items of September to early December
+    2020 (around the two reference weeks), composes every week and month, and renders
+    each in every language. Safe to re-run: the second time nothing changes.
 
-    Example: `mlnews demo && cd demo-workspace && mlnews search transformer`
+    Example: `mlnews demo && cd demo-workspace && mlnews render 2020-W49 --lang zh`
     """
-    made, _ = workspace.init(folder)
-    demo = resources.files("mlnews") / "demo"
-    with resources.as_file(demo) as demo_dir, Library.open(made.library_path) as library:
-        reports = [
-            report
-            for name, kind in DEMO_FILES
-            for report in ingest.import_files(
-                library, [demo_dir / name], kind=kind, config_path=made.config_path
-            )
-        ]
-        total = library.count()
-    for report in reports:
-        report.path = Path(report.path).name  # the files live inside the package
-    output.print_reports(reports)
-    output.console.print(Text(f"\nDemo workspace: {made.root} ({total} items)"))
-    output.console.print(Text(f"Try: mlnews -w {folder} search 'video conferencing'"))
-    if not all(r.ok for r in reports):
+    result = demo.build(folder)
+    output.print_reports(result.imports)
+    if not all(r.ok for r in result.imports):
         raise typer.Exit(1)
+    for report in result.composed:
+        print_report(report)
+    root = result.workspace.root
+    output.console.print(Text(f"\nDemo workspace: {root} ({result.items} items)"))
+    output.console.print(Text(f"Issue sources (edit these): {root / 'issues'}"))
+    output.console.print(
+        Text(f"Rendered: {len(result.rendered)} Markdown files in {result.markdown_dir}, e.g. 2020-W49.zh.md")
+    )
+    output.console.print(Text(f"Try: mlnews -w {folder} render 2020-W49 --lang ja"))

@@ -372,6 +372,35 @@ class Library:
             params.append(limit)
         return [from_summary(row) for row in self._tuples(sql, params)]
 
+    def shortlisted(self, week: str) -> list[Item]:
+        """Items shortlisted or featured for a week: highest score first, then in shortlist order."""
+        rows = self.db.execute(
+            "SELECT items.*, (SELECT min(history.id) FROM history WHERE history.item_id = items.id"
+            " AND history.week = items.week AND history.state IN ('shortlisted', 'featured')) AS turn"
+            " FROM items WHERE week = ? AND state IN ('shortlisted', 'featured')"
+            " ORDER BY score IS NULL, score DESC, turn, items.id",
+            (week,),
+        ).fetchall()
+        return [self._full(row) for row in rows]
+
+    def composed(self, issue: str) -> set[str]:
+        """Every key and identifier of the items an issue source has been given so far."""
+        return {
+            row[0]
+            for row in self.db.execute(
+                "SELECT i.ident FROM issue_entries e JOIN identifiers k ON k.ident = e.ident"
+                " JOIN identifiers i ON i.item_id = k.item_id WHERE e.issue = ?"
+                " UNION SELECT ident FROM issue_entries WHERE issue = ?",
+                (issue, issue),
+            )
+        }
+
+    def record_composed(self, issue: str, keys: Iterable[str]) -> None:
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO issue_entries (issue, ident) VALUES (?, ?)", [(issue, k) for k in keys]
+            )
+
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Items matching a full-text query, best first (bm25; title and authors weigh most)."""
         sql = (

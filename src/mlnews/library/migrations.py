@@ -114,6 +114,22 @@ def m002_full_text_search(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m003_issue_entries(db: sqlite3.Connection) -> None:
+    # Which items each issue source has been given, so that an entry the curator deleted
+    # from the file is not added back by the next `compose`.
+    run_script(
+        db,
+        """
+        CREATE TABLE issue_entries (
+            issue TEXT NOT NULL,
+            ident TEXT NOT NULL,
+            PRIMARY KEY (issue, ident)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -1,0 +1,145 @@
+"""Commands that make issues: compose, check, render."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from mlnews import files, render
+from mlnews.cli import output
+from mlnews.cli.app import app, current_workspace
+from mlnews.issue import compose, source
+from mlnews.issue.check import problems
+from mlnews.issue.source import IssueError
+from mlnews.library import Library
+from mlnews.render.links import FileLinks, Links, SiteLinks
+from mlnews.weeks import Week, parse_period
+from mlnews.workspace import Workspace
+
+
+class Format(str, Enum):
+    markdown = "markdown"
+
+
+class LinkStyle(str, Enum):
+    site = "site"
+    files = "files"
+
+
+@app.command("compose")
+def compose_command(
+    ctx: typer.Context,
+    period: Annotated[
+        str, typer.Argument(help="A week (2020-W49) or a month (2020-11).", show_default=False)
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Draft again every part you have not edited.")
+    ] = False,
+) -> None:
+    """Write or update an issue source in issues/: a week from its shortlist, a month from its weeks.
+
+    Your edits to the file are kept: re-running adds newly shortlisted items, and
+    `--force` redrafts only what you have not touched.
+
+    Example: `mlnews compose 2020-W49`, then edit issues/2020-W49.md
+    """
+    workspace = current_workspace(ctx)
+    chosen = parse_period(period)
+    with Library.open(workspace.library_path) as library:
+        if isinstance(chosen, Week):
+            report = compose.compose_week(
+                workspace.issues_dir, workspace.config, library, chosen, force=force
+            )
+        else:
+            report = compose.compose_month(
+                workspace.issues_dir, workspace.config, library, chosen, force=force
+            )
+    print_report(report)
+
+
+def print_report(report: compose.Report) -> None:
+    verb = "created" if report.created else ("updated" if report.changed else "unchanged")
+    parts = [f"{len(report.added)} added"]
+    if report.refreshed or report.kept:
+        parts.append(f"{report.refreshed} fields redrafted, {report.kept} edited fields kept")
+    output.console.print(Text(f"{report.path}: {verb} ({', '.join(parts)})"))
+    for key in report.skipped:
+        output.console.print(Text(f"  {key}: left out (you removed it from the file)", style="yellow"))
+
+
+@app.command("check")
+def check_command(
+    ctx: typer.Context,
+    issues: Annotated[
+        list[str] | None,
+        typer.Argument(help="Issues (2020-W49, 2020-11) or files; default: every issue.", show_default=False),
+    ] = None,
+) -> None:
+    """Check issue sources; prints `FILE:LINE: problem` for each problem found.
+
+    Example: `mlnews check 2020-W49`
+    """
+    workspace = current_workspace(ctx)
+    paths = [_issue_path(workspace, name) for name in issues] if issues else _all_issues(workspace)
+    found = []
+    for path in paths:
+        try:
+            found += problems(source.read(path), workspace.config, path)
+        except IssueError as error:
+            found.append(str(error))
+    for line in found:
+        output.errors.print(Text(line))
+    if found:
+        raise typer.Exit(1)
+    output.console.print(Text(f"{len(paths)} issue source(s): no problems"))
+
+
+@app.command("render")
+def render_command(
+    ctx: typer.Context,
+    issue: Annotated[str, typer.Argument(help="A week (2020-W49) or a month (2020-11).", show_default=False)],
+    lang: Annotated[str | None, typer.Option(help="Language (default: the first in mlnews.toml).")] = None,
+    format: Annotated[Format, typer.Option(help="Output format.")] = Format.markdown,
+    output_path: Annotated[
+        Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write here instead of printing.")
+    ] = None,
+    links: Annotated[
+        LinkStyle,
+        typer.Option(help="Link other issues on the site (`site`, for pasting) or as files side by side."),
+    ] = LinkStyle.site,
+) -> None:
+    """Render an issue in a language, in the layout of the reference issues.
+
+    Example: `mlnews render 2020-W49 --lang zh -o 2020-W49.zh.md`
+    """
+    workspace = current_workspace(ctx)
+    config = workspace.config
+    chosen_lang = lang or config.languages[0]
+    out_dir = (output_path.parent if output_path else Path.cwd()).resolve()
+    style: Links = (
+        FileLinks(out_dir, workspace.root)
+        if links is LinkStyle.files
+        else SiteLinks(config.site_url, config.languages[0])
+    )
+    text = render.markdown_issue(workspace, parse_period(issue), chosen_lang, style)
+    if output_path is None:
+        typer.echo(text, nl=False)
+        return
+    with files.replacing(output_path) as out:
+        out.write(text)
+    output.console.print(Text(f"Wrote {output_path}"))
+
+
+def _issue_path(workspace: Workspace, name: str) -> Path:
+    candidate = Path(name)
+    if candidate.suffix == ".md" or candidate.exists():
+        return candidate
+    return source.path_for(workspace.issues_dir, parse_period(name))
+
+
+def _all_issues(workspace: Workspace) -> list[Path]:
+    return sorted(workspace.issues_dir.glob("*.md"))

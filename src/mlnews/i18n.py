@@ -1,0 +1,81 @@
+"""Fixed strings and dates in the reader's language: gettext catalogues through Babel.
+
+A language is a catalogue: `locale/<lang>/LC_MESSAGES/mlnews.po` in the package. English
+is the source language and needs none. The catalogues are compiled in memory when first
+used, so a `.po` edit shows at once and no compiled file is kept in the repository.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from mlnews.errors import UsageError
+
+SOURCE_LANGUAGE = "en"
+DOMAIN = "mlnews"
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues where it is defined; it is translated where shown."""
+    return message
+
+
+def languages() -> list[str]:
+    """Every language with a catalogue, English first."""
+    folder = resources.files("mlnews") / "locale"
+    found = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.is_dir() and (entry / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+    )
+    return [SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE)]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    lang: str
+    translations: NullTranslations
+    locale: Locale
+
+    def __call__(self, message: str, **values: object) -> str:
+        """The message in this language, with `{name}` placeholders filled in."""
+        text = self.translations.gettext(message)
+        return text.format(**values) if values else text
+
+    def month_day(self, day: date) -> str:
+        return format_skeleton("MMMd", day, locale=self.locale)
+
+    def month_year(self, day: date) -> str:
+        return format_skeleton("yMMMM", day, locale=self.locale)
+
+    def month_name(self, day: date) -> str:
+        return format_skeleton("MMMM", day, locale=self.locale)
+
+
+@cache
+def catalogue(lang: str) -> Catalogue:
+    available = languages()
+    if lang not in available:
+        raise UsageError(f"language {lang!r}: no catalogue; available: {', '.join(available)}")
+    try:
+        locale = Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        raise UsageError(f"language {lang!r}: Babel does not know this locale") from None
+    if lang == SOURCE_LANGUAGE:
+        return Catalogue(lang, NullTranslations(), locale)
+    po = resources.files("mlnews") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po.open("rb") as source:
+        compiled = io.BytesIO()
+        write_mo(compiled, read_po(source, locale=lang, domain=DOMAIN))
+    compiled.seek(0)
+    return Catalogue(lang, Translations(compiled, domain=DOMAIN), locale)

@@ -1,0 +1,254 @@
+"""`mlnews compose`: write or update an issue source without losing the curator's edits.
+
+A weekly issue takes the items shortlisted for its week and drafts each entry; a monthly
+summary gathers the entries of the weekly issues that start in its month. Either way the
+new entries are merged into the file already there:
+
+* an entry already in the file is left alone; with `force`, only the fields compose wrote
+  and the curator has not touched since (see `Entry.drafted`) are written again;
+* an entry the curator deleted is not added back (the library remembers what each issue
+  was given);
+* picks are proposed when the file is new (three, across sections), later only featured
+  items are added while there is room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mlnews import identity, summarise
+from mlnews.config import Config
+from mlnews.issue import classify
+from mlnews.issue.check import read_valid
+from mlnews.issue.model import DRAFTABLE, Entry, Issue
+from mlnews.issue.source import IssueError, dumps, existing, path_for, write
+from mlnews.items import Item
+from mlnews.library import Library
+from mlnews.render.safe import escape
+from mlnews.text import squash
+from mlnews.weeks import Month, Period, Week
+
+PICKS = 3
+DESCRIPTION_LIMIT = 200  # a link card's description, as long as the cards in the reference
+
+
+@dataclass
+class Report:
+    path: Path
+    created: bool = False
+    added: list[str] = field(default_factory=list)
+    refreshed: int = 0  # fields written again by --force
+    kept: int = 0  # fields --force left alone because the curator edited them
+    skipped: list[str] = field(default_factory=list)  # deleted from the file by the curator
+    changed: bool = False
+
+
+@dataclass
+class Candidate:
+    key: str
+    idents: set[str]
+    section: str
+    featured: bool
+    make: Callable[[], Entry]  # drafting costs time: only for entries that are written
+
+
+def compose_week(
+    issues_dir: Path, config: Config, library: Library, week: Week, *, force: bool = False
+) -> Report:
+    drafter = summarise.get(config.summariser)
+    candidates = [
+        Candidate(
+            key=item.key or "",
+            idents=_idents(item),
+            section=classify.section_for(item, config),
+            featured=item.state == "featured",
+            make=_drafting(item, classify.section_for(item, config), drafter),
+        )
+        for item in library.shortlisted(str(week))
+    ]
+    return _compose(issues_dir, config, library, week, candidates, force)
+
+
+def compose_month(
+    issues_dir: Path, config: Config, library: Library | None, month: Month, *, force: bool = False
+) -> Report:
+    weeks = [
+        p
+        for p in existing(issues_dir)
+        if isinstance(p, Week) and Month.of(p.start(config.first_weekday)) == month
+    ]
+    if not weeks:
+        raise IssueError(
+            f"{path_for(issues_dir, month)}: no weekly issue starts in {month}; compose the weeks first"
+        )
+    candidates: list[Candidate] = []
+    seen: set[str] = set()
+    picked: list[list[str]] = []
+    for week in sorted(weeks):
+        weekly = read_valid(path_for(issues_dir, week), config)
+        picked.append(weekly.issue.picks)
+        for entry in weekly.issue.entries:
+            if entry.key in seen:
+                continue
+            seen.add(entry.key)
+            candidates.append(Candidate(entry.key, {entry.key}, entry.section, False, _copying(entry, week)))
+    # The month's picks: the weeks' own picks, taken in turn (first pick of each week first).
+    order = [key for turn in range(PICKS) for picks in picked for key in picks[turn : turn + 1]]
+    for key in reversed(order):
+        for candidate in candidates:
+            if candidate.key == key:
+                candidate.featured = True
+    return _compose(issues_dir, config, library, month, candidates, force, pick_order=order)
+
+
+def _compose(
+    issues_dir: Path,
+    config: Config,
+    library: Library | None,
+    period: Period,
+    candidates: list[Candidate],
+    force: bool,
+    pick_order: list[str] | None = None,
+) -> Report:
+    path = path_for(issues_dir, period)
+    report = Report(path, created=not path.exists())
+    issue = read_valid(path, config).issue if path.exists() else Issue(period)
+    before = dumps(issue, _order(config)) if path.exists() else ""
+    given = library.composed(issue.name) if library is not None else set()
+    in_file = {_normal(e.key): e for e in issue.entries}
+    new_entries: list[Entry] = []
+    for candidate in candidates:
+        entry = next((in_file[i] for i in candidate.idents if i in in_file), None)
+        if entry is not None:
+            if force:
+                _refresh(entry, candidate.make(), report)
+            continue
+        if candidate.idents & given:
+            report.skipped.append(candidate.key)
+            continue
+        entry = candidate.make()
+        new_entries.append(entry)
+        issue.entries.append(entry)
+        report.added.append(entry.key)
+    _propose_picks(issue, candidates, new_entries, report.created or (force and not issue.picks), pick_order)
+    text = dumps(issue, _order(config))
+    if text != before:
+        issues_dir.mkdir(parents=True, exist_ok=True)
+        write(path, issue, _order(config))
+        report.changed = True
+    if library is not None and report.added:
+        library.record_composed(issue.name, report.added)
+    return report
+
+
+def _order(config: Config) -> list[str]:
+    return [s.id for s in config.sections]
+
+
+def _normal(key: str) -> str:
+    return identity.identify(key) or key.strip()
+
+
+def _idents(item: Item) -> set[str]:
+    return set(identity.identifiers([item.key or "", *item.identifiers, *item.urls])) | {item.key or ""}
+
+
+def _refresh(entry: Entry, fresh: Entry, report: Report) -> None:
+    for name in DRAFTABLE:
+        if not entry.may_redraft(name):
+            report.kept += 1
+        elif entry.value(name) != fresh.value(name):
+            entry.set_drafted(name, fresh.value(name))
+            report.refreshed += 1
+
+
+def _propose_picks(
+    issue: Issue,
+    candidates: list[Candidate],
+    new_entries: list[Entry],
+    propose: bool,
+    order: list[str] | None,
+) -> None:
+    """Featured entries first; a new issue also gets the best entry of each section, in turn."""
+    keys = [e.key for e in issue.entries]
+    featured = {c.key for c in candidates if c.featured}
+    wanted = [k for k in (order or keys) if k in featured and k in keys]
+    if not propose:
+        # Later runs only add what the curator has featured since.
+        new = {e.key for e in new_entries}
+        wanted = [k for k in wanted if k in new]
+    else:
+        by_section: dict[str, list[str]] = {}
+        for entry in issue.entries:
+            by_section.setdefault(entry.section, []).append(entry.key)
+        for turn in range(PICKS):
+            wanted += [keys_[turn] for keys_ in by_section.values() if len(keys_) > turn]
+    for key in wanted:
+        if len(issue.picks) >= PICKS:
+            break
+        if key not in issue.picks:
+            issue.picks.append(key)
+
+
+def _drafting(item: Item, section: str, drafter: summarise.Summariser) -> Callable[[], Entry]:
+    def make() -> Entry:
+        link = item.url or ""
+        site = _host(link)
+        description = "" if item.kind == "paper" else _shorten(item.abstract, DESCRIPTION_LIMIT)
+        draft = drafter.draft(
+            summarise.Source(
+                kind=item.kind,
+                title=item.title,
+                text=item.abstract or item.body[:4000],
+                url=link,
+                site=site,
+                authors=tuple(item.authors),
+            )
+        )
+        entry = Entry(key=item.key or link, section=section)
+        values = {
+            "kind": item.kind,
+            "title": item.title,
+            "link": link,
+            "authors": ", ".join(item.authors),
+            "site": site,
+            "description": description,
+            "figure": item.figure or "",
+            "issue": "",
+            "post": squash(draft.post),
+            "headline": escape(draft.headline),
+            "summary": escape(draft.summary),
+        }
+        for name in DRAFTABLE:
+            entry.set_drafted(name, values[name])
+        return entry
+
+    return make
+
+
+def _copying(weekly: Entry, week: Week) -> Callable[[], Entry]:
+    def make() -> Entry:
+        entry = Entry(key=weekly.key, section=weekly.section)
+        for name in DRAFTABLE:
+            entry.set_drafted(name, str(week) if name == "issue" else weekly.value(name))
+        return entry
+
+    return make
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = squash(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–— ")
+    return cut + "…"

@@ -1,0 +1,87 @@
+"""What an issue source holds: entries by section, the picks, and what was drafted by machine."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from mlnews.weeks import Month, Period, Week
+
+# Fields of an entry, in the order they are written. `headline` is the entry's heading and
+# `summary` the text under its fields; both are Markdown. The others are plain text.
+FIELDS = ("key", "kind", "title", "link", "authors", "site", "description", "figure", "issue", "post")
+DRAFTABLE = (*FIELDS[1:], "headline", "summary")
+
+
+@dataclass
+class Entry:
+    key: str
+    section: str
+    headline: str = ""
+    summary: str = ""
+    kind: str = "other"
+    title: str = ""
+    link: str = ""
+    authors: str = ""
+    site: str = ""
+    description: str = ""
+    figure: str = ""
+    issue: str = ""  # in a monthly summary: the weekly issue the entry comes from
+    post: str = ""
+    # Fingerprints of the values compose wrote: a field whose value still matches was not
+    # edited by the curator, so `compose --force` may write it again.
+    drafted: dict[str, str] = field(default_factory=dict)
+    line: int = 0  # where its heading is in the file (for messages)
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def value(self, name: str) -> str:
+        return str(getattr(self, name))
+
+    def untouched(self, name: str) -> bool:
+        """True if compose wrote this field and the curator has not changed it since."""
+        return self.drafted.get(name) == fingerprint(self.value(name))
+
+    def set_drafted(self, name: str, value: str) -> None:
+        setattr(self, name, value)
+        if value:
+            self.drafted[name] = fingerprint(value)
+        else:
+            self.drafted.pop(name, None)
+
+    def may_redraft(self, name: str) -> bool:
+        """Compose wrote it and it is untouched, or it was never written (empty, not drafted)."""
+        return self.untouched(name) or (name not in self.drafted and not self.value(name))
+
+
+@dataclass
+class Issue:
+    period: Period
+    entries: list[Entry] = field(default_factory=list)
+    picks: list[str] = field(default_factory=list)
+    intro: str = ""  # the curator's own words, shown after the standard intro
+    title: str = ""  # overrides the standard title when set
+    extra: dict[str, object] = field(default_factory=dict)  # front matter keys mlnews does not know
+    line_of: dict[str, int] = field(default_factory=dict)  # front matter key -> line
+
+    @property
+    def name(self) -> str:
+        return str(self.period)
+
+    @property
+    def is_weekly(self) -> bool:
+        return isinstance(self.period, Week)
+
+    @property
+    def is_monthly(self) -> bool:
+        return isinstance(self.period, Month)
+
+    def entry(self, key: str) -> Entry | None:
+        return next((e for e in self.entries if e.key == key), None)
+
+    def in_section(self, section: str) -> list[Entry]:
+        return [e for e in self.entries if e.section == section]
+
+
+def fingerprint(value: str) -> str:
+    # Whitespace-insensitive: re-wrapping a paragraph is not an edit.
+    return hashlib.sha256(" ".join(value.split()).encode()).hexdigest()[:6]

@@ -1,0 +1,267 @@
+"""Reading and writing issue sources: Markdown with TOML front matter, one entry per `###`.
+
+    +++
+    week = "2020-W49"
+    picks = ["arxiv:2011.15126"]
+    +++
+
+    ## papers
+
+    ### A GAN sends faces as keypoints and cuts video-call bandwidth tenfold
+    key: arxiv:2011.15126
+    title: One-Shot Free-View Neural Talking-Head Synthesis for Video Conferencing
+    link: https://arxiv.org/abs/2011.15126
+    drafted: title=1a2b3c link=5e6f7a
+
+    The summary, in Markdown, up to the next heading.
+
+The full format is in docs/issue-format.md. Reading never needs the library: an issue
+source holds everything rendering needs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlnews import files
+from mlnews.errors import MlnewsError
+from mlnews.issue.model import DRAFTABLE, FIELDS, Entry, Issue
+from mlnews.weeks import Month, Period, Week, parse_period
+
+FRONT_MATTER = "+++"
+KNOWN_FRONT_MATTER = ("week", "month", "title", "picks")
+_FIELD = re.compile(r"^([a-z][a-z_]*):(?:\s(.*)|)$")
+_DRAFTED = re.compile(r"([a-z_]+)=([0-9a-f]{6})\b")
+
+
+class IssueError(MlnewsError):
+    """An issue source that cannot be read; the message starts with FILE:LINE."""
+
+
+@dataclass
+class Parsed:
+    issue: Issue
+    # (line, problem) for things that do not stop reading but make the file wrong.
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    section_lines: dict[str, int] = field(default_factory=dict)
+
+
+def read(path: Path) -> Parsed:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise IssueError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise IssueError(f"{path}: {error.strerror or error}") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, name: str = "<issue>") -> Parsed:
+    lines = text.splitlines()
+    period, front, body_start, line_of = _front_matter(lines, name)
+    issue = Issue(period=period, line_of=line_of)
+    parsed = Parsed(issue)
+    title = front.get("title", "")
+    picks = front.get("picks", [])
+    if not isinstance(title, str):
+        parsed.problems.append((line_of["title"], "'title' must be a string"))
+    else:
+        issue.title = title
+    if not isinstance(picks, list) or not all(isinstance(p, str) for p in picks):
+        parsed.problems.append((line_of.get("picks", 1), "'picks' must be a list of item keys"))
+    else:
+        issue.picks = [p.strip() for p in picks]
+    for key in front:
+        if key not in KNOWN_FRONT_MATTER:
+            known = ", ".join(KNOWN_FRONT_MATTER)
+            parsed.problems.append((line_of[key], f"unknown front-matter key {key!r}; known keys: {known}"))
+    _body(lines, body_start, parsed, name)
+    return parsed
+
+
+def _front_matter(lines: list[str], name: str) -> tuple[Period, dict[str, object], int, dict[str, int]]:
+    if not lines or lines[0].strip() != FRONT_MATTER:
+        raise IssueError(f"{name}:1: expected the front matter to open with '{FRONT_MATTER}'")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER)
+    except StopIteration:
+        raise IssueError(f"{name}:1: the front matter is not closed with '{FRONT_MATTER}'") from None
+    try:
+        front = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as error:
+        raise IssueError(f"{name}:{_toml_line(error) + 1}: front matter: {_toml_reason(error)}") from None
+    line_of = {}
+    for number, line in enumerate(lines[1:end], start=2):
+        match = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line)
+        if match and match.group(1) in front and match.group(1) not in line_of:
+            line_of[match.group(1)] = number
+    if ("week" in front) == ("month" in front):
+        raise IssueError(f'{name}:1: front matter must set either week = "YYYY-Www" or month = "YYYY-MM"')
+    key = "week" if "week" in front else "month"
+    value = front[key]
+    try:
+        if not isinstance(value, str):
+            raise MlnewsError(f'{key} must be a string such as "2020-W49" or "2020-11"')
+        period = parse_period(value)
+        if isinstance(period, Week) != (key == "week"):
+            raise MlnewsError(f"{key} = {value!r} is not a {key}")
+    except MlnewsError as error:
+        raise IssueError(f"{name}:{line_of.get(key, 1)}: {error}") from None
+    return period, front, end + 1, line_of
+
+
+def _toml_line(error: tomllib.TOMLDecodeError) -> int:
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else 0
+
+
+def _toml_reason(error: tomllib.TOMLDecodeError) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error)) or "not valid TOML"
+
+
+def _body(lines: list[str], start: int, parsed: Parsed, name: str) -> None:
+    issue = parsed.issue
+    section: str | None = None
+    entry: Entry | None = None
+    in_fields = False
+    text: list[str] = []  # the intro, or the summary of the current entry
+
+    def finish() -> None:
+        content = "\n".join(text).strip()
+        if entry is not None:
+            entry.summary = content
+        elif section is None:
+            issue.intro = content
+        text.clear()
+
+    for index in range(start, len(lines)):
+        line, number = lines[index], index + 1
+        if line.startswith("# "):
+            raise IssueError(f"{name}:{number}: use '## SECTION' for sections and '### headline' for entries")
+        if line.startswith("## "):
+            finish()
+            section, entry, in_fields = line[3:].strip(), None, False
+            parsed.section_lines.setdefault(section, number)
+            continue
+        if line.startswith("### "):
+            finish()
+            if section is None:
+                raise IssueError(f"{name}:{number}: entry before any section; put '## SECTION' above it")
+            entry = Entry(key="", section=section, headline=line[4:].strip(), line=number)
+            issue.entries.append(entry)
+            in_fields = True
+            continue
+        if entry is not None and in_fields:
+            if not line.strip():
+                in_fields = False
+                continue
+            match = _FIELD.match(line)
+            if match:
+                _set_field(entry, match.group(1), (match.group(2) or "").strip(), number, parsed)
+                continue
+            in_fields = False  # a summary that starts right under the fields
+        if entry is None and section is not None and line.strip():
+            parsed.problems.append(
+                (number, f"text in section {section!r} outside any entry ('### headline')")
+            )
+            continue
+        text.append(line)
+    finish()
+    for entry in issue.entries:
+        if not entry.key:
+            parsed.problems.append((entry.line, "entry has no 'key:' line"))
+
+
+def _set_field(entry: Entry, name: str, value: str, number: int, parsed: Parsed) -> None:
+    if name in entry.field_lines:
+        parsed.problems.append((number, f"field {name!r} appears twice in this entry"))
+        return
+    entry.field_lines[name] = number
+    if name == "drafted":
+        entry.drafted = {k: v for k, v in _DRAFTED.findall(value) if k in DRAFTABLE}
+    elif name in FIELDS:
+        setattr(entry, name, value)
+    else:
+        known = ", ".join((*FIELDS, "drafted"))
+        parsed.problems.append((number, f"unknown field {name!r}; fields are: {known}"))
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def dumps(issue: Issue, section_order: list[str]) -> str:
+    """The issue source text. Sections in `section_order` first, any others after."""
+    kind = "week" if isinstance(issue.period, Week) else "month"
+    out = [FRONT_MATTER, f"{kind} = {_toml_string(issue.name)}"]
+    if issue.title:
+        out.append(f"title = {_toml_string(issue.title)}")
+    out.append("picks = [" if issue.picks else "picks = []")
+    if issue.picks:
+        out.extend(f"    {_toml_string(pick)}," for pick in issue.picks)
+        out.append("]")
+    out += [FRONT_MATTER, ""]
+    if issue.intro:
+        out += [issue.intro, ""]
+    present = list(dict.fromkeys(e.section for e in issue.entries))
+    for section in [s for s in section_order if s in present] + [
+        s for s in present if s not in section_order
+    ]:
+        out += [f"## {section}", ""]
+        for entry in issue.in_section(section):
+            out += _entry_lines(entry)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _entry_lines(entry: Entry) -> list[str]:
+    out = [f"### {_one_line(entry.headline)}"]
+    for name in FIELDS:
+        value = _one_line(entry.value(name))
+        if value:
+            out.append(f"{name}: {value}")
+    drafted = [f"{name}={entry.drafted[name]}" for name in DRAFTABLE if name in entry.drafted]
+    if drafted:
+        out.append("drafted: " + " ".join(drafted))
+    out.append("")
+    if entry.summary.strip():
+        out += [entry.summary.strip(), ""]
+    return out
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def write(path: Path, issue: Issue, section_order: list[str]) -> None:
+    with files.replacing(path) as out:
+        out.write(dumps(issue, section_order))
+
+
+def path_for(issues_dir: Path, period: Period) -> Path:
+    return issues_dir / f"{period}.md"
+
+
+def existing(issues_dir: Path) -> list[Period]:
+    """The periods that have an issue source, in order (weeks and months separately sortable)."""
+    found: list[Period] = []
+    for path in issues_dir.glob("*.md"):
+        try:
+            found.append(parse_period(path.stem))
+        except MlnewsError:
+            continue
+    return found
+
+
+def weeks_of(periods: list[Period]) -> list[Week]:
+    return sorted(p for p in periods if isinstance(p, Week))
+
+
+def months_of(periods: list[Period]) -> list[Month]:
+    return sorted(p for p in periods if isinstance(p, Month))

@@ -1,0 +1,23 @@
+"""Rendering issue sources for readers: Markdown now; HTML and e-mail build on the same view."""
+
+from __future__ import annotations
+
+from mlnews import i18n
+from mlnews.errors import UsageError
+from mlnews.issue import source
+from mlnews.issue.check import read_valid
+from mlnews.render import markdown, view
+from mlnews.render.links import Links
+from mlnews.weeks import Period
+from mlnews.workspace import Workspace
+
+
+def markdown_issue(workspace: Workspace, period: Period, lang: str, links: Links) -> str:
+    """An issue of the workspace as Markdown; a problem in its source stops it with FILE:LINE."""
+    cat = i18n.catalogue(lang)
+    path = source.path_for(workspace.issues_dir, period)
+    if not path.exists():
+        raise UsageError(f"{path}: no such issue; run `mlnews compose {period}` first")
+    parsed = read_valid(path, workspace.config)
+    context = view.Context(workspace.config, tuple(source.existing(workspace.issues_dir)), links)
+    return markdown.render(view.build(parsed.issue, context, cat))

@@ -1,0 +1,111 @@
+"""An issue as CommonMark, in the layout of the reference issues.
+
+Plain constructs only (headings, paragraphs, lists, block quotes, images, links,
+backslash line breaks), so the result pastes cleanly into Medium or Substack.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mlnews.issue.model import Entry
+from mlnews.render.safe import disarm, escape, safe_target
+from mlnews.render.safe import link as md_link
+from mlnews.render.view import EntryView, IssueView, Navigation, SectionView
+
+RULE = "---"
+
+
+def render(view: IssueView) -> str:
+    out: list[str] = [f"# {escape(view.title)}", escape(view.intro)]
+    if view.note:
+        out.append(disarm(view.note))
+    out += [f"## {escape(view.labels['sections'])}", _table(view.sections)]
+    if view.picks:
+        out += [f"## {escape(view.labels['picks'])}", _picks(view)]
+    out += [f"## {escape(view.labels['past'])}", *_navigation(view.navigation), RULE]
+    for section in view.sections:
+        if section.entries:
+            out += _section(section)
+            out.append(RULE)
+    out += [f"## {escape(view.labels['past'])}", *_navigation(view.navigation)]
+    if view.footer.strip():
+        out += [RULE, disarm(view.footer.strip())]
+    return "\n\n".join(block for block in out if block) + "\n"
+
+
+def _table(sections: list[SectionView]) -> str:
+    return "\n".join(f"{s.number}. {escape(s.name)}" for s in sections)
+
+
+def _picks(view: IssueView) -> str:
+    lines = []
+    for pick in view.picks:
+        entry = pick.entry.entry
+        label = f"{_headline(pick.entry)} ({pick.section.number}. {escape(pick.section.name)})"
+        target = safe_target(entry.link)
+        lines.append(f"- [{label}]({target})" if target else f"- {label}")
+    return "\n".join(lines)
+
+
+def _navigation(navigation: Navigation) -> list[str]:
+    parts = []
+    if navigation.previous:
+        parts.append(md_link(navigation.previous.label, navigation.previous.url) + " ⇦")
+    parts.append(escape(navigation.current))
+    if navigation.next:
+        parts.append("⇨ " + md_link(navigation.next.label, navigation.next.url))
+    blocks = [" ".join(parts)]
+    if navigation.related:
+        blocks.append(" ".join(md_link(link.label, link.url) for link in navigation.related))
+    return blocks
+
+
+def _section(section: SectionView) -> list[str]:
+    out = [f"## {section.number}. {escape(section.name)}"]
+    for view in section.entries:
+        out += _paper(view) if view.entry.kind == "paper" else _card(view)
+    return out
+
+
+def _headline(view: EntryView) -> str:
+    return disarm(" ".join(view.entry.headline.split())) or escape(view.entry.title)
+
+
+def _paper(view: EntryView) -> list[str]:
+    entry = view.entry
+    out = [f"### {_headline(view)}"]
+    if view.figure_url and safe_target(view.figure_url):
+        out.append(f"![{escape(view.figure_alt)}]({safe_target(view.figure_url)})")
+    lines = [f"*{escape(entry.title)}*"] if entry.title else []
+    target = safe_target(entry.link)
+    if target:
+        lines.append(f"<{target}>")
+    out.append("\\\n".join(lines))
+    return out + _summary(view)
+
+
+def _card(view: EntryView) -> list[str]:
+    """The link card: page title (linked), its description and its site, as a block quote."""
+    entry = view.entry
+    out = [f"### {_headline(view)}"]
+    if view.figure_url and safe_target(view.figure_url):
+        out.append(f"![{escape(view.figure_alt)}]({safe_target(view.figure_url)})")
+    card = [f"**{md_link(entry.title or entry.link, entry.link)}**"]
+    card += [escape(text) for text in (_card_description(entry), entry.site) if text.strip()]
+    out.append("\\\n".join(f"> {line}" for line in card))
+    return out + _summary(view)
+
+
+def _card_description(entry: Entry) -> str:
+    """The page's description, unless the summary already opens with it (both came from the page)."""
+    opening = entry.description.rstrip("…").strip()
+    summary = re.sub(r"\\(.)", r"\1", " ".join(entry.summary.split()))  # as plain text
+    return "" if opening and summary.startswith(opening) else entry.description
+
+
+def _summary(view: EntryView) -> list[str]:
+    out = [disarm(view.entry.summary.strip())] if view.entry.summary.strip() else []
+    if view.backlink:
+        out.append(f"({md_link(view.backlink.label, view.backlink.url)})")
+    return out

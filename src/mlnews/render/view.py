@@ -1,0 +1,200 @@
+"""An issue as readers see it, in one language: every fixed string and date filled in.
+
+Markdown (and later HTML and e-mail) only lay this out; what goes where, the navigation
+and the wording are decided once, here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from mlnews.config import Config
+from mlnews.errors import MlnewsError
+from mlnews.issue.model import Entry, Issue
+from mlnews.i18n import Catalogue
+from mlnews.render.links import Links
+from mlnews.weeks import Month, Period, Week
+
+MONTHLY_LINKS = 3  # the reference links the latest three monthly summaries
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str  # plain text
+    url: str
+
+
+@dataclass
+class EntryView:
+    entry: Entry
+    anchor: str
+    figure_url: str = ""
+    figure_alt: str = ""
+    backlink: Link | None = None  # monthly summaries: the weekly issue it comes from
+
+
+@dataclass
+class SectionView:
+    number: int
+    id: str
+    name: str
+    entries: list[EntryView] = field(default_factory=list)
+
+
+@dataclass
+class Pick:
+    entry: EntryView
+    section: SectionView
+
+
+@dataclass
+class Navigation:
+    previous: Link | None
+    current: str
+    next: Link | None
+    related: list[Link]  # weekly issues: the latest monthly summaries; monthly: the month's weeks
+
+
+@dataclass
+class IssueView:
+    lang: str
+    title: str
+    intro: str  # plain text
+    note: str  # the curator's own intro, Markdown
+    sections: list[SectionView]
+    picks: list[Pick]
+    navigation: Navigation
+    footer: str  # Markdown, from the settings
+    labels: dict[str, str]  # headings and fixed phrases
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rendering needs besides the issue itself: settings and which other issues exist."""
+
+    config: Config
+    periods: tuple[Period, ...]
+    links: Links
+
+
+def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
+    config = context.config
+    sections = _sections(issue, config, cat, context)
+    by_key = {view.entry.key: (view, section) for section in sections for view in section.entries}
+    picks = [Pick(*by_key[key]) for key in issue.picks if key in by_key]
+    return IssueView(
+        lang=cat.lang,
+        title=issue.title or title(issue.period, cat, config.first_weekday),
+        intro=_intro(issue.period, cat, config.first_weekday),
+        note=issue.intro,
+        sections=sections,
+        picks=picks,
+        navigation=_navigation(issue.period, context, cat),
+        footer=config.footer,
+        labels={
+            "sections": cat("Sections"),
+            "picks": cat("Editor's picks"),
+            "past": cat("Past issues"),
+        },
+    )
+
+
+def title(period: Period, cat: Catalogue, first_weekday: str = "sunday") -> str:
+    if isinstance(period, Week):
+        return cat("Week {week}, {year}", week=period.number, year=period.year)
+    first = period.start()
+    return cat(
+        "{month_name} {year} summary", month_name=cat.month_name(first), month=period.number, year=period.year
+    )
+
+
+def short_title(period: Period, cat: Catalogue) -> str:
+    """How navigation names an issue: `Week 48`, or the monthly summary's title."""
+    if isinstance(period, Week):
+        return cat("Week {week}", week=period.number)
+    return title(period, cat)
+
+
+def _intro(period: Period, cat: Catalogue, first_weekday: str) -> str:
+    if isinstance(period, Week):
+        return cat(
+            "A selection of the papers and articles I read in week {week} of {year} ({start} ~). "
+            "Most are new that week; a few papers are older and only reached me then.",
+            week=period.number,
+            year=period.year,
+            start=cat.month_day(period.start(first_weekday)),
+        )
+    return cat(
+        "Every entry of the weekly issues of {month}, by section, each with a link back to its issue.",
+        month=cat.month_year(period.start()),
+    )
+
+
+def _sections(issue: Issue, config: Config, cat: Catalogue, context: Context) -> list[SectionView]:
+    names = [(s.id, cat(s.name)) for s in config.sections]
+    known = {section_id for section_id, _ in names}
+    names += [(e.section, e.section) for e in issue.entries if e.section not in known]  # check reports these
+    sections = []
+    for number, (section_id, name) in enumerate(dict(names).items(), start=1):
+        section = SectionView(number, section_id, name)
+        for entry in issue.in_section(section_id):
+            section.entries.append(_entry(entry, cat, context))
+        sections.append(section)
+    return sections
+
+
+def _entry(entry: Entry, cat: Catalogue, context: Context) -> EntryView:
+    view = EntryView(entry, anchor=anchor(entry.key))
+    if entry.figure:
+        view.figure_url = context.links.media(entry.figure)
+        view.figure_alt = cat("Figure from “{title}”", title=entry.title or entry.headline)
+    if entry.issue:
+        try:
+            week = Week.parse(entry.issue)
+        except MlnewsError:
+            week = None
+        if week is not None:
+            view.backlink = Link(short_title(week, cat), context.links.issue(week, cat.lang))
+    return view
+
+
+def anchor(key: str) -> str:
+    """A stable fragment id for an entry: its key with anything but letters and digits as '-'."""
+    return "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in key.lower()).strip("-")
+
+
+def _navigation(period: Period, context: Context, cat: Catalogue) -> Navigation:
+    same_kind = sorted(p for p in context.periods if type(p) is type(period))
+    earlier = [p for p in same_kind if p < period]  # type: ignore[operator]
+    later = [p for p in same_kind if p > period]  # type: ignore[operator]
+    lang = cat.lang
+
+    def link(other: Period) -> Link:
+        return Link(short_title(other, cat), context.links.issue(other, lang))
+
+    current = cat("{issue} (this post)", issue=short_title(period, cat))
+    if isinstance(period, Week):
+        related = [link(m) for m in _monthly_links(period, context)]
+    else:
+        related = [link(w) for w in _weeks_of_month(period, context)]
+    return Navigation(
+        previous=link(earlier[-1]) if earlier else None,
+        current=current,
+        next=link(later[0]) if later else None,
+        related=related,
+    )
+
+
+def _monthly_links(week: Week, context: Context) -> list[Month]:
+    """The latest summaries of months over by the end of the week (a month is summed up once it ends)."""
+    end: date = week.end(context.config.first_weekday)
+    done = [p for p in context.periods if isinstance(p, Month) and p.end() <= end]
+    return sorted(done, reverse=True)[:MONTHLY_LINKS]
+
+
+def _weeks_of_month(month: Month, context: Context) -> list[Week]:
+    first_weekday = context.config.first_weekday
+    return sorted(
+        p for p in context.periods if isinstance(p, Week) and Month.of(p.start(first_weekday)) == month
+    )

@@ -1,0 +1,616 @@
+"""The default summariser: the item's own sentences, picked and trimmed, offline.
+
+No model and no network. Sentences are split by rule (abbreviations, decimals,
+CJK full stops), scored for the three things an entry tells — the problem, the
+proposal, the result — by cue phrases and by how central each is to the text
+(TF-IDF cosine, degree centrality), and the headline is the proposal (or
+result) sentence with its discourse openers and "we propose" removed, cut back
+where a clause ends so that what is left still reads as a phrase.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from mlnews.summarise import HEADLINE_LIMIT, LINK_LENGTH, POST_LIMIT, Draft, Source, post_length, register
+from mlnews.text import squash
+
+SUMMARY_WORDS = (40, 80)  # what the summary aims at, when the text is long enough to choose
+_MAX_SENTENCES = 60  # beyond this a "text" is not an abstract; the rest is not scored
+
+
+@register
+class ExtractiveSummariser:
+    name = "extractive"
+
+    def draft(self, source: Source) -> Draft:
+        text = squash(source.text)
+        title = squash(source.title)
+        sentences = split_sentences(text)[:_MAX_SENTENCES]
+        if not sentences:
+            headline = headline_from_title(title)
+            return Draft(headline=headline, summary="", post=make_post(headline, [], source.url))
+        roles = pick_roles(sentences, lead_first=source.kind != "paper")
+        headline, used = choose_headline(sentences, roles.headline_order, title)
+        extra = [sentences[i] for i in roles.post_order if i != used]
+        return Draft(
+            headline=headline,
+            summary=make_summary(sentences, roles),
+            post=make_post(headline, extra, source.url),
+        )
+
+
+# ---- sentences ----------------------------------------------------------------------------------
+
+# Where a sentence may end: Latin end marks before a space, CJK ones anywhere.
+_BOUNDARY = re.compile(
+    r"[.!?…]+[\"'”’)\]]*(?=\s)|[。！？｡]+[」』”’）)\]]*|．(?![0-9０-９])[」』”’）)\]]*"
+)
+_WORD_BEFORE = re.compile(r"\S*$")
+_WORD_AFTER = re.compile(r"\s*(\S+)")
+# Never the end of a sentence: "e.g. the", "Fig. 3", "Smith et al. (2020)".
+_ABBREVIATIONS = frozenset(
+    "e.g i.e cf vs fig figs eq eqs sec secs ref refs tab tabs no nos vol approx resp incl "
+    "dr mr mrs ms prof st jr sr ca ch pp al etc".split()
+)
+# ...except these, which end a sentence often enough when a capitalised word follows.
+_ENDS_WHEN_CAPITAL = frozenset({"al", "etc"})
+_INITIALS = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")  # "J. Smith", "U.S. Army"
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a plain text, in order, whitespace collapsed."""
+    text = squash(text)
+    sentences: list[str] = []
+    start = 0
+    for mark in _BOUNDARY.finditer(text):
+        if mark.group()[0] in ".!?…" and not _ends_sentence(text, mark.start(), mark.end()):
+            continue
+        piece = text[start : mark.end()].strip()
+        if piece:
+            sentences.append(piece)
+        start = mark.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def _ends_sentence(text: str, mark: int, end: int) -> bool:
+    before = _WORD_BEFORE.search(text, max(0, mark - 40), mark)
+    word = before.group().lstrip("\"'“‘([{") if before else ""
+    after = _WORD_AFTER.match(text, end)
+    following = after.group(1).lstrip("\"'“‘([{") if after else ""
+    if text[mark] == "." and (_INITIALS.fullmatch(word) or word.lower() in _ABBREVIATIONS):
+        return word.lower() in _ENDS_WHEN_CAPITAL and following[:1].isupper()
+    return _starts_sentence(following)
+
+
+def _starts_sentence(word: str) -> bool:
+    if not word or not word[0].islower():
+        return True  # a capital, a digit, a CJK character, a symbol
+    # "pixelNeRF", "word2vec": names that begin a sentence in lower case.
+    return any(char.isupper() or char.isdigit() for char in word[1:])
+
+
+# ---- scoring ------------------------------------------------------------------------------------
+
+Cues = tuple[tuple[re.Pattern[str], float], ...]
+
+
+def _cues(*pairs: tuple[str, float]) -> Cues:
+    return tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in pairs)
+
+
+_SUBJECT = r"(?:we|this (?:paper|work|article|study|letter|note|report|survey|review))"
+_PROBLEM = _cues(
+    (r"\b(?:however|but|although|despite|yet|while|whereas)\b", 2.0),
+    (
+        r"\b(?:challeng|problem|limit|struggl|difficult|hard to|costly|expensive|suffer|lack|bottleneck|"
+        r"fail|unclear|remain|issue|drawback|shortcoming|obstacle|require|rely|relies|slow|cannot|"
+        r"prohibitive|impractical|poor|vulnerab|sensitiv|bias)",
+        1.5,
+    ),
+    (r"(?:然而|但是|问题|挑战|困难|局限|しかし|課題|問題|困難)", 2.0),
+)
+_PROPOSAL = _cues(
+    (_SUBJECT + r"\s+(?:\w+ly\s+|also\s+|then\s+|further\s+)?(?:propose|introduce|present|develop|design|devise)", 3),
+    (r"^(?:propose|introduce|present|describe|develop|define)s?\b", 3),
+    (_SUBJECT + r"\s+(?:\w+\s+)?(?:describe|provide|offer|build|construct|formulate|derive|stud|investigat"
+     r"|explor|examin|analy[sz]|discuss|consider|review|survey)", 2),
+    (r"\b(?:in this (?:paper|work|article|study|letter)|here,? we)\b", 1.5),
+    (r"\b(?:our|the proposed|a novel|a new|novel)\b", 1.0),
+    (r"^(?:an?|the)\s", 0.5),
+    (r"(?:提出|本文|本研究|本稿|本論文|我们|我們|我々|提案)", 3.0),
+)
+_RESULT = _cues(
+    (r"\b(?:outperform|surpass|beat|exceed)", 3.0),
+    (r"\bstate[- ]of[- ]the[- ]art\b|\bsota\b", 2.0),
+    (r"\b(?:achiev|improv|reduc|speed|faster|better|higher|lower|fewer|gain|boost|accelerat|match)", 1.5),
+    (r"\b(?:show|demonstrat|find|found|reveal|confirm|indicat|suggest|prove)\w*\s+that\b", 2.0),
+    (r"\b(?:experiment|result|evaluat|benchmark|empirical)", 1.0),
+    (r"\d+(?:\.\d+)?\s?(?:%|x\b|×|times|fold)", 2.0),
+    (r"\d", 0.5),
+    (r"(?:优于|超过|提高|提升|达到|表明|结果|実験|結果|向上|上回|改善|精度|性能)", 2.0),
+)
+# Sentences about the paper rather than its content: never the gist.
+_BOILERPLATE = re.compile(
+    r"https?://|github|\bcode\b.{0,40}\bavailable|available at|project page|will be (?:made )?"
+    r"(?:publicly )?(?:released|available)|accepted (?:at|to|for)|to appear in|copyright|©|"
+    r"\b\d+ pages\b|\bsubmitted to\b",
+    re.IGNORECASE,
+)
+
+
+def _cue_score(sentence: str, cues: Cues) -> float:
+    return sum(weight for pattern, weight in cues if pattern.search(sentence))
+
+
+_WORDS = re.compile(r"\w+")
+_STOPWORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been being this that "
+    "these those it its we our they their which who whose what when where while than then there here "
+    "also can could may might will would should such not no into over under between both each more most "
+    "very using use used via based have has had do does did".split()
+)
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+
+
+def _terms(sentence: str) -> Counter[str]:
+    """Content words; CJK runs, which have no spaces, as character pairs."""
+    terms: Counter[str] = Counter()
+    for word in _WORDS.findall(sentence.lower()):
+        if _is_cjk(word[0]):
+            terms.update(word[i : i + 2] for i in range(max(1, len(word) - 1)))
+        elif len(word) > 2 and word not in _STOPWORDS:
+            terms[word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word] += 1
+    return terms
+
+
+def centrality(sentences: list[str]) -> list[float]:
+    """How much each sentence shares with the others (TF-IDF cosine, summed), scaled to 0..1."""
+    bags = [_terms(s) for s in sentences]
+    documents = Counter(term for bag in bags for term in bag)
+    idf = {term: math.log((1 + len(bags)) / count) + 1 for term, count in documents.items()}
+    vectors = [{term: n * idf[term] for term, n in bag.items()} for bag in bags]
+    norms = [math.sqrt(sum(w * w for w in v.values())) or 1.0 for v in vectors]
+    degree = [
+        sum(
+            sum(w * other.get(term, 0.0) for term, w in v.items()) / (norms[i] * norms[j])
+            for j, other in enumerate(vectors)
+            if j != i
+        )
+        for i, v in enumerate(vectors)
+    ]
+    top = max(degree, default=0.0) or 1.0
+    return [d / top for d in degree]
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which sentence tells what, by index (None when no sentence does)."""
+
+    problem: int | None
+    proposal: int
+    result: int | None
+    headline_order: list[int]  # sentences to try for the headline, best first
+    post_order: list[int]  # sentences to try for the post's second clause
+
+
+def pick_roles(sentences: list[str], lead_first: bool = False) -> Roles:
+    """Find the problem, proposal and result sentences; `lead_first` trusts the opening (news)."""
+    central = centrality(sentences)
+    usable = [not _BOILERPLATE.search(s) for s in sentences]
+    n = len(sentences)
+
+    def best(score: Callable[[int], float], among: Iterable[int]) -> int | None:
+        candidates = [(score(i), -i) for i in among if usable[i] and score(i) > 0]
+        return -max(candidates)[1] if candidates else None
+
+    proposal_cue = [_cue_score(s, _PROPOSAL) for s in sentences]
+    result_cue = [_cue_score(s, _RESULT) for s in sentences]
+    problem_cue = [_cue_score(s, _PROBLEM) - proposal_cue[i] for i, s in enumerate(sentences)]
+    strong = best(lambda i: proposal_cue[i] - 2.5, range(n))
+    opening = 0 if usable[0] and (lead_first or problem_cue[0] <= 0) else None
+    central_first = best(lambda i: central[i] + 0.01, range(n))
+    proposal = next(i for i in (strong, opening, central_first, 0) if i is not None)
+
+    def result_score(i: int) -> float:
+        return result_cue[i] + 0.5 * central[i]
+
+    # A result comes after what it is the result of; before that it is background.
+    result = best(result_score, range(proposal + 1, n))
+    if result is None:
+        result = best(lambda i: result_cue[i] - 2, (i for i in range(n) if i != proposal))
+    problem = best(lambda i: problem_cue[i] + 0.3 * central[i] + (1.5 if i == 0 else 0), range(proposal))
+    if problem is None and proposal > 0 and usable[0]:
+        problem = 0  # what comes before the proposal sets the scene
+    by_centrality = sorted(range(n), key=lambda i: (-central[i], i))
+    first = [proposal, result] if not lead_first else [0, proposal, result]
+    headline_order = _unique([*first, *by_centrality])
+    post_order = _unique([i for i in (result, proposal, *by_centrality) if i is not None and usable[i]])
+    return Roles(problem, proposal, result, [i for i in headline_order if i is not None], post_order)
+
+
+def _unique(indices: Iterable[int | None]) -> list[int]:
+    seen: list[int] = []
+    for i in indices:
+        if i is not None and i not in seen:
+            seen.append(i)
+    return seen
+
+
+# ---- the summary --------------------------------------------------------------------------------
+
+_OPENER = re.compile(
+    r"^(?:(?:in|within|through) (?:this|the present|our) (?:paper|work|article|study|letter|note|report|"
+    r"manuscript|thesis|chapter|survey|review|contribution|project)"
+    r"|here(?:in)?|to (?:this|that) end"
+    r"|to (?:address|tackle|solve|overcome|fill|bridge|close|mitigate|alleviate|remedy|handle|resolve|"
+    r"avoid|fix) (?:this|these|that|those|such|the above|both|all)\b[^,]{0,60}"
+    r"|specifically|in particular|moreover|furthermore|in addition|additionally|besides|also|finally|"
+    r"lastly|first(?:ly)?|second(?:ly)?|third(?:ly)?|then|thus|therefore|hence|consequently|"
+    r"as a result|overall|importantly|notably|interestingly|surprisingly|in summary|in conclusion|"
+    r"to summari[sz]e|however|instead|alternatively|concretely|empirically|experimentally|"
+    r"theoretically|technically|in contrast|on the other hand|for (?:example|instance)|in practice"
+    r"|(?:motivated|inspired) by [^,]{1,80}|building (?:on|upon) [^,]{1,80}"
+    r"|(?:through|via|with|using|in) (?:extensive|comprehensive|thorough|several|numerous) "
+    r"(?:experiments|evaluations|simulations|studies)[^,]{0,60})"
+    r"(?:\s*,\s*|\s+(?=we\b|our\b|a\b|an\b|the\b))",
+    re.IGNORECASE,
+)
+_PRONOUNS = {"we": "they", "our": "their", "us": "them", "ours": "theirs", "ourselves": "themselves"}
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|ourselves)\b", re.IGNORECASE)
+
+
+def strip_openers(sentence: str) -> str:
+    """Drop the discourse openers a sentence starts with ("In this paper, ", "To this end, ")."""
+    while True:
+        shorter = _OPENER.sub("", sentence, count=1)
+        if shorter == sentence or not shorter:
+            return sentence
+        sentence = shorter
+
+
+def third_person(sentence: str, our: str = "their") -> str:
+    """"We propose" -> "They propose": the newsletter reports on the authors."""
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group()
+        if word == "us" or word.lower() != word and word != word.capitalize():
+            return word if word == "US" or word.isupper() else _PRONOUNS[word.lower()]
+        new = our if word.lower() == "our" else _PRONOUNS[word.lower()]
+        return new.capitalize() if word[0].isupper() else new
+
+    return _FIRST_PERSON.sub(swap, sentence)
+
+
+def _capitalise(text: str) -> str:
+    first = text[:1]
+    # Names like "pixelNeRF" keep their case; "ß".upper() is two letters and would change the length.
+    if first.islower() and len(first.upper()) == 1 and text.split(" ", 1)[0][1:].islower():
+        return first.upper() + text[1:]
+    return text
+
+
+def make_summary(sentences: list[str], roles: Roles) -> str:
+    """Problem, proposal and result sentences in their order, about 40-80 words; a short text whole."""
+    low, high = SUMMARY_WORDS
+    words = [_word_count(s) for s in sentences]
+    usable = [i for i, s in enumerate(sentences) if not _BOILERPLATE.search(s)] or list(range(len(sentences)))
+    if sum(words[i] for i in usable) <= high:
+        chosen = usable
+    else:
+        chosen = []
+        for i in _unique([roles.proposal, roles.result, roles.problem]):
+            if not chosen or sum(words[j] for j in chosen) + words[i] <= high:
+                chosen.append(i)
+        central = centrality(sentences)
+        for i in sorted(usable, key=lambda i: (-central[i], i)):
+            if sum(words[j] for j in chosen) >= low:
+                break
+            if i not in chosen and sum(words[j] for j in chosen) + words[i] <= high:
+                chosen.append(i)
+    return " ".join(_capitalise(third_person(strip_openers(sentences[i]))) for i in sorted(chosen))
+
+
+def _word_count(text: str) -> int:
+    # A CJK character carries about as much as an English word, and has no spaces around it.
+    return len(text.split()) + sum(1 for char in text if _is_cjk(char)) // 2
+
+
+# ---- the headline -------------------------------------------------------------------------------
+
+# Verbs whose object is the gist: "We propose X" -> "X".
+_OBJECT_VERBS = frozenset(
+    "propose introduce present develop design devise describe build construct formulate offer provide "
+    "contribute report discuss review survey derive release create define give outline detail collect "
+    "curate unveil launch announce implement obtain".split()
+)
+# Verbs whose clause is the gist: "We show that X" -> "X".
+_CLAUSE_VERBS = frozenset(
+    "show demonstrate find prove observe argue confirm verify reveal conclude note claim suggest "
+    "establish explain".split()
+)
+# Verbs that stay, as a gerund: "We study X" -> "Studying X".
+_GERUND_VERBS = frozenset(
+    "study investigate explore examine analyze analyse consider address tackle revisit evaluate compare "
+    "characterize characterise quantify measure assess benchmark test apply use leverage extend combine "
+    "train learn turn generate improve reduce achieve look focus identify predict estimate cast "
+    "frame treat adapt tune conduct perform employ exploit translate render condition accelerate "
+    "simplify unify enable generalize generalise solve aim seek attempt try strive".split()
+)
+_KNOWN_VERBS = _OBJECT_VERBS | _CLAUSE_VERBS | _GERUND_VERBS
+# A sentence may open with one of these and no subject ("Proposes X", "Looks into why ..."); other
+# -s words there are more often plural nouns ("Studies have shown", "Models trained on ...").
+_SUBJECTLESS = frozenset(
+    "propose introduce present describe define develop show demonstrate compare tackle apply turn look "
+    "explore investigate examine analyse analyze generate condition translate extend combine revisit "
+    "derive offer provide predict estimate adapt argue unify accelerate".split()
+)
+# After "we", verbs that do not say what the paper does ("We are the first to ...").
+_NOT_ACTIONS = frozenset(
+    "are is were was have has had can could will would do did may might must should need believe hope "
+    "call refer term also then further first now here thus therefore".split()
+)
+_DOUBLED = frozenset("run set get put map plan stop cut begin drop ship scan chat swap tap trim win fit".split())
+_LEAD = re.compile(
+    r"^(?:(?P<subject>we|this (?:paper|work|article|study|letter|note|report|survey|review|post)"
+    r"|the (?:present|current) (?:paper|work|study)|the authors|the (?:article|post|report))\s+)?"
+    r"(?:(?:also|then|further|first|now|here|additionally|finally|briefly|thoroughly|systematically|"
+    r"theoretically|empirically|experimentally|have|has)\s+)?"
+    r"(?P<verb>[a-z]+)\b(?:\s+(?P<particle>that|to|into|on|at|how|why|what|whether|when)\b)?\s*",
+    re.IGNORECASE,
+)
+_CLAIM = re.compile(
+    r"^[^,;:]{0,100}?\b(?:show|shows|showed|shown|demonstrate[sd]?|indicate[sd]?|suggest(?:s|ed)?|"
+    r"confirm(?:s|ed)?|reveal(?:s|ed)?|verif(?:y|ies|ied)|prove[sd]?|find|finds|found)\s+that\s+",
+    re.IGNORECASE,
+)
+_NAMED = re.compile(r",? (?:called|dubbed|named|termed|coined)\s+[^,;]{1,40}?(?:,|(?= (?:that|which|to)\b))")
+_APPOSITIVE = re.compile(r"^([^,;:()]{1,50}), ((?:an?|the) .{12,})$", re.IGNORECASE)
+_RELATIVE = re.compile(r"^([^,;:()]{1,60}), (?:which|that) (?=[a-z])")
+_QUESTION_WORDS = re.compile(r"\b(?:how|why|what|when|whether|where|who)\b", re.IGNORECASE)
+_PARENTHETICAL = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
+_CJK_LEAD = re.compile(r"^(?:本文|本研究|本稿|本論文|本工作|我们|我們|我々|この論文|この研究)(?:では|は|で|が|も)?[，,、]?")
+_CJK_VERB = re.compile(r"^(?:提出了|提出|介绍了|介绍|提案する|提案した|提案し)")
+
+
+def headline_from(sentence: str) -> str:
+    """A sentence reworded as a headline: openers, "we propose" and asides gone, at most 90 characters."""
+    text = _PARENTHETICAL.sub("", strip_openers(sentence)).strip()
+    text = _cjk_lead(_object_of(_CLAIM.sub("", text, count=1)))
+    text = _NAMED.sub("", text, count=1)
+    appositive = _APPOSITIVE.match(text)
+    if appositive and len(appositive.group(1).split()) <= 5:
+        text = appositive.group(2)  # "FROST, a method that ..." -> "a method that ..."
+    relative = _RELATIVE.match(text)
+    if relative and len(relative.group(1).split()) <= 6 and not _QUESTION_WORDS.search(relative.group(1)):
+        text = relative.group(1) + " " + text[relative.end() :]  # "X, which does Y" -> "X does Y"
+    text = re.sub(r"\b(a )?novel\b", lambda m: "a new" if m.group(1) else "new", text)
+    text = third_person(text, our="the")
+    return _capitalise(tidy(compress(text, HEADLINE_LIMIT)))
+
+
+def _object_of(text: str) -> str:
+    """ "We propose X" -> "X"; "We show that X" -> "X"; "We study X" -> "Studying X"."""
+    lead = _LEAD.match(text)
+    if not lead:
+        return text
+    word, subject = lead.group("verb").lower(), lead.group("subject")
+    particle = (lead.group("particle") or "").lower()
+    verb = _base(word)
+    if subject is None and (verb not in _SUBJECTLESS or word == verb):
+        return text  # a noun, an imperative, or a verb too often a noun: leave the sentence be
+    if verb is None:
+        if subject.lower() not in {"we", "they"} or word in _NOT_ACTIONS or not word.isalpha():
+            return text
+        verb = word  # "We train X" -> "Training X"
+    rest = text[lead.end() :]
+    if not rest:
+        return text
+    if verb in _CLAUSE_VERBS and particle == "that":
+        return rest
+    if particle in {"how", "why", "what", "whether", "when"}:
+        return f"{particle} {rest}"
+    if particle == "to" and verb in {"propose", "aim", "seek", "attempt", "try", "strive"}:
+        then = re.match(r"([a-z]+)\b", rest)
+        return _gerund(then.group(1)) + rest[then.end() :] if then else rest
+    after = f"{particle} {rest}" if particle else rest
+    if verb in _OBJECT_VERBS or verb in _CLAUSE_VERBS:
+        return after
+    return f"{_gerund(verb)} {after}"
+
+
+def _base(word: str) -> str | None:
+    """The base form of a known verb ("proposes" -> "propose", "studied" -> "study"), or None."""
+    candidates = [word]
+    for ending, replacement in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("d", "")):
+        if word.endswith(ending):
+            candidates.append(word[: -len(ending)] + replacement)
+    return next((c for c in candidates if c in _KNOWN_VERBS), None)
+
+
+def _gerund(verb: str) -> str:
+    verb = verb.lower()
+    if verb.endswith("ie"):
+        return verb[:-2] + "ying"
+    if verb in _DOUBLED:
+        return verb + verb[-1] + "ing"
+    if verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")) and len(verb) > 2:
+        return verb[:-1] + "ing"
+    return verb + "ing"
+
+
+def _cjk_lead(text: str) -> str:
+    return _CJK_VERB.sub("", _CJK_LEAD.sub("", text, count=1), count=1) or text
+
+
+def headline_from_title(title: str) -> str:
+    """With no text to go on: the title's explanatory part (after a colon), or the title, shortened."""
+    head, sep, tail = title.partition(": ")
+    text = tail if sep and len(tail.split()) >= 3 else title
+    return _capitalise(tidy(compress(text, HEADLINE_LIMIT)))
+
+
+def choose_headline(sentences: list[str], order: list[int], title: str) -> tuple[str, int | None]:
+    """The first candidate that says something beyond the title; and which sentence it came from."""
+    fallback: tuple[str, int | None] = ("", None)
+    for i in order:
+        candidate = headline_from(sentences[i])
+        if not _gist_like(candidate):
+            continue
+        if not _restates(candidate, title):
+            return candidate, i
+        fallback = fallback if fallback[0] else (candidate, i)
+    # Nothing both readable and new: any sentence that differs from the title, cut at its words.
+    for i in order:
+        for candidate in (_capitalise(tidy(compress(sentences[i], HEADLINE_LIMIT))), _window(sentences[i], title)):
+            if candidate and not _restates(candidate, title):
+                return candidate, i
+    return fallback if fallback[0] else (headline_from_title(title), None)
+
+
+def _gist_like(text: str) -> bool:
+    return len(text.split()) >= 3 or (len(text) >= 6 and any(_is_cjk(c) for c in text))
+
+
+def _normal(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+def _restates(headline: str, title: str) -> bool:
+    """Whether the headline is the title, or a part of it (case and punctuation aside)."""
+    ours, theirs = _normal(headline), _normal(title)
+    return not ours or ours == theirs or bool(theirs) and f" {ours} " in f" {theirs} "
+
+
+def _window(sentence: str, title: str) -> str:
+    """Degenerate input: the stretch of the sentence from its first word the title lacks."""
+    known = set(_normal(title).split())
+    for word in _WORDS.finditer(sentence):
+        if word.group().lower() not in known:
+            return tidy(compress(sentence[word.start() :], HEADLINE_LIMIT))
+    return ""
+
+
+# ---- compression --------------------------------------------------------------------------------
+
+# Where a clause ends, strongest first: cutting there leaves a phrase that still reads.
+_CUTS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (
+        re.compile(
+            r"; |: | [—–-]{1,2} | \(|, (?:which|where|whereas|while|but|although|though|thereby|thus|so that|"
+            r"whose|who|yet|since|because|as well as|despite|even though|when|respectively|e\.g\.|i\.e\.|"
+            r"including|such as|namely|resulting in|leading to|allowing|enabling|making)\b|[，；：、]"
+        ),
+        1.0,
+    ),
+    (re.compile(r", "), 0.9),
+    (
+        re.compile(
+            r" (?:by|while|using|via|through|with|without|for|in|on|from|that|which|to|and|as|when|where|"
+            r"under|across|at|over|than|between|within|against|into|after|before|because|since|whether|if|"
+            r"based on|compared (?:to|with)|leading to|resulting in|such that|so that) "
+        ),
+        0.8,
+    ),
+)
+_DANGLING = frozenset(
+    "a an the and or but nor of with to for in on at by from as that which who whose via than into onto "
+    "its their our is are was were be been this these those such both either while when where whether "
+    "using over under between among not can will has have we they it also more most very so if e.g i.e "
+    "based compared per".split()
+)
+_TRAILING = ",;:—–-(/[{&+\"“‘'·、，；：（"
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("（", "）"))
+
+
+def compress(text: str, limit: int) -> str:
+    """The text cut to at most `limit` characters where a clause ends; never inside a word."""
+    text = squash(text)
+    if len(text) <= limit:
+        return text
+    shortest = max(12, limit // 3)
+    best, best_score = "", 0.0
+    for pattern, weight in _CUTS:
+        for cut in pattern.finditer(text, 0, limit + 3):
+            candidate = tidy(text[: cut.start()])
+            if shortest <= len(candidate) <= limit and len(candidate) * weight > best_score:
+                best, best_score = candidate, len(candidate) * weight
+    return best or _word_cut(text, limit)
+
+
+def _word_cut(text: str, limit: int) -> str:
+    end = limit
+    while end > 0 and _inside_word(text, end):
+        end -= 1
+    if end == 0:  # one enormous "word" (a hash, a URL): nothing better than cutting it
+        return text[:limit]
+    return tidy(text[:end]) or text[:end].strip()
+
+
+def _inside_word(text: str, at: int) -> bool:
+    left, right = text[at - 1], text[at]
+    return not (left.isspace() or right.isspace() or _is_cjk(left) or _is_cjk(right))
+
+
+def tidy(text: str) -> str:
+    """Trim a cut so it ends like a phrase: no dangling "and"/"of", no open bracket, no end mark."""
+    for _ in range(20):
+        before = text
+        text = text.strip().rstrip(_TRAILING + ".。．!！?？ ").strip()
+        for opening, closing in _PAIRS:
+            if text.count(opening) > text.count(closing):
+                text = text[: text.rfind(opening)]
+        for mark in ('"', "$"):
+            if text.count(mark) % 2:
+                text = text[: text.rfind(mark)]
+        last = text.rsplit(None, 1)
+        if len(last) == 2 and last[1].lower().rstrip(".") in _DANGLING:
+            text = last[0]
+        if text == before:
+            break
+    return text
+
+
+# ---- the post -----------------------------------------------------------------------------------
+
+
+def make_post(headline: str, others: list[str], link: str) -> str:
+    """The headline and, room permitting, a short clause from another sentence; fits X with the link."""
+    budget = POST_LIMIT - post_length(" " + link)  # what the post itself may count
+    post = _shrink(headline, budget)
+    for sentence in others[:3]:
+        clause = third_person(strip_openers(_PARENTHETICAL.sub("", sentence)), our="the")
+        clause = _capitalise(tidy(_CLAIM.sub("", clause, count=1)))
+        overshoot = post_length(_join(post, clause)) - budget
+        if overshoot > 0:  # every character counts at least one, so this many fewer will fit
+            clause = _capitalise(tidy(compress(clause, len(clause) - overshoot)))
+        joined = _join(post, clause)
+        if _gist_like(clause) and _normal(clause) not in _normal(post) and post_length(joined) <= budget:
+            return joined
+    return post
+
+
+def _shrink(text: str, budget: int) -> str:
+    """Cut until X counts no more than `budget` (a link inside counts 23, CJK double)."""
+    while text and post_length(text) > budget:
+        text = tidy(compress(text, min(len(text) - 1, max(0, budget))))
+    return text
+
+
+def _join(first: str, second: str) -> str:
+    if not first or not second:
+        return first or second
+    if _is_cjk(first[-1]):
+        return first + ("" if first[-1] in "。！？" else "。") + second
+    return first + ("" if first[-1] in "?!" else ".") + " " + second
