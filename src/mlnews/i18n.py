@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -59,7 +59,7 @@ class Catalogue:
         return format_skeleton("yMMMM", day, locale=self.locale)
 
     def month_name(self, day: date) -> str:
-        return format_skeleton("MMMM", day, locale=self.locale)
+        return format_date(day, "LLLL", locale=self.locale)  # stand-alone: "November", not "of November"
 
 
 @cache

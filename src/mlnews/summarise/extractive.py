@@ -47,9 +47,7 @@ class ExtractiveSummariser:
 # ---- sentences ----------------------------------------------------------------------------------
 
 # Where a sentence may end: Latin end marks before a space, CJK ones anywhere.
-_BOUNDARY = re.compile(
-    r"[.!?…]+[\"'”’)\]]*(?=\s)|[。！？｡]+[」』”’）)\]]*|．(?![0-9０-９])[」』”’）)\]]*"
-)
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|[。！？｡]+[」』”’）)\]]*|．(?![0-9０-９])[」』”’）)\]]*")
 _WORD_BEFORE = re.compile(r"\S*$")
 _WORD_AFTER = re.compile(r"\s*(\S+)")
 # Never the end of a sentence: "e.g. the", "Fig. 3", "Smith et al. (2020)".
@@ -106,7 +104,7 @@ def _cues(*pairs: tuple[str, float]) -> Cues:
     return tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in pairs)
 
 
-_SUBJECT = r"(?:we|this (?:paper|work|article|study|letter|note|report|survey|review))"
+_SUBJECT = r"(?:we|this (?:\w+ )?(?:paper|work|article|study|letter|note|report|survey|review))"
 _PROBLEM = _cues(
     (r"\b(?:however|but|although|despite|yet|while|whereas)\b", 2.0),
     (
@@ -118,10 +116,26 @@ _PROBLEM = _cues(
     (r"(?:然而|但是|问题|挑战|困难|局限|しかし|課題|問題|困難)", 2.0),
 )
 _PROPOSAL = _cues(
-    (_SUBJECT + r"\s+(?:\w+ly\s+|also\s+|then\s+|further\s+)?(?:propose|introduce|present|develop|design|devise)", 3),
+    (
+        _SUBJECT
+        + r"\s+(?:\w+ly\s+|also\s+|then\s+|further\s+)?(?:propose|introduce|present|develop|design|devise)",
+        3,
+    ),
     (r"^(?:propose|introduce|present|describe|develop|define)s?\b", 3),
-    (_SUBJECT + r"\s+(?:\w+\s+)?(?:describe|provide|offer|build|construct|formulate|derive|stud|investigat"
-     r"|explor|examin|analy[sz]|discuss|consider|review|survey)", 2),
+    (
+        _SUBJECT + r"\s+(?:\w+\s+)?(?:describe|provide|offer|build|construct|formulate|derive|stud|investigat"
+        r"|explor|examin|analy[sz]|discuss|consider|review|survey|perform|conduct|carr|aim|seek)",
+        2,
+    ),
+    (r"^(?:[^,]{0,40}, )?we [a-z]+", 1.0),
+    (
+        r"\b(?:is|are|was|were|has been|have been) (?:proposed|introduced|presented|developed|conducted|"
+        r"performed|designed|carried out)\b",
+        2.5,
+    ),
+    (r"\bto (?:propose|introduce|present|develop|design)\b", 1.5),
+    (r"\b(?:present|report|discuss|summari[sz])e?s? (?:the |our |some )?(?:results|findings)\b", -2.0),
+    (r"\b(?:aim|goal|purpose|intent|objective) of (?:this|the present|our) (?:paper|work|study|article)", 3),
     (r"\b(?:in this (?:paper|work|article|study|letter)|here,? we)\b", 1.5),
     (r"\b(?:our|the proposed|a novel|a new|novel)\b", 1.0),
     (r"^(?:an?|the)\s", 0.5),
@@ -136,6 +150,10 @@ _RESULT = _cues(
     (r"\d+(?:\.\d+)?\s?(?:%|x\b|×|times|fold)", 2.0),
     (r"\d", 0.5),
     (r"(?:优于|超过|提高|提升|达到|表明|结果|実験|結果|向上|上回|改善|精度|性能)", 2.0),
+)
+_SECONDARY = re.compile(
+    r"(?:furthermore|moreover|in addition|additionally|also|finally|lastly|besides|we (?:also|further|then))\b",
+    re.IGNORECASE,
 )
 # Sentences about the paper rather than its content: never the gist.
 _BOILERPLATE = re.compile(
@@ -171,7 +189,9 @@ def _terms(sentence: str) -> Counter[str]:
         if _is_cjk(word[0]):
             terms.update(word[i : i + 2] for i in range(max(1, len(word) - 1)))
         elif len(word) > 2 and word not in _STOPWORDS:
-            terms[word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word] += 1
+            terms[
+                word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word
+            ] += 1
     return terms
 
 
@@ -215,13 +235,16 @@ def pick_roles(sentences: list[str], lead_first: bool = False) -> Roles:
         candidates = [(score(i), -i) for i in among if usable[i] and score(i) > 0]
         return -max(candidates)[1] if candidates else None
 
-    proposal_cue = [_cue_score(s, _PROPOSAL) for s in sentences]
+    # "Furthermore, we develop ..." adds to the contribution; it is not the contribution.
+    proposal_cue = [_cue_score(s, _PROPOSAL) - (1.5 if _SECONDARY.match(s) else 0) for s in sentences]
     result_cue = [_cue_score(s, _RESULT) for s in sentences]
     problem_cue = [_cue_score(s, _PROBLEM) - proposal_cue[i] for i, s in enumerate(sentences)]
-    strong = best(lambda i: proposal_cue[i] - 2.5, range(n))
+    # A paper says "we propose"; a news story puts its gist first unless it says otherwise.
+    needed = 3.0 if lead_first else 2.0
+    stated = best(lambda i: proposal_cue[i] + 0.5 * central[i] if proposal_cue[i] >= needed else 0, range(n))
     opening = 0 if usable[0] and (lead_first or problem_cue[0] <= 0) else None
     central_first = best(lambda i: central[i] + 0.01, range(n))
-    proposal = next(i for i in (strong, opening, central_first, 0) if i is not None)
+    proposal = next(i for i in (stated, opening, central_first, 0) if i is not None)
 
     def result_score(i: int) -> float:
         return result_cue[i] + 0.5 * central[i]
@@ -262,6 +285,10 @@ _OPENER = re.compile(
     r"to summari[sz]e|however|instead|alternatively|concretely|empirically|experimentally|"
     r"theoretically|technically|in contrast|on the other hand|for (?:example|instance)|in practice"
     r"|(?:motivated|inspired) by [^,]{1,80}|building (?:on|upon) [^,]{1,80}"
+    r"|as such|at the same time|in this (?:context|setting|regard)|against this background|to do so"
+    r"|accordingly|in response|based on (?:this|these|the|our|such) [^,]{1,60}|(?:in order )?to [a-z]+ [^,]{1,80}"
+    r"|(?:with|given) the (?:advent|rise|growth|success|popularity|emergence|"
+    r"increasing|recent|rapid|widespread) [^,]{1,80}"
     r"|(?:through|via|with|using|in) (?:extensive|comprehensive|thorough|several|numerous) "
     r"(?:experiments|evaluations|simulations|studies)[^,]{0,60})"
     r"(?:\s*,\s*|\s+(?=we\b|our\b|a\b|an\b|the\b))",
@@ -271,8 +298,17 @@ _PRONOUNS = {"we": "they", "our": "their", "us": "them", "ours": "theirs", "ours
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|ourselves)\b", re.IGNORECASE)
 
 
+# "The aim of this paper is to study X" says "We study X" the long way.
+_AIM = re.compile(
+    r"^(?:the )?(?:main |primary )?(?:aim|goal|purpose|intent|objective) of (?:this|the present|our) "
+    r"(?:paper|work|study|article|note) is (?:to )?",
+    re.IGNORECASE,
+)
+
+
 def strip_openers(sentence: str) -> str:
     """Drop the discourse openers a sentence starts with ("In this paper, ", "To this end, ")."""
+    sentence = _AIM.sub("We ", sentence, count=1)
     while True:
         shorter = _OPENER.sub("", sentence, count=1)
         if shorter == sentence or not shorter:
@@ -281,7 +317,7 @@ def strip_openers(sentence: str) -> str:
 
 
 def third_person(sentence: str, our: str = "their") -> str:
-    """"We propose" -> "They propose": the newsletter reports on the authors."""
+    """ "We propose" -> "They propose": the newsletter reports on the authors."""
 
     def swap(match: re.Match[str]) -> str:
         word = match.group()
@@ -294,9 +330,13 @@ def third_person(sentence: str, our: str = "their") -> str:
 
 
 def _capitalise(text: str) -> str:
+    quotes = len(text) - len(text.lstrip("\"'“‘(["))
+    if quotes:
+        return text[:quotes] + _capitalise(text[quotes:])
     first = text[:1]
     # Names like "pixelNeRF" keep their case; "ß".upper() is two letters and would change the length.
-    if first.islower() and len(first.upper()) == 1 and text.split(" ", 1)[0][1:].islower():
+    rest = text.split(" ", 1)[0][1:]
+    if first.islower() and len(first.upper()) == 1 and rest == rest.lower():
         return first.upper() + text[1:]
     return text
 
@@ -333,7 +373,7 @@ def _word_count(text: str) -> int:
 _OBJECT_VERBS = frozenset(
     "propose introduce present develop design devise describe build construct formulate offer provide "
     "contribute report discuss review survey derive release create define give outline detail collect "
-    "curate unveil launch announce implement obtain".split()
+    "curate unveil launch announce implement obtain perform conduct".split()
 )
 # Verbs whose clause is the gist: "We show that X" -> "X".
 _CLAUSE_VERBS = frozenset(
@@ -345,7 +385,7 @@ _GERUND_VERBS = frozenset(
     "study investigate explore examine analyze analyse consider address tackle revisit evaluate compare "
     "characterize characterise quantify measure assess benchmark test apply use leverage extend combine "
     "train learn turn generate improve reduce achieve look focus identify predict estimate cast "
-    "frame treat adapt tune conduct perform employ exploit translate render condition accelerate "
+    "frame treat adapt tune employ exploit translate render condition accelerate "
     "simplify unify enable generalize generalise solve aim seek attempt try strive".split()
 )
 _KNOWN_VERBS = _OBJECT_VERBS | _CLAUSE_VERBS | _GERUND_VERBS
@@ -361,13 +401,15 @@ _NOT_ACTIONS = frozenset(
     "are is were was have has had can could will would do did may might must should need believe hope "
     "call refer term also then further first now here thus therefore".split()
 )
-_DOUBLED = frozenset("run set get put map plan stop cut begin drop ship scan chat swap tap trim win fit".split())
+_DOUBLED = frozenset(
+    "run set get put map plan stop cut begin drop ship scan chat swap tap trim win fit".split()
+)
 _LEAD = re.compile(
     r"^(?:(?P<subject>we|this (?:paper|work|article|study|letter|note|report|survey|review|post)"
     r"|the (?:present|current) (?:paper|work|study)|the authors|the (?:article|post|report))\s+)?"
     r"(?:(?:also|then|further|first|now|here|additionally|finally|briefly|thoroughly|systematically|"
     r"theoretically|empirically|experimentally|have|has)\s+)?"
-    r"(?P<verb>[a-z]+)\b(?:\s+(?P<particle>that|to|into|on|at|how|why|what|whether|when)\b)?\s*",
+    r"(?P<verb>[a-z]+)\b(?:\s+and\s+[a-z]+\b)?(?:\s+(?P<particle>that|to|into|on|at|how|why|what|whether|when)\b)?\s*",
     re.IGNORECASE,
 )
 _CLAIM = re.compile(
@@ -378,19 +420,34 @@ _CLAIM = re.compile(
 _NAMED = re.compile(r",? (?:called|dubbed|named|termed|coined)\s+[^,;]{1,40}?(?:,|(?= (?:that|which|to)\b))")
 _APPOSITIVE = re.compile(r"^([^,;:()]{1,50}), ((?:an?|the) .{12,})$", re.IGNORECASE)
 _RELATIVE = re.compile(r"^([^,;:()]{1,60}), (?:which|that) (?=[a-z])")
+_PURPOSE = re.compile(r"^[^,;]{0,120}?\b(?:in order )?to (?:propose|introduce|present|develop|design) ")
+_NAME_ASIDE = re.compile(r", [A-Za-z][\w-]*[A-Z0-9][\w-]*, (?=[a-z])")
+_ASIDE = re.compile(r", (?:which|who) [^,;()]{3,80}, (?=[a-z])")
 _QUESTION_WORDS = re.compile(r"\b(?:how|why|what|when|whether|where|who)\b", re.IGNORECASE)
-_PARENTHETICAL = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
-_CJK_LEAD = re.compile(r"^(?:本文|本研究|本稿|本論文|本工作|我们|我們|我々|この論文|この研究)(?:では|は|で|が|も)?[，,、]?")
+# Asides and acronyms "(CNNs)", "(e.g., ...)" and citations "[12]"; not maths like "(1/310)".
+_PARENTHETICAL = re.compile(r"\s+\((?=[^\d(])[^()^_={}]{1,80}\)(?!\()|\s*\[[\d,\s–-]+\]")
+_CJK_LEAD = re.compile(
+    r"^(?:本文|本研究|本稿|本論文|本工作|我们|我們|我々|この論文|この研究)(?:では|は|で|が|も)?[，,、]?"
+)
 _CJK_VERB = re.compile(r"^(?:提出了|提出|介绍了|介绍|提案する|提案した|提案し)")
 
 
 def headline_from(sentence: str) -> str:
     """A sentence reworded as a headline: openers, "we propose" and asides gone, at most 90 characters."""
-    text = _PARENTHETICAL.sub("", strip_openers(sentence)).strip()
-    text = _cjk_lead(_object_of(_CLAIM.sub("", text, count=1)))
+    text = strip_openers(_ASIDE.sub(" ", _PARENTHETICAL.sub("", sentence))).strip()
+    claim = _CLAIM.sub("", text, count=1)
+    text = _cjk_lead(_object_of(claim))
+    proposed = text != claim  # "We propose X, a ...": X is a name and what follows says what it is
+    purpose = _PURPOSE.match(text)
+    if not proposed and purpose:  # "This paper builds on Y in order to propose X" -> "X"
+        text, proposed = text[purpose.end() :], True
     text = _NAMED.sub("", text, count=1)
+    text = _NAME_ASIDE.sub(" ", text, count=1)  # "a framework, RLMutation, for RL" -> "a framework for RL"
+    text = _ASIDE.sub(" ", text, count=1)  # "DETR, which casts ..., needs" -> "DETR needs"
+    text = re.sub(r"^(these|those)\b", "the", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(of|on|for|in) (these|those)\b", r"\1 the", text)
     appositive = _APPOSITIVE.match(text)
-    if appositive and len(appositive.group(1).split()) <= 5:
+    if proposed and appositive and len(appositive.group(1).split()) <= 5:
         text = appositive.group(2)  # "FROST, a method that ..." -> "a method that ..."
     relative = _RELATIVE.match(text)
     if relative and len(relative.group(1).split()) <= 6 and not _QUESTION_WORDS.search(relative.group(1)):
@@ -425,7 +482,7 @@ def _object_of(text: str) -> str:
         then = re.match(r"([a-z]+)\b", rest)
         return _gerund(then.group(1)) + rest[then.end() :] if then else rest
     after = f"{particle} {rest}" if particle else rest
-    if verb in _OBJECT_VERBS or verb in _CLAUSE_VERBS:
+    if (verb in _OBJECT_VERBS or verb in _CLAUSE_VERBS) and particle not in {"on", "at", "into"}:
         return after
     return f"{_gerund(verb)} {after}"
 
@@ -473,7 +530,10 @@ def choose_headline(sentences: list[str], order: list[int], title: str) -> tuple
         fallback = fallback if fallback[0] else (candidate, i)
     # Nothing both readable and new: any sentence that differs from the title, cut at its words.
     for i in order:
-        for candidate in (_capitalise(tidy(compress(sentences[i], HEADLINE_LIMIT))), _window(sentences[i], title)):
+        for candidate in (
+            _capitalise(tidy(compress(sentences[i], HEADLINE_LIMIT))),
+            _window(sentences[i], title),
+        ):
             if candidate and not _restates(candidate, title):
                 return candidate, i
     return fallback if fallback[0] else (headline_from_title(title), None)
@@ -504,34 +564,38 @@ def _window(sentence: str, title: str) -> str:
 
 # ---- compression --------------------------------------------------------------------------------
 
-# Where a clause ends, strongest first: cutting there leaves a phrase that still reads.
-_CUTS: tuple[tuple[re.Pattern[str], float], ...] = (
-    (
-        re.compile(
-            r"; |: | [—–-]{1,2} | \(|, (?:which|where|whereas|while|but|although|though|thereby|thus|so that|"
-            r"whose|who|yet|since|because|as well as|despite|even though|when|respectively|e\.g\.|i\.e\.|"
-            r"including|such as|namely|resulting in|leading to|allowing|enabling|making)\b|[，；：、]"
-        ),
-        1.0,
-    ),
-    (re.compile(r", "), 0.9),
-    (
-        re.compile(
-            r" (?:by|while|using|via|through|with|without|for|in|on|from|that|which|to|and|as|when|where|"
-            r"under|across|at|over|than|between|within|against|into|after|before|because|since|whether|if|"
-            r"based on|compared (?:to|with)|leading to|resulting in|such that|so that) "
-        ),
-        0.8,
-    ),
+# What the word after a cut says about the cut. Before a clause opener the text left is a
+# whole phrase; before a preposition usually one; between two content words ("low training |
+# loss") it is not.
+_CLAUSE_OPENERS = frozenset(
+    "which where whereas while but although though thereby thus so whose who yet since because despite "
+    "even when respectively e.g. i.e. including such namely instead like unlike rather resulting leading "
+    "allowing enabling making".split()
 )
+_LINK_WORDS = frozenset(
+    "by using via through with without for in on from that to as under across at over than between "
+    "within against into after before whether if until among per along toward towards upon onto based "
+    "compared and or".split()
+)
+# Words that leave the reader waiting when a cut ends on them ("a platform meant", "that depends").
+_INCOMPLETE = frozenset(
+    "depends depend tend tends meant allows allow enables enable makes make aims aim seeks seek lets "
+    "helps used based derived due able according prior relative similar close related like until "
+    "whose whereby called named dubbed termed aimed designed intended recent various different several "
+    "many new existing multiple other some certain specific".split()
+)
+_VERB_BEFORE = frozenset("that which who whose to can will may must should could would does do did".split())
+_ASKS = frozenset("where when whether how what that which who whose why".split())
+_OPENS = frozenset({"both", "either", "between", "neither"})
 _DANGLING = frozenset(
     "a an the and or but nor of with to for in on at by from as that which who whose via than into onto "
     "its their our is are was were be been this these those such both either while when where whether "
     "using over under between among not can will has have we they it also more most very so if e.g i.e "
-    "based compared per".split()
+    "based compared per until whereas like".split()
 )
 _TRAILING = ",;:—–-(/[{&+\"“‘'·、，；：（"
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("（", "）"))
+_SPACE = re.compile(r"\s+")
 
 
 def compress(text: str, limit: int) -> str:
@@ -539,14 +603,60 @@ def compress(text: str, limit: int) -> str:
     text = squash(text)
     if len(text) <= limit:
         return text
-    shortest = max(12, limit // 3)
+    shortest, enough = max(12, limit // 3), max(12, limit * 2 // 3)
     best, best_score = "", 0.0
-    for pattern, weight in _CUTS:
-        for cut in pattern.finditer(text, 0, limit + 3):
-            candidate = tidy(text[: cut.start()])
-            if shortest <= len(candidate) <= limit and len(candidate) * weight > best_score:
-                best, best_score = candidate, len(candidate) * weight
+    for end, weight in _cut_points(text, limit):
+        candidate = tidy(text[:end])
+        if not shortest <= len(candidate) <= limit:
+            continue
+        # Long enough is enough: past two thirds of the limit a stronger cut beats a longer one.
+        length = min(len(candidate), enough) + 0.25 * max(0, len(candidate) - enough)
+        score = (weight * _ending(candidate, text[end:])) ** 2 * length
+        if score > best_score:
+            best, best_score = candidate, score
     return best or _word_cut(text, limit)
+
+
+def _cut_points(text: str, limit: int) -> list[tuple[int, float]]:
+    """Where the text may be cut (an index), and how well the cut reads there (0..1)."""
+    points: list[tuple[int, float]] = []
+    for space in _SPACE.finditer(text, 0, limit + 2):
+        left, right = text[space.start() - 1 : space.start()], text[space.end() :]
+        following = right.split(" ", 1)[0].lower().strip(",")
+        if left in ";:" or following[:1] in "—–-(" or following in {"e.g.", "i.e."}:
+            weight = 1.0
+        elif following in _CLAUSE_OPENERS:
+            weight = 1.0 if left == "," else 0.9
+        elif left == ",":
+            # "methods, tools, and trends": a cut inside a list leaves it half-read.
+            item = right.split(",", 1)[0]
+            weight = 0.5 if "," in right[:60] and len(item.split()) <= 3 else 0.85
+        elif following in _LINK_WORDS:
+            weight = 0.55 if following in {"and", "or"} else 0.7
+        else:
+            weight = 0.3
+        points.append((space.start(), weight))
+    for i, char in enumerate(text[: limit + 1]):
+        if char in "，；：、":
+            points.append((i, 0.85 if char == "、" else 1.0))
+        elif i and _is_cjk(char) and _is_cjk(text[i - 1]):
+            points.append((i, 0.3))
+    return points
+
+
+def _ending(kept: str, rest: str) -> float:
+    """How complete a cut reads from its last word and the word it leaves behind (0..1)."""
+    words = kept.lower().split()
+    following = rest.split(None, 1)[0].lower().strip(",") if rest.strip() else ""
+    if not words:
+        return 1.0
+    if words[-1] in _INCOMPLETE or (words[-1].endswith("ing") and following in _ASKS):
+        return 0.5
+    if _VERB_BEFORE & set(words[-3:-1]) and following in _LINK_WORDS:
+        return 0.6  # "whose edges come | from ...": the relative clause's verb wants its complement
+    if following in {"and", "or", "nor"} and _OPENS & set(words[-5:]):
+        return 0.3  # "both the standard | and the NTK ..."
+    return 1.0
 
 
 def _word_cut(text: str, limit: int) -> str:
