@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check bench clean
+.PHONY: demo test check bench catalogues clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/mlnews demo demo-workspace
 	$(BIN)/mlnews -w demo-workspace list --limit 8
 	$(BIN)/mlnews -w demo-workspace search 'video conferencing'
+	$(BIN)/mlnews -w demo-workspace render 2020-W49 --lang zh
 
 test: $(STAMP)
 	$(BIN)/pytest -n auto
@@ -27,6 +28,14 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/render.py
+
+# After adding or changing a translatable string: refresh the template and every catalogue
+# (docs/languages.md says how to translate and how to add a language).
+catalogues: $(STAMP)
+	$(BIN)/pybabel extract -k cat -k N_ --no-location --omit-header --sort-output \
+		-o src/mlnews/locale/mlnews.pot src/mlnews
+	$(BIN)/pybabel update --ignore-obsolete -D mlnews -i src/mlnews/locale/mlnews.pot -d src/mlnews/locale
 
 clean:
 	rm -rf $(VENV) demo-workspace build

@@ -104,7 +104,7 @@ def _cues(*pairs: tuple[str, float]) -> Cues:
     return tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in pairs)
 
 
-_SUBJECT = r"(?:we|this (?:\w+ )?(?:paper|work|article|study|letter|note|report|survey|review))"
+_SUBJECT = r"(?:we|(?:this|our) (?:\w+ )?(?:paper|work|article|study|letter|note|report|survey|review))"
 _PROBLEM = _cues(
     (r"\b(?:however|but|although|despite|yet|while|whereas)\b", 2.0),
     (
@@ -118,16 +118,23 @@ _PROBLEM = _cues(
 _PROPOSAL = _cues(
     (
         _SUBJECT
-        + r"\s+(?:\w+ly\s+|also\s+|then\s+|further\s+)?(?:propose|introduce|present|develop|design|devise)",
+        + r"\s+(?:\w+ly\s+|also\s+|then\s+|further\s+)?(?:propose|introduce|present|develop|design|devise|curate|collect|release|create)",
         3,
     ),
-    (r"^(?:propose|introduce|present|describe|develop|define)s?\b", 3),
+    # The demo's and many newsletters' style: "Proposes X", "Looks into why ...".
+    (
+        r"^(?:propose|introduce|present|describe|develop|define|look|turn|appli|tackle|compare|show|condition"
+        r"|generate|explore|investigate|examine|analy[sz]e|translate|extend|combine|revisit|derive|offer"
+        r"|provide|predict|estimate|adapt|argue|unifie)s\b",
+        3,
+    ),
     (
         _SUBJECT + r"\s+(?:\w+\s+)?(?:describe|provide|offer|build|construct|formulate|derive|stud|investigat"
-        r"|explor|examin|analy[sz]|discuss|consider|review|survey|perform|conduct|carr|aim|seek)",
+        r"|explor|examin|analy[sz]|discuss|consider|review|survey|perform|conduct|carr|aim|seek|show|highlight)",
         2,
     ),
-    (r"^(?:[^,]{0,40}, )?we [a-z]+", 1.0),
+    (r"\b(?:this|our) (?:\w+ )?(?:paper|work|article|study|letter|note|report|survey|review) [a-z]+", 1.0),
+    (r"\bwe (?!also\b|then\b|further\b)[a-z]+", 1.0),
     (
         r"\b(?:is|are|was|were|has been|have been) (?:proposed|introduced|presented|developed|conducted|"
         r"performed|designed|carried out)\b",
@@ -236,7 +243,7 @@ def pick_roles(sentences: list[str], lead_first: bool = False) -> Roles:
         return -max(candidates)[1] if candidates else None
 
     # "Furthermore, we develop ..." adds to the contribution; it is not the contribution.
-    proposal_cue = [_cue_score(s, _PROPOSAL) - (1.5 if _SECONDARY.match(s) else 0) for s in sentences]
+    proposal_cue = [_cue_score(s, _PROPOSAL) - (2.5 if _SECONDARY.match(s) else 0) for s in sentences]
     result_cue = [_cue_score(s, _RESULT) for s in sentences]
     problem_cue = [_cue_score(s, _PROBLEM) - proposal_cue[i] for i, s in enumerate(sentences)]
     # A paper says "we propose"; a news story puts its gist first unless it says otherwise.
@@ -273,35 +280,48 @@ def _unique(indices: Iterable[int | None]) -> list[int]:
 
 # ---- the summary --------------------------------------------------------------------------------
 
+# Discourse openers: a sentence reads the same without them. Each is followed by a comma, or by
+# "we"/"our" directly ("Here we show"); "in this paper" by anything.
+_DOCUMENT = r"(?:paper|work|article|study|letter|note|report|manuscript|thesis|chapter|survey|review|project)"
+_OPENER_PHRASES = (
+    r"to (?:this|that) end|as such|at the same time|in this (?:context|setting|regard)|against this background",
+    r"to (?:summari[sz]e|do so)|accordingly|in response|in practice|in contrast|on the other hand",
+    r"specifically|in particular|moreover|furthermore|in addition|additionally|besides|also|finally|lastly",
+    r"first(?:ly)?|second(?:ly)?|third(?:ly)?|then|thus|therefore|hence|consequently|as a result|overall",
+    r"importantly|notably|interestingly|surprisingly|in summary|in conclusion|however|instead|alternatively",
+    r"concretely|empirically|experimentally|theoretically|technically|for (?:example|instance)",
+    r"in (?:both|all|each|these|such) cases?",
+    # A leading adverbial clause or phrase: "To fill this gap, ", "Building on X, ", "Since X, ".
+    r"(?:in order )?to [a-z]+ [^,]{1,80}?|(?:motivated|inspired) by [^,]{1,80}?|building (?:on|upon) [^,]{1,80}?",
+    r"based on (?:this|these|the|our|such) [^,]{1,60}?",
+    r"(?:with|given) the (?:advent|rise|growth|success|popularity|emergence|increasing|recent|rapid|widespread)"
+    r" [^,]{1,80}?",
+    r"(?:since|because|although|though|while|whereas|as|if|when|unlike|despite|given that|even though"
+    r"|by|using|through|via|with|for|on|in|from|after|before|under|at|among|across|within|without|beyond"
+    r"|compared (?:to|with)) [^,]{1,100}?",
+)
 _OPENER = re.compile(
-    r"^(?:(?:in|within|through) (?:this|the present|our) (?:paper|work|article|study|letter|note|report|"
-    r"manuscript|thesis|chapter|survey|review|contribution|project)"
-    r"|here(?:in)?|to (?:this|that) end"
-    r"|to (?:address|tackle|solve|overcome|fill|bridge|close|mitigate|alleviate|remedy|handle|resolve|"
-    r"avoid|fix) (?:this|these|that|those|such|the above|both|all)\b[^,]{0,60}"
-    r"|specifically|in particular|moreover|furthermore|in addition|additionally|besides|also|finally|"
-    r"lastly|first(?:ly)?|second(?:ly)?|third(?:ly)?|then|thus|therefore|hence|consequently|"
-    r"as a result|overall|importantly|notably|interestingly|surprisingly|in summary|in conclusion|"
-    r"to summari[sz]e|however|instead|alternatively|concretely|empirically|experimentally|"
-    r"theoretically|technically|in contrast|on the other hand|for (?:example|instance)|in practice"
-    r"|(?:motivated|inspired) by [^,]{1,80}|building (?:on|upon) [^,]{1,80}"
-    r"|as such|at the same time|in this (?:context|setting|regard)|against this background|to do so"
-    r"|accordingly|in response|based on (?:this|these|the|our|such) [^,]{1,60}|(?:in order )?to [a-z]+ [^,]{1,80}"
-    r"|(?:with|given) the (?:advent|rise|growth|success|popularity|emergence|"
-    r"increasing|recent|rapid|widespread) [^,]{1,80}"
-    r"|(?:through|via|with|using|in) (?:extensive|comprehensive|thorough|several|numerous) "
-    r"(?:experiments|evaluations|simulations|studies)[^,]{0,60})"
-    r"(?:\s*,\s*|\s+(?=we\b|our\b|a\b|an\b|the\b))",
+    rf"^(?:(?:in|within|through) (?:this|the present|our)(?: \w+)? {_DOCUMENT}(?:\s*,\s*|\s+)"
+    r"|here(?:in)?(?:\s*,\s*|\s+(?=we\b))"
+    # Labels of a structured abstract.
+    r"|(?:background|context|objectives?|aims?|methods?|results?|conclusions?|purpose|motivation|problem"
+    r"|approach|findings|design|setting|significance)\s*:\s*"
+    rf"|(?:{'|'.join(_OPENER_PHRASES)})(?:\s*,\s*|\s+(?=we\b|our\b)))",
     re.IGNORECASE,
 )
+_IN_THIS_PAPER = re.compile(rf",? in this {_DOCUMENT}\b,?", re.IGNORECASE)
+# What follows a real opener is a clause; these say the "opener" was part of one.
+_CONTINUES = re.compile(r"(?:which|who|whose|that|and|or|but|nor|than|of)\b", re.IGNORECASE)
 _PRONOUNS = {"we": "they", "our": "their", "us": "them", "ours": "theirs", "ourselves": "themselves"}
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|ourselves)\b", re.IGNORECASE)
 
 
 # "The aim of this paper is to study X" says "We study X" the long way.
 _AIM = re.compile(
-    r"^(?:the )?(?:main |primary )?(?:aim|goal|purpose|intent|objective) of (?:this|the present|our) "
-    r"(?:paper|work|study|article|note) is (?:to )?",
+    r"^(?:(?:the|our) )?(?:main |primary )?(?:aim|goal|purpose|intent|objective)s? (?:of (?:this|the present|"
+    r"our) (?:paper|work|study|article|note) )?(?:is|was|were) (?:to )?"
+    r"|^(?:we|this (?:paper|work|study)) (?:set out|aim|aims|seek|seeks|attempt|attempts|try|tries|strive"
+    r"|want|intend) to ",
     re.IGNORECASE,
 )
 
@@ -311,7 +331,7 @@ def strip_openers(sentence: str) -> str:
     sentence = _AIM.sub("We ", sentence, count=1)
     while True:
         shorter = _OPENER.sub("", sentence, count=1)
-        if shorter == sentence or not shorter:
+        if shorter == sentence or not shorter or _CONTINUES.match(shorter):
             return sentence
         sentence = shorter
 
@@ -373,7 +393,7 @@ def _word_count(text: str) -> int:
 _OBJECT_VERBS = frozenset(
     "propose introduce present develop design devise describe build construct formulate offer provide "
     "contribute report discuss review survey derive release create define give outline detail collect "
-    "curate unveil launch announce implement obtain perform conduct".split()
+    "curate unveil launch announce implement obtain perform conduct highlight".split()
 )
 # Verbs whose clause is the gist: "We show that X" -> "X".
 _CLAUSE_VERBS = frozenset(
@@ -405,10 +425,9 @@ _DOUBLED = frozenset(
     "run set get put map plan stop cut begin drop ship scan chat swap tap trim win fit".split()
 )
 _LEAD = re.compile(
-    r"^(?:(?P<subject>we|this (?:paper|work|article|study|letter|note|report|survey|review|post)"
+    r"^(?:(?P<subject>we|(?:this|our) (?:\w+ )?(?:paper|work|article|study|letter|note|report|survey|review|post)"
     r"|the (?:present|current) (?:paper|work|study)|the authors|the (?:article|post|report))\s+)?"
-    r"(?:(?:also|then|further|first|now|here|additionally|finally|briefly|thoroughly|systematically|"
-    r"theoretically|empirically|experimentally|have|has)\s+)?"
+    r"(?:(?:\w+ly|also|then|further|first|now|here|therefore|thus|hence|instead|still|have|has)\s+)?"
     r"(?P<verb>[a-z]+)\b(?:\s+and\s+[a-z]+\b)?(?:\s+(?P<particle>that|to|into|on|at|how|why|what|whether|when)\b)?\s*",
     re.IGNORECASE,
 )
@@ -422,7 +441,7 @@ _APPOSITIVE = re.compile(r"^([^,;:()]{1,50}), ((?:an?|the) .{12,})$", re.IGNOREC
 _RELATIVE = re.compile(r"^([^,;:()]{1,60}), (?:which|that) (?=[a-z])")
 _PURPOSE = re.compile(r"^[^,;]{0,120}?\b(?:in order )?to (?:propose|introduce|present|develop|design) ")
 _NAME_ASIDE = re.compile(r", [A-Za-z][\w-]*[A-Z0-9][\w-]*, (?=[a-z])")
-_ASIDE = re.compile(r", (?:which|who) [^,;()]{3,80}, (?=[a-z])")
+_ASIDE = re.compile(r", (?:which|who) [^,;()]{3,120}, (?=[a-z])")
 _QUESTION_WORDS = re.compile(r"\b(?:how|why|what|when|whether|where|who)\b", re.IGNORECASE)
 # Asides and acronyms "(CNNs)", "(e.g., ...)" and citations "[12]"; not maths like "(1/310)".
 _PARENTHETICAL = re.compile(r"\s+\((?=[^\d(])[^()^_={}]{1,80}\)(?!\()|\s*\[[\d,\s–-]+\]")
@@ -435,12 +454,14 @@ _CJK_VERB = re.compile(r"^(?:提出了|提出|介绍了|介绍|提案する|提�
 def headline_from(sentence: str) -> str:
     """A sentence reworded as a headline: openers, "we propose" and asides gone, at most 90 characters."""
     text = strip_openers(_ASIDE.sub(" ", _PARENTHETICAL.sub("", sentence))).strip()
+    text = _IN_THIS_PAPER.sub("", text)  # "we construct in this paper X" -> "we construct X"
     claim = _CLAIM.sub("", text, count=1)
-    text = _cjk_lead(_object_of(claim))
-    proposed = text != claim  # "We propose X, a ...": X is a name and what follows says what it is
-    purpose = _PURPOSE.match(text)
-    if not proposed and purpose:  # "This paper builds on Y in order to propose X" -> "X"
-        text, proposed = text[purpose.end() :], True
+    purpose = _PURPOSE.match(claim)
+    if purpose:  # "This paper builds on Y in order to propose X" -> "X"
+        text, proposed = claim[purpose.end() :], True
+    else:
+        text = _cjk_lead(_object_of(claim))
+        proposed = text != claim  # "We propose X, a ...": X is a name and what follows says what it is
     text = _NAMED.sub("", text, count=1)
     text = _NAME_ASIDE.sub(" ", text, count=1)  # "a framework, RLMutation, for RL" -> "a framework for RL"
     text = _ASIDE.sub(" ", text, count=1)  # "DETR, which casts ..., needs" -> "DETR needs"
@@ -449,12 +470,21 @@ def headline_from(sentence: str) -> str:
     appositive = _APPOSITIVE.match(text)
     if proposed and appositive and len(appositive.group(1).split()) <= 5:
         text = appositive.group(2)  # "FROST, a method that ..." -> "a method that ..."
-    relative = _RELATIVE.match(text)
-    if relative and len(relative.group(1).split()) <= 6 and not _QUESTION_WORDS.search(relative.group(1)):
-        text = relative.group(1) + " " + text[relative.end() :]  # "X, which does Y" -> "X does Y"
+    text = _drop_relative(text)
     text = re.sub(r"\b(a )?novel\b", lambda m: "a new" if m.group(1) else "new", text)
     text = third_person(text, our="the")
     return _capitalise(tidy(compress(text, HEADLINE_LIMIT)))
+
+
+def _drop_relative(text: str) -> str:
+    """ "X, which does Y" -> "X does Y", when X is short and the cut keeps some of Y."""
+    relative = _RELATIVE.match(text)
+    if not relative or len(relative.group(1).split()) > 6 or _QUESTION_WORDS.search(relative.group(1)):
+        return text
+    joined = relative.group(1) + " " + text[relative.end() :]
+    # "The problem takes" says less than "The problem": keep the verb only with some of its object.
+    kept = len(compress(joined, HEADLINE_LIMIT).split()) - len(relative.group(1).split())
+    return joined if kept >= 3 else text
 
 
 def _object_of(text: str) -> str:
@@ -582,7 +612,8 @@ _INCOMPLETE = frozenset(
     "depends depend tend tends meant allows allow enables enable makes make aims aim seeks seek lets "
     "helps used based derived due able according prior relative similar close related like until "
     "whose whereby called named dubbed termed aimed designed intended recent various different several "
-    "many new existing multiple other some certain specific".split()
+    "many new existing multiple other some certain specific objective purpose goal aim need lack variety "
+    "number set range series kind type form part".split()
 )
 _VERB_BEFORE = frozenset("that which who whose to can will may must should could would does do did".split())
 _ASKS = frozenset("where when whether how what that which who whose why".split())
@@ -591,7 +622,8 @@ _DANGLING = frozenset(
     "a an the and or but nor of with to for in on at by from as that which who whose via than into onto "
     "its their our is are was were be been this these those such both either while when where whether "
     "using over under between among not can will has have we they it also more most very so if e.g i.e "
-    "based compared per until whereas like".split()
+    "based compared per until whereas like without within across against through toward towards upon "
+    "about after before beyond during including near since unlike except along around whilst".split()
 )
 _TRAILING = ",;:—–-(/[{&+\"“‘'·、，；：（"
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("（", "）"))
@@ -656,6 +688,10 @@ def _ending(kept: str, rest: str) -> float:
         return 0.6  # "whose edges come | from ...": the relative clause's verb wants its complement
     if following in {"and", "or", "nor"} and _OPENS & set(words[-5:]):
         return 0.3  # "both the standard | and the NTK ..."
+    if "$" in kept or "\\" in kept:
+        return 0.5  # LaTeX maths reads badly in a headline
+    if words[-1].endswith(("ful", "ous", "able", "ible")):
+        return 0.7  # an adjective waiting for its noun
     return 1.0
 
 

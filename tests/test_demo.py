@@ -1,0 +1,36 @@
+"""`mlnews demo`: the README's first command builds, composes and renders a whole season offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix == ".md"
+    }
+
+
+def test_demo_composes_and_renders_every_week_and_month_and_reruns_without_change(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("demo", "d")
+    assert result.code == 0, result.err
+    root = tmp_path / "d"
+    issues = sorted(p.stem for p in (root / "issues").glob("*.md"))
+    weeks = [f"2020-W{n}" for n in range(37, 51)]
+    assert issues == ["2020-09", "2020-10", "2020-11", *weeks]
+    rendered = {p.name for p in (root / "markdown").glob("*.md")}
+    assert rendered == {f"{name}.{lang}.md" for name in issues for lang in ("en", "zh", "ja")}
+    assert f"Rendered: 51 Markdown files in {root / 'markdown'}" in result.out
+    assert run("-w", "d", "check").code == 0
+    # Every reference entry of week 49 made it in, in the section the reference gives it.
+    w49 = (root / "issues" / "2020-W49.md").read_text(encoding="utf-8")
+    assert w49.index("## papers") < w49.index("key: arxiv:2011.15126") < w49.index("## articles")
+    assert w49.index("## use-cases") < w49.index("key: url:https://www.prnewswire.com/") < w49.index("## other")
+
+    before = snapshot(root)
+    again = run("demo", "d")
+    assert again.code == 0, again.err
+    assert again.out.count("unchanged (0 added)") == len(issues)
+    assert snapshot(root) == before  # not even rewritten
