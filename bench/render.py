@@ -28,14 +28,50 @@ from mlnews.library import Library
 from mlnews.render.links import SiteLinks
 from mlnews.weeks import Week
 
-WORDS = (
-    "model learning neural network training data attention transformer image language graph policy "
-    "reward gradient loss sample benchmark dataset representation feature diffusion generative robust "
-    "efficient sparse inference latent embedding token sequence vision speech retrieval agent memory"
-).split()
+WORDS = [
+    "model",
+    "learning",
+    "neural",
+    "network",
+    "training",
+    "data",
+    "attention",
+    "transformer",
+    "image",
+    "language",
+    "graph",
+    "policy",
+    "reward",
+    "gradient",
+    "loss",
+    "sample",
+    "benchmark",
+    "dataset",
+    "representation",
+    "feature",
+    "diffusion",
+    "generative",
+    "robust",
+    "efficient",
+    "sparse",
+    "inference",
+    "latent",
+    "embedding",
+    "token",
+    "sequence",
+    "vision",
+    "speech",
+    "retrieval",
+    "agent",
+    "memory",
+]
 OPENERS = ("Large models struggle with", "Existing methods are limited by", "It is hard to learn")
 CLAIMS = ("We propose", "This paper introduces", "We present")
-RESULTS = ("It outperforms prior work on", "Experiments show gains of 3.5% on", "The method achieves state of the art on")
+RESULTS = (
+    "It outperforms prior work on",
+    "Experiments show gains of 3.5% on",
+    "The method achieves state of the art on",
+)
 
 
 def sentence(rng: random.Random, opener: str, words: int) -> str:
@@ -98,9 +134,8 @@ def main() -> None:
     count = len(weeks)
     print(f"{count} weekly issues of {args.entries} entries\n")
     print(f"{'step':<16}{'issues/s':>10}{'seconds':>10}{'52 issues':>12}")
-    print(f"{'compose':<16}{count / composing:>10,.0f}{composing:>10.2f}{composing / count * 52:>11.2f}s")
-    for lang, seconds in timings.items():
-        print(f"{'render ' + lang:<16}{count / seconds:>10,.0f}{seconds:>10.2f}{seconds / count * 52:>11.2f}s")
+    for step, seconds in [("compose", composing), *((f"render {lang}", t) for lang, t in timings.items())]:
+        print(f"{step:<16}{count / seconds:>10,.0f}{seconds:>10.2f}{seconds / count * 52:>11.2f}s")
     worst = max(timings.values()) / count * 52
     print(f"\na year of issues (52) renders in {worst:.2f} s (goal < 1 s)")
 

@@ -13,7 +13,9 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
-def test_demo_composes_and_renders_every_week_and_month_and_reruns_without_change(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_composes_and_renders_every_week_and_month_and_reruns_without_change(
+    run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     result = run("demo", "d")
     assert result.code == 0, result.err
     root = tmp_path / "d"
@@ -27,7 +29,9 @@ def test_demo_composes_and_renders_every_week_and_month_and_reruns_without_chang
     # Every reference entry of week 49 made it in, in the section the reference gives it.
     w49 = (root / "issues" / "2020-W49.md").read_text(encoding="utf-8")
     assert w49.index("## papers") < w49.index("key: arxiv:2011.15126") < w49.index("## articles")
-    assert w49.index("## use-cases") < w49.index("key: url:https://www.prnewswire.com/") < w49.index("## other")
+    assert (
+        w49.index("## use-cases") < w49.index("key: url:https://www.prnewswire.com/") < w49.index("## other")
+    )
 
     before = snapshot(root)
     again = run("demo", "d")

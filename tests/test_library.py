@@ -8,8 +8,8 @@ import pytest
 
 from mlnews.errors import ItemNotFound
 from mlnews.items import Item, Text
-from mlnews.library.migrations import MIGRATIONS
 from mlnews.library import Library, LibraryError
+from mlnews.library.migrations import MIGRATIONS
 
 
 @pytest.fixture

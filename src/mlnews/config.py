@@ -19,8 +19,8 @@ import tomlkit
 
 from mlnews import files, i18n
 from mlnews.errors import ConfigError
-from mlnews.identity import canonical_url
 from mlnews.i18n import N_
+from mlnews.identity import canonical_url
 from mlnews.items import KINDS
 
 LANGUAGES = tuple(i18n.languages())  # a language is a catalogue: see docs/languages.md

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,11 +21,11 @@ from mlnews.weeks import Week, parse_period
 from mlnews.workspace import Workspace
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     markdown = "markdown"
 
 
-class LinkStyle(str, Enum):
+class LinkStyle(StrEnum):
     site = "site"
     files = "files"
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 
@@ -91,16 +92,16 @@ def _apply_settings(config_path: Path) -> None:
     document = tomlkit.parse(config_path.read_text(encoding="utf-8"))
     newsletter = document["newsletter"]
     for key, value in SETTINGS.items():
-        newsletter[key] = value  # type: ignore[index]
+        newsletter[key] = value
     with files.replacing(config_path) as out:
         out.write(tomlkit.dumps(document))
 
 
-def _shortlist(library: Library, plan: dict[str, object]) -> Week:
+def _shortlist(library: Library, plan: dict[str, Any]) -> Week:
     """Shortlist a week's items as the plan says, skipping what is already so (re-runs change nothing)."""
     week = Week.parse(str(plan["week"]))
-    picks = set(plan.get("picks", []))  # type: ignore[arg-type]
-    sections: dict[str, list[str]] = plan["sections"]  # type: ignore[assignment]
+    picks = set(plan.get("picks", []))
+    sections: dict[str, list[str]] = plan["sections"]
     with library.transaction():
         for section, keys in sections.items():
             for key in keys:

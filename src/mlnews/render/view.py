@@ -11,8 +11,8 @@ from datetime import date
 
 from mlnews.config import Config
 from mlnews.errors import MlnewsError
-from mlnews.issue.model import Entry, Issue
 from mlnews.i18n import Catalogue
+from mlnews.issue.model import Entry, Issue
 from mlnews.render.links import Links
 from mlnews.weeks import Month, Period, Week
 

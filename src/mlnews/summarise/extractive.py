@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from mlnews.summarise import HEADLINE_LIMIT, LINK_LENGTH, POST_LIMIT, Draft, Source, post_length, register
 from mlnews.text import squash
 
-SUMMARY_WORDS = (40, 80)  # what the summary aims at, when the text is long enough to choose
+SUMMARY_WORDS = (40, 80)
+POST_CLAUSE = 140  # the post's second part: a short clause, not a second summary  # what the summary aims at, when the text is long enough to choose
 _MAX_SENTENCES = 60  # beyond this a "text" is not an abstract; the rest is not scored
 
 
@@ -162,6 +163,7 @@ _SECONDARY = re.compile(
     r"(?:furthermore|moreover|in addition|additionally|also|finally|lastly|besides|we (?:also|further|then))\b",
     re.IGNORECASE,
 )
+_ANAPHORIC = re.compile(r"(?:it|its|this|these|those|they|their|such)\b", re.IGNORECASE)
 # Sentences about the paper rather than its content: never the gist.
 _BOILERPLATE = re.compile(
     r"https?://|github|\bcode\b.{0,40}\bavailable|available at|project page|will be (?:made )?"
@@ -260,7 +262,11 @@ def pick_roles(sentences: list[str], lead_first: bool = False) -> Roles:
     result = best(result_score, range(proposal + 1, n))
     if result is None:
         result = best(lambda i: result_cue[i] - 2, (i for i in range(n) if i != proposal))
-    problem = best(lambda i: problem_cue[i] + 0.3 * central[i] + (1.5 if i == 0 else 0), range(proposal))
+    # "It is therefore hard to ..." needs the sentence before it; the opening does not.
+    problem = best(
+        lambda i: problem_cue[i] + 0.3 * central[i] + (1.5 if i == 0 else -1.0 if _ANAPHORIC.match(sentences[i]) else 0),
+        range(proposal),
+    )
     if problem is None and proposal > 0 and usable[0]:
         problem = 0  # what comes before the proposal sets the scene
     by_centrality = sorted(range(n), key=lambda i: (-central[i], i))
@@ -306,7 +312,7 @@ _OPENER = re.compile(
     # Labels of a structured abstract.
     r"|(?:background|context|objectives?|aims?|methods?|results?|conclusions?|purpose|motivation|problem"
     r"|approach|findings|design|setting|significance)\s*:\s*"
-    rf"|(?:{'|'.join(_OPENER_PHRASES)})(?:\s*,\s*|\s+(?=we\b|our\b)))",
+    rf"|(?:{'|'.join(_OPENER_PHRASES)})(?:,\s*(?:which|who)\b[^,]{{1,120}}?)?(?:\s*,\s*|\s+(?=we\b|our\b)))",
     re.IGNORECASE,
 )
 _IN_THIS_PAPER = re.compile(rf",? in this {_DOCUMENT}\b,?", re.IGNORECASE)
@@ -328,9 +334,8 @@ _AIM = re.compile(
 
 def strip_openers(sentence: str) -> str:
     """Drop the discourse openers a sentence starts with ("In this paper, ", "To this end, ")."""
-    sentence = _AIM.sub("We ", sentence, count=1)
     while True:
-        shorter = _OPENER.sub("", sentence, count=1)
+        shorter = _OPENER.sub("", _AIM.sub("We ", sentence, count=1), count=1)
         if shorter == sentence or not shorter or _CONTINUES.match(shorter):
             return sentence
         sentence = shorter
@@ -421,6 +426,10 @@ _NOT_ACTIONS = frozenset(
     "are is were was have has had can could will would do did may might must should need believe hope "
     "call refer term also then further first now here thus therefore".split()
 )
+_IRREGULAR_PAST = frozenset(
+    "made took gave got went saw found built ran did had came brought thought wrote held kept led left lost "
+    "met paid put set sent spent told understood began chose drew knew showed shown".split()
+)
 _DOUBLED = frozenset(
     "run set get put map plan stop cut begin drop ship scan chat swap tap trim win fit".split()
 )
@@ -433,12 +442,13 @@ _LEAD = re.compile(
 )
 _CLAIM = re.compile(
     r"^[^,;:]{0,100}?\b(?:show|shows|showed|shown|demonstrate[sd]?|indicate[sd]?|suggest(?:s|ed)?|"
-    r"confirm(?:s|ed)?|reveal(?:s|ed)?|verif(?:y|ies|ied)|prove[sd]?|find|finds|found)\s+that\s+",
+    r"confirm(?:s|ed)?|reveal(?:s|ed)?|verif(?:y|ies|ied)|prove[sd]?|find|finds|found)\s+that\b\s*",
     re.IGNORECASE,
 )
 _NAMED = re.compile(r",? (?:called|dubbed|named|termed|coined)\s+[^,;]{1,40}?(?:,|(?= (?:that|which|to)\b))")
 _APPOSITIVE = re.compile(r"^([^,;:()]{1,50}), ((?:an?|the) .{12,})$", re.IGNORECASE)
 _RELATIVE = re.compile(r"^([^,;:()]{1,60}), (?:which|that) (?=[a-z])")
+_LEADING_ASIDE = re.compile(r"^,\s*[^,]{1,150},\s*")
 _PURPOSE = re.compile(r"^[^,;]{0,120}?\b(?:in order )?to (?:propose|introduce|present|develop|design) ")
 _NAME_ASIDE = re.compile(r", [A-Za-z][\w-]*[A-Z0-9][\w-]*, (?=[a-z])")
 _ASIDE = re.compile(r", (?:which|who) [^,;()]{3,120}, (?=[a-z])")
@@ -451,11 +461,15 @@ _CJK_LEAD = re.compile(
 _CJK_VERB = re.compile(r"^(?:提出了|提出|介绍了|介绍|提案する|提案した|提案し)")
 
 
-def headline_from(sentence: str) -> str:
-    """A sentence reworded as a headline: openers, "we propose" and asides gone, at most 90 characters."""
-    text = strip_openers(_ASIDE.sub(" ", _PARENTHETICAL.sub("", sentence))).strip()
+def headline_from(sentence: str, title: str = "") -> str:
+    """A sentence reworded as a headline: openers, "we propose" and asides gone, at most 90 characters.
+
+    A cut that would only restate the title is passed over for another cut.
+    """
+    text = _ASIDE.sub(" ", strip_openers(_PARENTHETICAL.sub("", sentence))).strip()
     text = _IN_THIS_PAPER.sub("", text)  # "we construct in this paper X" -> "we construct X"
     claim = _CLAIM.sub("", text, count=1)
+    claim = _LEADING_ASIDE.sub("", claim, count=1)  # "we show that, by doing Y, X" -> "X"
     purpose = _PURPOSE.match(claim)
     if purpose:  # "This paper builds on Y in order to propose X" -> "X"
         text, proposed = claim[purpose.end() :], True
@@ -473,7 +487,7 @@ def headline_from(sentence: str) -> str:
     text = _drop_relative(text)
     text = re.sub(r"\b(a )?novel\b", lambda m: "a new" if m.group(1) else "new", text)
     text = third_person(text, our="the")
-    return _capitalise(tidy(compress(text, HEADLINE_LIMIT)))
+    return _capitalise(tidy(compress(text, HEADLINE_LIMIT, avoid=lambda cut: _restates(cut, title))))
 
 
 def _drop_relative(text: str) -> str:
@@ -498,7 +512,7 @@ def _object_of(text: str) -> str:
     if subject is None and (verb not in _SUBJECTLESS or word == verb):
         return text  # a noun, an imperative, or a verb too often a noun: leave the sentence be
     if verb is None:
-        if subject.lower() not in {"we", "they"} or word in _NOT_ACTIONS or not word.isalpha():
+        if subject.lower() not in {"we", "they"} or word in _NOT_ACTIONS or _past(word):
             return text
         verb = word  # "We train X" -> "Training X"
     rest = text[lead.end() :]
@@ -515,6 +529,11 @@ def _object_of(text: str) -> str:
     if (verb in _OBJECT_VERBS or verb in _CLAUSE_VERBS) and particle not in {"on", "at", "into"}:
         return after
     return f"{_gerund(verb)} {after}"
+
+
+def _past(word: str) -> bool:
+    """Whether a verb after "we" is in the past tense ("we made"): no gerund can be made of it."""
+    return not word.isalpha() or word.endswith("ed") or word in _IRREGULAR_PAST
 
 
 def _base(word: str) -> str | None:
@@ -552,7 +571,7 @@ def choose_headline(sentences: list[str], order: list[int], title: str) -> tuple
     """The first candidate that says something beyond the title; and which sentence it came from."""
     fallback: tuple[str, int | None] = ("", None)
     for i in order:
-        candidate = headline_from(sentences[i])
+        candidate = headline_from(sentences[i], title)
         if not _gist_like(candidate):
             continue
         if not _restates(candidate, title):
@@ -570,7 +589,9 @@ def choose_headline(sentences: list[str], order: list[int], title: str) -> tuple
 
 
 def _gist_like(text: str) -> bool:
-    return len(text.split()) >= 3 or (len(text) >= 6 and any(_is_cjk(c) for c in text))
+    if "$" in text or "\\" in text or _ANAPHORIC.match(text):
+        return False  # LaTeX, or "It ..." that needs the sentence before: other sentences are tried first
+    return len(text.split()) >= 4 or (len(text) >= 6 and any(_is_cjk(c) for c in text))
 
 
 def _normal(text: str) -> str:
@@ -625,61 +646,67 @@ _DANGLING = frozenset(
     "based compared per until whereas like without within across against through toward towards upon "
     "about after before beyond during including near since unlike except along around whilst".split()
 )
-_TRAILING = ",;:—–-(/[{&+\"“‘'·、，；：（"
+_TRAILING = ",;:—–-(/[{&+\\\"“‘'·、，；：（"
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("（", "）"))
 _SPACE = re.compile(r"\s+")
 
 
-def compress(text: str, limit: int) -> str:
-    """The text cut to at most `limit` characters where a clause ends; never inside a word."""
+def compress(text: str, limit: int, avoid: Callable[[str], bool] | None = None) -> str:
+    """The text cut to at most `limit` characters where a clause ends; never inside a word.
+
+    `avoid` rules out cuts (one that would repeat the title, say) unless no other cut is left.
+    """
     text = squash(text)
     if len(text) <= limit:
         return text
     shortest, enough = max(12, limit // 3), max(12, limit * 2 // 3)
     best, best_score = "", 0.0
-    for end, weight in _cut_points(text, limit):
-        candidate = tidy(text[:end])
-        if not shortest <= len(candidate) <= limit:
+    for candidate in {tidy(text[:end]) for end in _cut_points(text, limit)}:
+        if not shortest <= len(candidate) <= limit or (avoid and avoid(candidate)):
             continue
+        rest = text[len(candidate) :]  # tidy only trims the end: the candidate is a prefix
         # Long enough is enough: past two thirds of the limit a stronger cut beats a longer one.
         length = min(len(candidate), enough) + 0.25 * max(0, len(candidate) - enough)
-        score = (weight * _ending(candidate, text[end:])) ** 2 * length
-        if score > best_score:
+        score = (_cut_weight(candidate, rest) * _ending(candidate, rest)) ** 2 * length
+        if (score, len(candidate)) > (best_score, len(best)):
             best, best_score = candidate, score
     return best or _word_cut(text, limit)
 
 
-def _cut_points(text: str, limit: int) -> list[tuple[int, float]]:
-    """Where the text may be cut (an index), and how well the cut reads there (0..1)."""
-    points: list[tuple[int, float]] = []
-    for space in _SPACE.finditer(text, 0, limit + 2):
-        left, right = text[space.start() - 1 : space.start()], text[space.end() :]
-        following = right.split(" ", 1)[0].lower().strip(",")
-        if left in ";:" or following[:1] in "—–-(" or following in {"e.g.", "i.e."}:
-            weight = 1.0
-        elif following in _CLAUSE_OPENERS:
-            weight = 1.0 if left == "," else 0.9
-        elif left == ",":
-            # "methods, tools, and trends": a cut inside a list leaves it half-read.
-            item = right.split(",", 1)[0]
-            weight = 0.5 if "," in right[:60] and len(item.split()) <= 3 else 0.85
-        elif following in _LINK_WORDS:
-            weight = 0.55 if following in {"and", "or"} else 0.7
-        else:
-            weight = 0.3
-        points.append((space.start(), weight))
-    for i, char in enumerate(text[: limit + 1]):
-        if char in "，；：、":
-            points.append((i, 0.85 if char == "、" else 1.0))
-        elif i and _is_cjk(char) and _is_cjk(text[i - 1]):
-            points.append((i, 0.3))
+def _cut_points(text: str, limit: int) -> list[int]:
+    """Where the text may be cut: at a space, or beside a CJK character (CJK has no spaces)."""
+    points = [space.start() for space in _SPACE.finditer(text, 0, limit + 2)]
+    points += [i for i in range(1, min(len(text), limit + 1)) if _is_cjk(text[i - 1]) or _is_cjk(text[i])]
     return points
+
+
+# "precision, quality, completeness and security": a cut inside a list leaves it half-read.
+_LIST_ITEM = re.compile(r"\s*[,、]\s*(?!and\b|or\b)(?:[^\s,]+\s){0,2}?[^\s,]+(?:,|\s(?:and|or)\s)")
+_LAST_ITEM = re.compile(r",\s*(?:[^\s,]+\s){0,2}[^\s,]+$")
+_AFTER_CUT = re.compile(r"\s*([,;:，；：、—–(-]*)\s*(\S*)")
+
+
+def _cut_weight(kept: str, rest: str) -> float:
+    """How well a cut reads, from what it leaves out: a clause, a phrase, or half a phrase (0..1)."""
+    after = _AFTER_CUT.match(rest)
+    punctuation, following = (after.group(1), after.group(2).lower().rstrip(",;:")) if after else ("", "")
+    if punctuation[:1] in ("，", "；", "：") or set(punctuation) & set(";:—–(-") or following in {"e.g.", "i.e."}:
+        return 1.0
+    if following in _CLAUSE_OPENERS:
+        return 1.0 if punctuation else 0.9
+    if _LIST_ITEM.match(rest) or (following in {"and", "or"} and _LAST_ITEM.search(kept)):
+        return 0.5
+    if punctuation[:1] in (",", "、"):
+        return 0.85
+    if following in _LINK_WORDS:
+        return 0.55 if following in {"and", "or"} else 0.7
+    return 0.3
 
 
 def _ending(kept: str, rest: str) -> float:
     """How complete a cut reads from its last word and the word it leaves behind (0..1)."""
     words = kept.lower().split()
-    following = rest.split(None, 1)[0].lower().strip(",") if rest.strip() else ""
+    following = rest.split(None, 1)[0].lower().strip(",;:") if rest.strip() else ""
     if not words:
         return 1.0
     if words[-1] in _INCOMPLETE or (words[-1].endswith("ing") and following in _ASKS):
@@ -737,7 +764,8 @@ def make_post(headline: str, others: list[str], link: str) -> str:
     post = _shrink(headline, budget)
     for sentence in others[:3]:
         clause = third_person(strip_openers(_PARENTHETICAL.sub("", sentence)), our="the")
-        clause = _capitalise(tidy(_CLAIM.sub("", clause, count=1)))
+        clause = _LEADING_ASIDE.sub("", _CLAIM.sub("", clause, count=1), count=1)
+        clause = _capitalise(tidy(compress(clause, POST_CLAUSE)))
         overshoot = post_length(_join(post, clause)) - budget
         if overshoot > 0:  # every character counts at least one, so this many fewer will fit
             clause = _capitalise(tidy(compress(clause, len(clause) - overshoot)))
