@@ -184,3 +184,27 @@ def test_monthly_summary_gathers_the_weeks_that_start_in_the_month(run, ws: Path
     assert rendered.startswith("# 2020 年 11 月汇总\n")
     assert "([第 49 周](https://example.org/zh/2020-W49/))" in rendered
     assert run("-w", "ws", "render", "2020-11").out.startswith("# November 2020 summary\n")
+
+
+@pytest.mark.parametrize(
+    ("kind", "url", "title", "section"),
+    [
+        ("paper", "https://arxiv.org/abs/2011.15126", "A paper", "papers"),
+        ("article", "https://doi.org/10.1063/5.0018903", "A journal page", "papers"),
+        ("article", "https://lilianweng.github.io/posts/2021-07-11-diffusion-models/", "Diffusion", "articles"),
+        ("article", "https://theaisummer.com/blog/normalization/", "Normalization", "articles"),
+        ("article", "https://www.businesswire.com/news/home/1/en/", "X ships Y", "use-cases"),
+        ("article", "https://landing.ai/company/", "Landing AI Unveils AI Visual Inspection", "use-cases"),
+        ("article", "https://example.com/customers/acme", "How Acme uses it", "use-cases"),
+        ("news", "https://www.wired.com/story/ai-battery/", "AI speeds up batteries", "other"),
+        ("other", "https://neurips.cc/Conferences/2020", "NeurIPS 2020", "other"),
+    ],
+)
+def test_default_sections(kind: str, url: str, title: str, section: str) -> None:
+    from mlnews.config import Config
+    from mlnews.identity import identify
+    from mlnews.issue.classify import section_for
+    from mlnews.items import Item
+
+    item = Item(title=title, kind=kind, key=identify(url), urls=[url])
+    assert section_for(item, Config()) == section

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from markdown_it import MarkdownIt
 
 from mlnews import demo, i18n, identity
 from mlnews.render.links import SiteLinks
@@ -249,7 +250,29 @@ Summary <a href="javascript:alert(6)">link</a> and [ok](https://ok.example/) and
         assert not re.search(r"(?<!\\)<(script|img|svg|iframe|a|b)\b", out, re.I), out
         assert not re.search(r"(?<!\\)\]\((javascript|vbscript):", out, re.I), out
         assert "[ok](https://ok.example/)" in out
+        assert_inert(out)
         assert "https://evil.example/a?q=%3Cb%3E%22x%22%3C/b%3E" in out
+
+
+def assert_inert(markdown: str) -> None:
+    """As CommonMark: no raw HTML at all, and every link and image goes to http(s) or mailto."""
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    for token in tokens:
+        assert token.type not in ("html_block", "html_inline"), token.content
+        for child in token.children or []:
+            assert child.type not in ("html_block", "html_inline"), child.content
+            target = child.attrGet("href") or child.attrGet("src")
+            if target is not None:
+                assert str(target).startswith(("https://", "http://", "mailto:")) or not target, target
+
+
+def test_the_demo_renders_as_plain_commonmark(built: demo.Result) -> None:
+    for path in built.markdown_dir.glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        tokens = MarkdownIt("commonmark").parse(text)
+        assert not [t for t in tokens if t.type == "html_block"], path.name
+    for lang in ("en", "zh", "ja"):
+        assert_inert(rendered(built, "2020-W49", lang))
 
 
 def test_bad_input_stops_render_and_keeps_the_old_output(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

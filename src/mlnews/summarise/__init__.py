@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import metadata
-from typing import ClassVar, Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from mlnews.errors import UsageError
 
@@ -54,7 +54,7 @@ class Draft:
 
 
 class Summariser(Protocol):
-    name: ClassVar[str]
+    name: str  # how users ask for it: `summariser = "extractive"`
 
     def draft(self, source: Source) -> Draft: ...
 
@@ -118,6 +118,7 @@ def _load_plugin(entry: metadata.EntryPoint) -> None:
         ) from error
     if not (isinstance(cls, type) and isinstance(getattr(cls, "name", None), str) and hasattr(cls, "draft")):
         raise UsageError(f"{where}: not a summariser class (it needs a `name` and a `draft(source)` method)")
+    cls = cast(type[Summariser], cls)
     if cls.name != entry.name:
         raise UsageError(f"{where}: the class is named {cls.name!r}; the entry point must use the same name")
     register(cls)
@@ -128,7 +129,7 @@ def _load_plugin(entry: metadata.EntryPoint) -> None:
 # A link, less punctuation that ends the sentence around it (X does not count that as part of it).
 _URL = re.compile(r"https?://[^\s]*[^\s.,:;!?'\")\]}>]", re.IGNORECASE)
 # twitter-text v3: code points in these ranges count 1, every other one 2 (CJK, emoji).
-_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 
 
 def post_length(text: str) -> int:
@@ -147,7 +148,7 @@ def post_length(text: str) -> int:
 
 
 def _weighted(text: str) -> int:
-    return sum(1 if any(lo <= ord(char) <= hi for lo, hi in _LIGHT) else 2 for char in text)
+    return len(text) + len(_HEAVY.findall(text))
 
 
 def fits(post: str, link: str) -> bool:

@@ -16,12 +16,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from mlnews.summarise import HEADLINE_LIMIT, LINK_LENGTH, POST_LIMIT, Draft, Source, post_length, register
+from mlnews.summarise import HEADLINE_LIMIT, POST_LIMIT, Draft, Source, post_length, register
 from mlnews.text import squash
 
-SUMMARY_WORDS = (40, 80)
-POST_CLAUSE = 140  # the post's second part: a short clause, not a second summary  # what the summary aims at, when the text is long enough to choose
+SUMMARY_WORDS = (40, 80)  # what the summary aims at, when the text is long enough to choose
+# A CJK character carries about a word: 40 of them make as long a headline as 90 Latin letters.
+CJK_HEADLINE_LIMIT = 40
+POST_CLAUSE = 140  # the post's second part: a short clause, not a second summary
 _MAX_SENTENCES = 60  # beyond this a "text" is not an abstract; the rest is not scored
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 @register
@@ -52,9 +58,9 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|[。！？｡]+[」』�
 _WORD_BEFORE = re.compile(r"\S*$")
 _WORD_AFTER = re.compile(r"\s*(\S+)")
 # Never the end of a sentence: "e.g. the", "Fig. 3", "Smith et al. (2020)".
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = _words(
     "e.g i.e cf vs fig figs eq eqs sec secs ref refs tab tabs no nos vol approx resp incl "
-    "dr mr mrs ms prof st jr sr ca ch pp al etc".split()
+    "dr mr mrs ms prof st jr sr ca ch pp al etc"
 )
 # ...except these, which end a sentence often enough when a capitalised word follows.
 _ENDS_WHEN_CAPITAL = frozenset({"al", "etc"})
@@ -105,7 +111,12 @@ def _cues(*pairs: tuple[str, float]) -> Cues:
     return tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in pairs)
 
 
-_SUBJECT = r"(?:we|(?:this|our) (?:\w+ )?(?:paper|work|article|study|letter|note|report|survey|review))"
+# Who does what the paper does: "we", or a write-up in the third person ("They propose", "The paper
+# introduces", "This technical report analyses").
+_SUBJECT = (
+    r"(?:\bwe|^(?:[^,]{0,60},\s*)?(?:they|the authors|(?:this|our|the) (?:\w+ )?(?:paper|work|article|study"
+    r"|letter|note|report|survey|review)))"
+)
 _PROBLEM = _cues(
     (r"\b(?:however|but|although|despite|yet|while|whereas)\b", 2.0),
     (
@@ -118,8 +129,8 @@ _PROBLEM = _cues(
 )
 _PROPOSAL = _cues(
     (
-        _SUBJECT
-        + r"\s+(?:\w+ly\s+|also\s+|then\s+|further\s+)?(?:propose|introduce|present|develop|design|devise|curate|collect|release|create)",
+        _SUBJECT + r"\s+(?:\w+ly\s+|also\s+|then\s+|further\s+)?"
+        r"(?:propose|introduce|present|develop|design|devise|curate|collect|release|create)",
         3,
     ),
     # The demo's and many newsletters' style: "Proposes X", "Looks into why ...".
@@ -160,7 +171,8 @@ _RESULT = _cues(
     (r"(?:优于|超过|提高|提升|达到|表明|结果|実験|結果|向上|上回|改善|精度|性能)", 2.0),
 )
 _SECONDARY = re.compile(
-    r"(?:furthermore|moreover|in addition|additionally|also|finally|lastly|besides|we (?:also|further|then))\b",
+    r"(?:furthermore|moreover|in addition|additionally|also|finally|lastly|besides"
+    r"|we (?:also|further|then))\b",
     re.IGNORECASE,
 )
 _ANAPHORIC = re.compile(r"(?:it|its|this|these|those|they|their|such)\b", re.IGNORECASE)
@@ -178,17 +190,24 @@ def _cue_score(sentence: str, cues: Cues) -> float:
 
 
 _WORDS = re.compile(r"\w+")
-_STOPWORDS = frozenset(
+_STOPWORDS = _words(
     "a an the and or but of to in on at by for with from as is are was were be been being this that "
     "these those it its we our they their which who whose what when where while than then there here "
     "also can could may might will would should such not no into over under between both each more most "
-    "very using use used via based have has had do does did".split()
+    "very using use used via based have has had do does did"
 )
 
 
+# CJK scripts and their punctuation, Hangul, compatibility ideographs, full-width forms ("！", "，").
+_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]")
+
+
 def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+    return bool(_CJK.match(char))
+
+
+def _cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
 
 
 def _terms(sentence: str) -> Counter[str]:
@@ -232,6 +251,7 @@ class Roles:
     result: int | None
     headline_order: list[int]  # sentences to try for the headline, best first
     post_order: list[int]  # sentences to try for the post's second clause
+    central: list[float]  # each sentence's centrality, 0..1
 
 
 def pick_roles(sentences: list[str], lead_first: bool = False) -> Roles:
@@ -264,7 +284,11 @@ def pick_roles(sentences: list[str], lead_first: bool = False) -> Roles:
         result = best(lambda i: result_cue[i] - 2, (i for i in range(n) if i != proposal))
     # "It is therefore hard to ..." needs the sentence before it; the opening does not.
     problem = best(
-        lambda i: problem_cue[i] + 0.3 * central[i] + (1.5 if i == 0 else -1.0 if _ANAPHORIC.match(sentences[i]) else 0),
+        lambda i: (
+            problem_cue[i]
+            + 0.3 * central[i]
+            + (1.5 if i == 0 else -1.0 if _ANAPHORIC.match(sentences[i]) else 0)
+        ),
         range(proposal),
     )
     if problem is None and proposal > 0 and usable[0]:
@@ -273,7 +297,7 @@ def pick_roles(sentences: list[str], lead_first: bool = False) -> Roles:
     first = [proposal, result] if not lead_first else [0, proposal, result]
     headline_order = _unique([*first, *by_centrality])
     post_order = _unique([i for i in (result, proposal, *by_centrality) if i is not None and usable[i]])
-    return Roles(problem, proposal, result, [i for i in headline_order if i is not None], post_order)
+    return Roles(problem, proposal, result, headline_order, post_order, central)
 
 
 def _unique(indices: Iterable[int | None]) -> list[int]:
@@ -290,7 +314,8 @@ def _unique(indices: Iterable[int | None]) -> list[int]:
 # "we"/"our" directly ("Here we show"); "in this paper" by anything.
 _DOCUMENT = r"(?:paper|work|article|study|letter|note|report|manuscript|thesis|chapter|survey|review|project)"
 _OPENER_PHRASES = (
-    r"to (?:this|that) end|as such|at the same time|in this (?:context|setting|regard)|against this background",
+    r"to (?:this|that) end|as such|at the same time|in this (?:context|setting|regard)",
+    r"against this background",
     r"to (?:summari[sz]e|do so)|accordingly|in response|in practice|in contrast|on the other hand",
     r"specifically|in particular|moreover|furthermore|in addition|additionally|besides|also|finally|lastly",
     r"first(?:ly)?|second(?:ly)?|third(?:ly)?|then|thus|therefore|hence|consequently|as a result|overall",
@@ -298,26 +323,40 @@ _OPENER_PHRASES = (
     r"concretely|empirically|experimentally|theoretically|technically|for (?:example|instance)",
     r"in (?:both|all|each|these|such) cases?",
     # A leading adverbial clause or phrase: "To fill this gap, ", "Building on X, ", "Since X, ".
-    r"(?:in order )?to [a-z]+ [^,]{1,80}?|(?:motivated|inspired) by [^,]{1,80}?|building (?:on|upon) [^,]{1,80}?",
+    r"(?:in order )?to [a-z]+ [^,]{1,80}?",
+    r"(?:motivated|inspired) by [^,]{1,80}?|building (?:on|upon) [^,]{1,80}?",
     r"based on (?:this|these|the|our|such) [^,]{1,60}?",
-    r"(?:with|given) the (?:advent|rise|growth|success|popularity|emergence|increasing|recent|rapid|widespread)"
-    r" [^,]{1,80}?",
+    r"(?:with|given) the (?:advent|rise|growth|success|popularity|emergence|increasing|recent|rapid"
+    r"|widespread) [^,]{1,80}?",
     r"(?:since|because|although|though|while|whereas|as|if|when|unlike|despite|given that|even though"
     r"|by|using|through|via|with|for|on|in|from|after|before|under|at|among|across|within|without|beyond"
     r"|compared (?:to|with)) [^,]{1,100}?",
 )
-_OPENER = re.compile(
-    rf"^(?:(?:in|within|through) (?:this|the present|our)(?: \w+)? {_DOCUMENT}(?:\s*,\s*|\s+)"
+# What points at the paper itself ("In this paper, ") or labels a structured abstract ("Methods: ").
+_DOCUMENT_OPENER = (
+    rf"(?:in|within|through) (?:this|the present|our)(?: \w+)? {_DOCUMENT}(?:\s*,\s*|\s+)"
     r"|here(?:in)?(?:\s*,\s*|\s+(?=we\b))"
-    # Labels of a structured abstract.
     r"|(?:background|context|objectives?|aims?|methods?|results?|conclusions?|purpose|motivation|problem"
     r"|approach|findings|design|setting|significance)\s*:\s*"
-    rf"|(?:{'|'.join(_OPENER_PHRASES)})(?:,\s*(?:which|who)\b[^,]{{1,120}}?)?(?:\s*,\s*|\s+(?=we\b|our\b)))",
+)
+_LIGHT_OPENER = re.compile(f"^(?:{_DOCUMENT_OPENER})", re.IGNORECASE)
+_OPENER = re.compile(
+    rf"^(?:{_DOCUMENT_OPENER}"
+    rf"|(?:{'|'.join(_OPENER_PHRASES)})(?:,\s*(?:which|who|where)\b[^,]{{1,120}}?)?(?:\s*,\s*|\s+(?=we\b|our\b)))",
     re.IGNORECASE,
 )
-_IN_THIS_PAPER = re.compile(rf",? in this {_DOCUMENT}\b,?", re.IGNORECASE)
+_IN_THIS_PAPER = re.compile(rf"(,?) in this {_DOCUMENT}\b(,?)", re.IGNORECASE)
+
+
+def _drop_in_this_paper(text: str) -> str:
+    """ "As such, in this paper, we ..." -> "As such, we ..."; "we give in this paper X" -> "we give X"."""
+    return _IN_THIS_PAPER.sub(lambda m: "," if m.group(1) and m.group(2) else "", text)
+
+
 # What follows a real opener is a clause; these say the "opener" was part of one.
-_CONTINUES = re.compile(r"(?:which|who|whose|that|and|or|but|nor|than|of)\b", re.IGNORECASE)
+_CONTINUES = re.compile(
+    r"(?:which|who|whose|where|when|whereas|that|and|or|but|nor|than|of|as)\b", re.IGNORECASE
+)
 _PRONOUNS = {"we": "they", "our": "their", "us": "them", "ours": "theirs", "ourselves": "themselves"}
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours|ourselves)\b", re.IGNORECASE)
 
@@ -332,8 +371,14 @@ _AIM = re.compile(
 )
 
 
-def strip_openers(sentence: str) -> str:
-    """Drop the discourse openers a sentence starts with ("In this paper, ", "To this end, ")."""
+def strip_openers(sentence: str, light: bool = False) -> str:
+    """Drop the discourse openers a sentence starts with ("In this paper, ", "To this end, ").
+
+    `light` drops only what points at the paper ("In this paper, ", "Methods: "), as a summary
+    may: there "However" and "On ImageNet" still carry meaning.
+    """
+    if light:
+        return _drop_in_this_paper(_LIGHT_OPENER.sub("", sentence, count=1)) or sentence
     while True:
         shorter = _OPENER.sub("", _AIM.sub("We ", sentence, count=1), count=1)
         if shorter == sentence or not shorter or _CONTINUES.match(shorter):
@@ -346,7 +391,7 @@ def third_person(sentence: str, our: str = "their") -> str:
 
     def swap(match: re.Match[str]) -> str:
         word = match.group()
-        if word == "us" or word.lower() != word and word != word.capitalize():
+        if word == "us" or (word.lower() != word and word != word.capitalize()):
             return word if word == "US" or word.isupper() else _PRONOUNS[word.lower()]
         new = our if word.lower() == "our" else _PRONOUNS[word.lower()]
         return new.capitalize() if word[0].isupper() else new
@@ -378,64 +423,66 @@ def make_summary(sentences: list[str], roles: Roles) -> str:
         for i in _unique([roles.proposal, roles.result, roles.problem]):
             if not chosen or sum(words[j] for j in chosen) + words[i] <= high:
                 chosen.append(i)
-        central = centrality(sentences)
-        for i in sorted(usable, key=lambda i: (-central[i], i)):
+        for i in sorted(usable, key=lambda i: (-roles.central[i], i)):
             if sum(words[j] for j in chosen) >= low:
                 break
             if i not in chosen and sum(words[j] for j in chosen) + words[i] <= high:
                 chosen.append(i)
-    return " ".join(_capitalise(third_person(strip_openers(sentences[i]))) for i in sorted(chosen))
+    paragraph = ""
+    for i in sorted(chosen):
+        sentence = _capitalise(third_person(strip_openers(sentences[i], light=True)))
+        # CJK sentences follow one another without a space.
+        paragraph += sentence if not paragraph or _is_cjk(paragraph[-1]) else " " + sentence
+    return paragraph
 
 
 def _word_count(text: str) -> int:
     # A CJK character carries about as much as an English word, and has no spaces around it.
-    return len(text.split()) + sum(1 for char in text if _is_cjk(char)) // 2
+    return len(text.split()) + _cjk_count(text) // 2
 
 
 # ---- the headline -------------------------------------------------------------------------------
 
 # Verbs whose object is the gist: "We propose X" -> "X".
-_OBJECT_VERBS = frozenset(
+_OBJECT_VERBS = _words(
     "propose introduce present develop design devise describe build construct formulate offer provide "
     "contribute report discuss review survey derive release create define give outline detail collect "
-    "curate unveil launch announce implement obtain perform conduct highlight".split()
+    "curate unveil launch announce implement obtain perform conduct highlight"
 )
 # Verbs whose clause is the gist: "We show that X" -> "X".
-_CLAUSE_VERBS = frozenset(
+_CLAUSE_VERBS = _words(
     "show demonstrate find prove observe argue confirm verify reveal conclude note claim suggest "
-    "establish explain".split()
+    "establish explain"
 )
 # Verbs that stay, as a gerund: "We study X" -> "Studying X".
-_GERUND_VERBS = frozenset(
+_GERUND_VERBS = _words(
     "study investigate explore examine analyze analyse consider address tackle revisit evaluate compare "
     "characterize characterise quantify measure assess benchmark test apply use leverage extend combine "
     "train learn turn generate improve reduce achieve look focus identify predict estimate cast "
     "frame treat adapt tune employ exploit translate render condition accelerate "
-    "simplify unify enable generalize generalise solve aim seek attempt try strive".split()
+    "simplify unify enable generalize generalise solve aim seek attempt try strive"
 )
 _KNOWN_VERBS = _OBJECT_VERBS | _CLAUSE_VERBS | _GERUND_VERBS
 # A sentence may open with one of these and no subject ("Proposes X", "Looks into why ..."); other
 # -s words there are more often plural nouns ("Studies have shown", "Models trained on ...").
-_SUBJECTLESS = frozenset(
+_SUBJECTLESS = _words(
     "propose introduce present describe define develop show demonstrate compare tackle apply turn look "
     "explore investigate examine analyse analyze generate condition translate extend combine revisit "
-    "derive offer provide predict estimate adapt argue unify accelerate".split()
+    "derive offer provide predict estimate adapt argue unify accelerate"
 )
 # After "we", verbs that do not say what the paper does ("We are the first to ...").
-_NOT_ACTIONS = frozenset(
+_NOT_ACTIONS = _words(
     "are is were was have has had can could will would do did may might must should need believe hope "
-    "call refer term also then further first now here thus therefore".split()
+    "call refer term also then further first now here thus therefore"
 )
-_IRREGULAR_PAST = frozenset(
+_IRREGULAR_PAST = _words(
     "made took gave got went saw found built ran did had came brought thought wrote held kept led left lost "
-    "met paid put set sent spent told understood began chose drew knew showed shown".split()
+    "met paid put set sent spent told understood began chose drew knew showed shown"
 )
-_DOUBLED = frozenset(
-    "run set get put map plan stop cut begin drop ship scan chat swap tap trim win fit".split()
-)
+_DOUBLED = _words("run set get put map plan stop cut begin drop ship scan chat swap tap trim win fit")
 _LEAD = re.compile(
-    r"^(?:(?P<subject>we|(?:this|our) (?:\w+ )?(?:paper|work|article|study|letter|note|report|survey|review|post)"
-    r"|the (?:present|current) (?:paper|work|study)|the authors|the (?:article|post|report))\s+)?"
+    r"^(?:(?P<subject>we|they|the authors|(?:this|our|the) (?:\w+ )?"
+    r"(?:paper|work|article|study|letter|note|report|survey|review|post))\s+)?"
     r"(?:(?:\w+ly|also|then|further|first|now|here|therefore|thus|hence|instead|still|have|has)\s+)?"
     r"(?P<verb>[a-z]+)\b(?:\s+and\s+[a-z]+\b)?(?:\s+(?P<particle>that|to|into|on|at|how|why|what|whether|when)\b)?\s*",
     re.IGNORECASE,
@@ -451,7 +498,14 @@ _RELATIVE = re.compile(r"^([^,;:()]{1,60}), (?:which|that) (?=[a-z])")
 _LEADING_ASIDE = re.compile(r"^,\s*[^,]{1,150},\s*")
 _PURPOSE = re.compile(r"^[^,;]{0,120}?\b(?:in order )?to (?:propose|introduce|present|develop|design) ")
 _NAME_ASIDE = re.compile(r", [A-Za-z][\w-]*[A-Z0-9][\w-]*, (?=[a-z])")
-_ASIDE = re.compile(r", (?:which|who) [^,;()]{3,120}, (?=[a-z])")
+# "DETR, which casts ..., needs": an aside on a subject, dropped only when a verb follows it.
+_ASIDE = re.compile(
+    r", (?:which|who) [^,;:()]{3,120}, "
+    r"(?=(?:is|are|was|were|has|have|had|can|could|will|would|does|did|may|might|must|should"
+    r"|(?!this\b|thus\b|plus\b)[a-z]{2,}[^s\W]s)\b)"
+)
+# "which builds X, fuses Y, and adds Z": the aside is itself a list of what it does.
+_VERB_LIST = re.compile(r", and (?!this\b|thus\b)[a-z]{2,}[^s\W]s\b")
 _QUESTION_WORDS = re.compile(r"\b(?:how|why|what|when|whether|where|who)\b", re.IGNORECASE)
 # Asides and acronyms "(CNNs)", "(e.g., ...)" and citations "[12]"; not maths like "(1/310)".
 _PARENTHETICAL = re.compile(r"\s+\((?=[^\d(])[^()^_={}]{1,80}\)(?!\()|\s*\[[\d,\s–-]+\]")
@@ -459,6 +513,12 @@ _CJK_LEAD = re.compile(
     r"^(?:本文|本研究|本稿|本論文|本工作|我们|我們|我々|この論文|この研究)(?:では|は|で|が|も)?[，,、]?"
 )
 _CJK_VERB = re.compile(r"^(?:提出了|提出|介绍了|介绍|提案する|提案した|提案し)")
+# Japanese puts the verb last: "X を提案する" -> "X".
+_CJK_TAIL = re.compile(r"(?:を|が)(?:提案|開発|紹介|示)(?:する|した|します|しました|している)。?$")
+# "实验表明，X" (experiments show that X) -> "X".
+_CJK_CLAIM = re.compile(
+    r"^(?:实验|實驗|结果|結果|实验结果|評価|実験)(?:表明|显示|證明|证明|では|の結果)?[，,、]"
+)
 
 
 def headline_from(sentence: str, title: str = "") -> str:
@@ -466,8 +526,8 @@ def headline_from(sentence: str, title: str = "") -> str:
 
     A cut that would only restate the title is passed over for another cut.
     """
-    text = _ASIDE.sub(" ", strip_openers(_PARENTHETICAL.sub("", sentence))).strip()
-    text = _IN_THIS_PAPER.sub("", text)  # "we construct in this paper X" -> "we construct X"
+    text = _drop_aside(strip_openers(_PARENTHETICAL.sub("", sentence))).strip()
+    text = _drop_in_this_paper(text)  # "we construct in this paper X" -> "we construct X"
     claim = _CLAIM.sub("", text, count=1)
     claim = _LEADING_ASIDE.sub("", claim, count=1)  # "we show that, by doing Y, X" -> "X"
     purpose = _PURPOSE.match(claim)
@@ -478,7 +538,7 @@ def headline_from(sentence: str, title: str = "") -> str:
         proposed = text != claim  # "We propose X, a ...": X is a name and what follows says what it is
     text = _NAMED.sub("", text, count=1)
     text = _NAME_ASIDE.sub(" ", text, count=1)  # "a framework, RLMutation, for RL" -> "a framework for RL"
-    text = _ASIDE.sub(" ", text, count=1)  # "DETR, which casts ..., needs" -> "DETR needs"
+    text = _drop_aside(text)
     text = re.sub(r"^(these|those)\b", "the", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(of|on|for|in) (these|those)\b", r"\1 the", text)
     appositive = _APPOSITIVE.match(text)
@@ -487,7 +547,20 @@ def headline_from(sentence: str, title: str = "") -> str:
     text = _drop_relative(text)
     text = re.sub(r"\b(a )?novel\b", lambda m: "a new" if m.group(1) else "new", text)
     text = third_person(text, our="the")
-    return _capitalise(tidy(compress(text, HEADLINE_LIMIT, avoid=lambda cut: _restates(cut, title))))
+    limit = CJK_HEADLINE_LIMIT if _mostly_cjk(text) else HEADLINE_LIMIT
+    return _capitalise(tidy(compress(text, limit, avoid=lambda cut: _restates(cut, title))))
+
+
+def _mostly_cjk(text: str) -> bool:
+    return _cjk_count(text) * 2 > len(text)
+
+
+def _drop_aside(text: str) -> str:
+    """ "DETR, which casts detection as set prediction, needs long training" -> "DETR needs long training"."""
+    aside = _ASIDE.search(text)
+    if not aside or _VERB_LIST.search(text, aside.end()):
+        return text
+    return text[: aside.start()] + " " + text[aside.end() :]
 
 
 def _drop_relative(text: str) -> str:
@@ -557,14 +630,16 @@ def _gerund(verb: str) -> str:
 
 
 def _cjk_lead(text: str) -> str:
-    return _CJK_VERB.sub("", _CJK_LEAD.sub("", text, count=1), count=1) or text
+    shorter = _CJK_VERB.sub("", _CJK_LEAD.sub("", _CJK_CLAIM.sub("", text, count=1), count=1), count=1)
+    return _CJK_TAIL.sub("", shorter, count=1) or text
 
 
 def headline_from_title(title: str) -> str:
     """With no text to go on: the title's explanatory part (after a colon), or the title, shortened."""
-    head, sep, tail = title.partition(": ")
+    _, sep, tail = title.partition(": ")
     text = tail if sep and len(tail.split()) >= 3 else title
-    return _capitalise(tidy(compress(text, HEADLINE_LIMIT)))
+    cut = compress(text, HEADLINE_LIMIT)
+    return _capitalise(tidy(cut) or cut.strip())
 
 
 def choose_headline(sentences: list[str], order: list[int], title: str) -> tuple[str, int | None]:
@@ -589,9 +664,16 @@ def choose_headline(sentences: list[str], order: list[int], title: str) -> tuple
 
 
 def _gist_like(text: str) -> bool:
-    if "$" in text or "\\" in text or _ANAPHORIC.match(text):
+    if _has_maths(text) or _ANAPHORIC.match(text):
         return False  # LaTeX, or "It ..." that needs the sentence before: other sentences are tried first
-    return len(text.split()) >= 4 or (len(text) >= 6 and any(_is_cjk(c) for c in text))
+    return len(text.split()) >= 4 or (len(text) >= 6 and _CJK.search(text) is not None)
+
+
+_MATHS = re.compile(r"\\|\$(?!\d)")  # LaTeX: a command, or "$x$" (but "$35" is money)
+
+
+def _has_maths(text: str) -> bool:
+    return _MATHS.search(text) is not None
 
 
 def _normal(text: str) -> str:
@@ -601,7 +683,7 @@ def _normal(text: str) -> str:
 def _restates(headline: str, title: str) -> bool:
     """Whether the headline is the title, or a part of it (case and punctuation aside)."""
     ours, theirs = _normal(headline), _normal(title)
-    return not ours or ours == theirs or bool(theirs) and f" {ours} " in f" {theirs} "
+    return not ours or ours == theirs or (bool(theirs) and f" {ours} " in f" {theirs} ")
 
 
 def _window(sentence: str, title: str) -> str:
@@ -609,7 +691,8 @@ def _window(sentence: str, title: str) -> str:
     known = set(_normal(title).split())
     for word in _WORDS.finditer(sentence):
         if word.group().lower() not in known:
-            return tidy(compress(sentence[word.start() :], HEADLINE_LIMIT))
+            rest = sentence[word.start() :]
+            return tidy(compress(rest, HEADLINE_LIMIT)) or _word_cut(rest, HEADLINE_LIMIT)
     return ""
 
 
@@ -618,33 +701,34 @@ def _window(sentence: str, title: str) -> str:
 # What the word after a cut says about the cut. Before a clause opener the text left is a
 # whole phrase; before a preposition usually one; between two content words ("low training |
 # loss") it is not.
-_CLAUSE_OPENERS = frozenset(
+_CLAUSE_OPENERS = _words(
     "which where whereas while but although though thereby thus so whose who yet since because despite "
     "even when respectively e.g. i.e. including such namely instead like unlike rather resulting leading "
-    "allowing enabling making".split()
+    "allowing enabling making"
 )
-_LINK_WORDS = frozenset(
+_LINK_WORDS = _words(
     "by using via through with without for in on from that to as under across at over than between "
     "within against into after before whether if until among per along toward towards upon onto based "
-    "compared and or".split()
+    "compared and or"
 )
 # Words that leave the reader waiting when a cut ends on them ("a platform meant", "that depends").
-_INCOMPLETE = frozenset(
+_INCOMPLETE = _words(
     "depends depend tend tends meant allows allow enables enable makes make aims aim seeks seek lets "
     "helps used based derived due able according prior relative similar close related like until "
     "whose whereby called named dubbed termed aimed designed intended recent various different several "
     "many new existing multiple other some certain specific objective purpose goal aim need lack variety "
-    "number set range series kind type form part".split()
+    "number set range series kind type form part use role impact importance effect"
 )
-_VERB_BEFORE = frozenset("that which who whose to can will may must should could would does do did".split())
-_ASKS = frozenset("where when whether how what that which who whose why".split())
+_VERB_BEFORE = _words("that which who whose to can will may must should could would does do did")
+_ASKS = _words("where when whether how what that which who whose why")
 _OPENS = frozenset({"both", "either", "between", "neither"})
-_DANGLING = frozenset(
+_DANGLING = _words(
     "a an the and or but nor of with to for in on at by from as that which who whose via than into onto "
     "its their our is are was were be been this these those such both either while when where whether "
     "using over under between among not can will has have we they it also more most very so if e.g i.e "
     "based compared per until whereas like without within across against through toward towards upon "
-    "about after before beyond during including near since unlike except along around whilst".split()
+    "about after before beyond during including near since unlike except along around whilst regarding "
+    "concerning involving"
 )
 _TRAILING = ",;:—–-(/[{&+\\\"“‘'·、，；：（"
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("（", "）"))
@@ -676,7 +760,8 @@ def compress(text: str, limit: int, avoid: Callable[[str], bool] | None = None) 
 def _cut_points(text: str, limit: int) -> list[int]:
     """Where the text may be cut: at a space, or beside a CJK character (CJK has no spaces)."""
     points = [space.start() for space in _SPACE.finditer(text, 0, limit + 2)]
-    points += [i for i in range(1, min(len(text), limit + 1)) if _is_cjk(text[i - 1]) or _is_cjk(text[i])]
+    for char in _CJK.finditer(text, 0, limit + 1):
+        points += [char.start(), char.end()]
     return points
 
 
@@ -690,7 +775,11 @@ def _cut_weight(kept: str, rest: str) -> float:
     """How well a cut reads, from what it leaves out: a clause, a phrase, or half a phrase (0..1)."""
     after = _AFTER_CUT.match(rest)
     punctuation, following = (after.group(1), after.group(2).lower().rstrip(",;:")) if after else ("", "")
-    if punctuation[:1] in ("，", "；", "：") or set(punctuation) & set(";:—–(-") or following in {"e.g.", "i.e."}:
+    if (
+        punctuation[:1] in ("，", "；", "：")
+        or set(punctuation) & set(";:—–(-")
+        or following in {"e.g.", "i.e."}
+    ):
         return 1.0
     if following in _CLAUSE_OPENERS:
         return 1.0 if punctuation else 0.9
@@ -715,9 +804,11 @@ def _ending(kept: str, rest: str) -> float:
         return 0.6  # "whose edges come | from ...": the relative clause's verb wants its complement
     if following in {"and", "or", "nor"} and _OPENS & set(words[-5:]):
         return 0.3  # "both the standard | and the NTK ..."
-    if "$" in kept or "\\" in kept:
+    if _has_maths(kept):
         return 0.5  # LaTeX maths reads badly in a headline
-    if words[-1].endswith(("ful", "ous", "able", "ible")):
+    if words[-1].endswith(
+        ("ful", "ous", "able", "ible", "-based", "-driven", "-aware", "-specific", "-like")
+    ):
         return 0.7  # an adjective waiting for its noun
     return 1.0
 
@@ -744,9 +835,11 @@ def tidy(text: str) -> str:
         for opening, closing in _PAIRS:
             if text.count(opening) > text.count(closing):
                 text = text[: text.rfind(opening)]
-        for mark in ('"', "$"):
-            if text.count(mark) % 2:
-                text = text[: text.rfind(mark)]
+        if text.count('"') % 2:
+            text = text[: text.rfind('"')]
+        maths = [i for i, char in enumerate(text) if char == "$" and not text[i + 1 : i + 2].isdigit()]
+        if len(maths) % 2:  # an open "$...": LaTeX maths cut in half ("$35" is money, not maths)
+            text = text[: maths[-1]]
         last = text.rsplit(None, 1)
         if len(last) == 2 and last[1].lower().rstrip(".") in _DANGLING:
             text = last[0]
@@ -764,7 +857,7 @@ def make_post(headline: str, others: list[str], link: str) -> str:
     post = _shrink(headline, budget)
     for sentence in others[:3]:
         clause = third_person(strip_openers(_PARENTHETICAL.sub("", sentence)), our="the")
-        clause = _LEADING_ASIDE.sub("", _CLAIM.sub("", clause, count=1), count=1)
+        clause = _LEADING_ASIDE.sub("", _CLAIM.sub("", _CJK_CLAIM.sub("", clause, count=1), count=1), count=1)
         clause = _capitalise(tidy(compress(clause, POST_CLAUSE)))
         overshoot = post_length(_join(post, clause)) - budget
         if overshoot > 0:  # every character counts at least one, so this many fewer will fit
