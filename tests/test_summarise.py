@@ -316,6 +316,7 @@ def test_a_link_in_the_text_is_counted_as_x_counts_it() -> None:
             "Written by J. Smith in the U.S. Army lab. End.",
             ["Written by J. Smith in the U.S. Army lab.", "End."],
         ),
+        ("We pick model B. The rest fail.", ["We pick model B.", "The rest fail."]),
         (
             "本文提出了新方法。结果很好！真的吗？是的",
             ["本文提出了新方法。", "结果很好！", "真的吗？", "是的"],

@@ -66,9 +66,9 @@ def print_report(report: compose.Report) -> None:
     parts = [f"{len(report.added)} added"]
     if report.refreshed or report.kept:
         parts.append(f"{report.refreshed} fields redrafted, {report.kept} edited fields kept")
-    output.console.print(Text(f"{report.path}: {verb} ({', '.join(parts)})"))
+    output.say(f"{report.path}: {verb} ({', '.join(parts)})")
     for key in report.skipped:
-        output.console.print(Text(f"  {key}: left out (you removed it from the file)", style="yellow"))
+        output.say(f"  {key}: left out (you removed it from the file)", style="yellow")
 
 
 @app.command("check")
@@ -95,7 +95,7 @@ def check_command(
         output.errors.print(Text(line))
     if found:
         raise typer.Exit(1)
-    output.console.print(Text(f"{len(paths)} issue source(s): no problems"))
+    output.say(f"{len(paths)} issue source(s): no problems")
 
 
 @app.command("render")
@@ -131,7 +131,7 @@ def render_command(
         return
     with files.replacing(output_path) as out:
         out.write(text)
-    output.console.print(Text(f"Wrote {output_path}"))
+    output.say(f"Wrote {output_path}")
 
 
 def _issue_path(workspace: Workspace, name: str) -> Path:

@@ -42,6 +42,11 @@ def summary(item: Item) -> dict[str, Any]:
     }
 
 
+def say(message: str, style: str = "") -> None:
+    """One line of plain text, never wrapped: paths and commands in it stay copy-pasteable."""
+    console.print(Text(message, style=style), soft_wrap=True)
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from mlnews import demo, workspace
 from mlnews.cli import output
@@ -28,11 +27,9 @@ def init_command(
     """
     made, created = workspace.init(folder)
     verb = "Created" if created else "Already a workspace:"
-    output.console.print(Text(f"{verb} {made.root}"))
+    output.say(f"{verb} {made.root}")
     if created:
-        output.console.print(
-            Text(f"Edit {made.config_path} to name your newsletter, then `mlnews import FILE`.")
-        )
+        output.say(f"Edit {made.config_path} to name your newsletter, then `mlnews import FILE`.")
 
 
 @app.command("demo")
@@ -56,9 +53,9 @@ def demo_command(
     for report in result.composed:
         print_report(report)
     root = result.workspace.root
-    output.console.print(Text(f"\nDemo workspace: {root} ({result.items} items)"))
-    output.console.print(Text(f"Issue sources (edit these): {root / 'issues'}"))
-    output.console.print(
-        Text(f"Rendered: {len(result.rendered)} Markdown files in {result.markdown_dir}, e.g. 2020-W49.zh.md")
+    output.say(f"\nDemo workspace: {root} ({result.items} items)")
+    output.say(f"Issue sources (edit these): {root / 'issues'}")
+    output.say(
+        f"Rendered: {len(result.rendered)} Markdown files in {result.markdown_dir}, e.g. 2020-W49.zh.md"
     )
-    output.console.print(Text(f"Try: mlnews -w {folder} render 2020-W49 --lang ja"))
+    output.say(f"Try: mlnews -w {folder} render 2020-W49 --lang ja")

@@ -59,16 +59,13 @@ def compose_week(
     issues_dir: Path, config: Config, library: Library, week: Week, *, force: bool = False
 ) -> Report:
     drafter = summarise.get(config.summariser)
-    candidates = [
-        Candidate(
-            key=item.key or "",
-            idents=_idents(item),
-            section=classify.section_for(item, config),
-            featured=item.state == "featured",
-            make=_drafting(item, classify.section_for(item, config), drafter),
+    candidates = []
+    for item in library.shortlisted(str(week)):
+        section = classify.section_for(item, config)
+        featured = item.state == "featured"
+        candidates.append(
+            Candidate(item.key or "", _idents(item), section, featured, _drafting(item, section, drafter))
         )
-        for item in library.shortlisted(str(week))
-    ]
     return _compose(issues_dir, config, library, week, candidates, force)
 
 
@@ -94,7 +91,10 @@ def compose_month(
             if entry.key in seen:
                 continue
             seen.add(entry.key)
-            candidates.append(Candidate(entry.key, {entry.key}, entry.section, False, _copying(entry, week)))
+            candidate = Candidate(
+                entry.key, {_normal(entry.key)}, entry.section, False, _copying(entry, week)
+            )
+            candidates.append(candidate)
     # The month's picks: the weeks' own picks, taken in turn (first pick of each week first).
     order = [key for turn in range(PICKS) for picks in picked for key in picks[turn : turn + 1]]
     for key in reversed(order):

@@ -64,7 +64,9 @@ _ABBREVIATIONS = _words(
 )
 # ...except these, which end a sentence often enough when a capitalised word follows.
 _ENDS_WHEN_CAPITAL = frozenset({"al", "etc"})
-_INITIALS = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")  # "J. Smith", "U.S. Army"
+_INITIALS = re.compile(r"[A-Z]|(?:[A-Z]\.)+[A-Z]")  # "J. Smith", "U.S. Army"
+# After an initial, only these say a new sentence began ("... with model B. We then ...").
+_STARTERS = _words("we this the these our it its in here however they to finally a an")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -90,7 +92,9 @@ def _ends_sentence(text: str, mark: int, end: int) -> bool:
     word = before.group().lstrip("\"'“‘([{") if before else ""
     after = _WORD_AFTER.match(text, end)
     following = after.group(1).lstrip("\"'“‘([{") if after else ""
-    if text[mark] == "." and (_INITIALS.fullmatch(word) or word.lower() in _ABBREVIATIONS):
+    if text[mark] == "." and _INITIALS.fullmatch(word):
+        return following.lower() in _STARTERS
+    if text[mark] == "." and word.lower() in _ABBREVIATIONS:
         return word.lower() in _ENDS_WHEN_CAPITAL and following[:1].isupper()
     return _starts_sentence(following)
 
@@ -391,8 +395,8 @@ def third_person(sentence: str, our: str = "their") -> str:
 
     def swap(match: re.Match[str]) -> str:
         word = match.group()
-        if word == "us" or (word.lower() != word and word != word.capitalize()):
-            return word if word == "US" or word.isupper() else _PRONOUNS[word.lower()]
+        if word.isupper() and len(word) > 1:
+            return word  # "US", "WE": an acronym, not the authors
         new = our if word.lower() == "our" else _PRONOUNS[word.lower()]
         return new.capitalize() if word[0].isupper() else new
 
