@@ -26,50 +26,8 @@ from pathlib import Path
 
 from mlnews import ingest
 from mlnews.library import Library
+from sample import WORDS  # bench/sample.py: shared by the benchmarks
 
-WORDS = [
-    "model",
-    "learning",
-    "neural",
-    "network",
-    "training",
-    "data",
-    "attention",
-    "transformer",
-    "image",
-    "language",
-    "graph",
-    "policy",
-    "reward",
-    "optimisation",
-    "gradient",
-    "loss",
-    "sample",
-    "benchmark",
-    "dataset",
-    "representation",
-    "feature",
-    "convolution",
-    "diffusion",
-    "generative",
-    "adversarial",
-    "contrastive",
-    "supervised",
-    "robust",
-    "efficient",
-    "sparse",
-    "inference",
-    "latent",
-    "embedding",
-    "token",
-    "sequence",
-    "vision",
-    "speech",
-    "retrieval",
-    "agent",
-    "memory",
-    "scaling",
-]
 RARE = "zymurgical"  # planted in about one record in ten thousand
 
 

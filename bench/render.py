@@ -27,44 +27,8 @@ from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.render.links import SiteLinks
 from mlnews.weeks import Week
+from sample import WORDS  # bench/sample.py: shared by the benchmarks
 
-WORDS = [
-    "model",
-    "learning",
-    "neural",
-    "network",
-    "training",
-    "data",
-    "attention",
-    "transformer",
-    "image",
-    "language",
-    "graph",
-    "policy",
-    "reward",
-    "gradient",
-    "loss",
-    "sample",
-    "benchmark",
-    "dataset",
-    "representation",
-    "feature",
-    "diffusion",
-    "generative",
-    "robust",
-    "efficient",
-    "sparse",
-    "inference",
-    "latent",
-    "embedding",
-    "token",
-    "sequence",
-    "vision",
-    "speech",
-    "retrieval",
-    "agent",
-    "memory",
-]
 OPENERS = ("Large models struggle with", "Existing methods are limited by", "It is hard to learn")
 CLAIMS = ("We propose", "This paper introduces", "We present")
 RESULTS = (
