@@ -191,7 +191,7 @@ def test_monthly_summary_gathers_the_weeks_that_start_in_the_month(run, ws: Path
     [
         ("paper", "https://arxiv.org/abs/2011.15126", "A paper", "papers"),
         ("article", "https://doi.org/10.1063/5.0018903", "A journal page", "papers"),
-        ("article", "https://lilianweng.github.io/posts/2021-07-11-diffusion-models/", "Diffusion", "articles"),
+        ("article", "https://lilianweng.github.io/posts/2021-07-11-diffusion/", "Diffusion", "articles"),
         ("article", "https://theaisummer.com/blog/normalization/", "Normalization", "articles"),
         ("article", "https://www.businesswire.com/news/home/1/en/", "X ships Y", "use-cases"),
         ("article", "https://landing.ai/company/", "Landing AI Unveils AI Visual Inspection", "use-cases"),

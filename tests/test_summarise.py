@@ -17,7 +17,9 @@ from mlnews.errors import UsageError
 from mlnews.items import Item
 from mlnews.sources.base import ParseError, get_format
 from mlnews.summarise import HEADLINE_LIMIT, Draft, Source, fits, get, names, post_length
-from mlnews.summarise.extractive import ExtractiveSummariser, compress, split_sentences, tidy
+from mlnews.summarise.compress import compress, tidy
+from mlnews.summarise.extractive import ExtractiveSummariser
+from mlnews.summarise.sentences import split_sentences
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
 

@@ -1,0 +1,167 @@
+"""The headline: the gist in plain words, not the item's title.
+
+It is the proposal (or result) sentence reworded — openers, "we propose" and
+asides gone — and cut back where a clause ends; a candidate that only restates
+the title is passed over for the next one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mlnews.summarise import HEADLINE_LIMIT
+from mlnews.summarise.compress import compress, has_maths, tidy, word_cut
+from mlnews.summarise.reword import (
+    capitalise,
+    drop_cjk_claim,
+    drop_claim,
+    drop_in_this_paper,
+    drop_parentheticals,
+    strip_openers,
+    third_person,
+)
+from mlnews.summarise.sentences import CJK, WORD, leans_back, mostly_cjk
+from mlnews.summarise.verbs import object_of
+
+# A CJK character carries about a word: 40 of them make as long a headline as 90 Latin letters.
+CJK_HEADLINE_LIMIT = 40
+
+_NAMED = re.compile(r",? (?:called|dubbed|named|termed|coined)\s+[^,;]{1,40}?(?:,|(?= (?:that|which|to)\b))")
+_APPOSITIVE = re.compile(r"^([^,;:()]{1,50}), ((?:an?|the) .{12,})$", re.IGNORECASE)
+_RELATIVE = re.compile(r"^([^,;:()]{1,60}), (?:which|that) (?=[a-z])")
+_PURPOSE = re.compile(r"^[^,;]{0,120}?\b(?:in order )?to (?:propose|introduce|present|develop|design) ")
+_NAME_ASIDE = re.compile(r", [A-Za-z][\w-]*[A-Z0-9][\w-]*, (?=[a-z])")
+# "DETR, which casts ..., needs": an aside on a subject, dropped only when a verb follows it.
+_ASIDE = re.compile(
+    r", (?:which|who) [^,;:()]{3,120}, "
+    r"(?=(?:is|are|was|were|has|have|had|can|could|will|would|does|did|may|might|must|should"
+    r"|(?!this\b|thus\b|plus\b)[a-z]{2,}[^s\W]s)\b)"
+)
+# "which builds X, fuses Y, and adds Z": the aside is itself a list of what it does.
+_VERB_LIST = re.compile(r", and (?!this\b|thus\b)[a-z]{2,}[^s\W]s\b")
+_QUESTION_WORDS = re.compile(r"\b(?:how|why|what|when|whether|where|who)\b", re.IGNORECASE)
+_CJK_LEAD = re.compile(
+    r"^(?:本文|本研究|本稿|本論文|本工作|我们|我們|我々|この論文|この研究)(?:では|は|で|が|も)?[，,、]?"
+)
+_CJK_VERB = re.compile(r"^(?:提出了|提出|介绍了|介绍|提案する|提案した|提案し)")
+# Japanese puts the verb last: "X を提案する" -> "X".
+_CJK_TAIL = re.compile(r"(?:を|が)(?:提案|開発|紹介|示)(?:する|した|します|しました|している)。?$")
+
+
+def headline_from(sentence: str, title: str = "") -> str:
+    """A sentence reworded as a headline: openers, "we propose" and asides gone, at most 90 characters.
+
+    A cut that would only restate the title is passed over for another cut.
+    """
+    text, proposed = _gist(sentence)
+    text = third_person(_plainer(text, proposed), our="the")
+    limit = CJK_HEADLINE_LIMIT if mostly_cjk(text) else HEADLINE_LIMIT
+    return capitalise(tidy(compress(text, limit, avoid=lambda cut: _restates(cut, title))))
+
+
+def _gist(sentence: str) -> tuple[str, bool]:
+    """What the sentence says is proposed or found, without who says it; and whether a verb was dropped."""
+    text = _drop_aside(strip_openers(drop_parentheticals(sentence))).strip()
+    text = drop_in_this_paper(text)  # "we construct in this paper X" -> "we construct X"
+    claim = drop_claim(text)  # "we show that, by doing Y, X" -> "X"
+    purpose = _PURPOSE.match(claim)
+    if purpose:  # "This paper builds on Y in order to propose X" -> "X"
+        return claim[purpose.end() :], True
+    text = _cjk_lead(object_of(claim))
+    return text, text != claim  # "We propose X, a ...": X is a name and what follows says what it is
+
+
+def _plainer(text: str, proposed: bool) -> str:
+    """Names, asides and "novel" gone; after a dropped verb, "X, a method that ..." -> "a method that ..."."""
+    text = _NAMED.sub("", text, count=1)
+    text = _NAME_ASIDE.sub(" ", text, count=1)  # "a framework, RLMutation, for RL" -> "a framework for RL"
+    text = _drop_aside(text)
+    text = re.sub(r"^(these|those)\b", "the", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(of|on|for|in) (these|those)\b", r"\1 the", text)
+    appositive = _APPOSITIVE.match(text)
+    if proposed and appositive and len(appositive.group(1).split()) <= 5:
+        text = appositive.group(2)  # "FROST, a method that ..." -> "a method that ..."
+    text = _drop_relative(text)
+    return re.sub(r"\b(a )?novel\b", lambda m: "a new" if m.group(1) else "new", text)
+
+
+def _drop_aside(text: str) -> str:
+    """ "DETR, which casts detection as set prediction, needs long training" -> "DETR needs long training"."""
+    aside = _ASIDE.search(text)
+    if not aside or _VERB_LIST.search(text, aside.end()):
+        return text
+    return text[: aside.start()] + " " + text[aside.end() :]
+
+
+def _drop_relative(text: str) -> str:
+    """ "X, which does Y" -> "X does Y", when X is short and the cut keeps some of Y."""
+    relative = _RELATIVE.match(text)
+    if not relative or len(relative.group(1).split()) > 6 or _QUESTION_WORDS.search(relative.group(1)):
+        return text
+    joined = relative.group(1) + " " + text[relative.end() :]
+    # "The problem takes" says less than "The problem": keep the verb only with some of its object.
+    kept = len(compress(joined, HEADLINE_LIMIT).split()) - len(relative.group(1).split())
+    return joined if kept >= 3 else text
+
+
+def _cjk_lead(text: str) -> str:
+    """ "本文提出了X" -> "X"; "Xを提案する" -> "X"."""
+    shorter = _CJK_VERB.sub("", _CJK_LEAD.sub("", drop_cjk_claim(text), count=1), count=1)
+    return _CJK_TAIL.sub("", shorter, count=1) or text
+
+
+def headline_from_title(title: str) -> str:
+    """With no text to go on: the title's explanatory part (after a colon), or the title, shortened."""
+    _, sep, tail = title.partition(": ")
+    text = tail if sep and len(tail.split()) >= 3 else title
+    cut = compress(text, HEADLINE_LIMIT)
+    return capitalise(tidy(cut) or cut.strip())
+
+
+def choose_headline(sentences: list[str], order: list[int], title: str) -> tuple[str, int | None]:
+    """The first candidate that says something beyond the title; and which sentence it came from."""
+    fallback: tuple[str, int | None] = ("", None)
+    for i in order:
+        candidate = headline_from(sentences[i], title)
+        if not gist_like(candidate):
+            continue
+        if not _restates(candidate, title):
+            return candidate, i
+        fallback = fallback if fallback[0] else (candidate, i)
+    # Nothing both readable and new: any sentence that differs from the title, cut at its words.
+    for i in order:
+        for candidate in (
+            capitalise(tidy(compress(sentences[i], HEADLINE_LIMIT))),
+            _window(sentences[i], title),
+        ):
+            if candidate and not _restates(candidate, title):
+                return candidate, i
+    return fallback if fallback[0] else (headline_from_title(title), None)
+
+
+def gist_like(text: str) -> bool:
+    """Whether a cut reads as a gist on its own: a few words, no maths, no "It ..." leaning back."""
+    if has_maths(text) or leans_back(text):
+        return False  # LaTeX, or "It ..." that needs the sentence before: other sentences are tried first
+    return len(text.split()) >= 4 or (len(text) >= 6 and CJK.search(text) is not None)
+
+
+def normal(text: str) -> str:
+    """The words of a text, lower case, one space apart: texts compared regardless of punctuation."""
+    return " ".join(WORD.findall(text.lower()))
+
+
+def _restates(headline: str, title: str) -> bool:
+    """Whether the headline is the title, or a part of it (case and punctuation aside)."""
+    ours, theirs = normal(headline), normal(title)
+    return not ours or ours == theirs or (bool(theirs) and f" {ours} " in f" {theirs} ")
+
+
+def _window(sentence: str, title: str) -> str:
+    """Degenerate input: the stretch of the sentence from its first word the title lacks."""
+    known = set(normal(title).split())
+    for word in WORD.finditer(sentence):
+        if word.group().lower() not in known:
+            rest = sentence[word.start() :]
+            return tidy(compress(rest, HEADLINE_LIMIT)) or word_cut(rest, HEADLINE_LIMIT)
+    return ""
