@@ -182,7 +182,7 @@ def test_fixed_strings_and_dates_are_in_the_reader_language(built: demo.Result) 
         and "\n## 1. 机器学习论文\n" in zh
         and "\n## 1. 機械学習の論文\n" in ja
     )
-    assert en.endswith("ready for `mlnews thread`.\n")  # the footer from the settings
+    assert en.endswith("ready to share.\n")  # the footer from the settings
 
 
 def test_neighbour_links_only_where_the_issue_exists(built: demo.Result) -> None:

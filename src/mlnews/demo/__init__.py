@@ -39,7 +39,7 @@ SETTINGS = {
     "name": "mlnews demo digest",
     "author": "The mlnews demo",
     "footer": "Built by `mlnews demo` from the project's own sample data. "
-    "Each entry's one-line post is ready for `mlnews thread`.",
+    "Each entry's one-line post is in its issue source, ready to share.",
 }
 
 
