@@ -208,3 +208,68 @@ def test_default_sections(kind: str, url: str, title: str, section: str) -> None
 
     item = Item(title=title, kind=kind, key=identify(url), urls=[url])
     assert section_for(item, Config()) == section
+
+
+def test_recompose_keeps_front_matter_comments_rewrapping_section_order_and_empty_picks(
+    run, ws: Path
+) -> None:  # type: ignore[no-untyped-def]
+    shortlist(run, TALKING_HEADS, TREES)
+    assert run("-w", "ws", "compose", W49).code == 0
+    path = ws / "issues" / f"{W49}.md"
+    text = path.read_text(encoding="utf-8")
+    papers = text[text.index("## papers") : text.index("## articles")]
+    articles = text[text.index("## articles") :]
+    summary = read(path).issue.entries[0].summary
+    wrapped = "\n".join(summary[i : i + 60] for i in range(0, len(summary), 60))  # mid-word is fine here
+    text = text[: text.index("## papers")] + articles.rstrip("\n") + "\n\n" + papers.replace(summary, wrapped)
+    text = text.replace('week = "2020-W49"', '# ask Bob about the intro\nweek = "2020-W49"  # the usual')
+    text = re.sub(r"picks = \[[^\]]*\]", "picks = []  # none this week", text)
+    path.write_text(text, encoding="utf-8")
+    assert run("-w", "ws", "compose", W49, "--force").code == 0
+    assert path.read_text(encoding="utf-8") == text  # nothing to change: re-wrapping is not an edit
+    shortlist(run, NATURE)
+    assert run("-w", "ws", "compose", W49, "--force").code == 0
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(
+        '+++\n# ask Bob about the intro\nweek = "2020-W49"  # the usual\npicks = []  # none'
+    )
+    assert after.index("## articles") < after.index("## papers") < after.index("## other")
+    assert wrapped in after
+
+
+def test_deleting_the_file_starts_afresh_and_an_empty_week_is_refused(run, ws: Path) -> None:  # type: ignore[no-untyped-def]
+    shortlist(run, TALKING_HEADS)
+    assert run("-w", "ws", "compose", W49).code == 0
+    path = ws / "issues" / f"{W49}.md"
+    path.unlink()
+    result = run("-w", "ws", "compose", W49)
+    assert result.code == 0 and "created (1 added)" in result.out
+    result = run("-w", "ws", "compose", "2020-W50")
+    assert result.code == 1 and "nothing is shortlisted for this week" in result.err
+    assert not (ws / "issues" / "2020-W50.md").exists()
+
+
+def test_compose_writes_through_a_symbolic_link(run, ws: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shortlist(run, TALKING_HEADS)
+    assert run("-w", "ws", "compose", W49).code == 0
+    path = ws / "issues" / f"{W49}.md"
+    target = tmp_path / "elsewhere.md"
+    path.rename(target)
+    path.symlink_to(target)
+    shortlist(run, TREES)
+    assert run("-w", "ws", "compose", W49).code == 0
+    assert path.is_symlink() and TREES in target.read_text(encoding="utf-8")
+
+
+def test_a_month_dedupes_an_item_written_in_two_forms(run, ws: Path) -> None:  # type: ignore[no-untyped-def]
+    shortlist(run, TALKING_HEADS)
+    assert run("-w", "ws", "shortlist", "--week", "2020-W48", "2011.12289").code == 0
+    for week in ("2020-W48", W49):
+        assert run("-w", "ws", "compose", week).code == 0
+    w48 = ws / "issues" / "2020-W48.md"
+    extra = "\n### The same talking heads\nkey: https://arxiv.org/abs/2011.15126v1\nlink: https://arxiv.org/abs/2011.15126\n"
+    w48.write_text(w48.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    result = run("-w", "ws", "compose", "2020-11")
+    assert result.code == 0, result.err
+    assert "created (2 added)" in result.out
+    assert run("-w", "ws", "check", "2020-11").code == 0

@@ -207,3 +207,55 @@ def test_periods_name_weeks_and_months() -> None:
     for bad in ("2020-13", "2020-W54", "November"):
         with pytest.raises(Exception, match=bad):
             parse_period(bad)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("###pixelNeRF", "a heading needs a space after its '#'s"),
+        ("###", "entry has no headline after '###'"),
+        ("##", "a section heading needs its section id"),
+    ],
+)
+def test_heading_typos_are_problems_not_published_text(tmp_path: Path, line: str, problem: str) -> None:
+    text = SOURCE.replace("### AlphaFold 2 predicts protein structures close to experiment", line)
+    path = tmp_path / "2020-W49.md"
+    found = problems(parse(text, str(path)), Config(), path)
+    assert any(problem in p for p in found), found
+
+
+def test_field_names_forgive_case_and_spacing() -> None:
+    text = SOURCE.replace("site: deepmind.com", "Site:deepmind.com").replace(
+        "kind: article", "KIND:  article"
+    )
+    entry = parse(text).issue.entries[1]
+    assert (entry.site, entry.kind) == ("deepmind.com", "article")
+
+
+def test_a_field_line_lost_in_a_summary_is_reported() -> None:
+    text = SOURCE.replace("It needs a tenth", "drafted: headline=abcdef\n\nIt needs a tenth")
+    assert parse(text).problems == [(24, "a field line in the summary: fields go right under the '###' line")]
+
+
+def test_a_byte_order_mark_is_fine_and_bad_bytes_name_their_line(tmp_path: Path) -> None:
+    from mlnews.issue.source import read
+
+    path = tmp_path / "2020-W49.md"
+    path.write_bytes(b"\xef\xbb\xbf" + SOURCE.encode())
+    assert read(path).issue.period == Week(2020, 49)
+    path.write_bytes(SOURCE.encode().replace(b"A note", b"A \xff note"))
+    with pytest.raises(IssueError, match=r"2020-W49.md:8: not UTF-8 text"):
+        read(path)
+
+
+def test_a_missing_figure_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "issues").mkdir()
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "there.png").write_bytes(b"png")
+    path = tmp_path / "issues" / "2020-W49.md"
+    text = SOURCE.replace("post: Video", "figure: media/there.png\npost: Video")
+    assert problems(parse(text, str(path)), Config(), path) == []
+    text = text.replace("there.png", "missing.png")
+    assert problems(parse(text, str(path)), Config(), path) == [
+        f"{path}:17: figure media/missing.png not found in the workspace"
+    ]

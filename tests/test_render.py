@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 
 from mlnews import demo, i18n, identity
 from mlnews.render.links import SiteLinks
+from mlnews.render.view import anchor
 from mlnews.weeks import Week
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -84,10 +85,17 @@ def skeleton(markdown: str) -> dict[str, object]:
             navigation.append(line)
     picks_at = next(i for i, text in headings if _is_picks(text))
     picks = [line for line in lines[picks_at + 1 : past] if line.strip().startswith(("*", "-"))]
+    # Our picks link to the entry in the published issue (`…/2020-W49/#arxiv-2011-03775`).
+    anchors = {anchor(key): key for keys in by_section.values() for key in keys}
+
+    def picked(url: str) -> str:
+        fragment = url.partition("#")[2]
+        return anchors.get(fragment) or identity.identify(url) or url
+
     return {
         "title": _flat(headings[0][1]),
         "structure": structure,
-        "picks": [{identity.identify(u) or u for u in _urls(p)} for p in picks],
+        "picks": [{picked(u) for u in _urls(p)} for p in picks],
         "navigation": _labels(navigation[0]),
         "monthly": [label for line in navigation[1:] if "⇦" not in line for label in _labels(line)],
         "entries": by_section,
@@ -321,3 +329,57 @@ def test_week_of_a_monday_workspace_starts_on_monday(run, tmp_path: Path) -> Non
     (tmp_path / "ws" / "issues" / "2020-W49.md").write_text('+++\nweek = "2020-W49"\n+++\n', encoding="utf-8")
     assert "(Nov 30 ~)" in run("-w", "ws", "render", "2020-W49").out
     assert Week(2020, 49).start("monday").day == 30
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "[y]( javascript:alert(2) )",
+        "[y](javascript:alert(2) )",
+        "[a](javascript:x 't')",
+        "[a](javascript:x (t))",
+        "[y](javascript:alert(2)\n)",
+        '[k](javascript:alert(1) "title")',
+        "[a](jav&#x61;script:x)",
+        "[a](java\\script:x)",
+        "[a](<javascript:x>)",
+        "![i](data:image/png;base64,xx)",
+        "[r]: javascript:x\n\n[r]",
+        "[r]:\n  javascript:x\n\n[r]",
+        "<javascript:alert(1)>",
+        "<img src=x onerror=alert(1)>",
+        "[ok](VBScript:msgbox)",
+    ],
+)
+def test_no_link_form_smuggles_a_script_url(markdown: str) -> None:
+    from mlnews.render.safe import disarm
+
+    parser = MarkdownIt("commonmark")
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]  (what a lax renderer does)
+    html = parser.render(disarm(markdown))
+    assert not re.search(r"(href|src)=\"(?!https?:|mailto:)[a-z]+:", html, re.I), html
+    assert "<img" not in html and "<h1" not in html
+
+
+def test_code_is_left_as_written_and_comments_are_private() -> None:
+    from mlnews.render.safe import disarm
+
+    text = "Use `<script>` here:\n\n```html\n<b>bold</b>\n```\n\n<!-- note to self --> done"
+    assert disarm(text) == "Use `<script>` here:\n\n```html\n<b>bold</b>\n```\n\n done"
+
+
+def test_navigation_names_the_year_of_a_neighbour_in_another_year(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", "ws").code == 0
+    issues = tmp_path / "ws" / "issues"
+    for week in ("2020-W53", "2021-W01"):
+        (issues / f"{week}.md").write_text(f'+++\nweek = "{week}"\n+++\n', encoding="utf-8")
+    out = run("-w", "ws", "render", "2020-W53").out
+    assert "Week 53 (this post) ⇨ [Week 1, 2021](https://example.org/2021-W01/)" in out
+
+
+def test_render_into_a_missing_folder_names_the_folder(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", "ws").code == 0
+    (tmp_path / "ws" / "issues" / "2020-W49.md").write_text('+++\nweek = "2020-W49"\n+++\n', encoding="utf-8")
+    result = run("-w", "ws", "render", "2020-W49", "-o", str(tmp_path / "nowhere" / "x.md"))
+    assert result.code == 1
+    assert result.err == f"Error: {tmp_path / 'nowhere'}: no such folder to write into\n"

@@ -38,7 +38,7 @@ def problems(parsed: Parsed, config: Config, path: Path) -> list[str]:
             found.append((line, f"link {entry.link!r} is not an http(s) URL"))
         if not entry.headline.strip():
             found.append((entry.line, "entry has no headline after '###'"))
-        if entry.kind not in KINDS:
+        if entry.kind and entry.kind not in KINDS:
             found.append(
                 (
                     entry.field_lines.get("kind", entry.line),
@@ -58,6 +58,15 @@ def problems(parsed: Parsed, config: Config, path: Path) -> list[str]:
         if (identity.identify(pick) or pick) not in keys:
             found.append((issue.line_of.get("picks", 1), f"pick {pick!r} names no entry of this issue"))
     return [f"{path}:{line}: {problem}" for line, problem in sorted(found, key=lambda p: p[0])]
+
+
+def _figure_problems(figure: str, line: int, path: Path) -> list[tuple[int, str]]:
+    if Path(figure).is_absolute() or ".." in Path(figure).parts:
+        return [(line, "figure must be a path inside the workspace, e.g. media/2011.15126.png")]
+    workspace = path.resolve().parent.parent  # issue sources live in WORKSPACE/issues/
+    if path.resolve().parent.name == "issues" and not (workspace / figure).is_file():
+        return [(line, f"figure {figure} not found in the workspace")]
+    return []
 
 
 def _is_week(text: str) -> bool:

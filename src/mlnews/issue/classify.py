@@ -24,7 +24,7 @@ _PRESS_PATH = re.compile(
     r"case-stud(y|ies)|solutions|success-stories)(/|$|-)"
 )
 _PRESS_TITLE = re.compile(r"\b(unveils|launches|announces|introduces|rolls out|partners with)\b", re.I)
-_BLOG_PATH = re.compile(r"/(blog|posts?|tutorials?|guides?|learn|articles?|notebooks?)(/|$)")
+_BLOG_PATH = re.compile(r"/(blog|posts?|tutorials?|guides?|learn|articles?|notebooks?)(/|$)|how-to|tutorial")
 
 
 def role(item: Item) -> str:
@@ -35,7 +35,10 @@ def role(item: Item) -> str:
     host, path = _host_and_path(item.url or "")
     if _matches(host, PRESS_HOSTS) or _PRESS_PATH.search(path) or _PRESS_TITLE.search(item.title):
         return "use-cases"
-    if item.kind == "article" and (_matches(host, BLOG_HOSTS) or _BLOG_PATH.search(path)):
+    blog_host = _matches(host, BLOG_HOSTS) or any(
+        "blog" in part for part in host.split(".")
+    )  # ai.googleblog.com
+    if item.kind == "article" and (blog_host or _BLOG_PATH.search(path)):
         return "articles"
     return "other"
 

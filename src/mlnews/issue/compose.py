@@ -23,7 +23,7 @@ from mlnews import identity, summarise
 from mlnews.config import Config
 from mlnews.issue import classify
 from mlnews.issue.check import read_valid
-from mlnews.issue.model import DRAFTABLE, Entry, Issue
+from mlnews.issue.model import DRAFTABLE, Entry, Issue, normal_key
 from mlnews.issue.source import IssueError, dumps, existing, path_for, write
 from mlnews.items import Item
 from mlnews.library import Library
@@ -32,7 +32,7 @@ from mlnews.text import squash
 from mlnews.weeks import Month, Period, Week
 
 PICKS = 3
-DESCRIPTION_LIMIT = 200  # a link card's description, as long as the cards in the reference
+DESCRIPTION_LIMIT = 140  # a link card's description: a line or two, as on the reference's cards
 
 
 @dataclass
@@ -88,19 +88,17 @@ def compose_month(
         weekly = read_valid(path_for(issues_dir, week), config)
         picked.append(weekly.issue.picks)
         for entry in weekly.issue.entries:
-            if entry.key in seen:
+            if normal_key(entry.key) in seen:
                 continue
-            seen.add(entry.key)
+            seen.add(normal_key(entry.key))
             candidate = Candidate(
-                entry.key, {_normal(entry.key)}, entry.section, False, _copying(entry, week)
+                entry.key, {normal_key(entry.key)}, entry.section, False, _copying(entry, week)
             )
             candidates.append(candidate)
     # The month's picks: the weeks' own picks, taken in turn (first pick of each week first).
-    order = [key for turn in range(PICKS) for picks in picked for key in picks[turn : turn + 1]]
-    for key in reversed(order):
-        for candidate in candidates:
-            if candidate.key == key:
-                candidate.featured = True
+    order = [normal_key(k) for turn in range(PICKS) for picks in picked for k in picks[turn : turn + 1]]
+    for candidate in candidates:
+        candidate.featured = normal_key(candidate.key) in order
     return _compose(issues_dir, config, library, month, candidates, force, pick_order=order)
 
 
@@ -115,10 +113,18 @@ def _compose(
 ) -> Report:
     path = path_for(issues_dir, period)
     report = Report(path, created=not path.exists())
+    if report.created and not candidates:
+        what = "is shortlisted for this week" if isinstance(period, Week) else "is in this month's issues"
+        raise IssueError(
+            f"{path}: nothing {what}; shortlist items first (`mlnews shortlist KEY --week WEEK`)"
+        )
     issue = read_valid(path, config).issue if path.exists() else Issue(period)
-    before = dumps(issue, _order(config)) if path.exists() else ""
-    given = library.composed(issue.name) if library is not None else set()
-    in_file = {_normal(e.key): e for e in issue.entries}
+    order = _section_order([e.section for e in issue.entries], _order(config))
+    before = dumps(issue, order) if path.exists() else ""
+    # What the file was given before, so that entries the curator deleted stay deleted;
+    # deleting the whole file starts afresh.
+    given = library.composed(issue.name) if library is not None and path.exists() else set()
+    in_file = {normal_key(e.key): e for e in issue.entries}
     new_entries: list[Entry] = []
     for candidate in candidates:
         entry = next((in_file[i] for i in candidate.idents if i in in_file), None)
@@ -133,11 +139,11 @@ def _compose(
         new_entries.append(entry)
         issue.entries.append(entry)
         report.added.append(entry.key)
-    _propose_picks(issue, candidates, new_entries, report.created or (force and not issue.picks), pick_order)
-    text = dumps(issue, _order(config))
+    _propose_picks(issue, candidates, new_entries, report.created, pick_order)
+    text = dumps(issue, order)
     if text != before:
         issues_dir.mkdir(parents=True, exist_ok=True)
-        write(path, issue, _order(config))
+        write(path, issue, order)
         report.changed = True
     if library is not None and report.added:
         library.record_composed(issue.name, report.added)
@@ -148,8 +154,14 @@ def _order(config: Config) -> list[str]:
     return [s.id for s in config.sections]
 
 
-def _normal(key: str) -> str:
-    return identity.identify(key) or key.strip()
+def _section_order(existing: list[str], configured: list[str]) -> list[str]:
+    """The file's own order of sections, with missing ones put where the settings have them."""
+    order = list(dict.fromkeys(existing))
+    for index, section in enumerate(configured):
+        if section not in order:
+            before = [s for s in configured[:index] if s in order]
+            order.insert(max(order.index(s) for s in before) + 1 if before else 0, section)
+    return order
 
 
 def _idents(item: Item) -> set[str]:
@@ -160,7 +172,7 @@ def _refresh(entry: Entry, fresh: Entry, report: Report) -> None:
     for name in DRAFTABLE:
         if not entry.may_redraft(name):
             report.kept += 1
-        elif entry.value(name) != fresh.value(name):
+        elif " ".join(entry.value(name).split()) != " ".join(fresh.value(name).split()):  # keep re-wrapping
             entry.set_drafted(name, fresh.value(name))
             report.refreshed += 1
 
@@ -174,8 +186,9 @@ def _propose_picks(
 ) -> None:
     """Featured entries first; a new issue also gets the best entry of each section, in turn."""
     keys = [e.key for e in issue.entries]
-    featured = {c.key for c in candidates if c.featured}
-    wanted = [k for k in (order or keys) if k in featured and k in keys]
+    by_normal = {normal_key(k): k for k in keys}
+    featured = {normal_key(c.key) for c in candidates if c.featured}
+    wanted = [by_normal[k] for k in (order or list(by_normal)) if k in featured and k in by_normal]
     if not propose:
         # Later runs only add what the curator has featured since.
         new = {e.key for e in new_entries}
@@ -189,7 +202,7 @@ def _propose_picks(
     for key in wanted:
         if len(issue.picks) >= PICKS:
             break
-        if key not in issue.picks:
+        if normal_key(key) not in {normal_key(p) for p in issue.picks}:
             issue.picks.append(key)
 
 

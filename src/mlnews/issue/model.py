@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from mlnews import identity
 from mlnews.weeks import Month, Period, Week
 
 # Fields of an entry, in the order they are written. `headline` is the entry's heading and
@@ -19,7 +20,7 @@ class Entry:
     section: str
     headline: str = ""
     summary: str = ""
-    kind: str = "other"
+    kind: str = ""  # paper, article, news, other; rendered as a link card unless "paper"
     title: str = ""
     link: str = ""
     authors: str = ""
@@ -60,7 +61,9 @@ class Issue:
     picks: list[str] = field(default_factory=list)
     intro: str = ""  # the curator's own words, shown after the standard intro
     title: str = ""  # overrides the standard title when set
-    extra: dict[str, object] = field(default_factory=dict)  # front matter keys mlnews does not know
+    # The front matter as the curator wrote it: written back with its comments and layout,
+    # changing only what compose changed.
+    front_matter: str = ""
     line_of: dict[str, int] = field(default_factory=dict)  # front matter key -> line
 
     @property
@@ -76,10 +79,16 @@ class Issue:
         return isinstance(self.period, Month)
 
     def entry(self, key: str) -> Entry | None:
-        return next((e for e in self.entries if e.key == key), None)
+        wanted = normal_key(key)
+        return next((e for e in self.entries if normal_key(e.key) == wanted), None)
 
     def in_section(self, section: str) -> list[Entry]:
         return [e for e in self.entries if e.section == section]
+
+
+def normal_key(key: str) -> str:
+    """The key in its one canonical form, however the curator wrote it (`arXiv:2011.15126v2`)."""
+    return identity.identify(key) or key.strip()
 
 
 def fingerprint(value: str) -> str:

@@ -21,11 +21,12 @@ source holds everything rendering needs.
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomlkit
 
 from mlnews import files
 from mlnews.errors import MlnewsError
@@ -34,7 +35,10 @@ from mlnews.weeks import Month, Period, Week, parse_period
 
 FRONT_MATTER = "+++"
 KNOWN_FRONT_MATTER = ("week", "month", "title", "picks")
-_FIELD = re.compile(r"^([a-z][a-z_]*):(?:\s(.*)|)$")
+_FIELD = re.compile(r"^([A-Za-z][A-Za-z_]*):(.*)$")
+_HEADING = re.compile(r"^(#{1,3})(?:[ \t]+(.*)|[ \t]*)$")  # `## x`, `###`, `### ` ...
+_SQUASHED_HEADING = re.compile(r"^#{2,3}[^#\s]")  # `###Title`: meant as a heading, read as text
+_FIELD_IN_TEXT = re.compile(r"^(key|link|drafted|post):", re.IGNORECASE)
 _DRAFTED = re.compile(r"([a-z_]+)=([0-9a-f]{6})\b")
 
 
@@ -52,18 +56,21 @@ class Parsed:
 
 def read(path: Path) -> Parsed:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise IssueError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        data = path.read_bytes()
     except OSError as error:
         raise IssueError(f"{path}: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8-sig")  # an editor may have saved it with a byte-order mark
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise IssueError(f"{path}:{line}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     return parse(text, str(path))
 
 
 def parse(text: str, name: str = "<issue>") -> Parsed:
     lines = text.splitlines()
     period, front, body_start, line_of = _front_matter(lines, name)
-    issue = Issue(period=period, line_of=line_of)
+    issue = Issue(period=period, line_of=line_of, front_matter="\n".join(lines[1 : body_start - 1]))
     parsed = Parsed(issue)
     title = front.get("title", "")
     picks = front.get("picks", [])
@@ -140,18 +147,23 @@ def _body(lines: list[str], start: int, parsed: Parsed, name: str) -> None:
 
     for index in range(start, len(lines)):
         line, number = lines[index], index + 1
-        if line.startswith("# "):
+        heading = _HEADING.match(line)
+        if _SQUASHED_HEADING.match(line):
+            parsed.problems.append((number, "a heading needs a space after its '#'s ('### headline')"))
+        if heading and len(heading.group(1)) == 1:
             raise IssueError(f"{name}:{number}: use '## SECTION' for sections and '### headline' for entries")
-        if line.startswith("## "):
+        if heading and len(heading.group(1)) == 2:
             finish()
-            section, entry, in_fields = line[3:].strip(), None, False
+            section, entry, in_fields = (heading.group(2) or "").strip(), None, False
+            if not section:
+                parsed.problems.append((number, "a section heading needs its section id ('## papers')"))
             parsed.section_lines.setdefault(section, number)
             continue
-        if line.startswith("### "):
+        if heading:
             finish()
             if section is None:
                 raise IssueError(f"{name}:{number}: entry before any section; put '## SECTION' above it")
-            entry = Entry(key="", section=section, headline=line[4:].strip(), line=number)
+            entry = Entry(key="", section=section, headline=(heading.group(2) or "").strip(), line=number)
             issue.entries.append(entry)
             in_fields = True
             continue
@@ -160,15 +172,17 @@ def _body(lines: list[str], start: int, parsed: Parsed, name: str) -> None:
                 in_fields = False
                 continue
             match = _FIELD.match(line)
-            if match:
-                _set_field(entry, match.group(1), (match.group(2) or "").strip(), number, parsed)
+            if match and " " not in match.group(1):
+                _set_field(entry, match.group(1).lower(), match.group(2).strip(), number, parsed)
                 continue
             in_fields = False  # a summary that starts right under the fields
         if entry is None and section is not None and line.strip():
-            parsed.problems.append(
-                (number, f"text in section {section!r} outside any entry ('### headline')")
-            )
+            problem = f"text in section {section!r} outside any entry ('### headline')"
+            parsed.problems.append((number, problem))
             continue
+        if entry is not None and _FIELD_IN_TEXT.match(line):
+            problem = "a field line in the summary: fields go right under the '###' line"
+            parsed.problems.append((number, problem))
         text.append(line)
     finish()
     for entry in issue.entries:
@@ -195,25 +209,30 @@ def _set_field(entry: Entry, name: str, value: str, number: int, parsed: Parsed)
 
 def dumps(issue: Issue, section_order: list[str]) -> str:
     """The issue source text. Sections in `section_order` first, any others after."""
-    kind = "week" if isinstance(issue.period, Week) else "month"
-    out = [FRONT_MATTER, f"{kind} = {_toml_string(issue.name)}"]
-    if issue.title:
-        out.append(f"title = {_toml_string(issue.title)}")
-    out.append("picks = [" if issue.picks else "picks = []")
-    if issue.picks:
-        out.extend(f"    {_toml_string(pick)}," for pick in issue.picks)
-        out.append("]")
-    out += [FRONT_MATTER, ""]
+    out = [FRONT_MATTER, _front_matter_text(issue), FRONT_MATTER, ""]
     if issue.intro:
         out += [issue.intro, ""]
     present = list(dict.fromkeys(e.section for e in issue.entries))
-    for section in [s for s in section_order if s in present] + [
-        s for s in present if s not in section_order
-    ]:
+    ordered = [s for s in section_order if s in present] + [s for s in present if s not in section_order]
+    for section in ordered:
         out += [f"## {section}", ""]
         for entry in issue.in_section(section):
             out += _entry_lines(entry)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _front_matter_text(issue: Issue) -> str:
+    document = tomlkit.parse(issue.front_matter) if issue.front_matter.strip() else tomlkit.document()
+    if not issue.front_matter.strip():
+        document["week" if isinstance(issue.period, Week) else "month"] = issue.name
+    if issue.title and document.get("title") != issue.title:
+        document["title"] = issue.title
+    if list(document.get("picks", [])) != issue.picks or "picks" not in document:
+        picks = tomlkit.array()
+        picks.extend(issue.picks)
+        picks.multiline(bool(issue.picks))  # one key per line: diffs show which pick changed
+        document["picks"] = picks
+    return tomlkit.dumps(document).strip("\n")
 
 
 def _entry_lines(entry: Entry) -> list[str]:
@@ -235,12 +254,9 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def _toml_string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
-
-
 def write(path: Path, issue: Issue, section_order: list[str]) -> None:
-    with files.replacing(path) as out:
+    # Through a symbolic link to the file it names, rather than replacing the link.
+    with files.replacing(path.resolve()) as out:
         out.write(dumps(issue, section_order))
 
 

@@ -14,6 +14,9 @@ from mlnews.weeks import Period
 class Links(Protocol):
     def issue(self, period: Period, lang: str) -> str: ...
 
+    def entry(self, period: Period, lang: str, anchor: str) -> str | None:
+        """Where an entry of an issue can be linked to, if anywhere."""
+
     def media(self, path: str) -> str: ...
 
 
@@ -32,6 +35,9 @@ class SiteLinks:
         prefix = "" if lang == self.default_lang else f"{lang}/"
         return f"{self.root}{prefix}{period}/"
 
+    def entry(self, period: Period, lang: str, anchor: str) -> str | None:
+        return f"{self.issue(period, lang)}#{anchor}"
+
     def media(self, path: str) -> str:
         return self.root + quote(path.lstrip("/"))
 
@@ -49,6 +55,9 @@ class FileLinks:
 
     def issue(self, period: Period, lang: str) -> str:
         return f"{period}.{lang}.md"
+
+    def entry(self, period: Period, lang: str, anchor: str) -> str | None:
+        return None  # Markdown viewers make their own heading ids: no anchor is reliable
 
     def media(self, path: str) -> str:
         target = os.path.relpath(self.workspace / path, self.out_dir.resolve())

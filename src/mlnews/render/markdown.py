@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 
-from mlnews.issue.model import Entry
 from mlnews.render.safe import disarm, escape, safe_target
 from mlnews.render.safe import link as md_link
 from mlnews.render.view import EntryView, IssueView, Navigation, SectionView
 
 RULE = "---"
+
+
+_LINK = re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)]*\)")
 
 
 def render(view: IssueView) -> str:
@@ -26,7 +28,7 @@ def render(view: IssueView) -> str:
     out += [f"## {escape(view.labels['past'])}", *_navigation(view.navigation), RULE]
     for section in view.sections:
         if section.entries:
-            out += _section(section)
+            out += _section(section, view.labels)
             out.append(RULE)
     out += [f"## {escape(view.labels['past'])}", *_navigation(view.navigation)]
     if view.footer.strip():
@@ -41,9 +43,11 @@ def _table(sections: list[SectionView]) -> str:
 def _picks(view: IssueView) -> str:
     lines = []
     for pick in view.picks:
-        entry = pick.entry.entry
-        label = f"{_headline(pick.entry)} ({pick.section.number}. {escape(pick.section.name)})"
-        target = safe_target(entry.link)
+        headline = _LINK.sub(r"\1", _headline(pick.entry))  # a link inside a link is not one
+        label = view.labels["pick"].format(
+            headline=headline, number=pick.section.number, section=escape(pick.section.name)
+        )
+        target = safe_target(pick.url)
         lines.append(f"- [{label}]({target})" if target else f"- {label}")
     return "\n".join(lines)
 
@@ -61,10 +65,10 @@ def _navigation(navigation: Navigation) -> list[str]:
     return blocks
 
 
-def _section(section: SectionView) -> list[str]:
+def _section(section: SectionView, labels: dict[str, str]) -> list[str]:
     out = [f"## {section.number}. {escape(section.name)}"]
     for view in section.entries:
-        out += _paper(view) if view.entry.kind == "paper" else _card(view)
+        out += (_paper(view) if view.entry.kind == "paper" else _card(view)) + _summary(view, labels)
     return out
 
 
@@ -82,7 +86,7 @@ def _paper(view: EntryView) -> list[str]:
     if target:
         lines.append(f"<{target}>")
     out.append("\\\n".join(lines))
-    return out + _summary(view)
+    return out
 
 
 def _card(view: EntryView) -> list[str]:
@@ -92,20 +96,13 @@ def _card(view: EntryView) -> list[str]:
     if view.figure_url and safe_target(view.figure_url):
         out.append(f"![{escape(view.figure_alt)}]({safe_target(view.figure_url)})")
     card = [f"**{md_link(entry.title or entry.link, entry.link)}**"]
-    card += [escape(text) for text in (_card_description(entry), entry.site) if text.strip()]
+    card += [escape(text) for text in (entry.description, entry.site) if text.strip()]
     out.append("\\\n".join(f"> {line}" for line in card))
-    return out + _summary(view)
+    return out
 
 
-def _card_description(entry: Entry) -> str:
-    """The page's description, unless the summary already opens with it (both came from the page)."""
-    opening = entry.description.rstrip("…").strip()
-    summary = re.sub(r"\\(.)", r"\1", " ".join(entry.summary.split()))  # as plain text
-    return "" if opening and summary.startswith(opening) else entry.description
-
-
-def _summary(view: EntryView) -> list[str]:
+def _summary(view: EntryView, labels: dict[str, str]) -> list[str]:
     out = [disarm(view.entry.summary.strip())] if view.entry.summary.strip() else []
     if view.backlink:
-        out.append(f"({md_link(view.backlink.label, view.backlink.url)})")
+        out.append(labels["from"].format(issue=md_link(view.backlink.label, view.backlink.url)))
     return out

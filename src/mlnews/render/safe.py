@@ -2,11 +2,12 @@
 
 Item fields (titles, descriptions, sites) are plain text and are escaped. Headlines and
 summaries are the curator's Markdown: kept as written, except that raw HTML is shown as
-text and link targets other than http(s), mailto and relative paths are dropped.
+text and a link to anything but http(s), mailto or a relative path is shown as text.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote, urlsplit
 
@@ -15,8 +16,13 @@ _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
 # A raw HTML tag, comment, declaration or processing instruction starts with `<` then one
 # of these; an autolink (`<https://…>`) is the one use of `<` worth keeping.
 _RAW_HTML = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?://|mailto:)[^\s<>]*>)")
-_INLINE_LINK = re.compile(r"(\]\()\s*<?((?:[^()\s<>]|\([^()\s<>]*\))*)>?((?:\s+\"[^\"]*\")?\))")
-_REFERENCE_DEFINITION = re.compile(r"^( {0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Code is shown as written, so nothing in it needs disarming: fenced blocks and code spans.
+_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[^\n]*$|(`+)(?!`).+?(?<!`)\2(?!`)", re.MULTILINE | re.DOTALL)
+# Where a link or image opens its destination, and the destination's first word.
+_LINK_OPEN = re.compile(r"\]\(\s*<?([^\s)>]*)")
+_REFERENCE = re.compile(r"^( {0,3})\[([^\]\n]+)\]:[ \t]*\n?[ \t]*<?([^\s>]*)", re.MULTILINE)
+_BACKSLASH_ESCAPE = re.compile(r"\\(.)")
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
@@ -28,10 +34,36 @@ def escape(text: str) -> str:
 
 
 def disarm(markdown: str) -> str:
-    """The curator's Markdown with raw HTML turned into text and unsafe link targets removed."""
-    markdown = _RAW_HTML.sub("&lt;", markdown)
-    markdown = _INLINE_LINK.sub(lambda m: m.group(1) + safe_target(m.group(2)) + m.group(3), markdown)
-    return _REFERENCE_DEFINITION.sub(lambda m: m.group(1) + (safe_target(m.group(2)) or "#"), markdown)
+    """The curator's Markdown with raw HTML shown as text and links to unsafe targets made text.
+
+    HTML comments are the curator's private notes: they are dropped. Code is left as written.
+    """
+    markdown = _COMMENT.sub("", markdown)
+    out, last = [], 0
+    for code in _CODE.finditer(markdown):
+        out += [_disarm_text(markdown[last : code.start()]), code.group(0)]
+        last = code.end()
+    out.append(_disarm_text(markdown[last:]))
+    return "".join(out)
+
+
+def _disarm_text(text: str) -> str:
+    text = _RAW_HTML.sub("&lt;", text)
+    # An unsafe destination: escape the `(` so that what looked like a link is plain text.
+    text = _LINK_OPEN.sub(
+        lambda m: m.group(0) if _safe_destination(m.group(1)) else "]\\" + m.group(0)[1:], text
+    )
+    return _REFERENCE.sub(
+        lambda m: (
+            m.group(0) if _safe_destination(m.group(3)) else m.group(1) + "\\" + m.group(0)[len(m.group(1)) :]
+        ),
+        text,
+    )
+
+
+def _safe_destination(word: str) -> bool:
+    # Markdown decodes entities and backslash escapes in a destination before a browser sees it.
+    return not word or is_safe_url(html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", word)))
 
 
 def is_safe_url(url: str) -> bool:

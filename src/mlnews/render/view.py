@@ -12,7 +12,7 @@ from datetime import date
 from mlnews.config import Config
 from mlnews.errors import MlnewsError
 from mlnews.i18n import Catalogue
-from mlnews.issue.model import Entry, Issue
+from mlnews.issue.model import Entry, Issue, normal_key
 from mlnews.render.links import Links
 from mlnews.weeks import Month, Period, Week
 
@@ -46,6 +46,7 @@ class SectionView:
 class Pick:
     entry: EntryView
     section: SectionView
+    url: str  # the entry in the published issue, else the item itself
 
 
 @dataclass
@@ -81,8 +82,13 @@ class Context:
 def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
     config = context.config
     sections = _sections(issue, config, cat, context)
-    by_key = {view.entry.key: (view, section) for section in sections for view in section.entries}
-    picks = [Pick(*by_key[key]) for key in issue.picks if key in by_key]
+    by_key = {normal_key(view.entry.key): (view, section) for section in sections for view in section.entries}
+    picks = []
+    for key in issue.picks:
+        if normal_key(key) in by_key:
+            view, section = by_key[normal_key(key)]
+            url = context.links.entry(issue.period, cat.lang, view.anchor) or view.entry.link
+            picks.append(Pick(view, section, url))
     return IssueView(
         lang=cat.lang,
         title=issue.title or title(issue.period, cat, config.first_weekday),
@@ -96,6 +102,9 @@ def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
             "sections": cat("Sections"),
             "picks": cat("Editor's picks"),
             "past": cat("Past issues"),
+            # Templates, filled in by the layout: they hold its markup.
+            "pick": cat("{headline} ({number}. {section})"),
+            "from": cat("({issue})"),
         },
     )
 
@@ -109,9 +118,9 @@ def title(period: Period, cat: Catalogue, first_weekday: str = "sunday") -> str:
     )
 
 
-def short_title(period: Period, cat: Catalogue) -> str:
-    """How navigation names an issue: `Week 48`, or the monthly summary's title."""
-    if isinstance(period, Week):
+def short_title(period: Period, cat: Catalogue, seen_from: Period | None = None) -> str:
+    """How navigation names an issue: `Week 48` (with its year when that differs), or a month's title."""
+    if isinstance(period, Week) and (seen_from is None or seen_from.year == period.year):
         return cat("Week {week}", week=period.number)
     return title(period, cat)
 
@@ -155,7 +164,7 @@ def _entry(entry: Entry, cat: Catalogue, context: Context) -> EntryView:
         except MlnewsError:
             week = None
         if week is not None:
-            view.backlink = Link(short_title(week, cat), context.links.issue(week, cat.lang))
+            view.backlink = Link(short_title(week, cat, week), context.links.issue(week, cat.lang))
     return view
 
 
@@ -171,7 +180,7 @@ def _navigation(period: Period, context: Context, cat: Catalogue) -> Navigation:
     lang = cat.lang
 
     def link(other: Period) -> Link:
-        return Link(short_title(other, cat), context.links.issue(other, lang))
+        return Link(short_title(other, cat, period), context.links.issue(other, lang))
 
     current = cat("{issue} (this post)", issue=short_title(period, cat))
     if isinstance(period, Week):
