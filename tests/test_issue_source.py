@@ -234,7 +234,7 @@ def test_field_names_forgive_case_and_spacing() -> None:
 
 def test_a_field_line_lost_in_a_summary_is_reported() -> None:
     text = SOURCE.replace("It needs a tenth", "drafted: headline=abcdef\n\nIt needs a tenth")
-    assert parse(text).problems == [(24, "a field line in the summary: fields go right under the '###' line")]
+    assert parse(text).problems == [(22, "a field line in the summary: fields go right under the '###' line")]
 
 
 def test_a_byte_order_mark_is_fine_and_bad_bytes_name_their_line(tmp_path: Path) -> None:
