@@ -8,7 +8,7 @@ import pytest
 from mlnews import config
 from mlnews.errors import ConfigError
 
-SOURCE = "[[sources]]\nname = 'a'\ntype = 'feed'\nurl = 'https://a.org/feed'\n"
+SOURCE = "[sources.a]\ntype = 'feed'\nurl = 'https://a.org/feed'\n"
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -63,7 +63,32 @@ def test_every_setting_is_documented_in_the_readme() -> None:
         ("[[sections]]\nname = 'Papers'\n", r"sections\[1\]: missing key 'id'"),
         ("[[sections]]\nid = 'Papers!'\nname = 'P'\n", r"section id 'Papers!'"),
         ("[[sections]]\nid = 'p'\nname = 'P'\nkinds = ['blog']\n", r"sections\[1\].kinds: expected one of"),
-        ("[[sources]]\nname = 'x'\ntype = 'gopher'\nurl = 'u'\n", r"sources\[1\].type: expected one of"),
+        (
+            "[sources.x]\ntype = 'gopher'\nurl = 'u'\n",
+            r"sources.x.type: expected 'arxiv' or 'feed' or 'oai-pmh', got 'gopher'",
+        ),
+        (
+            "[[sources]]\ntype = 'feed'\nurl = 'https://a.org/'\n",
+            r"expected one \[sources.NAME\] table per source",
+        ),
+        (
+            "[sources.'a b']\ntype = 'feed'\nurl = 'https://a.org/'\n",
+            r"sources.a b: a source name is letters",
+        ),
+        ("[network]\nretries = 'x'\n", r"network.retries: expected a whole number, got 'x'"),
+        (
+            "[network]\nallow_private_addresses = 1\n",
+            r"network.allow_private_addresses: expected true or false",
+        ),
+        ("[network]\nproxy = 'x'\n", r"unknown key 'network.proxy'; known keys: contact_email"),
+        (
+            "[sources.a]\ntype = 'arxiv'\nurl = 'https://export.arxiv.org/api/query'\ncategories = 'cs.LG'\n",
+            r"sources.a.categories: expected a list, got 'cs.LG'",
+        ),
+        (
+            "[sources.a]\ntype = 'feed'\nurl = 'https://a.org/'\ncategories = ['cs.LG']\n",
+            r"unknown key 'sources.a.categories'; known keys: type, url, title, site_url, kind",
+        ),
         ("colour = 1\n", r"unknown key 'colour'"),
         (
             "[newsletter]\nlanguages = ['en', 'zh', 'en']\n",
@@ -77,25 +102,24 @@ def test_every_setting_is_documented_in_the_readme() -> None:
         ("[[sections]]\nid = ''\nname = 'P'\n", r"sections\[1\].id: expected a non-empty string"),
         ("[[sections]]\nid = 'p'\nname = ' '\n", r"sections\[1\].name: expected a non-empty string"),
         (
-            SOURCE + "[[sources]]\nname = 'x'\ntype = 'feed'\nurl = ''\n",
-            r"sources\[2\].url: expected a non-empty string",
+            SOURCE + "[sources.x]\ntype = 'feed'\nurl = ''\n",
+            r"sources.x.url: expected a non-empty string",
         ),
         (
-            "[[sources]]\nname = ''\ntype = 'feed'\nurl = 'https://a.org/'\n",
-            r"sources\[1\].name: expected a non-empty string",
+            "[sources.x]\ntype = ''\nurl = 'https://a.org/'\n",
+            r"sources.x.type: expected 'arxiv' or 'feed' or 'oai-pmh', got ''",
         ),
         (
-            "[[sources]]\nname = 'x'\ntype = 'feed'\nurl = 'javascript:alert(1)'\n",
-            r"sources\[1\].url: expected an http\(s\) URL, got 'javascript:alert\(1\)'",
+            "[sources.x]\ntype = 'feed'\nurl = 'javascript:alert(1)'\n",
+            r"sources.x.url: expected an http\(s\) URL, got 'javascript:alert\(1\)'",
         ),
         (
-            "[[sources]]\nname = 'x'\ntype = 'feed'\nurl = '/feed.xml'\n",
-            r"sources\[1\].url: expected an http\(s\) URL, got '/feed.xml'",
+            "[sources.x]\ntype = 'feed'\nurl = '/feed.xml'\n",
+            r"sources.x.url: expected an http\(s\) URL, got '/feed.xml'",
         ),
         (
-            SOURCE
-            + "[[sources]]\nname = 'x'\ntype = 'feed'\nurl = 'https://b.org/'\nsite_url = 'file:///etc'\n",
-            r"sources\[2\].site_url: expected an http\(s\) URL, got 'file:///etc'",
+            SOURCE + "[sources.x]\ntype = 'feed'\nurl = 'https://b.org/'\nsite_url = 'file:///etc'\n",
+            r"sources.x.site_url: expected an http\(s\) URL, got 'file:///etc'",
         ),
     ],
 )
@@ -108,13 +132,16 @@ def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, me
 
 def test_add_sources_keeps_comments_and_skips_known_feeds(tmp_path: Path) -> None:
     path = write(tmp_path, config.default_text())
-    feed = config.Source(name="Lil'Log", type="feed", url="https://lilianweng.github.io/index.xml")
-    assert config.add_sources(path, [feed]) == [feed]
-    again = config.Source(name="same", type="feed", url="HTTPS://lilianweng.github.io/index.xml#x")
+    feed = config.Source(name="", type="feed", url="https://lilianweng.github.io/index.xml", title="Lil'Log")
+    added = config.Source(name="lil-log", type="feed", url=feed.url, title="Lil'Log")
+    assert config.add_sources(path, [feed]) == [added]
+    again = config.Source(name="", type="feed", url="HTTPS://lilianweng.github.io/index.xml#x", title="same")
     assert config.add_sources(path, [again]) == []
     text = path.read_text()
-    assert "# The day a week starts" in text
-    assert config.load(path).sources == (feed,)
+    assert "# The day a week starts" in text and "[sources.lil-log]" in text
+    assert config.load(path).sources == (added,)
+    other = config.Source(name="", type="feed", url="https://b.org/feed", title="Lil'Log")
+    assert [s.name for s in config.add_sources(path, [other])] == ["lil-log-2"]  # names stay unique
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Feeds from OPML into `[[sources]]`: only http(s) feeds, plain-text names, and a bad
+"""Feeds from OPML into `[sources.NAME]` tables: only http(s) feeds, plain-text names, and a bad
 workspace config is reported without being touched."""
 
 from __future__ import annotations
@@ -23,15 +23,23 @@ def workspace_config(tmp_path: Path, text: str | None = None) -> Path:
     return path
 
 
-def feed(url: str, name: str = "Feed", site_url: str = "") -> config.Source:
-    return config.Source(name=name, type="feed", url=url, site_url=site_url)
+def feed(url: str, title: str = "Feed", site_url: str = "") -> config.Source:
+    """A source as OPML gives it; `add_sources` names it after its title."""
+    return config.Source(name="", type="feed", url=url, title=title, site_url=site_url)
+
+
+def named(source: config.Source, name: str = "feed") -> config.Source:
+    """The source as `add_sources` stores it."""
+    return config.Source(
+        name=name, type=source.type, url=source.url, title=source.title, site_url=source.site_url
+    )
 
 
 @pytest.mark.parametrize(
     "bad",
     [
         "[newsletter]\nfirst_weekday = 'friday'\n",
-        "[[sources]]\nname = 'x'\ntype = 'feed'\nurl = 'ftp://a.org/feed'\n",
+        "[sources.x]\ntype = 'feed'\nurl = 'ftp://a.org/feed'\n",
         "[newsletter]\nname = \n",
     ],
 )
@@ -47,8 +55,8 @@ def test_a_bad_config_is_reported_and_left_byte_identical(tmp_path: Path, bad: s
 def test_a_source_that_would_make_the_config_invalid_changes_nothing(tmp_path: Path) -> None:
     path = workspace_config(tmp_path)
     before = path.read_bytes()
-    with pytest.raises(ConfigError, match=r"sources\[1\].type"):
-        config.add_sources(path, [config.Source(name="x", type="gopher", url="https://a.org/")])
+    with pytest.raises(ConfigError, match=r"sources.x.type"):
+        config.add_sources(path, [config.Source(name="", title="x", type="gopher", url="https://a.org/")])
     assert path.read_bytes() == before
 
 
@@ -56,8 +64,9 @@ def test_sources_that_are_not_http_are_skipped_without_hiding_later_ones(tmp_pat
     path = workspace_config(tmp_path)
     good = [feed("https://a.org/feed", "A"), feed("http://b.org/rss", "B")]
     sources = [feed("javascript:alert(1)"), good[0], feed("file:///etc/passwd"), feed("/relative"), good[1]]
-    assert config.add_sources(path, sources) == good
-    assert config.load(path).sources == tuple(good)
+    stored = [named(good[0], "a"), named(good[1], "b")]
+    assert config.add_sources(path, sources) == stored
+    assert config.load(path).sources == tuple(stored)
     assert "javascript" not in path.read_text(encoding="utf-8")
 
 
@@ -71,16 +80,16 @@ def test_nothing_to_add_leaves_the_file_alone(tmp_path: Path) -> None:
 def test_a_bad_site_url_is_dropped_and_the_source_kept(tmp_path: Path) -> None:
     path = workspace_config(tmp_path)
     added = config.add_sources(path, [feed("https://a.org/feed", site_url="javascript:alert(1)")])
-    assert added == [feed("https://a.org/feed")]
-    assert config.load(path).sources == (feed("https://a.org/feed"),)
+    assert added == [named(feed("https://a.org/feed"))]
+    assert config.load(path).sources == (named(feed("https://a.org/feed")),)
     assert "javascript" not in path.read_text(encoding="utf-8")
 
 
 def test_sources_are_added_to_a_config_saved_with_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "mlnews.toml"
     path.write_bytes(b"\xef\xbb\xbf" + config.default_text().encode("utf-8"))
-    assert config.add_sources(path, [feed("https://a.org/feed")]) == [feed("https://a.org/feed")]
-    assert config.load(path).sources == (feed("https://a.org/feed"),)
+    assert config.add_sources(path, [feed("https://a.org/feed")]) == [named(feed("https://a.org/feed"))]
+    assert config.load(path).sources == (named(feed("https://a.org/feed")),)
 
 
 def opml(*outlines: str) -> bytes:
@@ -154,5 +163,5 @@ def test_importing_opml_warns_about_and_skips_a_javascript_feed(library: Library
     assert report.warnings == [
         f"{subscriptions}:3: outline 'Evil': xmlUrl 'javascript:alert(1)' is not an http(s) URL: skipped"
     ]
-    assert config.load(path).sources == (feed("https://a.org/feed", "Good"),)
+    assert config.load(path).sources == (named(feed("https://a.org/feed", "Good"), "good"),)
     assert "javascript" not in path.read_text(encoding="utf-8")

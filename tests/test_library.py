@@ -36,7 +36,7 @@ def test_the_database_is_set_up_safely(library: Library) -> None:
     assert library.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert library.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     names = [r[0] for r in library.db.execute("SELECT name FROM _migrations ORDER BY name")]
-    assert names == ["m001_items", "m002_full_text_search", "m003_issue_entries"]
+    assert names == [m.__name__ for m in MIGRATIONS] and names[:2] == ["m001_items", "m002_full_text_search"]
 
 
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:

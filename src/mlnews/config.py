@@ -1,9 +1,11 @@
 """The workspace's settings (`mlnews.toml`): what they are, their defaults, and checking them.
 
 Settings are data: `SETTINGS` lists every `[newsletter]` key with its default and
-help text, `SECTION_FIELDS` and `SOURCE_FIELDS` the keys of each `[[sections]]`
-and `[[sources]]` table. The file `mlnews init` writes and the errors for a bad
-file are both made from these lists, so they cannot fall out of step.
+help text, `NETWORK_SETTINGS` the `[network]` keys, `SECTION_FIELDS` the keys of each
+`[[sections]]` table and `SOURCE_FIELDS` the keys every `[sources.NAME]` table shares
+(each source type adds its own, see `mlnews.collect`). The file `mlnews init` writes
+and the errors for a bad file are both made from these lists, so they cannot fall out
+of step.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from mlnews.items import KINDS
 
 LANGUAGES = tuple(i18n.languages())  # a language is a catalogue: see docs/languages.md
 WEEKDAYS = ("sunday", "monday")
-SOURCE_TYPES = ("feed", "arxiv", "oai-pmh", "web")
+_SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,31 @@ SECTION_FIELDS: tuple[Field, ...] = (
     Field("kinds", list, False, "Item kinds that go here unless the curator says otherwise.", KINDS),
 )
 
+NETWORK_SETTINGS: tuple[Setting, ...] = (
+    Setting("contact_email", "", "Your e-mail, sent in the User-Agent so that sites (arXiv) can reach you."),
+    Setting(
+        "allow_private_addresses",
+        False,
+        "Fetch from private, loopback and link-local addresses (off: no feed can point inside your network).",
+    ),
+    Setting("connect_timeout", 10.0, "Seconds to wait for a connection."),
+    Setting("read_timeout", 30.0, "Seconds to wait for data once connected."),
+    Setting("max_download_mb", 25.0, "The most one response (a feed, a page, a PDF) may be, in MB."),
+    Setting("retries", 4, "Tries after the first on connection errors, timeouts, 429 and 5xx."),
+    Setting(
+        "backoff_seconds", 2.0, "The first wait before a retry; it doubles each time (Retry-After wins)."
+    ),
+    Setting(
+        "request_interval",
+        3.0,
+        "Seconds between requests to one host for arxiv and oai-pmh sources (at least 3 on arxiv.org).",
+    ),
+)
+
 SOURCE_FIELDS: tuple[Field, ...] = (
-    Field("name", str, True, "Your name for the source."),
-    Field("type", str, True, "What it is.", SOURCE_TYPES),
-    Field("url", str, True, "Where to collect from.", is_url=True),
+    Field("type", str, True, "What it is: arxiv, oai-pmh, feed, or a plugin's type."),
+    Field("url", str, True, "Where to collect from (the API's base URL for arxiv and oai-pmh).", is_url=True),
+    Field("title", str, False, "Your name for it, if not the table's name."),
     Field("site_url", str, False, "The site's home page.", is_url=True),
 )
 
@@ -112,10 +135,27 @@ class Section:
 
 @dataclass(frozen=True)
 class Source:
-    name: str
+    name: str  # the table's name: `[sources.NAME]`
     type: str
     url: str
+    title: str = ""
     site_url: str = ""
+    options: tuple[tuple[str, Any], ...] = ()  # the type's own keys, checked by the type
+
+    def option(self, key: str, default: Any = None) -> Any:
+        return dict(self.options).get(key, default)
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    contact_email: str = ""
+    allow_private_addresses: bool = False
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_download_mb: float = 25.0
+    retries: int = 4
+    backoff_seconds: float = 2.0
+    request_interval: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +173,14 @@ class Config:
         )
     )
     sources: tuple[Source, ...] = ()
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none yet (add [sources.NAME] to mlnews.toml)"
+        raise ConfigError(f"unknown source {name!r}; sources are: {known}")
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
@@ -161,21 +209,16 @@ def load(path: Path) -> Config:
 
 
 def _check(path: Path, data: dict[str, Any]) -> Config:
-    unknown = set(data) - {"newsletter", "sections", "sources"}
+    unknown = set(data) - {"newsletter", "network", "sections", "sources"}
     if unknown:
         raise ConfigError(
-            f"{path}: unknown key {sorted(unknown)[0]!r}; expected [newsletter], [[sections]] or [[sources]]"
+            f"{path}: unknown key {sorted(unknown)[0]!r}; "
+            "expected [newsletter], [network], [[sections]] or [sources.NAME]"
         )
-    newsletter = data.get("newsletter", {})
-    if not isinstance(newsletter, dict):
-        raise ConfigError(f"{path}: 'newsletter' must be a table ([newsletter])")
-    values = {s.name: _check_setting(path, s, newsletter.get(s.name, s.default)) for s in SETTINGS}
-    extra = set(newsletter) - {s.name for s in SETTINGS}
-    if extra:
-        known = ", ".join(s.name for s in SETTINGS)
-        raise ConfigError(f"{path}: unknown key 'newsletter.{sorted(extra)[0]}'; known keys: {known}")
+    values = _check_settings(path, data, "newsletter", SETTINGS)
+    network = NetworkSettings(**_check_settings(path, data, "network", NETWORK_SETTINGS))
     sections = [
-        Section(**_check_table(path, "sections", i, t, SECTION_FIELDS))
+        Section(**_check_table(path, f"sections[{i + 1}]", t, SECTION_FIELDS))
         for i, t in enumerate(_tables(path, data, "sections", DEFAULT_SECTIONS))
     ]
     if not sections:
@@ -188,18 +231,58 @@ def _check(path: Path, data: dict[str, Any]) -> Config:
             raise ConfigError(
                 f"{path}: section id {section_id!r}: expected lower-case letters, digits and '-'"
             )
-    sources = [
-        Source(**_check_table(path, "sources", i, t, SOURCE_FIELDS))
-        for i, t in enumerate(_tables(path, data, "sources", []))
-    ]
+    sources = _check_sources(path, data.get("sources", {}))
     values["languages"] = tuple(values["languages"])
-    return Config(**values, sections=tuple(sections), sources=tuple(sources))
+    return Config(**values, sections=tuple(sections), sources=sources, network=network)
 
 
-def _check_setting(path: Path, setting: Setting, value: Any) -> Any:
-    key = f"newsletter.{setting.name}"
+def _check_settings(
+    path: Path, data: dict[str, Any], table: str, settings: tuple[Setting, ...]
+) -> dict[str, Any]:
+    given = data.get(table, {})
+    if not isinstance(given, dict):
+        raise ConfigError(f"{path}: '{table}' must be a table ([{table}])")
+    extra = set(given) - {s.name for s in settings}
+    if extra:
+        known = ", ".join(s.name for s in settings)
+        raise ConfigError(f"{path}: unknown key '{table}.{sorted(extra)[0]}'; known keys: {known}")
+    return {s.name: _check_setting(path, s, given.get(s.name, s.default), table) for s in settings}
+
+
+def _check_sources(path: Path, tables: Any) -> tuple[Source, ...]:
+    if not tables:
+        return ()
+    from mlnews.collect import base  # the source types, plugins included
+
+    if not isinstance(tables, dict):
+        raise ConfigError(
+            f"{path}: sources: expected one [sources.NAME] table per source, e.g. [sources.lilianweng]"
+        )
+    sources = []
+    for name, table in tables.items():
+        where = f"sources.{name}"
+        if not _SOURCE_NAME.fullmatch(name):
+            raise ConfigError(f"{path}: {where}: a source name is letters, digits, '.', '_' and '-'")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {where}: expected a table ([{where}])")
+        kind = table.get("type")
+        if not isinstance(kind, str) or kind not in base.types():
+            expected = " or ".join(repr(t) for t in base.types())
+            raise ConfigError(f"{path}: {where}.type: expected {expected}, got {_show(kind)}")
+        fields = SOURCE_FIELDS + base.get(kind).options
+        values = _check_table(path, where, table, fields)
+        common = {f.name for f in SOURCE_FIELDS}
+        options = tuple((k, v) for k, v in values.items() if k not in common)
+        sources.append(Source(name=name, **{k: v for k, v in values.items() if k in common}, options=options))
+    return tuple(sources)
+
+
+def _check_setting(path: Path, setting: Setting, value: Any, table: str = "newsletter") -> Any:
+    key = f"{table}.{setting.name}"
     expected = type(setting.default)
-    if not isinstance(value, expected):
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)  # `timeout = 5` means 5.0
+    if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
         raise ConfigError(f"{path}: {key}: expected {_describe(expected)}, got {_show(value)}")
     if setting.is_url:
         _check_url(path, key, value)
@@ -225,11 +308,10 @@ def _tables(path: Path, data: dict[str, Any], name: str, default: list[dict[str,
     return tables
 
 
-def _check_table(path: Path, name: str, index: int, table: Any, fields: tuple[Field, ...]) -> dict[str, Any]:
-    where = f"{name}[{index + 1}]"
+def _check_table(path: Path, where: str, table: Any, fields: tuple[Field, ...]) -> dict[str, Any]:
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: {where}: expected a table ([[{name}]])")
-    known = {f.name for f in fields}
+        raise ConfigError(f"{path}: {where}: expected a table")
+    known = [f.name for f in fields]
     for key in table:
         if key not in known:
             raise ConfigError(f"{path}: unknown key '{where}.{key}'; known keys: {', '.join(known)}")
@@ -240,7 +322,9 @@ def _check_table(path: Path, name: str, index: int, table: Any, fields: tuple[Fi
                 raise ConfigError(f"{path}: {where}: missing key '{spec.name}' ({spec.help})")
             continue
         value = table[spec.name]
-        if not isinstance(value, spec.type):
+        if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, spec.type) or (spec.type is not bool and isinstance(value, bool)):
             raise ConfigError(
                 f"{path}: {where}.{spec.name}: expected {_describe(spec.type)}, got {_show(value)}"
             )
@@ -265,9 +349,13 @@ def _check_url(path: Path, key: str, value: str) -> None:
 
 
 def _describe(expected: type) -> str:
-    return {str: "a string", list: "a list", bool: "true or false", int: "a number"}.get(
-        expected, expected.__name__
-    )
+    return {
+        str: "a string",
+        list: "a list",
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+    }.get(expected, expected.__name__)
 
 
 def _show(value: Any) -> str:
@@ -296,57 +384,79 @@ def default_text() -> str:
         lines.append("[[sections]]")
         lines.extend(f"{k} = {tomlkit.item(v).as_string()}" for k, v in section.items())
         lines.append("")
-    lines.append("# Where `collect` looks for new items. `mlnews import FEEDS.opml` adds feeds here.")
-    lines.append("# Fields:")
-    lines.extend(
-        f"#   {f.name}: {f.help}" + (f" One of: {', '.join(f.choices)}." if f.choices else "")
-        for f in SOURCE_FIELDS
-    )
-    lines.append("# Example:")
-    lines.append("# [[sources]]")
-    lines.append('# name = "Lil\'Log"')
+    lines.append("# How mlnews uses the network (`collect`, `add`, `figures`).")
+    lines.append("[network]")
+    for setting in NETWORK_SETTINGS:
+        lines.append(f"# {setting.help}")
+        lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
+    lines.append("")
+    lines.append("# Where `collect` looks for new items: one [sources.NAME] table each.")
+    lines.append("# `mlnews import FEEDS.opml` adds feeds here. Keys every source has:")
+    lines.extend(f"#   {f.name}: {f.help}" for f in SOURCE_FIELDS)
+    lines.append("# and each type's own (see README, Collecting). Examples:")
+    lines.append("# [sources.arxiv-ml]")
+    lines.append('# type = "arxiv"')
+    lines.append('# url = "https://export.arxiv.org/api/query"')
+    lines.append('# categories = ["cs.LG", "cs.CV", "stat.ML"]')
+    lines.append("#")
+    lines.append("# [sources.lilianweng]")
     lines.append('# type = "feed"')
     lines.append('# url = "https://lilianweng.github.io/index.xml"')
     return "\n".join(lines) + "\n"
 
 
 def add_sources(path: Path, sources: list[Source]) -> list[Source]:
-    """Append sources to `mlnews.toml` (keeping its comments); returns the ones that were new.
+    """Add sources to `mlnews.toml` (keeping its comments); returns the ones that were new.
 
-    Sources whose URL is not http(s) are left out, and so is a site_url that is not.
-    Raises ConfigError, leaving the file as it was, if the file or the result is invalid.
+    A source whose URL is already there, or is not http(s), is left out; so is a site_url
+    that is not http(s). Each gets a table named after it (`[sources.lil-log]`), made
+    unique. Raises ConfigError, leaving the file as it was, if the file or the result is
+    invalid.
     """
-    load(path)  # a bad file is the curator's to fix: report it before changing anything
+    current = load(path)  # a bad file is the curator's to fix: report it before changing anything
     document = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
-    existing = document.get("sources")
-    is_new = existing is None
-    if existing is None:
-        existing = tomlkit.aot()
-    seen = {canonical_url(str(s.get("url", ""))) for s in existing} - {None}
+    tables = document.get("sources")
+    if tables is None:
+        tables = tomlkit.table(is_super_table=True)
+        document.append("sources", tables)
+    seen = {canonical_url(s.url) for s in current.sources} - {None}
+    names = {s.name for s in current.sources}
     added = []
     for source in sources:
         url = canonical_url(source.url)
         if url is None or url in seen:
             continue
         seen.add(url)
-        if source.site_url and canonical_url(source.site_url) is None:
-            source = replace(source, site_url="")
+        name = _unique(_slug(source.title or source.name or url), names)
+        names.add(name)
+        site_url = source.site_url if source.site_url and canonical_url(source.site_url) else ""
+        source = replace(source, name=name, site_url=site_url)
         table = tomlkit.table()
         for key, value in (
-            ("name", source.name),
             ("type", source.type),
             ("url", source.url),
-            ("site_url", source.site_url),
+            ("title", source.title),
+            ("site_url", site_url),
         ):
             if value:
                 table[key] = value
-        existing.append(table)
+        tables[name] = table
         added.append(source)
     if added:
-        if is_new:
-            document.append("sources", existing)
         text = tomlkit.dumps(document)
         _check(path, tomllib.loads(text))  # what is written must still be a valid config
         with files.replacing(path) as out:
             out.write(text)
     return added
+
+
+def _slug(text: str) -> str:
+    text = re.sub(r"^https?://(www\.)?", "", text.lower())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-") or "source"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name}-{number}", number + 1
+    return candidate

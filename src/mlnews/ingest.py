@@ -144,7 +144,7 @@ def _register(subscriptions: list[Subscription], config_path: Path | None, origi
     if config_path is None:
         raise ConfigError(f"{origin}: lists feeds, but there is no workspace config to add them to")
     sources = [
-        config.Source(name=s.title or s.url, type="feed", url=s.url, site_url=s.site_url)
+        config.Source(name="", type="feed", url=s.url, title=s.title, site_url=s.site_url)
         for s in subscriptions
     ]
     return len(config.add_sources(config_path, sources))

@@ -5,7 +5,13 @@ from __future__ import annotations
 import sqlite3
 import sys
 
-from mlnews.cli import issue_cmds, library_cmds, triage_cmds, workspace_cmds  # noqa: F401  (register commands)
+from mlnews.cli import (  # noqa: F401  (register commands)
+    collect_cmds,
+    issue_cmds,
+    library_cmds,
+    triage_cmds,
+    workspace_cmds,
+)
 from mlnews.cli.app import app
 from mlnews.cli.output import errors
 from mlnews.errors import MlnewsError

@@ -401,6 +401,30 @@ class Library:
                 "INSERT OR IGNORE INTO issue_entries (issue, ident) VALUES (?, ?)", [(issue, k) for k in keys]
             )
 
+    # -- collecting ------------------------------------------------------------------------
+
+    def source_cursor(self, name: str) -> dict[str, Any]:
+        row = self.db.execute("SELECT cursor FROM source_state WHERE name = ?", (name,)).fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
+    def save_source_cursor(self, name: str, cursor: dict[str, Any]) -> None:
+        """Use inside the transaction that stores the items the cursor covers."""
+        self.db.execute(
+            "INSERT INTO source_state (name, cursor) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor",
+            (name, dump(cursor)),
+        )
+
+    def record_source_run(self, name: str, error: str | None) -> None:
+        stamp = now()
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO source_state (name, last_run, last_success, last_error) VALUES (?1, ?2, ?3, ?4)"
+                " ON CONFLICT (name) DO UPDATE SET last_run = ?2,"
+                " last_success = coalesce(?3, last_success), last_error = ?4",
+                (name, stamp, None if error else stamp, error),
+            )
+
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Items matching a full-text query, best first (bm25; title and authors weigh most)."""
         sql = (

@@ -130,6 +130,24 @@ def m003_issue_entries(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m004_source_state(db: sqlite3.Connection) -> None:
+    # Where each source's collection got to. The cursor is written in the transaction that
+    # stores the items it covers, so the two cannot disagree, whenever a run is cut short.
+    run_script(
+        db,
+        """
+        CREATE TABLE source_state (
+            name TEXT PRIMARY KEY,
+            cursor TEXT NOT NULL DEFAULT '{}',
+            last_run TEXT,
+            last_success TEXT,
+            last_error TEXT
+        );
+        """,
+    )
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

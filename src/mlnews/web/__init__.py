@@ -1,0 +1,1 @@
+"""Web pages: what a page says about itself."""
