@@ -133,7 +133,8 @@ class Fetcher:
     def _wait(self, attempt: int, retry_after: float | None) -> float | None:
         if retry_after is not None:
             return retry_after if retry_after <= MAX_RETRY_AFTER else None
-        return self.settings.backoff_seconds * 2**attempt + self.jitter() * self.settings.backoff_seconds
+        backoff = float(self.settings.backoff_seconds)
+        return float(backoff * 2**attempt + self.jitter() * backoff)
 
     def _follow(self, url: str, headers: dict[str, str], limit: int, interval: float) -> Response:
         for _ in range(MAX_REDIRECTS + 1):

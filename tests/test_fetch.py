@@ -1,0 +1,175 @@
+"""The fetcher against a real HTTP server on loopback: politeness, limits and faults."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from mlnews.config import NetworkSettings
+from mlnews.fetch import Fetcher, FetchError
+
+LOOPBACK = NetworkSettings(
+    allow_private_addresses=True, backoff_seconds=0.01, connect_timeout=2, read_timeout=0.5, retries=3
+)
+
+
+class Sleeps:
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def fetcher(sleeps: Sleeps) -> Iterator[Fetcher]:
+    with Fetcher(LOOPBACK, sleep=sleeps, jitter=lambda: 0.0) as made:
+        yield made
+
+
+def answers(*responses: Response | Any) -> Any:
+    """A handler that gives each response in turn (a callable is called with the request)."""
+    queue = list(responses)
+
+    def handle(request: Request) -> Response:
+        response = queue.pop(0) if len(queue) > 1 else queue[0]
+        return response(request) if callable(response) and not isinstance(response, Response) else response
+
+    return handle
+
+
+def test_user_agent_names_mlnews_and_the_contact(httpserver: HTTPServer, sleeps: Sleeps) -> None:
+    httpserver.expect_request("/feed").respond_with_data("ok")
+    settings = NetworkSettings(allow_private_addresses=True, contact_email="curator@example.org")
+    with Fetcher(settings, sleep=sleeps) as fetcher:
+        assert fetcher.get(httpserver.url_for("/feed")).content == b"ok"
+    agent = httpserver.log[0][0].headers["User-Agent"]
+    assert agent.startswith("mlnews/") and "mailto:curator@example.org" in agent
+
+
+def test_503_with_retry_after_then_200(httpserver: HTTPServer, fetcher: Fetcher, sleeps: Sleeps) -> None:
+    httpserver.expect_request("/api").respond_with_handler(
+        answers(Response("busy", status=503, headers={"Retry-After": "7"}), Response("fine"))
+    )
+    assert fetcher.get(httpserver.url_for("/api")).content == b"fine"
+    assert sleeps.calls == [7.0]  # the server's word, not our backoff
+
+
+def test_429_backs_off_exponentially_then_gives_up_naming_the_url(
+    httpserver: HTTPServer, fetcher: Fetcher, sleeps: Sleeps
+) -> None:
+    httpserver.expect_request("/api").respond_with_data("slow down", status=429)
+    url = httpserver.url_for("/api")
+    with pytest.raises(FetchError, match=rf"^GET {url}: HTTP 429 \(gave up after 4 tries\)$"):
+        fetcher.get(url)
+    assert sleeps.calls == [0.01, 0.02, 0.04]
+
+
+def test_a_retry_after_too_long_is_not_waited_for(
+    httpserver: HTTPServer, fetcher: Fetcher, sleeps: Sleeps
+) -> None:
+    httpserver.expect_request("/api").respond_with_data("later", status=503, headers={"Retry-After": "86400"})
+    with pytest.raises(FetchError, match="HTTP 503"):
+        fetcher.get(httpserver.url_for("/api"))
+    assert sleeps.calls == []
+
+
+def test_a_connection_reset_mid_body_is_retried(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    def cut_short(request: Request) -> Response:
+        def body() -> Iterator[bytes]:
+            yield b"<rss>" + b" " * 1000
+            raise ConnectionResetError("gone")
+
+        return Response(body(), headers={"Content-Length": "100000"})
+
+    httpserver.expect_request("/feed").respond_with_handler(answers(cut_short, Response("<rss/>")))
+    assert fetcher.get(httpserver.url_for("/feed")).content == b"<rss/>"
+    assert len(httpserver.log) == 2
+
+
+def test_a_read_timeout_is_retried(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    def stall(request: Request) -> Response:
+        time.sleep(1.0)  # longer than the 0.5 s read timeout
+        return Response("late")
+
+    httpserver.expect_request("/slow").respond_with_handler(answers(stall, Response("quick")))
+    assert fetcher.get(httpserver.url_for("/slow")).content == b"quick"
+
+
+def test_responses_over_the_cap_are_refused(httpserver: HTTPServer, fetcher: Fetcher, sleeps: Sleeps) -> None:
+    httpserver.expect_request("/big").respond_with_data(b"x" * 5000)
+
+    def chunked(request: Request) -> Response:
+        return Response(iter([b"y" * 1000] * 10))  # no Content-Length: counted as it arrives
+
+    httpserver.expect_request("/stream").respond_with_handler(chunked)
+    with pytest.raises(FetchError, match=r"/big: 0.0 MB is over the 0.0 MB cap"):
+        fetcher.get(httpserver.url_for("/big"), max_bytes=1000)
+    with pytest.raises(FetchError, match=r"/stream: the response is over the 0.0 MB cap"):
+        fetcher.get(httpserver.url_for("/stream"), max_bytes=2500)
+    assert sleeps.calls == []  # not worth retrying
+
+
+def test_private_addresses_are_refused_unless_allowed(httpserver: HTTPServer, sleeps: Sleeps) -> None:
+    httpserver.expect_request("/x").respond_with_data("inside")
+    with Fetcher(NetworkSettings(), sleep=sleeps) as strict:
+        with pytest.raises(
+            FetchError,
+            match=r"localhost is a private address \(127.0.0.1\); set \[network\] allow_private_addresses",
+        ):
+            strict.get(httpserver.url_for("/x"))
+        for url in ("http://[::1]/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/"):
+            with pytest.raises(FetchError, match="private address"):
+                strict.get(url)
+    assert httpserver.log == []
+
+
+def test_only_http_and_https_even_after_a_redirect(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/go").respond_with_data(
+        "", status=302, headers={"Location": "file:///etc/passwd"}
+    )
+    with pytest.raises(FetchError, match=r"file:///etc/passwd: only http and https"):
+        fetcher.get(httpserver.url_for("/go"))
+    with pytest.raises(FetchError, match="only http and https"):
+        fetcher.get("ftp://example.org/x")
+
+
+def test_redirects_are_followed_up_to_a_limit(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    for hop in range(8):
+        httpserver.expect_request(f"/r{hop}").respond_with_data(
+            "", status=301, headers={"Location": f"/r{hop + 1}"}
+        )
+    httpserver.expect_request("/final").respond_with_data("here")
+    httpserver.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/final"})
+    response = fetcher.get(httpserver.url_for("/a"))
+    assert (response.content, response.url) == (b"here", httpserver.url_for("/final"))
+    with pytest.raises(FetchError, match="more than 5 redirects"):
+        fetcher.get(httpserver.url_for("/r0"))
+
+
+def test_conditional_get_turns_an_unchanged_feed_into_a_304(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/feed", headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
+    httpserver.expect_request("/feed").respond_with_data("<rss/>", headers={"ETag": '"v1"'})
+    first = fetcher.get(httpserver.url_for("/feed"))
+    assert first.headers["etag"] == '"v1"' and not first.not_modified
+    assert fetcher.get(httpserver.url_for("/feed"), etag='"v1"').not_modified
+
+
+def test_requests_to_one_host_keep_their_interval(httpserver: HTTPServer, sleeps: Sleeps) -> None:
+    httpserver.expect_request("/q").respond_with_data("ok")
+    now = [100.0]
+    with Fetcher(LOOPBACK, sleep=sleeps, clock=lambda: now[0]) as fetcher:
+        fetcher.get(httpserver.url_for("/q"), interval=3.0)
+        now[0] += 1.0
+        fetcher.get(httpserver.url_for("/q"), interval=3.0)
+    assert sleeps.calls == [2.0]
