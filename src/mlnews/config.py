@@ -105,6 +105,24 @@ NETWORK_SETTINGS: tuple[Setting, ...] = (
         "backoff_seconds", 2.0, "The first wait before a retry; it doubles each time (Retry-After wins)."
     ),
     Setting(
+        "arxiv_api_url",
+        "https://export.arxiv.org/api/query",
+        "The arXiv API (`add` asks it about ids).",
+        is_url=True,
+    ),
+    Setting(
+        "arxiv_pdf_url",
+        "https://arxiv.org/pdf/",
+        "Where arXiv PDFs are (for figures): this, then the id.",
+        is_url=True,
+    ),
+    Setting(
+        "doi_resolver_url",
+        "https://doi.org/",
+        "Resolves DOIs to landing pages: this, then the DOI.",
+        is_url=True,
+    ),
+    Setting(
         "request_interval",
         3.0,
         "Seconds between requests to one host for arxiv and oai-pmh sources (at least 3 on arxiv.org).",
@@ -156,6 +174,9 @@ class NetworkSettings:
     retries: int = 4
     backoff_seconds: float = 2.0
     request_interval: float = 3.0
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_pdf_url: str = "https://arxiv.org/pdf/"
+    doi_resolver_url: str = "https://doi.org/"
 
 
 @dataclass(frozen=True)
