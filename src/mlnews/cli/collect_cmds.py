@@ -1,4 +1,4 @@
-"""Commands that fetch: collect."""
+"""Commands that fetch: collect, add, figures."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from rich.table import Table
 
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
+from mlnews.collect.add import resolve
 from mlnews.collect.runner import SourceReport, collect
-from mlnews.errors import UsageError
+from mlnews.errors import MlnewsError, UsageError
+from mlnews.fetch import Fetcher
+from mlnews.figures.attach import Attached, attach_missing
 from mlnews.library import Library
+from mlnews.weeks import Week
 
 
 @app.command("collect")
@@ -38,9 +42,11 @@ def collect_command(
     if not config.sources:
         raise UsageError(f"{workspace.config_path}: no sources yet; add [sources.NAME] tables (see README)")
     day = _day(since) if since else None
-    with Library.open(workspace.library_path) as library:
-        reports = collect(config, library, source, day)
+    with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
+        reports = collect(config, library, source, day, fetcher)
+        attached = attach_missing(library, fetcher, config.network, workspace.root)
     output.console.print(_table(reports))
+    _print_figures(attached, failing=False)
     for report in reports:
         for problem in report.problems[:5]:
             output.say(f"  {report.name}: {problem}", style="yellow")
@@ -64,3 +70,79 @@ def _table(reports: list[SourceReport]) -> Table:
     for r in reports:
         table.add_row(r.name, str(r.added), str(r.merged), str(r.unchanged), "0" if r.ok else "1")
     return table
+
+
+@app.command("add")
+def add_command(
+    ctx: typer.Context,
+    references: Annotated[
+        list[str], typer.Argument(help="arXiv ids or URLs, DOIs, web pages, PDFs.", show_default=False)
+    ],
+    section: Annotated[str | None, typer.Option(help="Shortlist into this section.")] = None,
+    week: Annotated[str | None, typer.Option(help="Shortlist for this week, YYYY-Www.")] = None,
+    featured: Annotated[bool, typer.Option("--featured", help="Make it an editor's pick.")] = False,
+) -> None:
+    """Add anything you paste: its metadata is fetched; with --section/--week it is shortlisted.
+
+    Example: `mlnews add arXiv:2011.15126 https://deepmind.com/blog/... --week 2020-W49`
+    """
+    workspace = current_workspace(ctx)
+    config = workspace.config
+    if section is not None:
+        config.section(section)
+    chosen = Week.parse(week) if week else None
+    failed = False
+    with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
+        for reference in references:
+            try:
+                item = resolve(reference, fetcher, config.network)
+            except MlnewsError as error:
+                output.errors.print(f"Error: {error}", markup=False, style="red")
+                failed = True
+                continue
+            outcome = library.add(item)
+            key = library.get(item.key or reference).key or ""
+            output.say(f"{outcome} {key}: {item.title}")
+            if section or chosen or featured:
+                target = chosen or Week.containing(date.today(), config.first_weekday)
+                state = "featured" if featured else "shortlisted"
+                library.triage([key], state, section, str(target))
+                output.say(f"  {state} for {target}" + (f" in {section}" if section else ""))
+                if not library.get(key).figure:
+                    attached = attach_missing(library, fetcher, config.network, workspace.root, [key])
+                    _print_figures(attached, failing=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("figures")
+def figures_command(
+    ctx: typer.Context,
+    keys: Annotated[
+        list[str] | None,
+        typer.Argument(help="Items (default: shortlisted ones without a figure).", show_default=False),
+    ] = None,
+) -> None:
+    """Fetch a figure for items: a paper's Figure 1 from its PDF, an article's og:image.
+
+    Example: `mlnews figures arxiv:2011.15126`
+    """
+    workspace = current_workspace(ctx)
+    config = workspace.config
+    with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
+        attached = attach_missing(library, fetcher, config.network, workspace.root, keys)
+    if not attached:
+        output.say("Every shortlisted item has its figure.")
+    if not _print_figures(attached, failing=True):
+        raise typer.Exit(1)
+
+
+def _print_figures(attached: list[Attached], failing: bool) -> bool:
+    for result in attached:
+        if result.path:
+            output.say(f"figure {result.key}: {result.path}")
+        elif failing:
+            output.errors.print(f"Error: figure {result.key}: {result.error}", markup=False, style="red")
+        else:
+            output.say(f"  no figure for {result.key}: {result.error}", style="yellow")
+    return all(r.path for r in attached)

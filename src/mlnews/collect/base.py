@@ -83,8 +83,11 @@ def get(name: str) -> SourceType:
 
 
 def interval(source_type: SourceType, url: str, network: NetworkSettings) -> float:
-    if not source_type.polite:
-        return 0.0
+    return polite_interval(url, network) if source_type.polite else 0.0
+
+
+def polite_interval(url: str, network: NetworkSettings) -> float:
+    """The pause between two requests to an API's host: never under arXiv's three seconds there."""
     host = (url.split("//", 1)[-1].split("/", 1)[0]).lower()
     if host == "arxiv.org" or host.endswith(".arxiv.org"):
         return max(ARXIV_MIN_INTERVAL, network.request_interval)

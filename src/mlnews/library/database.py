@@ -383,6 +383,19 @@ class Library:
         ).fetchall()
         return [self._full(row) for row in rows]
 
+    def shortlisted_without_figure(self) -> list[Item]:
+        rows = self.db.execute(
+            "SELECT * FROM items WHERE state IN ('shortlisted', 'featured') AND figure IS NULL ORDER BY id"
+        ).fetchall()
+        return [self._full(row) for row in rows]
+
+    def set_figure(self, reference: str, path: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE items SET figure = ?, changed = ? WHERE id = ?",
+                (path, now(), self._id_for(reference)),
+            )
+
     def composed(self, issue: str) -> set[str]:
         """Every key and identifier of the items an issue source has been given so far."""
         return {

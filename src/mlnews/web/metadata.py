@@ -17,7 +17,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from itertools import islice
+from typing import Any
+from urllib.parse import urljoin
 
 import trafilatura
 from lxml import etree
@@ -59,7 +61,7 @@ def page_meta(html: bytes | str, url: str, *, with_text: bool = True) -> PageMet
     if isinstance(html, bytes):
         if looks_like_pdf(html):
             return PageMeta(url=url)
-        source = decode(html)
+        source = _decode(html)
     else:
         if looks_like_pdf(html[:1024].encode("utf-8", "replace")):
             return PageMeta(url=url)
@@ -71,21 +73,31 @@ def page_meta(html: bytes | str, url: str, *, with_text: bool = True) -> PageMet
         return PageMeta(url=url)
     page = _Page.read(root, url)
     found = _merge([read(page) for read in _SOURCES])
-    return PageMeta(
-        url=url,
-        canonical=page.canonical,
-        kind="paper" if found.scholarly or found.arxiv_id else "article",
-        text=main_text(source, url) if with_text else "",
-        **{name: value for name, value in asdict(found).items() if name != "scholarly"},
-    )
+    values = asdict(found)
+    # The <title> element is the last resort, and often carries the site's name: "Post | Site".
+    values["title"] = found.title or _without_site(_title_element(root), found.site_name)
+    values["kind"] = "paper" if values.pop("scholarly") or found.arxiv_id else "article"
+    text = _main_text(source, url, large=_is_large(root)) if with_text else ""
+    return PageMeta(url=url, canonical=page.canonical, text=text, **values)
 
 
-def main_text(source: str, url: str) -> str:
+# trafilatura's fallback extractor (jusText) is quadratic in the number of paragraphs: a
+# 2 MB page of short paragraphs keeps it busy for a minute. Real article pages have a few
+# thousand elements (PeerJ's 360 kB page: 3,300) and there the fallback changed nothing.
+_FALLBACK_BUDGET = 10_000
+
+
+def _is_large(root: etree._Element) -> bool:
+    return sum(1 for _ in islice(root.iter(), _FALLBACK_BUDGET + 1)) > _FALLBACK_BUDGET
+
+
+def _main_text(source: str, url: str, *, large: bool) -> str:
     """The article body as plain text (trafilatura), "" when it finds none."""
     try:
         text = trafilatura.extract(
             source,
             url=url,
+            fast=large,
             include_comments=False,
             include_tables=False,
             favor_precision=True,
@@ -110,13 +122,13 @@ _DECLARED = re.compile(
 # What browsers decode a label as (WHATWG Encoding): the declared legacy charset is
 # read as its Windows superset, which is what the page's author actually typed.
 _SUPERSETS = {
-    "latin_1": "cp1252",
+    "iso8859-1": "cp1252",
     "ascii": "cp1252",
     "shift_jis": "cp932",
     "euc_kr": "cp949",
     "gb2312": "gbk",
-    "iso8859_9": "cp1254",
-    "tis_620": "cp874",
+    "iso8859-9": "cp1254",
+    "tis-620": "cp874",
 }
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -125,7 +137,7 @@ _BOMS = (
 )
 
 
-def decode(data: bytes) -> str:
+def _decode(data: bytes) -> str:
     """The page's text: by its byte-order mark, else its declared charset, else UTF-8
     when the bytes are valid UTF-8, else Windows-1252 (the web's default)."""
     for bom, encoding in _BOMS:
@@ -151,10 +163,10 @@ def _declared_encoding(head: bytes) -> str | None:
         return None
     if name.startswith("utf-16") or name.startswith("utf-32"):
         return "utf-8"  # the bytes were ASCII-compatible enough for the regex to read them
-    return _SUPERSETS.get(name.replace("-", "_"), name)
+    return _SUPERSETS.get(name, name)
 
 
-def _parse(source: str) -> lxml_html.HtmlElement | None:
+def _parse(source: str) -> etree._Element | None:
     if not source.strip():
         return None
     try:
@@ -168,13 +180,13 @@ def _parse(source: str) -> lxml_html.HtmlElement | None:
 
 @dataclass(frozen=True)
 class _Page:
-    root: lxml_html.HtmlElement
+    root: etree._Element
     tags: dict[str, list[str]]  # lower-case meta name or property -> contents in page order
     canonical: str
     base: str  # what relative URLs are resolved against
 
     @classmethod
-    def read(cls, root: lxml_html.HtmlElement, url: str) -> _Page:
+    def read(cls, root: etree._Element, url: str) -> _Page:
         tags = _meta_tags(root)
         canonical = _canonical(root, tags, url)
         return cls(root, tags, canonical, canonical or url)
@@ -183,7 +195,7 @@ class _Page:
         return [value for name in names for value in self.tags.get(name, [])]
 
 
-def _meta_tags(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
+def _meta_tags(root: etree._Element) -> dict[str, list[str]]:
     tags: dict[str, list[str]] = {}
     for meta in root.iter("meta"):
         content = meta.get("content")
@@ -196,16 +208,17 @@ def _meta_tags(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
     return tags
 
 
-def _canonical(root: lxml_html.HtmlElement, tags: dict[str, list[str]], url: str) -> str:
+def _canonical(root: etree._Element, tags: dict[str, list[str]], url: str) -> str:
     links = [link.get("href") or "" for link in root.iter("link") if "canonical" in _rel(link)]
-    for candidate in [*links, *tags.get("og:url", [])]:
-        resolved = _absolute(candidate, url)
-        if resolved:
-            return identity.clean_url(resolved)
-    return ""
+    return _first_url([*links, *tags.get("og:url", [])], url)
 
 
-def _rel(element: lxml_html.HtmlElement) -> list[str]:
+def _text_of(element: etree._Element) -> str:
+    # What lxml.html's text_content() gives, spelled so its types are known.
+    return "".join(text for text in element.itertext() if isinstance(text, str))
+
+
+def _rel(element: etree._Element) -> list[str]:
     return (element.get("rel") or "").lower().split()
 
 
@@ -248,7 +261,8 @@ def _highwire(page: _Page) -> _Fields:
         ),
         site_name=_first_text(page.values("citation_journal_title", "citation_conference_title")),
         doi=doi,
-        arxiv_id=_first_arxiv([*page.values("citation_arxiv_id", "citation_doi"), *urls]),
+        arxiv_id=_first_arxiv(page.values("citation_arxiv_id"))
+        or _arxiv_link([*page.values("citation_doi"), *urls]),
         pdf_url=pdf_url,
         keywords=_keywords(page.values("citation_keywords")),
         scholarly=bool(doi or (title and (authors or pdf_url))),
@@ -271,7 +285,7 @@ def _dublin_core(page: _Page) -> _Fields:
             dc("date", "date.issued", "issued", "date.created", "created", "date.available", "available")
         ),
         doi=doi,
-        arxiv_id=_first_arxiv(dc("identifier", "identifier.uri")),
+        arxiv_id=_arxiv_link(dc("identifier", "identifier.uri")),
         keywords=_keywords(dc("subject")),
         scholarly=doi is not None,
     )
@@ -294,7 +308,7 @@ def _opengraph(page: _Page) -> _Fields:
         published=_first_date(page.values("article:published_time")),
         site_name=_first_text(page.values("og:site_name")),
         image=_first_url(page.values("og:image", "og:image:url", "og:image:secure_url"), page.base),
-        arxiv_id=_first_arxiv(page.values("og:url")),
+        arxiv_id=_arxiv_link(page.values("og:url")),
         keywords=_keywords(page.values("article:tag")),
     )
 
@@ -326,20 +340,25 @@ def _plain_meta(page: _Page) -> _Fields:
 
 def _page_itself(page: _Page) -> _Fields:
     # <a rel=author> is HTML's own way to name the article's author (WordPress themes use it).
-    bylines = [link.text_content() for link in page.root.iter("a") if "author" in _rel(link)]
-    titles = [title.text_content() for title in page.root.iter("title") if not _in_svg(title)]
+    bylines = [_text_of(link) for link in page.root.iter("a") if "author" in _rel(link)]
     return _Fields(
-        title=_first_text(titles),
-        authors=tuple(name for name in _people(bylines) if len(name) <= 80)[:_MAX_BYLINES],
-        arxiv_id=_first_arxiv([page.canonical]),
+        authors=tuple(name for name in _people(bylines) if len(name) <= _MAX_NAME)[:_MAX_BYLINES],
+        arxiv_id=_arxiv_link([page.canonical]),
     )
 
 
+_MAX_NAME = 80  # a rel=author link around a sentence ("More posts by ...") is no name
 _MAX_BYLINES = 10  # a listing page links every post's author; a real byline names a few
 
 
-def _in_svg(element: lxml_html.HtmlElement) -> bool:
-    return any(ancestor.tag == "svg" for ancestor in element.iterancestors())
+def _title_element(root: etree._Element) -> str:
+    # An inline <svg> has <title>s of its own: skip them.
+    titles = (
+        _text_of(title)
+        for title in root.iter("title")
+        if not any(ancestor.tag == "svg" for ancestor in title.iterancestors())
+    )
+    return _first_text(titles)
 
 
 # ---- JSON-LD -------------------------------------------------------------------------------
@@ -374,13 +393,13 @@ def _json_ld(page: _Page) -> _Fields:
         site_name=_first_text(_names(item.get("publisher"))),
         image=_first_url(_urls(item.get("image")), page.base),
         doi=_first_doi(ids),
-        arxiv_id=_first_arxiv(ids),
+        arxiv_id=_arxiv_link(ids),
         keywords=_keywords(_strings(item.get("keywords"))),
         scholarly="scholarlyarticle" in types,
     )
 
 
-def _main_json_ld(root: lxml_html.HtmlElement) -> dict[str, object] | None:
+def _main_json_ld(root: etree._Element) -> dict[str, object] | None:
     """The first article object in the page's JSON-LD, else the first web page object."""
     pages: list[dict[str, object]] = []
     for script in root.iter("script"):
@@ -413,7 +432,8 @@ def _objects(data: object) -> Iterator[dict[str, object]]:
         if isinstance(item, dict):
             yield item
             graph = item.get("@graph")
-            yield from (node for node in graph if isinstance(node, dict)) if isinstance(graph, list) else ()
+            if isinstance(graph, list):
+                yield from (node for node in graph if isinstance(node, dict))
 
 
 def _types(item: dict[str, object]) -> set[str]:
@@ -470,21 +490,19 @@ _SOURCES: tuple[Callable[[_Page], _Fields], ...] = (
 
 def _merge(found: list[_Fields]) -> _Fields:
     """Per field, the value of the first source that gives one."""
-    merged = {
-        field.name: next((getattr(fields_, field.name) for fields_ in found if getattr(fields_, field.name)), None)
-        for field in fields(_Fields)
-    }
-    result = _Fields(**{name: value for name, value in merged.items() if value is not None})
-    # The <title> is the last resort, and carries the site's name: "Post title | Site".
-    if result.title and result.title == found[-1].title and result.site_name:
-        result = _Fields(**{**asdict(result), "title": _without_site(result.title, result.site_name)})
-    return result
+    merged: dict[str, Any] = {}
+    for field in fields(_Fields):
+        given = [getattr(source, field.name) for source in found]
+        merged[field.name] = next((value for value in given if value), given[0])
+    return _Fields(**merged)
 
 
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " · ", " :: ", " » ")
 
 
 def _without_site(title: str, site: str) -> str:
+    if not site:
+        return title
     for separator in _TITLE_SEPARATORS:
         head, found, tail = title.rpartition(separator)
         if found and head.strip() and tail.strip().casefold() == site.casefold():
@@ -515,17 +533,18 @@ def _first_url(values: Iterable[str], base: str) -> str:
 
 
 def _absolute(value: str, base: str) -> str:
-    """The value resolved against base, when that is an http(s) URL; else "" (javascript:, data:)."""
+    """The value resolved against base, when that is an http(s) URL; else "" (javascript:, data:).
+
+    The URL is kept as the page wrote it: `identity.canonical_url` makes keys, not links.
+    """
     value = value.strip()
     if not value:
         return ""
     try:
         resolved = urljoin(base, value)
-        parts = urlsplit(resolved)
-        host = parts.hostname
-    except ValueError:  # a malformed host or port
+    except ValueError:  # a malformed IPv6 host
         return ""
-    return resolved if parts.scheme.lower() in ("http", "https") and host else ""
+    return resolved if identity.canonical_url(resolved) else ""
 
 
 def _first_doi(values: Iterable[str]) -> str | None:
@@ -541,6 +560,12 @@ def _first_doi(values: Iterable[str]) -> str | None:
 
 def _first_arxiv(values: Iterable[str]) -> str | None:
     return next((found for found in map(identity.arxiv_id, values) if found), None)
+
+
+def _arxiv_link(values: Iterable[str]) -> str | None:
+    """The arXiv id in an arxiv.org URL or an arXiv DOI among values that are not ids."""
+    # Only values that name arXiv: an identifier like "article/1234567" passes for an old-style id.
+    return _first_arxiv(value for value in values if "arxiv" in value.lower())
 
 
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -584,8 +609,7 @@ def _first_date(values: Iterable[str]) -> str | None:
 def _date(value: str) -> str | None:
     """ISO 8601 for the ways pages write dates: 2019/03/20, 2019-03-20, 20 March 2019,
     Apr 22, 2019, ISO and RFC 2822 datetimes; None when it is none of these."""
-    text = squash(value).replace(",", ", ").replace(" ,", ",")
-    text = squash(_ORDINAL.sub("", text))
+    text = squash(_ORDINAL.sub("", value))
     slashed = _SLASHED_DATE.match(text)
     if slashed:
         year, month, day = slashed.groups()

@@ -1,0 +1,107 @@
+"""Giving shortlisted items their figure: fetched within limits, made web-sized, kept in media/.
+
+Papers: the PDF (arXiv's, the landing page's `citation_pdf_url`, or a `.pdf` link) and
+its Figure 1, else its largest image, else the top of its first page. Articles: the
+page's `og:image`, accepted only if its bytes are an image whatever the server says.
+Only shortlisted items get one: fetching every candidate's PDF is what makes a run take
+hours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlnews import files
+from mlnews.config import NetworkSettings
+from mlnews.errors import MlnewsError
+from mlnews.fetch import Fetcher
+from mlnews.figures.images import sniff_image_type, web_image
+from mlnews.figures.pdf import extract_figure
+from mlnews.items import Item
+from mlnews.library import Library
+from mlnews.web.metadata import looks_like_pdf
+
+PDF_LIMIT_MB = 30.0
+IMAGE_LIMIT_MB = 10.0
+
+
+@dataclass
+class Attached:
+    key: str
+    path: str | None = None  # relative to the workspace, e.g. media/arxiv-2011.15126.webp
+    error: str | None = None
+
+
+def attach(item: Item, fetcher: Fetcher, network: NetworkSettings, workspace: Path) -> Attached:
+    """Fetch and save the item's figure; the error, if any, is one line naming the URL."""
+    key = item.key or ""
+    try:
+        if item.kind == "paper":
+            url = pdf_url(item, network)
+            if not url:
+                return Attached(key, error="no PDF link known for this paper")
+            response = fetcher.get(url, accept="application/pdf", max_bytes=_bytes(PDF_LIMIT_MB, network))
+            if not looks_like_pdf(response.content):
+                return Attached(key, error=f"{url}: not a PDF ({response.content_type or 'no type'})")
+            figure = extract_figure(response.content)
+            data, extension = figure.image, figure.format
+        else:
+            url = str(item.raw.get("web", {}).get("image") or "")
+            if not url:
+                return Attached(key, error="the page names no image (og:image)")
+            response = fetcher.get(url, accept="image/*", max_bytes=_bytes(IMAGE_LIMIT_MB, network))
+            if not response.content_type.startswith("image/") or sniff_image_type(response.content) is None:
+                return Attached(key, error=f"{url}: not an image ({response.content_type or 'no type'})")
+            data, extension, _, _ = web_image(response.content)
+    except MlnewsError as error:
+        return Attached(key, error=str(error))
+    relative = f"media/{file_stem(key)}.{extension}"
+    (workspace / "media").mkdir(exist_ok=True)
+    files.write_bytes(workspace / relative, data)
+    return Attached(key, path=relative)
+
+
+def pdf_url(item: Item, network: NetworkSettings) -> str:
+    key = item.key or ""
+    if key.startswith("arxiv:"):
+        return network.arxiv_pdf_url + key.removeprefix("arxiv:")
+    web = item.raw.get("web", {})
+    if isinstance(web, dict) and web.get("pdf_url"):
+        return str(web["pdf_url"])
+    return next((u for u in item.urls if u.lower().split("?")[0].endswith(".pdf")), "")
+
+
+def file_stem(key: str) -> str:
+    """A file name from a key: `arxiv:2011.15126` -> `arxiv-2011.15126`.
+
+    URL keys are cut short and given a hash, so that two pages never share a file.
+    """
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", key).strip("-.") or "item"
+    if key.startswith("url:"):
+        stem = f"{stem[:80].strip('-.')}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+    return stem
+
+
+def attach_missing(
+    library: Library,
+    fetcher: Fetcher,
+    network: NetworkSettings,
+    workspace: Path,
+    keys: list[str] | None = None,
+) -> list[Attached]:
+    """Figures for the given items, or for every shortlisted item that has none yet."""
+    items = [library.get(key) for key in keys] if keys else library.shortlisted_without_figure()
+    results = []
+    for item in items:
+        result = attach(item, fetcher, network, workspace)
+        if result.path:
+            library.set_figure(item.key or "", result.path)
+        results.append(result)
+    return results
+
+
+def _bytes(megabytes: float, network: NetworkSettings) -> int:
+    return int(min(megabytes, network.max_download_mb) * 1024 * 1024)
