@@ -54,7 +54,8 @@ def _arxiv(arxiv_id: str, fetcher: Fetcher, network: NetworkSettings) -> Item:
         interval=polite_interval(network.arxiv_api_url, network),
     )
     items, _ = parse("arxiv-atom", response.content)
-    found = [item for item in items if item.key == f"arxiv:{arxiv_id}"]
+    wanted = f"arxiv:{arxiv_id}"
+    found = [item for item in items if wanted in identity.identifiers([*item.identifiers, *item.urls])]
     if not found:
         raise AddError(f"arXiv:{arxiv_id}: arXiv has no such paper")
     return found[0]
