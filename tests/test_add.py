@@ -153,7 +153,8 @@ def test_a_pdf_url_is_a_paper_titled_from_the_pdf(
 def test_figures_refuses_what_is_not_an_image_and_reports_it(
     run: Any, ws: Path, httpserver: HTTPServer
 ) -> None:
-    page = f'<html><head><title>T</title><meta property="og:image" content="{httpserver.url_for("/fake.png")}"></head></html>'
+    image = httpserver.url_for("/fake.png")
+    page = f'<html><head><title>T</title><meta property="og:image" content="{image}"></head></html>'
     httpserver.expect_request("/page").respond_with_data(page, content_type="text/html")
     httpserver.expect_request("/fake.png").respond_with_data(
         "<script>alert(1)</script>", content_type="image/png"
