@@ -29,6 +29,7 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/collect.py
 
 # After adding or changing a translatable string: refresh the template and every catalogue
 # (docs/languages.md says how to translate and how to add a language).
