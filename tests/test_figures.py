@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
 import pytest
-from PIL import Image, ImageDraw, ImageStat
+from PIL import Image, ImageCms, ImageDraw, ImageStat
 
 from mlnews.errors import MlnewsError
 from mlnews.figures.images import MAX_WIDTH, FigureError, sniff_image_type, web_image
@@ -40,16 +39,14 @@ PAPERS = {
 
 
 @pytest.fixture(scope="module")
-def extracted(shared_data: Path) -> Callable[[str], tuple[Figure, bytes, float]]:
-    """Each paper extracted once: (figure, the PDF's bytes, milliseconds taken)."""
-    cache: dict[str, tuple[Figure, bytes, float]] = {}
+def extracted(shared_data: Path) -> Callable[[str], tuple[Figure, bytes]]:
+    """Each paper extracted once: (figure, the PDF's bytes). Its speed is for benchmarks, not tests."""
+    cache: dict[str, tuple[Figure, bytes]] = {}
 
-    def get(paper: str) -> tuple[Figure, bytes, float]:
+    def get(paper: str) -> tuple[Figure, bytes]:
         if paper not in cache:
             data = (shared_data / "pdf" / PAPERS[paper][0]).read_bytes()
-            start = time.perf_counter()
-            figure = extract_figure(data)
-            cache[paper] = (figure, data, (time.perf_counter() - start) * 1000)
+            cache[paper] = (extract_figure(data), data)
         return cache[paper]
 
     return get
@@ -75,9 +72,9 @@ def grey_stddev(image: Image.Image) -> float:
 
 @pytest.mark.parametrize("paper", sorted(PAPERS))
 def test_figure_1_of_a_real_paper_is_cropped_above_its_caption(
-    paper: str, extracted: Callable[[str], tuple[Figure, bytes, float]]
+    paper: str, extracted: Callable[[str], tuple[Figure, bytes]]
 ) -> None:
-    figure, data, _ = extracted(paper)
+    figure, data = extracted(paper)
     _, page, phrase = PAPERS[paper]
     assert (figure.method, figure.page) == ("caption", page)
     image = decoded(figure)
@@ -89,9 +86,9 @@ def test_figure_1_of_a_real_paper_is_cropped_above_its_caption(
 
 @pytest.mark.parametrize("paper", sorted(PAPERS))
 def test_the_crop_holds_the_figure_image_and_no_body_text(
-    paper: str, extracted: Callable[[str], tuple[Figure, bytes, float]]
+    paper: str, extracted: Callable[[str], tuple[Figure, bytes]]
 ) -> None:
-    figure, data, _ = extracted(paper)
+    figure, data = extracted(paper)
     region = pymupdf.Rect(figure.region)
     with pymupdf.open(stream=data, filetype="pdf") as doc:
         page = doc[figure.page]
@@ -105,14 +102,10 @@ def test_the_crop_holds_the_figure_image_and_no_body_text(
 
 
 def test_s2orc_figure_1_stays_in_the_right_column(
-    extracted: Callable[[str], tuple[Figure, bytes, float]],
+    extracted: Callable[[str], tuple[Figure, bytes]],
 ) -> None:
-    figure, _, _ = extracted("s2orc")
+    figure, _ = extracted("s2orc")
     assert figure.region[0] > A4[0] / 2 - 5  # the abstract beside it, in the left column, is left out
-
-
-def test_real_papers_are_quick(extracted: Callable[[str], tuple[Figure, bytes, float]]) -> None:
-    assert all(extracted(paper)[2] < 1500 for paper in PAPERS)
 
 
 # ---- PDFs built here --------------------------------------------------------------------------
@@ -122,12 +115,14 @@ def new_page(doc: pymupdf.Document) -> pymupdf.Page:
     return doc.new_page(width=A4[0], height=A4[1])
 
 
-def paragraph(page: pymupdf.Page, rect: tuple[float, float, float, float], text: str = BODY) -> None:
-    assert page.insert_textbox(pymupdf.Rect(rect), text, fontsize=10) >= 0, "text does not fit"
+def paragraph(
+    page: pymupdf.Page, rect: tuple[float, float, float, float], text: str = BODY, fontsize: float = 10
+) -> None:
+    assert page.insert_textbox(pymupdf.Rect(rect), text, fontsize=fontsize) >= 0, "text does not fit"
 
 
 def draw_chart(page: pymupdf.Page, rect: pymupdf.Rect) -> None:
-    """A bar chart in vector graphics, with axis labels as text."""
+    """A bar chart in vector graphics, with its axis title as text."""
     page.draw_line((rect.x0 + 20, rect.y1 - 20), (rect.x1, rect.y1 - 20))
     page.draw_line((rect.x0 + 20, rect.y0), (rect.x0 + 20, rect.y1 - 20))
     width = (rect.width - 40) / 5
@@ -149,10 +144,10 @@ def two_column_paper(caption: str = "Figure 1: Bars in the right column, as a ch
     doc = pymupdf.open()
     page = new_page(doc)
     paragraph(page, (50, 60, 287, 780), BODY * 3)  # the left column, all text
-    paragraph(page, (308, 60, 545, 200), SENTENCES)
-    draw_chart(page, pymupdf.Rect(330, 215, 525, 375))
-    paragraph(page, (308, 385, 545, 420), caption)
-    paragraph(page, (308, 430, 545, 780), BODY * 2)
+    paragraph(page, (308, 60, 545, 140), SENTENCES)  # ends near y=118
+    draw_chart(page, pymupdf.Rect(330, 150, 525, 255))
+    paragraph(page, (308, 265, 545, 300), caption)
+    paragraph(page, (308, 310, 545, 780), BODY * 2)
     return pdf_bytes(doc)
 
 
@@ -183,7 +178,7 @@ def test_two_columns_the_crop_is_the_drawing_in_the_captions_column() -> None:
     assert (figure.method, figure.page) == ("caption", 0)
     x0, y0, x1, y1 = figure.region
     assert A4[0] / 2 <= x0 <= 350 and 525 <= x1 <= A4[0]  # the right column, the whole chart
-    assert 200 <= y0 <= 215 and 371 <= y1 < 385  # below the paragraph, above the caption, with "epoch"
+    assert 118 <= y0 <= 150 and 250 <= y1 < 265  # below the paragraph, above the caption, with "epoch"
     assert figure.width == MAX_WIDTH
 
 
@@ -218,6 +213,63 @@ def test_a_full_width_figure_above_a_full_width_caption() -> None:
     assert figure.region[0] < 80 and figure.region[2] > 535 and figure.region[3] < 410
 
 
+def test_a_running_header_and_the_arxiv_stamp_stay_out() -> None:
+    doc = pymupdf.open()
+    page = new_page(doc)
+    page.insert_text((72, 38), "Preprint. Under review.", fontsize=9)
+    page.draw_line((72, 45), (523, 45))
+    # Set upwards from y=300: it runs beside the whole figure, from above its top to its bottom.
+    page.insert_text((30, 300), "arXiv:2401.00001v1  [cs.LG]  1 Jan 2024", fontsize=14, rotate=90)
+    draw_chart(page, pymupdf.Rect(72, 72, 523, 300))
+    paragraph(page, (72, 310, 523, 340), "Figure 1: A teaser figure at the top of the first page.")
+    paragraph(page, (72, 350, 523, 700), BODY * 2)
+    figure = extract_figure(pdf_bytes(doc))
+    assert figure.method == "caption"
+    assert figure.region[0] > 60 and figure.region[1] > 60
+
+
+def test_a_table_stacked_above_the_figure_stays_out() -> None:
+    doc = pymupdf.open()
+    page = new_page(doc)
+    paragraph(page, (72, 58, 523, 76), "Table 1: Scores.")
+    for y in (80, 95, 140):  # booktabs rules, and cells between them
+        page.draw_line((150, y), (445, y), width=0.6)
+    for row, y in enumerate((108, 121, 134)):
+        page.insert_text((160, y), f"model {row}      0.{row}1      0.{row}2      0.{row}3", fontsize=9)
+    draw_chart(page, pymupdf.Rect(72, 152, 523, 300))  # \floatsep (12pt) below the table
+    paragraph(page, (72, 310, 523, 340), "Figure 1: The figure under a table.")
+    figure = extract_figure(pdf_bytes(doc))
+    assert figure.method == "caption"
+    assert 140 < figure.region[1] <= 152
+
+
+def test_the_caption_of_a_figure_above_ends_figure_1() -> None:
+    doc = pymupdf.open()
+    page = new_page(doc)
+    draw_chart(page, pymupdf.Rect(72, 60, 523, 200))
+    paragraph(page, (72, 203, 523, 221), "Figure 2: Squeezed with a negative \\vspace.")
+    draw_chart(page, pymupdf.Rect(72, 222, 523, 360))
+    paragraph(page, (72, 370, 523, 400), "Figure 1: The figure under another one.")
+    figure = extract_figure(pdf_bytes(doc))
+    assert figure.method == "caption"
+    assert 212 <= figure.region[1] <= 222
+
+
+def test_text_in_a_drawn_box_belongs_to_the_figure_a_wider_subcaption_does_not() -> None:
+    doc = pymupdf.open()
+    page = new_page(doc)
+    paragraph(page, (72, 30, 523, 80), SENTENCES)
+    draw_chart(page, pymupdf.Rect(100, 90, 495, 150))
+    page.draw_rect(pymupdf.Rect(100, 152, 495, 255), color=(0, 0, 0))
+    paragraph(page, (108, 160, 487, 247), SENTENCES)  # an example passage, like body text but boxed
+    paragraph(page, (72, 259, 523, 285), SENTENCES[:150], fontsize=8)  # a subcaption, wider than the box
+    paragraph(page, (72, 293, 523, 325), "Figure 1: A chart, and an example in a box.")
+    figure = extract_figure(pdf_bytes(doc))
+    assert figure.method == "caption"
+    x0, y0, x1, y1 = figure.region
+    assert 80 < y0 <= 90 and 255 <= y1 < 259 and 90 < x0 <= 120 and 495 <= x1 < 505
+
+
 def test_without_a_caption_the_largest_embedded_image() -> None:
     doc = pymupdf.open()
     page = new_page(doc)
@@ -229,6 +281,17 @@ def test_without_a_caption_the_largest_embedded_image() -> None:
     assert (figure.method, figure.page) == ("embedded", 0)
     assert (figure.width, figure.height) == (400, 300)  # the image's own pixels
     assert figure.region == pytest.approx((72, 160, 372, 385))
+
+
+def test_a_page_turned_sideways_gives_its_image_not_a_sideways_crop() -> None:
+    doc = pymupdf.open()
+    page = new_page(doc)
+    page.insert_image(pymupdf.Rect(72, 100, 372, 300), stream=png((300, 200)))
+    paragraph(page, (72, 310, 523, 340), "Figure 1: An image on a landscape page.")
+    page.set_rotation(90)
+    figure = extract_figure(pdf_bytes(doc))
+    assert (figure.method, figure.width, figure.height) == ("embedded", 300, 200)
+    assert figure.region == pytest.approx((72, 100, 372, 300))
 
 
 def test_an_image_covering_the_page_is_a_scan_not_a_figure() -> None:
@@ -312,7 +375,7 @@ def encoded(image: Image.Image, format: str, **options: object) -> bytes:
     return out.getvalue()
 
 
-PHOTO = photo((1500, 600))
+PHOTO = photo((1300, 520))
 
 
 @pytest.mark.parametrize("format", ["JPEG", "PNG", "GIF", "WEBP"])
@@ -352,6 +415,13 @@ def test_metadata_is_stripped_and_orientation_applied() -> None:
     assert (width, height) == (200, 400)
     out = Image.open(io.BytesIO(data))
     assert not out.getexif() and "icc_profile" not in out.info and b"Camera" not in data
+
+
+def test_a_colour_profile_is_not_carried_over() -> None:
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = encoded(Image.new("RGB", (40, 20), "teal"), "PNG", icc_profile=profile)
+    assert "icc_profile" in Image.open(io.BytesIO(data)).info
+    assert "icc_profile" not in Image.open(io.BytesIO(web_image(data)[0])).info
 
 
 def png_header(width: int, height: int) -> bytes:

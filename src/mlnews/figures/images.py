@@ -132,7 +132,10 @@ def _fit_width(image: Image.Image, max_width: int) -> Image.Image:
 
 
 def _encode(image: Image.Image) -> tuple[bytes, str]:
-    # No `exif`, `icc_profile` or text chunks are passed on, so the output carries no metadata.
+    # No `exif`, `icc_profile` or text chunks are passed on, so the output carries no metadata;
+    # the PNG writer would take an ICC profile from `info` unasked. The profile is dropped, not
+    # applied: a wide-gamut photo may look a little duller, which a thumbnail can afford.
+    image.info.clear()
     out = io.BytesIO()
     colours = image.getcolors(PALETTE_COLOURS)
     if colours is not None:

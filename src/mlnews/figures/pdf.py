@@ -35,6 +35,8 @@ from PIL import Image
 
 from mlnews.figures.images import MAX_WIDTH, FigureError, is_blank, web_image
 
+__all__ = ["Figure", "FigureError", "extract_figure"]
+
 MAX_SIDE = 2000  # px, long side of any render or extracted image before it is made web-sized
 MAX_IMAGE_PIXELS = 16_000_000  # an embedded image larger than this is not decoded (4000x4000)
 MAX_CAPTIONS = 3  # caption candidates tried; later ones are body text that opens with "Figure 1 ..."
@@ -44,8 +46,11 @@ TOP_SHARE = 0.45  # of page 1's height, for the "page" method
 # Sizes in PDF points (1/72 inch).
 MIN_HEIGHT = 40.0
 MIN_WIDTH_SHARE = 0.15  # of the page width
-GAP = 24.0  # whitespace this tall (two lines of text) above a figure's parts means the figure ended
-CAPTION_REACH = 80.0  # the figure's lowest drawing lies at most this far above the caption
+# Whitespace this tall between a figure's parts means the figure ended: less than LaTeX puts
+# between two floats (\floatsep, 12pt minus 2), so a table stacked above the figure stays out.
+# Parts of one figure sit closer, or are bridged by their labels and subcaptions.
+GAP = 9.0
+CAPTION_REACH = 80.0  # the figure's lowest part lies at most this far above the caption
 LABEL_MARGIN = 12.0  # text this close beside a figure's drawings is one of its labels
 PAD = 3.0  # breathing room around the crop
 TOLERANCE = 2.0
@@ -53,6 +58,7 @@ BACKGROUND_SHARE = 0.85  # a drawing or image covering this much of the page is 
 
 # Figure 1 and not Figure 10 or Figure 1.2; group 1 is what follows the number.
 _CAPTION = re.compile(r"(?:Figure|FIGURE|Fig\.?|FIG\.?)\s*1([:|]|\.(?!\d)|\s|$)")
+_ANY_CAPTION = re.compile(r"(?:Figure|FIGURE|Fig\.?|FIG\.?|Table|TABLE)\s*\d+(?:[:|]|\.(?!\d))")
 # What MuPDF's bbox log calls drawing and showing graphics (text and clipping are left out).
 _GRAPHICS = frozenset({"fill-path", "stroke-path", "fill-shade", "fill-image", "fill-imgmask"})
 
@@ -67,7 +73,7 @@ class Figure:
     height: int
     method: str  # "caption" | "embedded" | "page"
     page: int  # 0-based page it came from
-    region: Box  # where on that page, in PDF points (x0, y0, x1, y1) from the top left
+    region: Box  # where on that page, in PDF points (x0, y0, x1, y1) from the top left, before any rotation
 
 
 def extract_figure(pdf: bytes, *, max_pages: int = 8) -> Figure:
@@ -120,6 +126,8 @@ class _Text:
     rect: pymupdf.Rect
     lines: int
     size: float  # the font size most of its characters have
+    horizontal: bool  # False for text set up the margin (arXiv's stamp) or a rotated axis title
+    captions: bool  # opens like a caption of any figure or table: "Figure 2:", "Table 1."
 
 
 def _by_caption(doc: pymupdf.Document, pages: range) -> Figure | None:
@@ -141,8 +149,11 @@ def _captions(doc: pymupdf.Document, pages: range) -> list[tuple[int, pymupdf.Re
     marked: list[tuple[int, pymupdf.Rect]] = []
     spaced: list[tuple[int, pymupdf.Rect]] = []
     for number in pages:
+        page = doc[number]
+        if page.rotation:
+            continue  # a page turned sideways shows its figure sideways: no use as a picture
         # "blocks" is the cheapest text extraction; font sizes are read only for caption pages.
-        for x0, y0, x1, y1, text, _, kind in doc[number].get_text("blocks"):
+        for x0, y0, x1, y1, text, _, kind in page.get_text("blocks"):
             match = _CAPTION.match(text.lstrip()) if kind == 0 else None
             if match:
                 found = (number, pymupdf.Rect(x0, y0, x1, y1))
@@ -155,12 +166,17 @@ def _texts(page: pymupdf.Page) -> list[_Text]:
     layout = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT)
     texts = []
     for block in layout["blocks"]:
+        lines = block["lines"]
         sizes: Counter[float] = Counter()
-        for line in block["lines"]:
+        for line in lines:
             for span in line["spans"]:
                 sizes[round(span["size"], 1)] += len(span["text"].strip())
         if sizes.total():
-            texts.append(_Text(pymupdf.Rect(block["bbox"]), len(block["lines"]), sizes.most_common(1)[0][0]))
+            horizontal = abs(lines[0]["dir"][1]) < 0.1  # dir is (cos, -sin) of the writing direction
+            opening = "".join(span["text"] for span in lines[0]["spans"]).lstrip()
+            size = sizes.most_common(1)[0][0]
+            rect = pymupdf.Rect(block["bbox"])
+            texts.append(_Text(rect, len(lines), size, horizontal, bool(_ANY_CAPTION.match(opening))))
     return texts
 
 
@@ -171,10 +187,13 @@ def _figure_clip(page: pymupdf.Page, texts: list[_Text], caption: pymupdf.Rect) 
     nearby = [t for t in texts if _above(t.rect, caption) and _within(t.rect, column)]
     body_size = _body_size(texts)
     parts: list[tuple[pymupdf.Rect, str]] = [(g, "graphic") for g in graphics]
-    parts += [(t.rect, _role(t, column, body_size, graphics)) for t in nearby]
+    parts += [(t.rect, _role(t, column, body_size, graphics)) for t in nearby if t.horizontal]
     drawn, labels = _stack_above(caption, parts)
     if not drawn:
         return None
+    # Vertical text can be long enough to bridge any gap (arXiv's stamp runs down half the
+    # margin), so it never extends the stack; it joins as a label only where it touches.
+    labels += [t.rect for t in nearby if not t.horizontal]
     grown = _with_labels(_union(drawn), labels)
     padded = (grown.x0 - PAD, grown.y0 - PAD, grown.x1 + PAD, min(grown.y1 + PAD, caption.y0 - 1))
     clip: pymupdf.Rect = pymupdf.Rect(padded) & page.rect
@@ -226,10 +245,17 @@ def _body_size(texts: Sequence[_Text]) -> float:
 
 
 def _role(text: _Text, column: pymupdf.Rect, body_size: float, graphics: Sequence[pymupdf.Rect]) -> str:
-    """ "body" for a paragraph (where a figure ends), else "label" (figure text, subcaptions, headings)."""
-    boxed = any(_inside(text.rect, g) for g in graphics)  # text in a drawn box is an example in a figure
+    """ "body" for a paragraph or another caption (where a figure ends), else "label".
+
+    Labels are figure text, subcaptions and headings: smaller or narrower than
+    body text, or set inside a drawn box (an example passage in a figure).
+    """
+    if text.captions:
+        return "body"
     paragraph = text.lines >= 2 and text.rect.width >= 0.6 * column.width
-    return "body" if paragraph and abs(text.size - body_size) <= 0.6 and not boxed else "label"
+    if not paragraph or abs(text.size - body_size) > 0.6:
+        return "label"
+    return "label" if any(_inside(text.rect, g) for g in graphics) else "body"
 
 
 def _inside(inner: pymupdf.Rect, outer: pymupdf.Rect) -> bool:
@@ -241,15 +267,18 @@ def _stack_above(
 ) -> tuple[list[pymupdf.Rect], list[pymupdf.Rect]]:
     """The drawings and labels stacked above the caption, up to body text or a wide gap.
 
-    Walks up from the caption. Text met before any drawing (subcaptions) is
-    passed over as long as the drawings start within CAPTION_REACH; once the
-    figure has a drawing, a paragraph of body text ends it.
+    Walks up from the caption, part by part, until a gap taller than GAP. Text
+    met before any drawing (subcaptions) is passed over as long as the drawings
+    start within CAPTION_REACH; once the figure has a drawing, a paragraph of
+    body text or another caption ends it.
     """
     drawn: list[pymupdf.Rect] = []
     labels: list[pymupdf.Rect] = []
     top = caption.y0
     for rect, role in sorted(parts, key=lambda part: part[0].y1, reverse=True):
-        if rect.y1 < top - GAP or (not drawn and rect.y1 < caption.y0 - CAPTION_REACH):
+        if (drawn or labels) and rect.y1 < top - GAP:
+            break
+        if not drawn and rect.y1 < caption.y0 - CAPTION_REACH:
             break
         if role == "body" and drawn:
             break
@@ -301,11 +330,13 @@ def _largest_embedded(doc: pymupdf.Document, pages: range) -> Figure | None:
     candidates: list[tuple[float, int, int, pymupdf.Rect]] = []
     for number in pages:
         page = doc[number]
+        # Image boxes are given as on the page before any /Rotate, whose size the cropbox has.
+        bounds = pymupdf.Rect(0, 0, page.cropbox.width, page.cropbox.height)
         for info in page.get_image_info(xrefs=True):
-            shown = pymupdf.Rect(info["bbox"]) & page.rect
+            shown = pymupdf.Rect(info["bbox"]) & bounds
             xref, pixels = info["xref"], info["width"] * info["height"]
             # xref 0 is an inline image, which has no object to extract.
-            if xref > 0 and 0 < pixels <= MAX_IMAGE_PIXELS and _large_enough(shown, page.rect):
+            if xref > 0 and 0 < pixels <= MAX_IMAGE_PIXELS and _large_enough(shown, bounds):
                 candidates.append((shown.get_area(), number, xref, shown))
     candidates.sort(key=lambda c: (-c[0], c[1]))
     tried: set[int] = set()
@@ -338,8 +369,8 @@ def _rgb_pixmap(doc: pymupdf.Document, xref: int) -> pymupdf.Pixmap | None:
         return None  # a stencil mask: its colour comes from the page, there is nothing to show alone
     if pixmap.alpha:
         pixmap = pymupdf.Pixmap(pixmap, 0)
-    if pixmap.colorspace.n != 3:
-        pixmap = pymupdf.Pixmap(pymupdf.csRGB, pixmap)  # CMYK and grey
+    if pixmap.colorspace.name != pymupdf.csRGB.name:
+        pixmap = pymupdf.Pixmap(pymupdf.csRGB, pixmap)  # CMYK, grey, Lab, ICC-based
     halvings = math.ceil(math.log2(max(pixmap.width, pixmap.height) / MAX_SIDE))
     if halvings > 0:
         pixmap.shrink(halvings)  # in place, by 2**halvings
