@@ -285,3 +285,50 @@ def test_collect_without_sources_or_with_an_unknown_one_says_what_to_do(run: Any
     assert result.code == 1 and "unknown source 'b'; sources are: a" in result.err
     result = run("-w", "ws", "collect", "--since", "last week")
     assert result.code == 1 and "--since 'last week': expected a day, YYYY-MM-DD" in result.err
+
+
+def test_a_source_type_plugin_is_a_small_registered_class(
+    run: Any, tmp_path: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections.abc import Iterator
+    from typing import ClassVar
+
+    from mlnews.collect import base
+    from mlnews.config import Field
+    from mlnews.items import Item
+
+    monkeypatch.setattr(base, "_TYPES", dict(base._TYPES))  # registered for this test only
+    base.types()  # built-ins first
+
+    @base.register
+    class LinesSource:
+        """A plain list of 'URL title' lines: enough for a plugin."""
+
+        name: ClassVar[str] = "lines"
+        polite: ClassVar[bool] = False
+        options: ClassVar[tuple[Field, ...]] = (Field("prefix", str, False, "Put before each title."),)
+
+        def pages(self, run: base.Run) -> Iterator[base.Page]:
+            text = run.get(run.source.url).content.decode()
+            items = [
+                Item(title=run.source.option("prefix", "") + title, kind="article", urls=[url])
+                for url, _, title in (line.partition(" ") for line in text.splitlines() if line.strip())
+            ]
+            yield base.Page(items, {"seen": len(items)})
+
+    httpserver.expect_request("/list.txt").respond_with_data("https://a.org/1 One\nhttps://a.org/2 Two\n")
+    ws = workspace(
+        run,
+        tmp_path,
+        f"""
+[sources.reading]
+type = "lines"
+url = "{httpserver.url_for("/list.txt")}"
+prefix = "Reading: "
+""",
+    )
+    result = run("-w", "ws", "collect")
+    assert result.code == 0, result.err
+    assert count(ws) == 2
+    titles = {row for (row,) in sqlite3.connect(ws / "library.db").execute("SELECT title FROM items")}
+    assert titles == {"Reading: One", "Reading: Two"}
