@@ -173,3 +173,19 @@ def test_requests_to_one_host_keep_their_interval(httpserver: HTTPServer, sleeps
         now[0] += 1.0
         fetcher.get(httpserver.url_for("/q"), interval=3.0)
     assert sleeps.calls == [2.0]
+
+
+def test_a_body_that_trickles_in_forever_has_a_deadline(httpserver: HTTPServer, sleeps: Sleeps) -> None:
+    def trickle(request: Request) -> Response:
+        def body() -> Iterator[bytes]:
+            for _ in range(50):
+                yield b"x"
+
+        return Response(body())
+
+    httpserver.expect_request("/slow").respond_with_handler(trickle)
+    ticks = iter(range(0, 10_000, 100))  # every look at the clock: 100 s later
+    settings = NetworkSettings(allow_private_addresses=True, retries=0)
+    with Fetcher(settings, sleep=sleeps, clock=lambda: float(next(ticks))) as fetcher:
+        with pytest.raises(FetchError, match="too slow: the body did not arrive in time"):
+            fetcher.get(httpserver.url_for("/slow"))

@@ -32,6 +32,7 @@ from mlnews.errors import MlnewsError
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MIN_TOTAL_SECONDS = 120.0  # for one response body, however slowly it trickles in
 MAX_RETRY_AFTER = 300.0  # seconds; a server asking for longer is treated as down for now
 HOMEPAGE = "https://github.com/mlnews/mlnews"
 
@@ -161,10 +162,15 @@ class Fetcher:
                         f"GET {url}: {_megabytes(int(declared))} is over the {_megabytes(limit)} cap"
                     )
                 body = bytearray()
+                # The read timeout is per read: a server trickling a byte at a time would
+                # never trip it, so the whole body has a deadline too.
+                deadline = self.clock() + max(MIN_TOTAL_SECONDS, 4 * self.settings.read_timeout)
                 for chunk in raw.iter_bytes():
                     body += chunk
                     if len(body) > limit:
                         raise FetchError(f"GET {url}: the response is over the {_megabytes(limit)} cap")
+                    if self.clock() > deadline:
+                        raise _Retryable("too slow: the body did not arrive in time")
                 return Response(str(raw.url), raw.status_code, dict(raw.headers), bytes(body))
         except httpx.TimeoutException as error:
             self._last[host] = self.clock()
