@@ -186,6 +186,9 @@ def test_a_body_that_trickles_in_forever_has_a_deadline(httpserver: HTTPServer, 
     httpserver.expect_request("/slow").respond_with_handler(trickle)
     ticks = iter(range(0, 10_000, 100))  # every look at the clock: 100 s later
     settings = NetworkSettings(allow_private_addresses=True, retries=0)
-    with Fetcher(settings, sleep=sleeps, clock=lambda: float(next(ticks))) as fetcher:
-        with pytest.raises(FetchError, match="too slow: the body did not arrive in time"):
-            fetcher.get(httpserver.url_for("/slow"))
+    clock = lambda: float(next(ticks))  # noqa: E731
+    with (
+        Fetcher(settings, sleep=sleeps, clock=clock) as fetcher,
+        pytest.raises(FetchError, match="too slow: the body did not arrive in time"),
+    ):
+        fetcher.get(httpserver.url_for("/slow"))
