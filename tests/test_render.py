@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -384,3 +385,25 @@ def test_render_into_a_missing_folder_names_the_folder(run, tmp_path: Path) -> N
     result = run("-w", "ws", "render", "2020-W49", "-o", str(tmp_path / "nowhere" / "x.md"))
     assert result.code == 1
     assert result.err == f"Error: {tmp_path / 'nowhere'}: no such folder to write into\n"
+
+
+def test_thread_posts_fit_and_link_every_entry(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from mlnews.summarise import post_length
+
+    assert run("demo", "d").code == 0
+    for lang in ("en", "zh", "ja"):
+        result = run("-w", "d", "thread", "2020-W49", "--lang", lang, "--json")
+        assert result.code == 0, result.err
+        posts = json.loads(result.out)
+        assert len(posts) == 16  # the opening post and 15 entries
+        prefix = "" if lang == "en" else f"{lang}/"
+        assert f"https://example.org/{prefix}2020-W49/ 1/16" in posts[0]
+        assert all(post_length(p) <= 280 and "\n" not in p for p in posts)
+        assert posts[3].endswith("https://arxiv.org/abs/2011.15126 4/16")
+    # A post the curator made far too long is cut at a word, with an ellipsis.
+    source = tmp_path / "d" / "issues" / "2020-W49.md"
+    text = source.read_text(encoding="utf-8")
+    text = re.sub(r"^post: .*$", "post: " + "a very long post " * 40, text, count=1, flags=re.M)
+    source.write_text(text, encoding="utf-8")
+    posts = json.loads(run("-w", "d", "thread", "2020-W49", "--json").out)
+    assert post_length(posts[1]) <= 280 and posts[1].endswith("long… https://arxiv.org/abs/2011.03775 2/16")

@@ -17,6 +17,7 @@ from mlnews.issue.check import problems
 from mlnews.issue.source import IssueError
 from mlnews.library import Library
 from mlnews.render.links import FileLinks, Links, SiteLinks
+from mlnews.render.thread import thread
 from mlnews.weeks import Week, parse_period
 from mlnews.workspace import Workspace
 
@@ -132,6 +133,31 @@ def render_command(
     with files.replacing(output_path) as out:
         out.write(text)
     output.say(f"Wrote {output_path}")
+
+
+@app.command("thread")
+def thread_command(
+    ctx: typer.Context,
+    issue: Annotated[str, typer.Argument(help="A week (2020-W49) or a month (2020-11).", show_default=False)],
+    lang: Annotated[str | None, typer.Option(help="Language (default: the first in mlnews.toml).")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="A JSON array of the posts.")] = False,
+) -> None:
+    """The issue's one-line posts as a thread to paste: an opening post, then one per entry.
+
+    Each post fits in 280 characters, links counted as 23.
+
+    Example: `mlnews thread 2020-W49 --lang ja`
+    """
+    workspace = current_workspace(ctx)
+    config = workspace.config
+    chosen_lang = lang or config.languages[0]
+    period = parse_period(issue)
+    links = SiteLinks(config.site_url, config.languages[0])
+    posts = thread(render.issue_view(workspace, period, chosen_lang, links), links.issue(period, chosen_lang))
+    if json_output:
+        output.print_json(posts)
+        return
+    typer.echo("\n\n".join(posts))
 
 
 def _issue_path(workspace: Workspace, name: str) -> Path:

@@ -12,12 +12,16 @@ from mlnews.weeks import Period
 from mlnews.workspace import Workspace
 
 
-def markdown_issue(workspace: Workspace, period: Period, lang: str, links: Links) -> str:
-    """An issue of the workspace as Markdown; a problem in its source stops it with FILE:LINE."""
+def issue_view(workspace: Workspace, period: Period, lang: str, links: Links) -> view.IssueView:
+    """An issue of the workspace as readers see it; a problem in its source stops it with FILE:LINE."""
     cat = i18n.catalogue(lang)
     path = source.path_for(workspace.issues_dir, period)
     if not path.exists():
         raise UsageError(f"{path}: no such issue; run `mlnews compose {period}` first")
     parsed = read_valid(path, workspace.config)
     context = view.Context(workspace.config, tuple(source.existing(workspace.issues_dir)), links)
-    return markdown.render(view.build(parsed.issue, context, cat))
+    return view.build(parsed.issue, context, cat)
+
+
+def markdown_issue(workspace: Workspace, period: Period, lang: str, links: Links) -> str:
+    return markdown.render(issue_view(workspace, period, lang, links))

@@ -104,6 +104,7 @@ def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
             "past": cat("Past issues"),
             # Templates, filled in by the layout: they hold its markup.
             "pick": cat("{headline} ({number}. {section})"),
+            "thread": cat("New issue of {name}:", name=config.name),
             "from": cat("({issue})"),
         },
     )
