@@ -1,0 +1,56 @@
+"""HTML that is safe to publish, from the curator's Markdown and from plain text.
+
+Two locks, so that one mistake is not enough: Markdown is rendered with raw HTML off and
+only http(s), mailto and relative links, and what comes out is sanitised by nh3 (Ammonia)
+with a short list of tags, attributes and URL schemes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from html import escape
+
+import nh3
+from markdown_it import MarkdownIt
+
+from mlnews.render.safe import disarm, is_safe_url
+
+TAGS = {
+    "p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
+    "h3", "h4", "h5", "h6", "hr", "img", "span", "del", "sub", "sup",
+}  # fmt: skip
+ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}}
+SCHEMES = {"http", "https", "mailto"}
+
+
+@cache
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.validateLink = is_safe_url  # type: ignore[method-assign]
+    return parser
+
+
+def markdown(text: str) -> str:
+    """The curator's Markdown as sanitised HTML (block level)."""
+    return sanitise(_parser().render(disarm(text)))
+
+
+def markdown_inline(text: str) -> str:
+    """A headline's Markdown as sanitised inline HTML (no paragraph around it)."""
+    return sanitise(_parser().renderInline(disarm(text)))
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def text(value: str) -> str:
+    """Plain text (a title, a site's name) for an HTML element or attribute."""
+    return escape(value, quote=True)
