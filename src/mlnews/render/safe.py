@@ -15,7 +15,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>&#|])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
 # A raw HTML tag, comment, declaration or processing instruction starts with `<` then one
 # of these; an autolink (`<https://…>`) is the one use of `<` worth keeping.
-_RAW_HTML = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?://|mailto:)[^\s<>]*>)")
+_RAW_HTML = re.compile(r"(?<!\\)<(?=[A-Za-z/!?])(?!(?:https?://|mailto:)[^\s<>]*>)")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Code is shown as written, so nothing in it needs disarming: fenced blocks and code spans.
 _CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[^\n]*$|(`+)(?!`).+?(?<!`)\2(?!`)", re.MULTILINE | re.DOTALL)
