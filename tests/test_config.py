@@ -41,7 +41,7 @@ def test_every_setting_is_written_out_with_its_help() -> None:
 
 def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    for setting in config.SETTINGS + config.NETWORK_SETTINGS:
+    for setting in config.SETTINGS + config.NETWORK_SETTINGS + config.EMAIL_SETTINGS:
         assert f"`{setting.name}`" in readme, f"README does not document {setting.name}"
     from mlnews.collect import base
 

@@ -129,6 +129,24 @@ NETWORK_SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
+EMAIL_SETTINGS: tuple[Setting, ...] = (
+    Setting("from_address", "", "Who the newsletter is from, e.g. 'ML News <news@example.org>'."),
+    Setting("reply_to", "", "Where replies go, if not the From address."),
+    Setting("unsubscribe", "", "An https: or mailto: address for the List-Unsubscribe header."),
+    Setting("smtp_host", "", "The SMTP server `mlnews send` uses."),
+    Setting("smtp_port", 587, "Its port: 587 for STARTTLS, 465 for SSL."),
+    Setting(
+        "smtp_security",
+        "starttls",
+        "starttls, ssl, or none (only for a server on this machine).",
+        ("starttls", "ssl", "none"),
+    ),
+    Setting("smtp_username", "", "The login, if the server wants one."),
+    Setting("password_env", "MLNEWS_SMTP_PASSWORD", "The environment variable holding the password."),
+    Setting("keyring_service", "", "Else, the keyring service holding it (with smtp_username as the user)."),
+    Setting("inline_images", True, "Figures travel inside the message (true) or are linked from the site."),
+)
+
 SOURCE_FIELDS: tuple[Field, ...] = (
     Field("type", str, True, "What it is: arxiv, oai-pmh, feed, or a plugin's type."),
     Field("url", str, True, "Where to collect from (the API's base URL for arxiv and oai-pmh).", is_url=True),
@@ -180,6 +198,20 @@ class NetworkSettings:
 
 
 @dataclass(frozen=True)
+class EmailSettings:
+    from_address: str = ""
+    reply_to: str = ""
+    unsubscribe: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username: str = ""
+    password_env: str = "MLNEWS_SMTP_PASSWORD"
+    keyring_service: str = ""
+    inline_images: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     name: str = "ML News"
     author: str = ""
@@ -195,6 +227,7 @@ class Config:
     )
     sources: tuple[Source, ...] = ()
     network: NetworkSettings = field(default_factory=NetworkSettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
 
     def source(self, name: str) -> Source:
         for source in self.sources:
@@ -230,14 +263,15 @@ def load(path: Path) -> Config:
 
 
 def _check(path: Path, data: dict[str, Any]) -> Config:
-    unknown = set(data) - {"newsletter", "network", "sections", "sources"}
+    unknown = set(data) - {"newsletter", "network", "email", "sections", "sources"}
     if unknown:
         raise ConfigError(
             f"{path}: unknown key {sorted(unknown)[0]!r}; "
-            "expected [newsletter], [network], [[sections]] or [sources.NAME]"
+            "expected [newsletter], [network], [email], [[sections]] or [sources.NAME]"
         )
     values = _check_settings(path, data, "newsletter", SETTINGS)
     network = NetworkSettings(**_check_settings(path, data, "network", NETWORK_SETTINGS))
+    email = EmailSettings(**_check_settings(path, data, "email", EMAIL_SETTINGS))
     sections = [
         Section(**_check_table(path, f"sections[{i + 1}]", t, SECTION_FIELDS))
         for i, t in enumerate(_tables(path, data, "sections", DEFAULT_SECTIONS))
@@ -254,7 +288,7 @@ def _check(path: Path, data: dict[str, Any]) -> Config:
             )
     sources = _check_sources(path, data.get("sources", {}))
     values["languages"] = tuple(values["languages"])
-    return Config(**values, sections=tuple(sections), sources=sources, network=network)
+    return Config(**values, sections=tuple(sections), sources=sources, network=network, email=email)
 
 
 def _check_settings(
@@ -409,6 +443,14 @@ def default_text() -> str:
     lines.append("[network]")
     for setting in NETWORK_SETTINGS:
         lines.append(f"# {setting.help}")
+        lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
+    lines.append("")
+    lines.append("# Sending the newsletter by e-mail (`mlnews email`, `mlnews send`).")
+    lines.append("[email]")
+    for setting in EMAIL_SETTINGS:
+        lines.append(f"# {setting.help}")
+        if setting.choices:
+            lines.append(f"# One of: {', '.join(setting.choices)}.")
         lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
     lines.append("")
     lines.append("# Where `collect` looks for new items: one [sources.NAME] table each.")
