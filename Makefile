@@ -34,8 +34,8 @@ bench: $(STAMP)
 # After adding or changing a translatable string: refresh the template and every catalogue
 # (docs/languages.md says how to translate and how to add a language).
 catalogues: $(STAMP)
-	$(BIN)/pybabel extract -k cat -k N_ --no-location --omit-header --sort-output \
-		-o src/mlnews/locale/mlnews.pot src/mlnews
+	$(BIN)/pybabel extract -F babel.cfg -k cat -k N_ --no-location --omit-header --sort-output \
+		-o src/mlnews/locale/mlnews.pot .
 	$(BIN)/pybabel update --ignore-obsolete -D mlnews -i src/mlnews/locale/mlnews.pot -d src/mlnews/locale
 
 clean:

@@ -31,9 +31,11 @@ class SiteLinks:
     site_url: str
     default_lang: str
 
+    def home(self, lang: str) -> str:
+        return self.root if lang == self.default_lang else f"{self.root}{lang}/"
+
     def issue(self, period: Period, lang: str) -> str:
-        prefix = "" if lang == self.default_lang else f"{lang}/"
-        return f"{self.root}{prefix}{period}/"
+        return f"{self.home(lang)}{period}/"
 
     def entry(self, period: Period, lang: str, anchor: str) -> str | None:
         return f"{self.issue(period, lang)}#{anchor}"

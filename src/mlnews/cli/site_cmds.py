@@ -1,0 +1,39 @@
+"""Commands that publish the site: build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlnews.cli import output
+from mlnews.cli.app import app, current_workspace
+from mlnews.errors import UsageError
+from mlnews.publish import site
+
+
+@app.command("build")
+def build_command(
+    ctx: typer.Context,
+    lang: Annotated[
+        list[str] | None, typer.Option("--lang", help="Only these languages (default: all in mlnews.toml).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", file_okay=False, help="Where (default: WORKSPACE/site).")
+    ] = None,
+) -> None:
+    """Build the static site from the issue sources: pages, archive, sections, feeds, search.
+
+    Only pages whose content changed are written again.
+
+    Example: `mlnews build && python -m http.server -d site`
+    """
+    workspace = current_workspace(ctx)
+    for chosen in lang or []:
+        if chosen not in workspace.config.languages:
+            known = ", ".join(workspace.config.languages)
+            raise UsageError(f"--lang {chosen}: not one of this newsletter's languages ({known})")
+    target = (out or workspace.root / "site").resolve()
+    built = site.build(workspace, target, lang)
+    output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")

@@ -1,0 +1,1 @@
+"""Publishing issues: the site, e-mail."""

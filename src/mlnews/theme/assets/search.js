@@ -1,0 +1,57 @@
+// Search over every entry of every issue, on the static files alone: one JSON index per
+// language, fetched on first use. Results are built with textContent, never innerHTML.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.search");
+  if (!form) return;
+  var box = form.querySelector("input");
+  var list = form.querySelector(".results");
+  var index = null;
+
+  function load() {
+    if (index) return Promise.resolve(index);
+    return fetch(form.getAttribute("data-index"))
+      .then(function (response) { return response.json(); })
+      .then(function (entries) {
+        index = entries.map(function (e) {
+          e.haystack = [e.headline, e.title, e.text, e.issue].join(" ").toLowerCase();
+          return e;
+        });
+        return index;
+      });
+  }
+
+  function show(found, query) {
+    list.textContent = "";
+    if (!query) return;
+    if (!found.length) {
+      var none = document.createElement("li");
+      none.textContent = form.getAttribute("data-empty");
+      list.appendChild(none);
+      return;
+    }
+    found.slice(0, 20).forEach(function (e) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = e.url;
+      link.textContent = e.headline.replace(/\\(.)/g, "$1");
+      var where = document.createElement("span");
+      where.className = "where";
+      where.textContent = " " + e.issue;
+      item.appendChild(link);
+      item.appendChild(where);
+      list.appendChild(item);
+    });
+  }
+
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  box.addEventListener("input", function () {
+    var query = box.value.trim().toLowerCase();
+    var words = query.split(/\s+/).filter(Boolean);
+    load().then(function (entries) {
+      show(entries.filter(function (e) {
+        return words.every(function (w) { return e.haystack.indexOf(w) !== -1; });
+      }), query);
+    });
+  });
+})();
