@@ -172,17 +172,16 @@ class _Site:
         return template.render(
             config=self.config, lang=lang, pages=recent, root=self.absolute.root,
             updated=max((p.date for p in pages), default=datetime.now(UTC)),
-            feed_url=self.absolute.root + ("" if lang == self.config.languages[0] else f"{lang}/") + "feed.xml",
+            feed_url=self.absolute.home(lang) + "feed.xml",
             absolute=self._absolute, body=self._body,
         )  # fmt: skip
 
     def json_feed(self, pages: list[_Page], lang: str) -> str:
-        prefix = "" if lang == self.config.languages[0] else f"{lang}/"
-        feed = {
+        feed: dict[str, Any] = {
             "version": "https://jsonfeed.org/version/1.1",
             "title": self.config.name,
-            "home_page_url": self.absolute.root + prefix,
-            "feed_url": self.absolute.root + prefix + "feed.json",
+            "home_page_url": self.absolute.home(lang),
+            "feed_url": self.absolute.home(lang) + "feed.json",
             "language": lang,
             "items": [
                 {
