@@ -29,8 +29,7 @@ def pages(out: Path) -> list[Path]:
 
 
 def test_every_issue_month_section_and_language_has_its_page(built: tuple[demo.Result, site.Built]) -> None:
-    result, made = built
-    out = made.out
+    out = built[1].out
     for prefix in ("", "zh/", "ja/"):
         assert (out / prefix / "index.html").is_file()
         for name in ("2020-W37", "2020-W43", "2020-W49", "2020-W50", "2020-09", "2020-10", "2020-11"):
