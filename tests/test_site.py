@@ -198,3 +198,39 @@ def test_build_refuses_a_broken_issue_and_an_unknown_language(run, tmp_path: Pat
     result = run("-w", "d", "build")
     assert result.code == 1 and "2020-W49.md" in result.err and "unknown section 'papres'" in result.err
     shutil.rmtree(tmp_path / "d" / "issues")
+
+
+def test_preview_serves_the_site_and_rebuilds_on_change(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    assert run("demo", "d").code == 0
+    environment = {**os.environ, "MLNEWS_WORKSPACE": str(tmp_path / "d"), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mlnews", "preview", "--port", "0"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline(), process.stdout.readline()]
+        address = lines[1].split()[1]
+        assert address.startswith("http://127.0.0.1:")
+        page = httpx.get(address + "2020-W49/").text
+        assert "<h1>Week 49, 2020</h1>" in page
+        source = tmp_path / "d" / "issues" / "2020-W49.md"
+        time.sleep(1.1)  # a different modification time, on any file system
+        text = source.read_text(encoding="utf-8")
+        source.write_text(
+            re.sub(r"^### .*$", "### Rewritten while previewing", text, count=1, flags=re.M), "utf-8"
+        )
+        assert "rebuilt:" in process.stdout.readline()
+        assert "Rewritten while previewing" in httpx.get(address + "2020-W49/").text
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -10,7 +10,7 @@ import typer
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.errors import UsageError
-from mlnews.publish import site
+from mlnews.publish import preview, site
 
 
 @app.command("build")
@@ -37,3 +37,30 @@ def build_command(
     target = (out or workspace.root / "site").resolve()
     built = site.build(workspace, target, lang)
     output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
+
+
+@app.command("preview")
+def preview_command(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", file_okay=False, help="Where (default: WORKSPACE/site).")
+    ] = None,
+) -> None:
+    """Serve the site on 127.0.0.1 and rebuild it whenever an issue, the theme or the settings change.
+
+    Example: `mlnews preview --port 8000`, then open http://127.0.0.1:8000/
+    """
+    workspace = current_workspace(ctx)
+    target = (out or workspace.root / "site").resolve()
+    built = site.build(workspace, target)
+    output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
+    server = preview.serve(target, port)
+    output.say(f"Serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        for rebuilt in preview.watch(workspace, target):
+            output.say(f"rebuilt: {len(rebuilt.written)} files written")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
