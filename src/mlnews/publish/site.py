@@ -224,7 +224,7 @@ class _Site:
 
     def common(self, langs: list[str]) -> None:
         theme = resources.files("mlnews") / "theme" / "assets"
-        for name in ("style.css", "search.js"):
+        for name in ("style.css", "search.js", "icon.svg"):
             override = self.workspace.root / "theme" / "assets" / name
             text = (
                 override.read_text(encoding="utf-8")

@@ -15,11 +15,13 @@ from markdown_it import MarkdownIt
 
 from mlnews.render.safe import disarm, is_safe_url
 
+# No <img>: an image in a summary would be fetched from anywhere by every reader (a
+# tracking pixel); figures come from media/, placed by the templates.
 TAGS = {
     "p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h3", "h4", "h5", "h6", "hr", "img", "span", "del", "sub", "sup",
+    "h3", "h4", "h5", "h6", "hr", "span", "del", "sub", "sup",
 }  # fmt: skip
-ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}}
+ATTRIBUTES = {"a": {"href", "title"}}
 SCHEMES = {"http", "https", "mailto"}
 
 
