@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Nu HTML Checker (W3C's validator), from the npm registry; the HTML tests use it when
+# Java is there and skip, saying so, when it is not.
+VNU_VERSION := 26.9.27
+VNU := $(VENV)/vnu/package/build/dist/vnu.jar
 
 .PHONY: demo test check bench catalogues clean
 
@@ -19,7 +23,11 @@ demo: $(STAMP)
 	$(BIN)/mlnews -w demo-workspace search 'video conferencing'
 	$(BIN)/mlnews -w demo-workspace render 2020-W49 --lang zh
 
-test: $(STAMP)
+$(VNU):
+	-mkdir -p $(VENV)/vnu && cd $(VENV)/vnu && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null \
+		&& tar xzf vnu-jar-$(VNU_VERSION).tgz && rm vnu-jar-$(VNU_VERSION).tgz
+
+test: $(STAMP) $(VNU)
 	$(BIN)/pytest -n auto
 
 check: $(STAMP)

@@ -234,3 +234,29 @@ def test_preview_serves_the_site_and_rebuilds_on_change(run, tmp_path: Path) -> 
     finally:
         process.terminate()
         process.wait(10)
+
+
+VNU = Path(__file__).resolve().parent.parent / ".venv" / "vnu" / "package" / "build" / "dist" / "vnu.jar"
+
+
+@pytest.mark.slow
+def test_the_html_validates(built: tuple[demo.Result, site.Built]) -> None:
+    import os
+    import subprocess
+
+    jar = Path(os.environ.get("MLNEWS_VNU_JAR", VNU))
+    if not jar.is_file() or shutil.which("java") is None:
+        pytest.skip("the Nu HTML Checker needs Java and .venv/vnu (make test fetches it from npm)")
+    out = built[1].out
+    chosen = [
+        out / prefix / name / "index.html"
+        for prefix in ("", "zh", "ja")
+        for name in ("", "2020-W49", "2020-11", "sections/papers")
+    ]
+    checked = subprocess.run(
+        ["java", "-jar", str(jar), "--errors-only", "--format", "text", *map(str, chosen)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
