@@ -33,14 +33,13 @@ from mlnews.render.links import SiteLinks
 from mlnews.weeks import Week
 from render import fill  # bench/render.py: the same generated issues
 
+LIST = '<ul>{{ range PAGES }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>'
 HUGO_LAYOUT = {
     "layouts/_default/baseof.html": "<!doctype html><html><head><title>{{ .Title }}</title></head>"
     '<body>{{ block "main" . }}{{ end }}</body></html>',
     "layouts/_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}',
-    "layouts/_default/list.html": '{{ define "main" }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">'
-    "{{ .Title }}</a></li>{{ end }}</ul>{{ end }}",
-    "layouts/index.html": '{{ define "main" }}<ul>{{ range .Site.RegularPages }}<li><a href="{{ .RelPermalink }}">'
-    "{{ .Title }}</a></li>{{ end }}</ul>{{ end }}",
+    "layouts/_default/list.html": '{{ define "main" }}' + LIST.replace("PAGES", ".Pages") + "{{ end }}",
+    "layouts/index.html": '{{ define "main" }}' + LIST.replace("PAGES", ".Site.RegularPages") + "{{ end }}",
 }
 PELICAN_CONF = """
 AUTHOR = "bench"
