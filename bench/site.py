@@ -97,9 +97,8 @@ def main() -> None:
     print(f"{'tool':<10}{'full build s':>14}{'x mlnews':>10}")
     for tool, seconds in timings.items():
         print(f"{tool:<10}{seconds:>14.2f}{seconds / full:>10.2f}")
-    print(
-        f"\nmlnews incremental rebuild after one edit: {incremental:.2f} s ({len(rebuilt.written)} files rewritten)"
-    )
+    rewritten = len(rebuilt.written)
+    print(f"\nmlnews incremental rebuild after one edit: {incremental:.2f} s ({rewritten} files rewritten)")
     if "hugo" in timings:
         print(f"mlnews / hugo: {full / timings['hugo']:.2f}x (goal <= 2x)")
     print(f"mlnews / pelican: {full / timings['pelican']:.2f}x (goal < 1x)")
