@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -175,20 +177,71 @@ def test_requests_to_one_host_keep_their_interval(httpserver: HTTPServer, sleeps
     assert sleeps.calls == [2.0]
 
 
-def test_a_body_that_trickles_in_forever_has_a_deadline(httpserver: HTTPServer, sleeps: Sleeps) -> None:
-    def trickle(request: Request) -> Response:
-        def body() -> Iterator[bytes]:
-            for _ in range(50):
-                yield b"x"
+def trickling_server(part: str) -> tuple[str, threading.Event]:
+    """A raw socket server that sends its headers or its body a few bytes at a time, forever."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
 
-        return Response(body())
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(4096)
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            if part == "body":
+                connection.sendall(b"Content-Length: 100000\r\n\r\n")
+            while not stop.wait(0.05):
+                try:
+                    connection.sendall(b"x" if part == "body" else b"X-Slow: yes\r\n")
+                except OSError:
+                    return
+        listener.close()
 
-    httpserver.expect_request("/slow").respond_with_handler(trickle)
-    ticks = iter(range(0, 10_000, 100))  # every look at the clock: 100 s later
-    settings = NetworkSettings(allow_private_addresses=True, retries=0)
-    clock = lambda: float(next(ticks))  # noqa: E731
-    with (
-        Fetcher(settings, sleep=sleeps, clock=clock) as fetcher,
-        pytest.raises(FetchError, match="too slow: the body did not arrive in time"),
-    ):
-        fetcher.get(httpserver.url_for("/slow"))
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/", stop
+
+
+@pytest.mark.parametrize("part", ["headers", "body"])
+def test_an_answer_that_trickles_in_has_a_deadline(sleeps: Sleeps, part: str) -> None:
+    url, stop = trickling_server(part)
+    settings = NetworkSettings(
+        allow_private_addresses=True, connect_timeout=0.5, read_timeout=0.25, retries=3
+    )
+    started = time.monotonic()
+    try:
+        with (
+            Fetcher(settings, sleep=sleeps) as fetcher,
+            pytest.raises(FetchError, match=r"too slow: no complete"),
+        ):
+            fetcher.get(url)
+    finally:
+        stop.set()
+    assert time.monotonic() - started < 3 and sleeps.calls == []  # stopped at the deadline, not retried
+
+
+def test_broken_compression_and_malformed_hosts_are_one_line_errors(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    httpserver.expect_request("/gz").respond_with_data(
+        b"not gzip at all", headers={"Content-Encoding": "gzip"}
+    )
+    with pytest.raises(FetchError, match="compression is broken"):
+        fetcher.get(httpserver.url_for("/gz"))
+    with Fetcher(NetworkSettings()) as strict:
+        for url, message in (
+            ("http://a..b/", "not a valid host name"),
+            ("http://xn--/x.png", "xn--: (not a valid host name|cannot resolve)"),
+            ("http://example.com:99999/x", "port is not a number"),
+            (f"http://{'a' * 70}.com/", "not a valid host name"),
+        ):
+            with pytest.raises(FetchError, match=message):
+                strict.get(url)
+
+
+def test_addresses_wrapped_in_ipv6_are_private_too() -> None:
+    from ipaddress import ip_address
+
+    from mlnews.fetch import _is_public
+
+    for private in ("::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::", "::1", "fe80::1", "10.1.2.3"):
+        assert not _is_public(ip_address(private)), private
+    assert _is_public(ip_address("93.184.216.34")) and _is_public(ip_address("2606:4700::1111"))

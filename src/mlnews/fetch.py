@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import ipaddress
 import random
 import socket
@@ -32,7 +33,6 @@ from mlnews.errors import MlnewsError
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-MIN_TOTAL_SECONDS = 120.0  # for one response body, however slowly it trickles in
 MAX_RETRY_AFTER = 300.0  # seconds; a server asking for longer is treated as down for now
 HOMEPAGE = "https://github.com/mlnews/mlnews"
 
@@ -70,6 +70,7 @@ class Fetcher:
     jitter: Callable[[], float] = random.random
     _last: dict[str, float] = field(default_factory=dict)
     _client: httpx.Client | None = None
+    _pool: concurrent.futures.ThreadPoolExecutor | None = None
 
     def __enter__(self) -> Fetcher:
         return self
@@ -81,6 +82,9 @@ class Fetcher:
         if self._client is not None:
             self._client.close()
             self._client = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
 
     @property
     def client(self) -> httpx.Client:
@@ -149,40 +153,72 @@ class Fetcher:
         raise FetchError(f"GET {url}: more than {MAX_REDIRECTS} redirects")
 
     def _once(self, url: str, headers: dict[str, str], limit: int, interval: float) -> Response:
-        host = urlsplit(url).hostname or ""
-        self._pause(host, interval)
+        key = _polite_key(urlsplit(url).hostname or "")
+        self._pause(key, interval)
+        # Timeouts in httpx are per read: a server trickling its headers or body a byte at a
+        # time would never trip them. The whole exchange runs in a worker with a deadline.
+        total = self.settings.connect_timeout + 4 * self.settings.read_timeout
+        future = self._worker().submit(self._transfer, url, headers, limit)
+        try:
+            return future.result(timeout=total)
+        except concurrent.futures.TimeoutError:
+            self._abort()
+            raise FetchError(f"GET {url}: too slow: no complete answer in {total:.0f} s") from None
+        finally:
+            self._last[key] = self.clock()
+
+    def _transfer(self, url: str, headers: dict[str, str], limit: int) -> Response:
         try:
             with self.client.stream("GET", url, headers=headers) as raw:
-                self._last[host] = self.clock()
+                self._check_peer(url, raw)
                 if raw.status_code in RETRY_STATUSES:
                     raise _Retryable(f"HTTP {raw.status_code}", _retry_after(raw.headers.get("retry-after")))
                 declared = raw.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > limit:
-                    raise FetchError(
-                        f"GET {url}: {_megabytes(int(declared))} is over the {_megabytes(limit)} cap"
-                    )
+                    size = _megabytes(int(declared))
+                    raise FetchError(f"GET {url}: {size} is over the {_megabytes(limit)} cap")
                 body = bytearray()
-                # The read timeout is per read: a server trickling a byte at a time would
-                # never trip it, so the whole body has a deadline too.
-                deadline = self.clock() + max(MIN_TOTAL_SECONDS, 4 * self.settings.read_timeout)
-                for chunk in raw.iter_bytes():
+                for chunk in raw.iter_bytes():  # decompressed: the cap holds for gzip bombs too
                     body += chunk
                     if len(body) > limit:
                         raise FetchError(f"GET {url}: the response is over the {_megabytes(limit)} cap")
-                    if self.clock() > deadline:
-                        raise _Retryable("too slow: the body did not arrive in time")
                 return Response(str(raw.url), raw.status_code, dict(raw.headers), bytes(body))
         except httpx.TimeoutException as error:
-            self._last[host] = self.clock()
             raise _Retryable(f"timed out ({type(error).__name__})") from None
+        except httpx.DecodingError:
+            raise FetchError(f"GET {url}: the response's compression is broken") from None
         except httpx.TransportError as error:  # refused, reset, cut off mid-body
-            self._last[host] = self.clock()
             raise _Retryable(f"connection failed: {error or type(error).__name__}") from None
-        except httpx.InvalidURL as error:
-            raise FetchError(f"GET {url}: {error}") from None
+        except httpx.HTTPError as error:
+            raise FetchError(f"GET {url}: {error or type(error).__name__}") from None
 
-    def _pause(self, host: str, interval: float) -> None:
-        last = self._last.get(host)
+    def _check_peer(self, url: str, raw: httpx.Response) -> None:
+        """The address actually connected to, checked again: DNS may answer differently twice."""
+        if self.settings.allow_private_addresses:
+            return
+        stream = raw.extensions.get("network_stream")
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+        if peer and not _is_public(ipaddress.ip_address(str(peer[0]).split("%")[0])):
+            raise FetchError(f"{url}: connected to a private address ({peer[0]}); refused")
+
+    def _worker(self) -> concurrent.futures.ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="mlnews-fetch"
+            )
+        return self._pool
+
+    def _abort(self) -> None:
+        """Give up on a stuck exchange: closing the client breaks its connection."""
+        client, pool = self._client, self._pool
+        self._client, self._pool = None, None
+        if client is not None:
+            client.close()
+        if pool is not None:
+            pool.shutdown(wait=False)
+
+    def _pause(self, key: str, interval: float) -> None:
+        last = self._last.get(key)
         if last is not None and interval > 0:
             wait = last + interval - self.clock()
             if wait > 0:
@@ -195,9 +231,13 @@ class Fetcher:
             raise FetchError(f"{url}: not a valid URL") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(f"{url}: only http and https URLs are fetched")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise FetchError(f"{url}: the port is not a number from 1 to 65535") from None
         if not self.settings.allow_private_addresses:
-            for address in _addresses(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)):
-                if not address.is_global:
+            for address in _addresses(parts.hostname, port):
+                if not _is_public(address):
                     raise FetchError(
                         f"{url}: {parts.hostname} is a private address ({address}); "
                         "set [network] allow_private_addresses = true to allow it"
@@ -219,7 +259,29 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as error:
         raise FetchError(f"{host}: cannot resolve ({error.strerror})") from None
+    except (UnicodeError, ValueError) as error:  # `a..b`, a 70-letter label, `xn--`
+        raise FetchError(f"{host}: not a valid host name ({error})") from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """A global address, including one an IPv6 address only wraps (mapped, 6to4, Teredo, NAT64)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        wrapped = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if address in _NAT64:
+            wrapped = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if wrapped is not None and not wrapped.is_global:
+            return False
+    return address.is_global
+
+
+def _polite_key(host: str) -> str:
+    """The pace is kept per site: arxiv.org and export.arxiv.org are one arXiv."""
+    host = host.lower()
+    return "arxiv.org" if host == "arxiv.org" or host.endswith(".arxiv.org") else host
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email import errors as email_errors
 from email import policy as email_policy
-from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
+from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.policy import EmailPolicy, Policy
 from email.utils import format_datetime, localtime, make_msgid
@@ -64,7 +64,7 @@ class SendError(MlnewsError):
 # -- headers ---------------------------------------------------------------------------------
 
 
-class _UrlList(UnstructuredHeader):
+class _UrlList(UnstructuredHeader, BaseHeader):
     """A `<URL>, <URL>` header (List-Unsubscribe), folded between URLs and never encoded.
 
     The standard folding turns a URL longer than a line into RFC 2047 encoded words, which
@@ -76,7 +76,7 @@ class _UrlList(UnstructuredHeader):
         return f"{self.name}: " + ("," + policy.linesep + " ").join(urls) + policy.linesep
 
 
-def _policy() -> EmailPolicy:
+def _policy() -> EmailPolicy[EmailMessage]:
     registry = HeaderRegistry()  # our own: the default one is shared by every message in the process
     registry.map_to_type("list-unsubscribe", _UrlList)
     # 7bit: non-ASCII text goes as quoted-printable or base64, whichever is shorter, so no
@@ -120,15 +120,25 @@ def message(
 
     figures = _inline_figures(view, workspace, sender.domain) if settings.inline_images else {}
     content = _content(view, config, web_url, unsubscribe, figures)
-    msg.set_content(render_text(content))
-    msg.add_alternative(render_html(content), subtype="html")
+    msg.set_content(_render_text(content))
+    msg.add_alternative(_render_html(content), subtype="html")
     if figures:
         html_part = next(p for p in msg.iter_parts() if p.get_content_type() == "text/html")
         for figure in figures.values():
             html_part.add_related(
-                figure.data, "image", figure.subtype, cid=f"<{figure.cid}>", filename=figure.filename
+                figure.data,
+                "image",
+                figure.subtype,
+                cid=f"<{figure.cid}>",
+                disposition="inline",
+                filename=figure.filename,
             )
     return msg
+
+
+def to_header(recipients: list[str]) -> list[str]:
+    """What the To header shows: the one reader, or no one, so that readers do not see each other."""
+    return recipients if len(recipients) == 1 else [UNDISCLOSED]
 
 
 def check_address(address: str) -> str:
@@ -540,12 +550,12 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
-def render_html(content: _Content) -> str:
+def _render_html(content: _Content) -> str:
     page = _environment().get_template("issue.html").render(issue=content)
     return css_inline.inline(page, load_remote_stylesheets=False, keep_style_tags=False)
 
 
-def render_text(content: _Content) -> str:
+def _render_text(content: _Content) -> str:
     text = _environment().get_template("issue.txt").render(issue=content)
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
@@ -587,8 +597,9 @@ def send(
     try:
         refused = _deliver(message, settings, envelope, password, context, timeout)
     except smtplib.SMTPAuthenticationError as error:
+        said = _said(error.smtp_code, error.smtp_error)
         raise SendError(
-            f"{where}: login as {settings.smtp_username!r} refused ({_said(error.smtp_code, error.smtp_error)}); "
+            f"{where}: login as {settings.smtp_username!r} refused ({said}); "
             f"check the password in ${settings.password_env}"
             + (f" or keyring service {settings.keyring_service!r}" if settings.keyring_service else "")
         ) from None
