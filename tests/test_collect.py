@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -41,47 +42,80 @@ def count(ws: Path, sql: str = "SELECT count(*) FROM items") -> int:
 # -- arXiv API: paging ---------------------------------------------------------------------------
 
 
-def test_arxiv_pages_until_the_last_run_and_the_second_run_fetches_one_page(
-    run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
-) -> None:
+EMPTY_ATOM = (
+    b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" '
+    b'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"><title>q</title>'
+    b"<opensearch:totalResults>0</opensearch:totalResults></feed>"
+)
+
+
+def arxiv_replay(shared_data: Path, empty_once_at: int | None = None) -> Any:
+    """The recorded pages of an arXiv query, for a search from 1990 on; nothing newer after that."""
     recorded = {
-        start: (shared_data / "arxiv" / "api_atom" / "xml")
-        .glob(f"q_testing_s{start}_m10_*.xml")
-        .__next__()
-        .read_bytes()
+        start: next(
+            (shared_data / "arxiv" / "api_atom" / "xml").glob(f"q_testing_s{start}_m10_*.xml")
+        ).read_bytes()
         for start in (0, 10, 20, 30, 40, 50)
     }
+    stumbled: set[int] = set()
 
     def page(request: Request) -> Response:
-        assert request.args["sortBy"] == "submittedDate" and request.args["sortOrder"] == "descending"
-        assert request.args["search_query"] == "(cat:cs.LG OR cat:stat.ML) AND (testing)"
+        assert request.args["sortBy"] == "submittedDate" and request.args["sortOrder"] == "ascending"
+        query = request.args["search_query"]
+        assert query.startswith("(cat:cs.LG OR cat:stat.ML) AND (testing) AND submittedDate:[")
         start = int(request.args["start"])
-        return Response(recorded.get(start, b""), content_type="application/atom+xml")
+        if "submittedDate:[1990" not in query:
+            return Response(EMPTY_ATOM, content_type="application/atom+xml")  # nothing since the last run
+        if start == empty_once_at and start not in stumbled:
+            stumbled.add(start)  # arXiv's occasional empty page, with the total still saying 60
+            body = recorded[start].split(b"<entry>")[0] + b"</feed>"
+            return Response(body, content_type="application/atom+xml")
+        return Response(recorded.get(start, EMPTY_ATOM), content_type="application/atom+xml")
 
-    httpserver.expect_request("/api/query").respond_with_handler(page)
-    sources = f"""
+    return page
+
+
+ARXIV_SOURCE = """
 [sources.arxiv-ml]
 type = "arxiv"
-url = "{httpserver.url_for("/api/query")}"
+url = "{url}"
 categories = ["cs.LG", "stat.ML"]
 query = "testing"
 page_size = 10
-max_results = 60
+max_results = {limit}
 """
-    ws = workspace(run, tmp_path, sources)
+
+
+def test_arxiv_pages_oldest_first_and_the_second_run_asks_only_for_what_is_new(
+    run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
+) -> None:
+    httpserver.expect_request("/api/query").respond_with_handler(arxiv_replay(shared_data, empty_once_at=20))
+    ws = workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=100))
     result = run("-w", "ws", "collect", "--since", "1990-01-01")
     assert result.code == 0, result.err
     starts = [int(r.args["start"]) for r, _ in httpserver.log]
-    assert starts == [0, 10, 20, 30, 40, 50]
+    assert starts == [0, 10, 20, 20, 30, 40, 50, 60]  # page 20 came back empty once and was asked again
     stored = count(ws)
     assert stored >= 55  # 60 results, a few of them versions of one paper
-    assert "arxiv-ml" in result.out
-    # The next run stops at the newest paper it has: one page, nothing new.
+    # The next run asks from its newest paper (less the overlap): one request, nothing new.
     httpserver.clear_log()
     again = run("-w", "ws", "collect")
     assert again.code == 0, again.err
-    assert [int(r.args["start"]) for r, _ in httpserver.log] == [0]
-    assert count(ws) == stored
+    assert len(httpserver.log) == 1 and count(ws) == stored
+    query = httpserver.log[0][0].args["search_query"]
+    assert "submittedDate:[1990" not in query
+
+
+def test_arxiv_max_results_stops_a_run_and_the_next_goes_on(
+    run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
+) -> None:
+    httpserver.expect_request("/api/query").respond_with_handler(arxiv_replay(shared_data))
+    ws = workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
+    assert run("-w", "ws", "collect", "--since", "1990-01-01").code == 0
+    assert [int(r.args["start"]) for r, _ in httpserver.log] == [0, 10]
+    with sqlite3.connect(ws / "library.db") as db:
+        cursor = json.loads(db.execute("SELECT cursor FROM source_state").fetchone()[0])
+    assert cursor["newest"]  # where the next run begins: nothing between is skipped
 
 
 # -- OAI-PMH: resumption tokens, and a kill -9 in the middle -----------------------------------
@@ -298,8 +332,8 @@ def test_a_source_type_plugin_is_a_small_registered_class(
     from mlnews.config import Field
     from mlnews.items import Item
 
+    base.types()  # the built-ins first, so that they are in the copy
     monkeypatch.setattr(base, "_TYPES", dict(base._TYPES))  # registered for this test only
-    base.types()  # built-ins first
 
     @base.register
     class LinesSource:

@@ -283,7 +283,7 @@ def test_missing_from_address_says_what_to_set(built: demo.Result) -> None:
 
 def test_unsubscribe_header(built: demo.Result) -> None:
     view = issue_view(built.workspace)
-    long_url = "https://example.org/unsubscribe?token=" + "a" * 120
+    long_url = "https://example.org/unsubscribe?list=1,2&token=" + "a" * 120
     config = configured(built.workspace.config, unsubscribe=long_url, reply_to="editor@example.org")
     data = build(built.workspace, view, config).as_bytes(policy=SMTP)
     assert f"List-Unsubscribe: <{long_url}>\r\n".encode() in data  # never RFC 2047-encoded

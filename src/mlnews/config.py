@@ -14,6 +14,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +322,8 @@ def _check_sources(path: Path, tables: Any) -> tuple[Source, ...]:
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: {where}: expected a table ([{where}])")
         kind = table.get("type")
+        if kind is None:
+            raise ConfigError(f"{path}: {where}: missing key 'type' (one of {', '.join(base.types())})")
         if not isinstance(kind, str) or kind not in base.types():
             expected = " or ".join(repr(t) for t in base.types())
             raise ConfigError(f"{path}: {where}.type: expected {expected}, got {_show(kind)}")
@@ -328,7 +331,14 @@ def _check_sources(path: Path, tables: Any) -> tuple[Source, ...]:
         values = _check_table(path, where, table, fields)
         common = {f.name for f in SOURCE_FIELDS}
         options = tuple((k, v) for k, v in values.items() if k not in common)
-        sources.append(Source(name=name, **{k: v for k, v in values.items() if k in common}, options=options))
+        made = Source(name=name, **{k: v for k, v in values.items() if k in common}, options=options)
+        check = getattr(base.get(kind), "check", None)  # a type's own rules for its options
+        if check is not None:
+            try:
+                check(made)
+            except ConfigError as error:
+                raise ConfigError(f"{path}: {error}") from None
+        sources.append(made)
     return tuple(sources)
 
 
@@ -379,6 +389,10 @@ def _check_table(path: Path, where: str, table: Any, fields: tuple[Field, ...]) 
         value = table[spec.name]
         if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
+        if spec.type is str and isinstance(value, date):
+            value = value.isoformat()  # `from = 2020-09-01` is a TOML date: the day is what counts
+        if spec.type is list and isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: {where}.{spec.name}: expected a list of strings, got {_show(value)}")
         if not isinstance(value, spec.type) or (spec.type is not bool and isinstance(value, bool)):
             raise ConfigError(
                 f"{path}: {where}.{spec.name}: expected {_describe(spec.type)}, got {_show(value)}"

@@ -1,22 +1,29 @@
-"""`type = "arxiv"`: new submissions from the arXiv API, newest first, paged.
+"""`type = "arxiv"`: new submissions from the arXiv API, oldest first within a date range.
 
-The API is asked for the source's categories and query sorted by submission date, newest
-first, a page at a time, until it reaches what the last run already saw (or `--since`).
-The cursor moves only when the run is complete: a run cut short leaves it where it was,
-so the next one fetches the same pages again and the library's dedupe keeps one copy.
+Each run asks for the source's categories and query submitted since the last paper it
+stored (less an overlap of a few days, for papers that appear late: held in moderation,
+cross-listed afterwards), sorted by submission date, oldest first, a page at a time.
+New submissions land at the end, so the pages already fetched never shift, and every
+committed page moves the cursor: a run cut short, or stopped by `max_results`, is
+carried on by the next one. Papers seen twice merge into one item.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from mlnews.collect.base import Page, Run, parse, register
 from mlnews.config import Field, Source
 from mlnews.errors import ConfigError
+from mlnews.fetch import FetchError
+from mlnews.items import Item
 
 MAX_PAGE = 2000  # the API's own limit per request
+EMPTY_PAGE_RETRIES = 3  # the API sometimes answers a page with nothing by mistake
+_TOTAL = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
 
 
 @register
@@ -25,43 +32,74 @@ class ArxivSource:
     polite: ClassVar[bool] = True
     options: ClassVar[tuple[Field, ...]] = (
         Field("categories", list, False, 'arXiv categories, e.g. ["cs.LG", "cs.CV", "stat.ML"].'),
-        Field(
-            "query", str, False, "An arXiv search query (ANDed with the categories), e.g. 'abs:diffusion'."
-        ),
+        Field("query", str, False, "An arXiv search query, ANDed with the categories ('abs:diffusion')."),
         Field("page_size", int, False, "Results per request (default 100, at most 2000)."),
-        Field("max_results", int, False, "The most results one run fetches (default 2000)."),
+        Field(
+            "max_results",
+            int,
+            False,
+            "Most results per run; the next run goes on (default 2000).",
+        ),
         Field("lookback_days", int, False, "How far back the first run goes (default 7)."),
+        Field(
+            "overlap_days",
+            int,
+            False,
+            "Days each run looks back, for late papers (default 3).",
+        ),
     )
+
+    @staticmethod
+    def check(source: Source) -> None:
+        """Options that are wrong whatever the server says, reported when the settings are read."""
+        search_query(source)
+        for key in ("page_size", "max_results", "lookback_days"):
+            if int(source.option(key, 1)) < 1:
+                raise ConfigError(f"sources.{source.name}.{key}: expected a number of at least 1")
+        if int(source.option("overlap_days", 0)) < 0:
+            raise ConfigError(f"sources.{source.name}.overlap_days: expected 0 or more")
 
     def pages(self, run: Run) -> Iterator[Page]:
         source = run.source
-        query = search_query(source)
-        size = min(MAX_PAGE, max(1, int(source.option("page_size", 100))))
+        size = min(MAX_PAGE, int(source.option("page_size", 100)))
         limit = int(source.option("max_results", 2000))
+        since = _start(run)
+        query = f"{search_query(source)} AND submittedDate:[{since:%Y%m%d%H%M} TO 299912312359]"
+        done = 0
         newest = str(run.cursor.get("newest", ""))
-        lookback = date.today() - timedelta(days=int(source.option("lookback_days", 7)))
-        stop_at = run.since.isoformat() if run.since else (newest or lookback.isoformat())
-        start = 0
-        while True:
+        while done < limit:
+            asked = min(size, limit - done)
+            items, problems = self._page(run, query, done, asked)
+            if not items:
+                return
+            done += len(items)
+            newest = max([newest, *(item.published or "" for item in items)])
+            yield Page(items, {"newest": newest}, problems)
+            if len(items) < asked:
+                return  # a short page: the end
+
+    def _page(self, run: Run, query: str, start: int, count: int) -> tuple[list[Item], list[str]]:
+        for attempt in range(EMPTY_PAGE_RETRIES + 1):
             response = run.get(
-                source.url,
+                run.source.url,
                 params={
                     "search_query": query,
                     "start": start,
-                    "max_results": min(size, limit - start),
+                    "max_results": count,
                     "sortBy": "submittedDate",
-                    "sortOrder": "descending",
+                    "sortOrder": "ascending",
                 },
             )
             items, problems = parse("arxiv-atom", response.content)
-            fresh = [item for item in items if (item.published or "") >= stop_at]
-            newest = max([newest, *(item.published or "" for item in items)])
-            start += len(items)
-            done = not items or len(fresh) < len(items) or len(items) < size or start >= limit
-            # Until the run is done, the cursor stays: the pages still to come are older.
-            yield Page(fresh, {"newest": newest} if done else dict(run.cursor), problems)
-            if done:
-                return
+            total = _total(response.content)
+            if items or total is None or start >= total:
+                return items, problems
+            if attempt < EMPTY_PAGE_RETRIES:
+                run.fetcher.sleep(run.interval or 1.0)
+        raise FetchError(
+            f"GET {response.url}: arXiv answered an empty page at {start} of {total} results "
+            f"{EMPTY_PAGE_RETRIES + 1} times; the next run will try again from here"
+        )
 
 
 def search_query(source: Source) -> str:
@@ -74,3 +112,20 @@ def search_query(source: Source) -> str:
     if not parts:
         raise ConfigError(f"sources.{source.name}: an arxiv source needs 'categories' or 'query'")
     return " AND ".join(parts)
+
+
+def _start(run: Run) -> datetime:
+    """Where this run begins: --since, else the last paper less the overlap, else the lookback."""
+    if run.since:
+        return datetime(run.since.year, run.since.month, run.since.day)
+    newest = str(run.cursor.get("newest", ""))
+    if newest:
+        overlap = timedelta(days=int(run.source.option("overlap_days", 3)))
+        return datetime.fromisoformat(newest.replace("Z", "+00:00")).replace(tzinfo=None) - overlap
+    lookback = date.today() - timedelta(days=int(run.source.option("lookback_days", 7)))
+    return datetime(lookback.year, lookback.month, lookback.day)
+
+
+def _total(data: bytes) -> int | None:
+    match = _TOTAL.search(data[:4096])
+    return int(match.group(1)) if match else None

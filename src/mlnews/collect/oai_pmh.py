@@ -9,10 +9,12 @@ from that day; records seen twice are merged by the library.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, ClassVar
 
 from mlnews.collect.base import Page, Run, parse, register
-from mlnews.config import Field
+from mlnews.config import Field, Source
+from mlnews.errors import ConfigError
 from mlnews.sources.base import ParseError
 from mlnews.sources.xml import children, local, parse_xml
 
@@ -28,6 +30,17 @@ class OaiPmhSource:
         Field("metadata_prefix", str, False, "arXiv (default), arXivRaw or oai_dc.", PREFIXES),
         Field("from", str, False, "The first day to harvest on the first run, YYYY-MM-DD."),
     )
+
+    @staticmethod
+    def check(source: Source) -> None:
+        start = source.option("from")
+        if start:
+            try:
+                date.fromisoformat(str(start))
+            except ValueError:
+                raise ConfigError(
+                    f"sources.{source.name}.from: expected a day, YYYY-MM-DD, got {start!r}"
+                ) from None
 
     def pages(self, run: Run) -> Iterator[Page]:
         cursor = dict(run.cursor)

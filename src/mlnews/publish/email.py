@@ -54,6 +54,7 @@ WIDTH = 72  # columns of the text part; CJK characters count two
 TIMEOUT = 30.0  # seconds for each SMTP connect, read and write
 MAX_INLINE_BYTES = 2_000_000  # a bigger figure is linked rather than carried in every copy
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+SECURITY = ("starttls", "ssl", "none")
 UNDISCLOSED = "undisclosed-recipients:;"  # the To header when recipients must not see each other
 
 
@@ -72,7 +73,7 @@ class _UrlList(UnstructuredHeader, BaseHeader):
     """
 
     def fold(self, *, policy: Policy) -> str:
-        urls = [part.strip() for part in str(self).split(",")]
+        urls = re.findall(r"<[^<>]*>", str(self)) or [str(self)]  # a comma may be inside a URL
         return f"{self.name}: " + ("," + policy.linesep + " ").join(urls) + policy.linesep
 
 
@@ -111,7 +112,7 @@ def message(
         _set_header(msg, "Reply-To", settings.reply_to, "reply_to")
     _set_header(msg, "Subject", f"{config.name}: {view.title}", "name")
     msg["Date"] = format_datetime(localtime())
-    msg["Message-ID"] = make_msgid(domain=sender.domain)
+    msg["Message-ID"] = make_msgid(domain=_ascii_domain(sender.domain))
     unsubscribe = _unsubscribe_urls(settings)
     if unsubscribe:
         msg["List-Unsubscribe"] = ", ".join(f"<{url}>" for url in unsubscribe)
@@ -170,6 +171,14 @@ def _sender(settings: EmailSettings) -> Address:
     return addresses[0]
 
 
+def _ascii_domain(domain: str) -> str:
+    """The domain as a Message-ID or Content-ID may hold it: an internationalised one in punycode."""
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "mlnews.invalid"
+
+
 def _set_header(msg: EmailMessage, name: str, value: str, key: str) -> None:
     try:
         msg[name] = value
@@ -180,7 +189,7 @@ def _set_header(msg: EmailMessage, name: str, value: str, key: str) -> None:
 
 def _unsubscribe_urls(settings: EmailSettings) -> list[str]:
     """The https: and mailto: addresses of `[email] unsubscribe` (one, or both separated by a space)."""
-    urls = settings.unsubscribe.replace(",", " ").split()
+    urls = [url.strip(",") for url in settings.unsubscribe.split()]
     for url in urls:
         if not (url.startswith(("https://", "mailto:")) and safe_target(url) == url):
             raise ConfigError(
@@ -211,7 +220,8 @@ def _inline_figures(view: IssueView, workspace: Path, domain: str) -> dict[str, 
         data = _read_figure(workspace, path)
         subtype = sniff_image_type(data) if data else None
         if data and subtype:
-            figures[path] = _Figure(make_msgid(domain=domain)[1:-1], data, subtype, Path(path).name)
+            cid = make_msgid(domain=_ascii_domain(domain))[1:-1]
+            figures[path] = _Figure(cid, data, subtype, Path(path).name)
     return figures
 
 
@@ -437,8 +447,6 @@ def _html_text(fragment: str) -> str:
         for child in list(anchor):
             anchor.remove(child)
         anchor.text = spelled
-    for image in root.iter("img"):
-        image.tail = _spelled(image.get("alt", ""), image.get("src", "")) + (image.tail or "")
     blocks: list[str] = []
     if root.text and root.text.strip():  # text outside any block: Markdown makes none, but be sure
         blocks.append(" ".join(root.text.split()))
@@ -580,6 +588,8 @@ def send(
     """
     host, port, security = settings.smtp_host.strip(), settings.smtp_port, settings.smtp_security
     where = f"{host}:{port}"
+    if security not in SECURITY:  # mlnews.toml is checked; settings made in code are not
+        raise ConfigError(f"[email] smtp_security: expected one of {', '.join(SECURITY)}, got {security!r}")
     if not host:
         raise ConfigError(
             "[email] smtp_host is not set: add the SMTP server to the [email] table of mlnews.toml"
@@ -648,7 +658,7 @@ def _password(settings: EmailSettings) -> str:
     if variable and os.environ.get(variable):
         return os.environ[variable]
     if settings.keyring_service:
-        import keyring  # only now: it looks for a keyring backend when first used
+        import keyring  # only here: importing it takes ~60 ms, which every other command would pay
         from keyring.errors import KeyringError
 
         try:
