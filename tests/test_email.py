@@ -31,6 +31,7 @@ from PIL import Image
 from mlnews import demo, render
 from mlnews.config import Config, EmailSettings
 from mlnews.errors import ConfigError, MlnewsError
+from mlnews.i18n import catalogue
 from mlnews.publish import email as publish
 from mlnews.render.html import markdown_inline
 from mlnews.render.links import SiteLinks
@@ -137,7 +138,8 @@ def test_message_has_both_parts_with_every_entry(built: demo.Result, lang: str) 
 
     text, html = parts(message)
     web = "https://example.org/2020-W49/" if lang == "en" else f"https://example.org/{lang}/2020-W49/"
-    assert text.startswith("View this issue on the web:\n" + web + "\n")
+    web_label = catalogue(lang)("View this issue on the web")  # in the reader's language
+    assert text.startswith(f"{web_label}:\n{web}\n")
     assert f'<a href="{web}"' in html.split("<h1")[0]  # at the top, before the title
     assert text.index(view.labels["sections"]) < text.index(view.labels["picks"]) < text.index("## 1. ")
     assert all(len(line) <= 72 or "://" in line for line in text.splitlines())

@@ -72,7 +72,8 @@ def _web(url: str, fetcher: Fetcher, reference: str) -> Item:
 
 
 def _page_item(meta: PageMeta, response: Response) -> Item:
-    address = meta.canonical or response.url
+    # A page may name another site's page as its canonical one; that is not for it to decide.
+    address = meta.canonical if meta.canonical and _same_site(meta.canonical, response.url) else response.url
     references = [address, response.url]
     if meta.doi:
         references.append(f"doi:{meta.doi}")
@@ -155,6 +156,13 @@ def _raw(meta: PageMeta) -> dict[str, Any]:
     """What `figures` needs later (the page's image, the PDF), kept with the item."""
     names = ("url", "canonical", "image", "pdf_url", "site_name")
     return {name: getattr(meta, name) for name in names if getattr(meta, name)}
+
+
+def _same_site(one: str, other: str) -> bool:
+    def site(url: str) -> str:
+        return _host(url).split(":")[0].removeprefix("www.")
+
+    return site(one) == site(other)
 
 
 def _host(url: str) -> str:

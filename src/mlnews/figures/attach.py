@@ -2,7 +2,8 @@
 
 Papers: the PDF (arXiv's, the landing page's `citation_pdf_url`, or a `.pdf` link) and
 its Figure 1, else its largest image, else the top of its first page. Articles: the
-page's `og:image`, accepted only if its bytes are an image whatever the server says.
+page's `og:image` (the page is read for it when the item came from a feed), accepted only
+if the server says it is an image and its bytes are one.
 Only shortlisted items get one: fetching every candidate's PDF is what makes a run take
 hours.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlnews import files
+from mlnews.collect.base import polite_interval
 from mlnews.config import NetworkSettings
 from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher
@@ -22,7 +24,7 @@ from mlnews.figures.images import sniff_image_type, web_image
 from mlnews.figures.pdf import extract_figure
 from mlnews.items import Item
 from mlnews.library import Library
-from mlnews.web.metadata import looks_like_pdf
+from mlnews.web.metadata import looks_like_pdf, page_meta
 
 PDF_LIMIT_MB = 30.0
 IMAGE_LIMIT_MB = 10.0
@@ -43,15 +45,20 @@ def attach(item: Item, fetcher: Fetcher, network: NetworkSettings, workspace: Pa
             url = pdf_url(item, network)
             if not url:
                 return Attached(key, error="no PDF link known for this paper")
-            response = fetcher.get(url, accept="application/pdf", max_bytes=_bytes(PDF_LIMIT_MB, network))
+            response = fetcher.get(
+                url,
+                accept="application/pdf",
+                max_bytes=_bytes(PDF_LIMIT_MB, network),
+                interval=polite_interval(url, network),  # arXiv's three seconds hold for its PDFs too
+            )
             if not looks_like_pdf(response.content):
                 return Attached(key, error=f"{url}: not a PDF ({response.content_type or 'no type'})")
             figure = extract_figure(response.content)
             data, extension = figure.image, figure.format
         else:
-            url = str(item.raw.get("web", {}).get("image") or "")
+            url = _image_url(item, fetcher)
             if not url:
-                return Attached(key, error="the page names no image (og:image)")
+                return Attached(key, error=f"{item.url or 'the page'} names no image (og:image)")
             response = fetcher.get(url, accept="image/*", max_bytes=_bytes(IMAGE_LIMIT_MB, network))
             if not response.content_type.startswith("image/") or sniff_image_type(response.content) is None:
                 return Attached(key, error=f"{url}: not an image ({response.content_type or 'no type'})")
@@ -62,6 +69,19 @@ def attach(item: Item, fetcher: Fetcher, network: NetworkSettings, workspace: Pa
     (workspace / "media").mkdir(exist_ok=True)
     files.write_bytes(workspace / relative, data)
     return Attached(key, path=relative)
+
+
+def _image_url(item: Item, fetcher: Fetcher) -> str:
+    """The og:image the item's page names: kept by `add`, else read from the page now."""
+    web = item.raw.get("web", {})
+    if isinstance(web, dict) and web.get("image"):
+        return str(web["image"])
+    if not item.url:
+        return ""
+    response = fetcher.get(item.url, accept="text/html")
+    if "html" not in response.content_type:
+        return ""
+    return page_meta(response.content, response.url, with_text=False).image
 
 
 def pdf_url(item: Item, network: NetworkSettings) -> str:

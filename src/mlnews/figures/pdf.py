@@ -35,6 +35,9 @@ from PIL import Image
 
 from mlnews.figures.images import MAX_WIDTH, FigureError, is_blank, web_image
 
+# MuPDF reports damaged PDFs on stderr itself; the FigureError we raise says it once, in one line.
+pymupdf.TOOLS.mupdf_display_errors(False)
+
 __all__ = ["Figure", "FigureError", "extract_figure"]
 
 MAX_SIDE = 2000  # px, long side of any render or extracted image before it is made web-sized
