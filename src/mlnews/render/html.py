@@ -7,7 +7,8 @@ with a short list of tags, attributes and URL schemes.
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from functools import cache, lru_cache
 from html import escape
 
 import nh3
@@ -32,14 +33,36 @@ def _parser() -> MarkdownIt:
     return parser
 
 
+@lru_cache(maxsize=4096)
 def markdown(text: str) -> str:
     """The curator's Markdown as sanitised HTML (block level)."""
+    plain = _plain(text)
+    if plain is not None:  # most drafted summaries: escaped text in paragraphs
+        return "".join(f"<p>{escape(paragraph, quote=False)}</p>\n" for paragraph in plain)
     return sanitise(_parser().render(disarm(text)))
 
 
+@lru_cache(maxsize=4096)
 def markdown_inline(text: str) -> str:
     """A headline's Markdown as sanitised inline HTML (no paragraph around it)."""
+    plain = _plain(text)
+    if plain is not None and len(plain) <= 1:
+        return escape(plain[0] if plain else "", quote=False)
     return sanitise(_parser().renderInline(disarm(text)))
+
+
+# Markdown with none of these (once backslash escapes are undone) is plain text: its HTML
+# is the text, escaped, in paragraphs. Skipping the parser for it halves a site build.
+_MARKUP = re.compile(r"[*_`\[\]<>!&|~\\]|^ {0,3}(#|>|[-+]\s|\d+[.)]\s)|^ {4}| {2}$|^\s*[=-]+\s*$", re.M)
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _plain(text: str) -> list[str] | None:
+    unescaped = _ESCAPED.sub(lambda m: "\x00" if m.group(1) in "\\" else m.group(1), text)
+    if "\x00" in unescaped or _MARKUP.search(_ESCAPED.sub("", text)):
+        return None
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", unescaped.strip())]
+    return [p for p in paragraphs if p]
 
 
 def sanitise(html: str) -> str:
