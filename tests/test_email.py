@@ -33,10 +33,11 @@ from mlnews.config import Config, EmailSettings
 from mlnews.errors import ConfigError, MlnewsError
 from mlnews.i18n import catalogue
 from mlnews.publish import email as publish
+from mlnews.publish import smtp
 from mlnews.render.html import markdown_inline
 from mlnews.render.links import SiteLinks
 from mlnews.render.view import EntryView, IssueView
-from mlnews.text import html_to_text
+from mlnews.text import html_to_text, wrap
 from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace
 
@@ -305,15 +306,15 @@ def test_unsubscribe_header(built: demo.Result) -> None:
 
 
 def test_wrap_counts_cjk_as_two_columns_and_never_splits_words() -> None:
-    assert publish.wrap("这是" * 40, width=20).splitlines()[0] == "这是" * 5
-    assert publish.wrap("大多是那一周的新作。也有", width=14).splitlines()[0] == "大多是那一周的"
-    assert publish.wrap("大多是那一周的新。也有", width=16).splitlines() == [
+    assert wrap("这是" * 40, width=20).splitlines()[0] == "这是" * 5
+    assert wrap("大多是那一周的新作。也有", width=14).splitlines()[0] == "大多是那一周的"
+    assert wrap("大多是那一周的新。也有", width=16).splitlines() == [
         "大多是那一周的",
         "新。也有",
     ]  # 。
     url = "https://example.org/" + "x" * 80
-    assert publish.wrap(f"see {url} here", width=30).splitlines() == ["see", url, "here"]
-    assert publish.wrap("- " + "word " * 20, width=30).splitlines()[1].startswith("  word")
+    assert wrap(f"see {url} here", width=30).splitlines() == ["see", url, "here"]
+    assert wrap("- " + "word " * 20, width=30).splitlines()[1].startswith("  word")
 
 
 # -- sending to a real SMTP server on loopback -------------------------------------------------
@@ -443,7 +444,7 @@ def test_send_with_starttls_and_login(
     settings = starttls_server.settings("starttls", smtp_username=USER, password_env=PASSWORD_ENV)
     message, view = sample
     recipients = ["a@example.org", "b@example.org"]
-    publish.send(message, settings, recipients, ssl_context=certificate.client)
+    smtp.send(message, settings, recipients, ssl_context=certificate.client)
     envelope = starttls_server.inbox.envelopes[-1]
     assert envelope.rcpt_tos == recipients and envelope.mail_from == "news@example.org"
     received = starttls_server.inbox.last()
@@ -457,7 +458,7 @@ def test_send_over_ssl(
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     settings = ssl_server.settings("ssl", smtp_username=USER, password_env=PASSWORD_ENV)
     message, view = sample
-    publish.send(message, settings, ["a@example.org"], ssl_context=certificate.client)
+    smtp.send(message, settings, ["a@example.org"], ssl_context=certificate.client)
     assert_carries_every_entry(ssl_server.inbox.last(), view)
 
 
@@ -465,7 +466,7 @@ def test_send_unencrypted_to_this_machine(
     plain_server: Server, sample: tuple[EmailMessage, IssueView]
 ) -> None:
     message, view = sample
-    publish.send(message, plain_server.settings("none"), ["a@example.org"])
+    smtp.send(message, plain_server.settings("none"), ["a@example.org"])
     assert_carries_every_entry(plain_server.inbox.last(), view)
 
 
@@ -486,7 +487,7 @@ def test_password_from_the_keyring(
     settings = starttls_server.settings(
         "starttls", smtp_username=USER, password_env=PASSWORD_ENV, keyring_service="mlnews-smtp"
     )
-    publish.send(sample[0], settings, ["a@example.org"], ssl_context=certificate.client)
+    smtp.send(sample[0], settings, ["a@example.org"], ssl_context=certificate.client)
     assert asked == [("mlnews-smtp", USER)]
 
 
@@ -510,28 +511,28 @@ def test_send_failures_are_one_line_naming_the_server(
     monkeypatch.setenv(PASSWORD_ENV, "wrong")
     settings = starttls_server.settings("starttls", smtp_username=USER, password_env=PASSWORD_ENV)
     with pytest.raises(MlnewsError) as error:
-        publish.send(message, settings, ["a@example.org"], ssl_context=certificate.client)
+        smtp.send(message, settings, ["a@example.org"], ssl_context=certificate.client)
     one_line_error(error, where, f"login as '{USER}' refused", PASSWORD_ENV)
 
     with pytest.raises(MlnewsError) as error:  # the system's CAs do not know a self-signed certificate
-        publish.send(message, settings, ["a@example.org"])
+        smtp.send(message, settings, ["a@example.org"])
     one_line_error(error, where, "certificate verify failed")
 
     closed = free_port()
     settings = dataclasses.replace(settings, smtp_port=closed)
     with pytest.raises(MlnewsError) as error:
-        publish.send(message, settings, ["a@example.org"], ssl_context=certificate.client, timeout=2)
+        smtp.send(message, settings, ["a@example.org"], ssl_context=certificate.client, timeout=2)
     one_line_error(error, f"127.0.0.1:{closed}: ", "refused")
 
     settings = plain_server.settings("starttls")  # a server that offers no STARTTLS
     with pytest.raises(MlnewsError) as error:
-        publish.send(message, settings, ["a@example.org"], ssl_context=certificate.client)
+        smtp.send(message, settings, ["a@example.org"], ssl_context=certificate.client)
     one_line_error(error, f"127.0.0.1:{plain_server.port} does not offer STARTTLS")
 
     monkeypatch.delenv(PASSWORD_ENV)
     settings = starttls_server.settings("starttls", smtp_username=USER, password_env=PASSWORD_ENV)
     with pytest.raises(ConfigError) as config_error:
-        publish.send(message, settings, ["a@example.org"], ssl_context=certificate.client)
+        smtp.send(message, settings, ["a@example.org"], ssl_context=certificate.client)
     one_line_error(config_error, f"set the environment variable {PASSWORD_ENV}")
 
 
@@ -540,9 +541,9 @@ def test_unencrypted_only_to_this_machine(sample: tuple[EmailMessage, IssueView]
         from_address=FROM, smtp_host="mail.example.org", smtp_port=25, smtp_security="none"
     )
     with pytest.raises(ConfigError, match="only allowed for a server on this machine"):
-        publish.send(sample[0], settings, ["a@example.org"])
+        smtp.send(sample[0], settings, ["a@example.org"])
     with pytest.raises(MlnewsError, match="is not an e-mail address"):
-        publish.send(sample[0], dataclasses.replace(settings, smtp_host="localhost"), ["nobody"])
+        smtp.send(sample[0], dataclasses.replace(settings, smtp_host="localhost"), ["nobody"])
 
 
 # -- the commands ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from mlnews import demo
 from mlnews.items import Item
 from mlnews.publish import site
 from mlnews.sources.base import get_format
+from mlnews.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +261,18 @@ def test_the_html_validates(built: tuple[demo.Result, site.Built]) -> None:
         timeout=120,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_deleted_issue_leaves_the_site_and_a_new_setting_renders_every_page(tmp_path: Path) -> None:
+    result = demo.build(tmp_path / "demo")
+    out = tmp_path / "out"
+    site.build(result.workspace, out)
+    (result.workspace.issues_dir / "2020-W37.md").unlink()
+    again = site.build(result.workspace, out)
+    assert not (out / "2020-W37" / "index.html").exists() and not (out / "zh" / "2020-W37").exists()
+    assert "2020-W38/index.html" in {str(p.relative_to(out)) for p in again.written}  # it lost its neighbour
+    config = result.workspace.config_path
+    config.write_text(config.read_text(encoding="utf-8").replace("mlnews demo digest", "Renamed"), "utf-8")
+    renamed = site.build(Workspace(result.workspace.root), out)  # settings are read afresh, as by a command
+    assert "Renamed" in (out / "2020-W49" / "index.html").read_text(encoding="utf-8")
+    assert len(renamed.written) > 40

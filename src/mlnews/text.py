@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -49,3 +50,80 @@ def latex_to_text(text: str) -> str:
     except Exception:  # pylatexenc raises assorted errors on unbalanced input
         return squash(text)
     return squash(converted)
+
+
+# -- wrapping plain text ---------------------------------------------------------------------
+
+# Closing punctuation stays on the line of what it closes; opening stays with what it opens.
+_NO_BREAK_BEFORE = set(
+    "、。，．,.:;：；！？!?）)]」』】〕〉》”’〙〗〟ー々…‥ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
+_NO_BREAK_AFTER = set("（([「『【〔〈《“‘〘〖〝")
+_BULLET = re.compile(r"^(?:[-*]|\d+\.|>|#+) ")
+
+
+def wrap(text: str, width: int = 72, prefix: str = "") -> str:
+    """Plain text wrapped at `width` columns, each line of `text` on its own.
+
+    CJK characters are two columns wide and a line may break beside any of them; Latin
+    words and URLs are never split. A list item (`- `, `1. `) hangs under its first word,
+    and a quoted line (`> `) goes on quoted.
+    """
+    out: list[str] = []
+    for line in text.splitlines() or [""]:
+        bullet = _BULLET.match(line)
+        if bullet is None:
+            hanging = prefix
+        elif bullet.group(0) == "> ":
+            hanging = prefix + "> "
+        else:
+            hanging = prefix + " " * len(bullet.group(0))
+        out += _wrap_line(line.strip(), width, prefix, hanging)
+    return "\n".join(out)
+
+
+def _wrap_line(line: str, width: int, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    current, prefix, space = "", first, False
+    for chunk in _chunks(line):
+        if chunk.isspace():
+            space = bool(current)
+            continue
+        candidate = current + (" " if space else "") + chunk
+        if current and _columns(prefix + candidate) > width:
+            lines.append((prefix + current).rstrip())
+            prefix, candidate = rest, chunk
+        current, space = candidate, False
+    lines.append((prefix + current).rstrip())
+    return lines
+
+
+def _chunks(line: str) -> list[str]:
+    """The pieces between which a line may break: runs of spaces, single CJK characters, words."""
+    pieces: list[str] = []
+    for character in line:
+        kind = _kind(character)
+        if pieces and kind != "wide" and _kind(pieces[-1][-1]) == kind:
+            pieces[-1] += character
+        else:
+            pieces.append(character)
+    chunks: list[str] = []
+    for piece in pieces:
+        glued = chunks and not piece.isspace() and not chunks[-1].isspace()
+        if glued and (piece[0] in _NO_BREAK_BEFORE or chunks[-1][-1] in _NO_BREAK_AFTER):
+            chunks[-1] += piece
+        else:
+            chunks.append(piece)
+    return chunks
+
+
+def _kind(character: str) -> str:
+    return "space" if character.isspace() else "wide" if _is_wide(character) else "narrow"
+
+
+def _is_wide(character: str) -> bool:
+    return unicodedata.east_asian_width(character) in ("W", "F")
+
+
+def _columns(text: str) -> int:
+    return sum(2 if _is_wide(character) else 1 for character in text)

@@ -11,7 +11,7 @@ import typer
 from mlnews import files
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
-from mlnews.publish import email
+from mlnews.publish import email, smtp
 from mlnews.weeks import parse_period
 
 IssueArgument = Annotated[
@@ -65,6 +65,6 @@ def send_command(
     chosen_lang = lang or workspace.config.languages[0]
     recipients = [email.check_address(address) for address in to]
     message = email.issue_message(workspace, parse_period(issue), chosen_lang, to=email.to_header(recipients))
-    email.send(message, settings, recipients)
+    smtp.send(message, settings, recipients)
     count = f"{len(recipients)} address" + ("" if len(recipients) == 1 else "es")
     output.say(f"sent to {count} via {settings.smtp_host}:{settings.smtp_port}")

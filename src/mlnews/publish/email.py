@@ -1,4 +1,4 @@
-"""An issue as an e-mail: a plain-text and an HTML part with the same content, and sending it by SMTP.
+"""An issue as an e-mail: a plain-text and an HTML part with the same content (`publish.smtp` sends it).
 
 The message is laid out from the same `IssueView` as the Markdown, in the same order. Its
 HTML is a Jinja2 template fed only escaped text and HTML from `render.html` (Markdown
@@ -16,11 +16,7 @@ the site, as `[email] inline_images` says.
 
 from __future__ import annotations
 
-import os
 import re
-import smtplib
-import ssl
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import errors as email_errors
@@ -29,7 +25,7 @@ from email.headerregistry import Address, BaseHeader, HeaderRegistry, Unstructur
 from email.message import EmailMessage
 from email.policy import EmailPolicy, Policy
 from email.utils import format_datetime, localtime, make_msgid
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from string import Formatter
 
@@ -40,26 +36,19 @@ from lxml import html as lxml_html
 
 from mlnews import i18n
 from mlnews.config import Config, EmailSettings
-from mlnews.errors import ConfigError, MlnewsError, UsageError
+from mlnews.errors import ConfigError, UsageError
 from mlnews.figures.images import sniff_image_type
 from mlnews.render import html, issue_view
 from mlnews.render.links import SiteLinks
 from mlnews.render.safe import safe_target
 from mlnews.render.view import EntryView, IssueView, Link, Navigation, Pick
-from mlnews.text import html_to_text
+from mlnews.text import html_to_text, wrap
 from mlnews.weeks import Period
 from mlnews.workspace import Workspace
 
 WIDTH = 72  # columns of the text part; CJK characters count two
-TIMEOUT = 30.0  # seconds for each SMTP connect, read and write
 MAX_INLINE_BYTES = 2_000_000  # a bigger figure is linked rather than carried in every copy
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-SECURITY = ("starttls", "ssl", "none")
 UNDISCLOSED = "undisclosed-recipients:;"  # the To header when recipients must not see each other
-
-
-class SendError(MlnewsError):
-    """Sending failed: the message names the server as host:port and what it said."""
 
 
 # -- headers ---------------------------------------------------------------------------------
@@ -466,81 +455,6 @@ def _block_text(element: lxml_html.HtmlElement) -> str:
     return html_to_text(lxml_html.tostring(element, encoding="unicode", with_tail=False))
 
 
-# Closing punctuation stays on the line of what it closes; opening stays with what it opens.
-_NO_BREAK_BEFORE = set(
-    "、。，．,.:;：；！？!?）)]」』】〕〉》”’〙〗〟ー々…‥ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
-)
-_NO_BREAK_AFTER = set("（([「『【〔〈《“‘〘〖〝")
-_BULLET = re.compile(r"^(?:[-*]|\d+\.|>|#+) ")
-
-
-def wrap(text: str, width: int = WIDTH, prefix: str = "") -> str:
-    """Plain text wrapped at `width` columns, each line of `text` on its own.
-
-    CJK characters are two columns wide and a line may break beside any of them; Latin
-    words and URLs are never split. A list item (`- `, `1. `) hangs under its first word,
-    and a quoted line (`> `) goes on quoted.
-    """
-    out: list[str] = []
-    for line in text.splitlines() or [""]:
-        bullet = _BULLET.match(line)
-        if bullet is None:
-            hanging = prefix
-        elif bullet.group(0) == "> ":
-            hanging = prefix + "> "
-        else:
-            hanging = prefix + " " * len(bullet.group(0))
-        out += _wrap_line(line.strip(), width, prefix, hanging)
-    return "\n".join(out)
-
-
-def _wrap_line(line: str, width: int, first: str, rest: str) -> list[str]:
-    lines: list[str] = []
-    current, prefix, space = "", first, False
-    for chunk in _chunks(line):
-        if chunk.isspace():
-            space = bool(current)
-            continue
-        candidate = current + (" " if space else "") + chunk
-        if current and _columns(prefix + candidate) > width:
-            lines.append((prefix + current).rstrip())
-            prefix, candidate = rest, chunk
-        current, space = candidate, False
-    lines.append((prefix + current).rstrip())
-    return lines
-
-
-def _chunks(line: str) -> list[str]:
-    """The pieces between which a line may break: runs of spaces, single CJK characters, words."""
-    pieces: list[str] = []
-    for character in line:
-        kind = _kind(character)
-        if pieces and kind != "wide" and _kind(pieces[-1][-1]) == kind:
-            pieces[-1] += character
-        else:
-            pieces.append(character)
-    chunks: list[str] = []
-    for piece in pieces:
-        glued = chunks and not piece.isspace() and not chunks[-1].isspace()
-        if glued and (piece[0] in _NO_BREAK_BEFORE or chunks[-1][-1] in _NO_BREAK_AFTER):
-            chunks[-1] += piece
-        else:
-            chunks.append(piece)
-    return chunks
-
-
-def _kind(character: str) -> str:
-    return "space" if character.isspace() else "wide" if _is_wide(character) else "narrow"
-
-
-def _is_wide(character: str) -> bool:
-    return unicodedata.east_asian_width(character) in ("W", "F")
-
-
-def _columns(text: str) -> int:
-    return sum(2 if _is_wide(character) else 1 for character in text)
-
-
 # -- templates -------------------------------------------------------------------------------
 
 
@@ -554,7 +468,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters["wrap"] = wrap
+    environment.filters["wrap"] = partial(wrap, width=WIDTH)
     return environment
 
 
@@ -567,127 +481,3 @@ def _render_text(content: _Content) -> str:
     text = _environment().get_template("issue.txt").render(issue=content)
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-# -- sending ---------------------------------------------------------------------------------
-
-
-def send(
-    message: EmailMessage,
-    settings: EmailSettings,
-    recipients: list[str],
-    *,
-    ssl_context: ssl.SSLContext | None = None,
-    timeout: float = TIMEOUT,
-) -> None:
-    """Send one message to `recipients` (the envelope: they need not be in its To header).
-
-    `ssl` connects over TLS, `starttls` upgrades a plain connection and refuses to go on
-    without TLS, `none` is for a server on this machine only. Any failure is a SendError
-    naming host:port.
-    """
-    host, port, security = settings.smtp_host.strip(), settings.smtp_port, settings.smtp_security
-    where = f"{host}:{port}"
-    if security not in SECURITY:  # mlnews.toml is checked; settings made in code are not
-        raise ConfigError(f"[email] smtp_security: expected one of {', '.join(SECURITY)}, got {security!r}")
-    if not host:
-        raise ConfigError(
-            "[email] smtp_host is not set: add the SMTP server to the [email] table of mlnews.toml"
-        )
-    if security == "none" and host.strip("[]") not in LOCAL_HOSTS:
-        raise ConfigError(
-            f'[email] smtp_security = "none" sends the password and the message unencrypted; it is only '
-            f'allowed for a server on this machine (localhost), not {host}: use "starttls" or "ssl"'
-        )
-    envelope = [check_address(address) for address in recipients]
-    if not envelope:
-        raise UsageError("no recipients: name at least one with --to")
-    password = _password(settings) if settings.smtp_username else ""
-    context = ssl_context or ssl.create_default_context()
-    try:
-        refused = _deliver(message, settings, envelope, password, context, timeout)
-    except smtplib.SMTPAuthenticationError as error:
-        said = _said(error.smtp_code, error.smtp_error)
-        raise SendError(
-            f"{where}: login as {settings.smtp_username!r} refused ({said}); "
-            f"check the password in ${settings.password_env}"
-            + (f" or keyring service {settings.keyring_service!r}" if settings.keyring_service else "")
-        ) from None
-    except smtplib.SMTPRecipientsRefused as error:
-        raise SendError(f"{where}: every recipient refused: {_refused(error.recipients)}") from None
-    except smtplib.SMTPResponseException as error:
-        raise SendError(f"{where}: {_said(error.smtp_code, error.smtp_error)}") from None
-    except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
-        raise SendError(f"{where}: {_one_line(str(error) or type(error).__name__)}") from None
-    if refused:
-        raise SendError(f"{where}: sent, except to {len(refused)} refused: {_refused(refused)}")
-
-
-def _deliver(
-    message: EmailMessage,
-    settings: EmailSettings,
-    recipients: list[str],
-    password: str,
-    context: ssl.SSLContext,
-    timeout: float,
-) -> dict[str, tuple[int, bytes]]:
-    host, port = settings.smtp_host.strip().strip("[]"), settings.smtp_port
-    client = (
-        smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-        if settings.smtp_security == "ssl"
-        else smtplib.SMTP(host, port, timeout=timeout)
-    )
-    with client:
-        client.ehlo()
-        if settings.smtp_security == "starttls":
-            if not client.has_extn("starttls"):
-                raise SendError(
-                    f"{settings.smtp_host}:{port} does not offer STARTTLS, so the password and the message "
-                    'would travel unencrypted; use smtp_security = "ssl" with its TLS port (often 465)'
-                )
-            client.starttls(context=context)
-            client.ehlo()
-        if settings.smtp_username:
-            client.login(settings.smtp_username, password)
-        return client.send_message(message, to_addrs=recipients)
-
-
-def _password(settings: EmailSettings) -> str:
-    """The SMTP password: from the environment variable, else the keyring; never from a file."""
-    variable = settings.password_env
-    if variable and os.environ.get(variable):
-        return os.environ[variable]
-    if settings.keyring_service:
-        import keyring  # only here: importing it takes ~60 ms, which every other command would pay
-        from keyring.errors import KeyringError
-
-        try:
-            stored = keyring.get_password(settings.keyring_service, settings.smtp_username)
-        except KeyringError as error:
-            raise ConfigError(
-                f"keyring service {settings.keyring_service!r}: {_one_line(str(error))}"
-            ) from None
-        if stored:
-            return stored
-        raise ConfigError(
-            f"no password for {settings.smtp_username!r} in keyring service {settings.keyring_service!r}: "
-            f"store it with `keyring set {settings.keyring_service} {settings.smtp_username}`, "
-            f"or set the environment variable {variable}"
-        )
-    raise ConfigError(
-        f"no SMTP password for {settings.smtp_username!r}: set the environment variable {variable} "
-        "(or [email] keyring_service to read it from your keyring)"
-    )
-
-
-def _said(code: int, text: bytes | str) -> str:
-    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return _one_line(f"{code} {said}")
-
-
-def _refused(recipients: dict[str, tuple[int, bytes]]) -> str:
-    return "; ".join(f"{address} ({_said(code, text)})" for address, (code, text) in recipients.items())
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

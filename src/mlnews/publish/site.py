@@ -16,7 +16,10 @@ rebuild after editing one issue rewrites only the pages that show it.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,15 +32,20 @@ from urllib.parse import urlsplit
 import jinja2
 from babel import Locale
 
-from mlnews import files, i18n
+from mlnews import __version__, files, i18n
 from mlnews.config import Config
 from mlnews.issue import source
 from mlnews.issue.check import read_valid
 from mlnews.render import html, view
 from mlnews.render.links import SiteLinks
 from mlnews.render.safe import safe_target
-from mlnews.weeks import Month, Period, Week
+from mlnews.text import html_to_text, squash
+from mlnews.weeks import Period, Week, parse_period
 from mlnews.workspace import Workspace
+
+CACHE_FOLDER = ".mlnews-cache"
+FEED_ENTRIES = 20
+_FIGURE = re.compile(r"^figure:\s*(\S.*?)\s*$", re.M)
 
 
 @dataclass
@@ -52,29 +60,72 @@ class Built:
 
 
 @dataclass
-class _Page:
-    """One language's rendering of one issue, and what the home page and feeds need of it."""
+class _Digest:
+    """What the home page, section pages, feeds and search need of one issue in one language.
 
-    period: Period
-    view: view.IssueView
+    Kept between builds, so that an unchanged issue is neither read nor rendered again.
+    """
+
+    period: str
+    title: str
+    intro: str
     url: str  # site-relative
-    date: datetime
+    date: str  # ISO 8601
+    body: str  # the issue's content as HTML, for the feeds
+    entries: list[dict[str, str]]  # url, headline (plain text), title, text, section
 
 
 def build(workspace: Workspace, out: Path, languages: Iterable[str] | None = None) -> Built:
     config = workspace.config
     langs = list(languages or config.languages)
     periods = sorted(source.existing(workspace.issues_dir), key=lambda p: (_date(p, config), str(p)))
-    issues = {p: read_valid(source.path_for(workspace.issues_dir, p), config).issue for p in periods}
     out.mkdir(parents=True, exist_ok=True)
     built = Built(out)
     site = _Site(config, workspace, out, built, langs)
+    cache = _Cache.load(workspace, out, _fingerprint(workspace))
+    sources = {p: source.path_for(workspace.issues_dir, p).read_bytes() for p in periods}
     for lang in langs:
-        pages = site.pages(issues, periods, lang)
-        site.language(pages, lang)
-    site.media(issues.values())
+        digests = [site.issue_page(p, periods, sources[p], lang, cache) for p in periods]
+        site.language(digests, periods, lang)
+    site.media(workspace, periods)
     site.common(langs)
+    site.remove_stale(cache, {f"{_prefix(lang, config)}{p}" for p in periods for lang in langs})
+    cache.save()
     return built
+
+
+class _Cache:
+    """Each issue page's inputs, fingerprinted, and its digest: what lets a rebuild skip it."""
+
+    def __init__(self, path: Path, fingerprint: str, pages: dict[str, Any]):
+        self.path, self.fingerprint, self.pages = path, fingerprint, pages
+        self.seen: set[str] = set()
+
+    @classmethod
+    def load(cls, workspace: Workspace, out: Path, fingerprint: str) -> _Cache:
+        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+        path = workspace.root / CACHE_FOLDER / f"site-{name}.json"
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = {}
+        same = isinstance(stored, dict) and stored.get("fingerprint") == fingerprint
+        return cls(path, fingerprint, stored.get("pages", {}) if same else {})
+
+    def get(self, page: str, key: str) -> _Digest | None:
+        self.seen.add(page)
+        entry = self.pages.get(page)
+        return _Digest(**entry["digest"]) if entry and entry.get("key") == key else None
+
+    def put(self, page: str, key: str, digest: _Digest) -> None:
+        self.seen.add(page)
+        self.pages[page] = {"key": key, "digest": digest.__dict__}
+
+    def save(self) -> None:
+        self.path.parent.mkdir(exist_ok=True)
+        pages = {page: entry for page, entry in self.pages.items() if page in self.seen}
+        with files.replacing(self.path) as out:
+            json.dump({"fingerprint": self.fingerprint, "pages": pages}, out, ensure_ascii=False)
 
 
 class _Site:
@@ -91,41 +142,72 @@ class _Site:
 
     # -- pages -------------------------------------------------------------------------------
 
-    def pages(self, issues: dict[Period, Any], periods: list[Period], lang: str) -> list[_Page]:
-        cat = i18n.catalogue(lang)
+    def issue_page(
+        self, period: Period, periods: list[Period], text: bytes, lang: str, cache: _Cache
+    ) -> _Digest:
+        """The issue's page in a language, rendered only if its source or its neighbours changed."""
         context = view.Context(self.config, tuple(periods), self.relative)
-        return [
-            _Page(p, view.build(issues[p], context, cat), self.relative.issue(p, lang), _date(p, self.config))
-            for p in periods
-        ]
+        around = view.neighbours(period, context)
+        path = f"{_prefix(lang, self.config)}{period}/index.html"
+        key = hashlib.sha256(repr((text, lang, around)).encode()).hexdigest()
+        cached = cache.get(path, key)
+        if cached is not None and (self.out / path).is_file():
+            self.built.unchanged += 1
+            return cached
+        issue_view = self.load(period, periods, lang)
+        self.render("issue.html", path, period, lang, issue=issue_view)
+        digest = self.digest(period, issue_view, lang)
+        cache.put(path, key, digest)
+        return digest
 
-    def language(self, pages: list[_Page], lang: str) -> None:
+    def load(self, period: Period, periods: list[Period], lang: str) -> view.IssueView:
+        issue = read_valid(source.path_for(self.workspace.issues_dir, period), self.config).issue
+        context = view.Context(self.config, tuple(periods), self.relative)
+        return view.build(issue, context, i18n.catalogue(lang))
+
+    def digest(self, period: Period, issue: view.IssueView, lang: str) -> _Digest:
+        url = self.relative.issue(period, lang)
+        body = self.env.get_template("content.html").render(
+            issue=issue, md=html.markdown, md_inline=html.markdown_inline, cat=i18n.catalogue(lang)
+        )
+        entries = [
+            {
+                "url": f"{url}#{entry.anchor}",
+                "headline": _text(html.markdown_inline(entry.entry.headline)),
+                "title": entry.entry.title,
+                "text": _text(html.markdown(entry.entry.summary)),
+                "section": section.id,
+            }
+            for section in issue.sections
+            for entry in section.entries
+        ]
+        date = _date(period, self.config).isoformat()
+        return _Digest(str(period), issue.title, issue.intro, url, date, body, entries)
+
+    def language(self, digests: list[_Digest], periods: list[Period], lang: str) -> None:
         cat = i18n.catalogue(lang)
-        prefix = "" if lang == self.config.languages[0] else f"{lang}/"
-        for page in pages:
-            self.render("issue.html", f"{prefix}{page.period}/index.html", page.period, lang, issue=page.view)
-        weekly = [p for p in pages if isinstance(p.period, Week)]
+        prefix = _prefix(lang, self.config)
+        weeks = [d for d in digests if _is_week(d.period)]
+        latest = self.load(parse_period(weeks[-1].period), periods, lang) if weeks else None
         self.render(
             "home.html", f"{prefix}index.html", None, lang,
-            latest=weekly[-1].view if weekly else None, archive=_archive(pages, cat),
-            summaries=[p for p in reversed(pages) if isinstance(p.period, Month)],
+            latest=latest, archive=_archive(weeks, cat),
+            summaries=[d for d in reversed(digests) if not _is_week(d.period)],
         )  # fmt: skip
         for section in self.config.sections:
             entries = [
-                (page, entry)
-                for page in reversed(pages)
-                if isinstance(page.period, Week)
-                for part in page.view.sections
-                if part.id == section.id
-                for entry in part.entries
+                {**entry, "issue": digest.title}
+                for digest in reversed(weeks)
+                for entry in digest.entries
+                if entry["section"] == section.id
             ]
             self.render(
                 "section.html", f"{prefix}sections/{section.id}/index.html", None, lang,
                 section_name=cat(section.name), entries=entries,
             )  # fmt: skip
-        self.write(f"{prefix}feed.xml", self.atom(pages, lang))
-        self.write(f"{prefix}feed.json", self.json_feed(pages, lang))
-        self.write(f"{prefix}search.json", _search_index(pages))
+        self.write(f"{prefix}feed.xml", self.atom(digests, lang))
+        self.write(f"{prefix}feed.json", self.json_feed(digests, lang))
+        self.write(f"{prefix}search.json", _search_index(weeks))
 
     def render(self, template: str, path: str, period: Period | None, lang: str, **values: Any) -> None:
         cat = i18n.catalogue(lang)
@@ -166,17 +248,15 @@ class _Site:
 
     # -- feeds, search, sitemap ----------------------------------------------------------------
 
-    def atom(self, pages: list[_Page], lang: str) -> str:
-        template = self.env.get_template("feed.xml")
-        recent = list(reversed(pages))[:20]
-        return template.render(
+    def atom(self, digests: list[_Digest], lang: str) -> str:
+        recent = list(reversed(digests))[:FEED_ENTRIES]
+        return self.env.get_template("feed.xml").render(
             config=self.config, lang=lang, pages=recent, root=self.absolute.root,
-            updated=max((p.date for p in pages), default=datetime.now(UTC)),
-            feed_url=self.absolute.home(lang) + "feed.xml",
-            absolute=self._absolute, body=self._body,
+            updated=max((d.date for d in digests), default=datetime.now(UTC).isoformat()),
+            feed_url=self.absolute.home(lang) + "feed.xml", absolute=self._absolute,
         )  # fmt: skip
 
-    def json_feed(self, pages: list[_Page], lang: str) -> str:
+    def json_feed(self, digests: list[_Digest], lang: str) -> str:
         feed: dict[str, Any] = {
             "version": "https://jsonfeed.org/version/1.1",
             "title": self.config.name,
@@ -185,42 +265,42 @@ class _Site:
             "language": lang,
             "items": [
                 {
-                    "id": self._absolute(page.url),
-                    "url": self._absolute(page.url),
-                    "title": page.view.title,
-                    "content_html": self._body(page),
-                    "date_published": page.date.isoformat(),
+                    "id": self._absolute(digest.url),
+                    "url": self._absolute(digest.url),
+                    "title": digest.title,
+                    "content_html": digest.body,
+                    "date_published": digest.date,
                 }
-                for page in reversed(pages[-20:])
+                for digest in list(reversed(digests))[:FEED_ENTRIES]
             ],
         }
         if self.config.author:
             feed["authors"] = [{"name": self.config.author}]
         return json.dumps(feed, ensure_ascii=False, indent=1)
 
-    def _body(self, page: _Page) -> str:
-        return self.env.get_template("content.html").render(
-            issue=page.view,
-            md=html.markdown,
-            md_inline=html.markdown_inline,
-            cat=i18n.catalogue(page.view.lang),
-        )
-
     def _absolute(self, url: str) -> str:
         return self.absolute.root.rstrip("/") + "/" + url.removeprefix(self.base).lstrip("/")
 
-    def media(self, issues: Iterable[Any]) -> None:
-        for issue in issues:
-            for entry in issue.entries:
-                if not entry.figure:
-                    continue
-                origin = self.workspace.root / entry.figure
-                target = self.out / entry.figure
+    def media(self, workspace: Workspace, periods: list[Period]) -> None:
+        """Every figure an issue names, copied once (they are web-sized by `mlnews figures`)."""
+        for period in periods:
+            text = source.path_for(workspace.issues_dir, period).read_text(encoding="utf-8")
+            for figure in _FIGURE.findall(text):
+                origin, target = workspace.root / figure, self.out / figure
                 if origin.is_file() and (
                     not target.exists() or target.stat().st_size != origin.stat().st_size
                 ):
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(origin, target)  # already web-sized by `mlnews figures`
+                    shutil.copyfile(origin, target)
+
+    def remove_stale(self, cache: _Cache, current: set[str]) -> None:
+        """Pages of issues that no longer exist (their source was deleted) go too."""
+        for page in list(cache.pages):
+            folder = page.removesuffix("/index.html")
+            if folder not in current and (self.out / page).is_file():
+                (self.out / page).unlink()
+                with contextlib.suppress(OSError):
+                    (self.out / folder).rmdir()
 
     def common(self, langs: list[str]) -> None:
         theme = resources.files("mlnews") / "theme" / "assets"
@@ -283,31 +363,49 @@ def _environment(workspace: Workspace) -> jinja2.Environment:
     return environment
 
 
-def _archive(pages: list[_Page], cat: i18n.Catalogue) -> list[tuple[int, list[tuple[str, list[_Page]]]]]:
+def _archive(weeks: list[_Digest], cat: i18n.Catalogue) -> list[tuple[int, list[tuple[str, list[_Digest]]]]]:
     """Weekly issues newest first, grouped by year, then by month (named in the language)."""
-    years: dict[int, dict[str, list[_Page]]] = {}
-    for page in reversed(pages):
-        if isinstance(page.period, Week):
-            month = cat.month_year(page.date.date())
-            years.setdefault(page.date.year, {}).setdefault(month, []).append(page)
+    years: dict[int, dict[str, list[_Digest]]] = {}
+    for digest in reversed(weeks):
+        day = datetime.fromisoformat(digest.date).date()
+        years.setdefault(day.year, {}).setdefault(cat.month_year(day), []).append(digest)
     return [(year, list(months.items())) for year, months in years.items()]
 
 
-def _search_index(pages: list[_Page]) -> str:
-    entries = [
-        {
-            "url": f"{page.url}#{entry.anchor}",
-            "issue": page.view.title,
-            "headline": entry.entry.headline,
-            "title": entry.entry.title,
-            "text": entry.entry.summary,
-        }
-        for page in pages
-        if isinstance(page.period, Week)
-        for section in page.view.sections
-        for entry in section.entries
-    ]
+def _search_index(weeks: list[_Digest]) -> str:
+    entries = [{**entry, "issue": digest.title} for digest in weeks for entry in digest.entries]
     return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+
+
+def _prefix(lang: str, config: Config) -> str:
+    return "" if lang == config.languages[0] else f"{lang}/"
+
+
+def _is_week(name: str) -> bool:
+    return "-W" in name
+
+
+def _text(markup: str) -> str:
+    return squash(html_to_text(markup))
+
+
+def _fingerprint(workspace: Workspace) -> str:
+    """Everything besides an issue's source that its page depends on: settings, theme, catalogues."""
+    digest = hashlib.sha256(f"{__version__}\n".encode())
+    digest.update(workspace.config_path.read_bytes())
+    package = resources.files("mlnews")
+    for folder in (package / "theme", package / "theme" / "assets", package / "locale"):
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_file():
+                digest.update(entry.name.encode() + entry.read_bytes())
+    for lang in i18n.languages()[1:]:
+        digest.update((package / "locale" / lang / "LC_MESSAGES" / "mlnews.po").read_bytes())
+    theme = workspace.root / "theme"
+    if theme.is_dir():
+        for path in sorted(theme.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(theme)).encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _date(period: Period, config: Config) -> datetime:

@@ -174,25 +174,37 @@ def anchor(key: str) -> str:
     return "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in key.lower()).strip("-")
 
 
-def _navigation(period: Period, context: Context, cat: Catalogue) -> Navigation:
+@dataclass(frozen=True)
+class Neighbours:
+    """Which other issues an issue links to: all an issue's page depends on besides its source."""
+
+    previous: Period | None
+    next: Period | None
+    related: tuple[Period, ...]
+
+
+def neighbours(period: Period, context: Context) -> Neighbours:
     same_kind = sorted(p for p in context.periods if type(p) is type(period))
     earlier = [p for p in same_kind if p < period]  # type: ignore[operator]
     later = [p for p in same_kind if p > period]  # type: ignore[operator]
-    lang = cat.lang
+    if isinstance(period, Week):
+        related: list[Period] = list(_monthly_links(period, context))
+    else:
+        related = list(_weeks_of_month(period, context))
+    return Neighbours(earlier[-1] if earlier else None, later[0] if later else None, tuple(related))
+
+
+def _navigation(period: Period, context: Context, cat: Catalogue) -> Navigation:
+    around = neighbours(period, context)
 
     def link(other: Period) -> Link:
-        return Link(short_title(other, cat, period), context.links.issue(other, lang))
+        return Link(short_title(other, cat, period), context.links.issue(other, cat.lang))
 
-    current = cat("{issue} (this post)", issue=short_title(period, cat))
-    if isinstance(period, Week):
-        related = [link(m) for m in _monthly_links(period, context)]
-    else:
-        related = [link(w) for w in _weeks_of_month(period, context)]
     return Navigation(
-        previous=link(earlier[-1]) if earlier else None,
-        current=current,
-        next=link(later[0]) if later else None,
-        related=related,
+        previous=link(around.previous) if around.previous else None,
+        current=cat("{issue} (this post)", issue=short_title(period, cat)),
+        next=link(around.next) if around.next else None,
+        related=[link(other) for other in around.related],
     )
 
 
