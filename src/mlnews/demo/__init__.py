@@ -2,8 +2,8 @@
 
 It plays a curator's weeks: import the sample sources, shortlist what `plan.toml` says for
 each week (September to early December 2020, around the two reference weeks), compose
-every week and month, and render each issue in every language. Offline, and safe to
-re-run: a second run changes nothing.
+every week and month, render each issue in every language, and build the site. Offline,
+and safe to re-run: a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from mlnews import files, ingest, render, workspace
 from mlnews.ingest import FileReport
 from mlnews.issue import compose, source
 from mlnews.library import Library
+from mlnews.publish import site
 from mlnews.render.links import FileLinks
 from mlnews.weeks import Month, Week
 from mlnews.workspace import Workspace
@@ -50,6 +51,7 @@ class Result:
     items: int
     composed: list[compose.Report] = field(default_factory=list)
     rendered: list[Path] = field(default_factory=list)
+    site: site.Built | None = None
 
     @property
     def markdown_dir(self) -> Path:
@@ -85,6 +87,7 @@ def build(folder: Path) -> Result:
         for month in MONTHS:
             result.composed.append(compose.compose_month(made.issues_dir, config, library, month))
     result.rendered = render_all(made, result.markdown_dir)
+    result.site = site.build(made, made.root / "site")
     return result
 
 
