@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import orjson
 from babel import Locale
 
 from mlnews import __version__, files, i18n
@@ -39,13 +40,16 @@ from mlnews.issue.check import read_valid
 from mlnews.render import html, view
 from mlnews.render.links import SiteLinks
 from mlnews.render.safe import safe_target
-from mlnews.text import html_to_text, squash
+from mlnews.text import squash
 from mlnews.weeks import Period, Week, parse_period
 from mlnews.workspace import Workspace
 
 CACHE_FOLDER = ".mlnews-cache"
 FEED_ENTRIES = 20
 _FIGURE = re.compile(r"^figure:\s*(\S.*?)\s*$", re.M)
+_MARKDOWN_LINK = re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)]*\)")
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_EMPHASIS = re.compile(r"(?<!\x00)[*_`]+")
 
 
 @dataclass
@@ -84,10 +88,14 @@ def build(workspace: Workspace, out: Path, languages: Iterable[str] | None = Non
     site = _Site(config, workspace, out, built, langs)
     cache = _Cache.load(workspace, out, _fingerprint(workspace))
     sources = {p: source.path_for(workspace.issues_dir, p).read_bytes() for p in periods}
+    around = view.all_neighbours(view.Context(config, tuple(periods), site.relative))
+    in_feeds = set(periods[-FEED_ENTRIES:])
     for lang in langs:
-        digests = [site.issue_page(p, periods, sources[p], lang, cache) for p in periods]
+        digests = [
+            site.issue_page(p, periods, sources[p], around[p], p in in_feeds, lang, cache) for p in periods
+        ]
         site.language(digests, periods, lang)
-    site.media(workspace, periods)
+    site.media(workspace, sources)
     site.common(langs)
     site.remove_stale(cache, {f"{_prefix(lang, config)}{p}" for p in periods for lang in langs})
     cache.save()
@@ -106,8 +114,8 @@ class _Cache:
         name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
         path = workspace.root / CACHE_FOLDER / f"site-{name}.json"
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            stored = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
             stored = {}
         same = isinstance(stored, dict) and stored.get("fingerprint") == fingerprint
         return cls(path, fingerprint, stored.get("pages", {}) if same else {})
@@ -124,8 +132,7 @@ class _Cache:
     def save(self) -> None:
         self.path.parent.mkdir(exist_ok=True)
         pages = {page: entry for page, entry in self.pages.items() if page in self.seen}
-        with files.replacing(self.path) as out:
-            json.dump({"fingerprint": self.fingerprint, "pages": pages}, out, ensure_ascii=False)
+        files.write_bytes(self.path, orjson.dumps({"fingerprint": self.fingerprint, "pages": pages}))
 
 
 class _Site:
@@ -143,20 +150,25 @@ class _Site:
     # -- pages -------------------------------------------------------------------------------
 
     def issue_page(
-        self, period: Period, periods: list[Period], text: bytes, lang: str, cache: _Cache
+        self,
+        period: Period,
+        periods: list[Period],
+        text: bytes,
+        around: view.Neighbours,
+        in_feeds: bool,
+        lang: str,
+        cache: _Cache,
     ) -> _Digest:
         """The issue's page in a language, rendered only if its source or its neighbours changed."""
-        context = view.Context(self.config, tuple(periods), self.relative)
-        around = view.neighbours(period, context)
         path = f"{_prefix(lang, self.config)}{period}/index.html"
         key = hashlib.sha256(repr((text, lang, around)).encode()).hexdigest()
         cached = cache.get(path, key)
-        if cached is not None and (self.out / path).is_file():
+        if cached is not None and (self.out / path).is_file() and (cached.body or not in_feeds):
             self.built.unchanged += 1
             return cached
         issue_view = self.load(period, periods, lang)
         self.render("issue.html", path, period, lang, issue=issue_view)
-        digest = self.digest(period, issue_view, lang)
+        digest = self.digest(period, issue_view, lang, in_feeds)
         cache.put(path, key, digest)
         return digest
 
@@ -165,17 +177,22 @@ class _Site:
         context = view.Context(self.config, tuple(periods), self.relative)
         return view.build(issue, context, i18n.catalogue(lang))
 
-    def digest(self, period: Period, issue: view.IssueView, lang: str) -> _Digest:
+    def digest(self, period: Period, issue: view.IssueView, lang: str, in_feeds: bool) -> _Digest:
         url = self.relative.issue(period, lang)
-        body = self.env.get_template("content.html").render(
-            issue=issue, md=html.markdown, md_inline=html.markdown_inline, cat=i18n.catalogue(lang)
+        # Only the newest issues are in the feeds, with their whole content.
+        body = (
+            self.env.get_template("content.html").render(
+                issue=issue, md=html.markdown, md_inline=html.markdown_inline, cat=i18n.catalogue(lang)
+            )
+            if in_feeds
+            else ""
         )
         entries = [
             {
                 "url": f"{url}#{entry.anchor}",
-                "headline": _text(html.markdown_inline(entry.entry.headline)),
+                "headline": _text(entry.entry.headline),
                 "title": entry.entry.title,
-                "text": _text(html.markdown(entry.entry.summary)),
+                "text": _text(entry.entry.summary),
                 "section": section.id,
             }
             for section in issue.sections
@@ -281,11 +298,12 @@ class _Site:
     def _absolute(self, url: str) -> str:
         return self.absolute.root.rstrip("/") + "/" + url.removeprefix(self.base).lstrip("/")
 
-    def media(self, workspace: Workspace, periods: list[Period]) -> None:
+    def media(self, workspace: Workspace, sources: dict[Period, bytes]) -> None:
         """Every figure an issue names, copied once (they are web-sized by `mlnews figures`)."""
-        for period in periods:
-            text = source.path_for(workspace.issues_dir, period).read_text(encoding="utf-8")
-            for figure in _FIGURE.findall(text):
+        for text in sources.values():
+            if b"\nfigure:" not in text:
+                continue
+            for figure in _FIGURE.findall(text.decode("utf-8")):
                 origin, target = workspace.root / figure, self.out / figure
                 if origin.is_file() and (
                     not target.exists() or target.stat().st_size != origin.stat().st_size
@@ -385,8 +403,11 @@ def _is_week(name: str) -> bool:
     return "-W" in name
 
 
-def _text(markup: str) -> str:
-    return squash(html_to_text(markup))
+def _text(markdown: str) -> str:
+    """Markdown as the words a reader sees, for the search index: links' text, no markup."""
+    text = _MARKDOWN_LINK.sub(r"\1", markdown)
+    text = _BACKSLASH_ESCAPE.sub(lambda m: "\x00" + m.group(1), text)  # kept from the next step
+    return squash(_EMPHASIS.sub("", text).replace("\x00", ""))
 
 
 def _fingerprint(workspace: Workspace) -> str:

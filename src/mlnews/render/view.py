@@ -194,6 +194,25 @@ def neighbours(period: Period, context: Context) -> Neighbours:
     return Neighbours(earlier[-1] if earlier else None, later[0] if later else None, tuple(related))
 
 
+def all_neighbours(context: Context) -> dict[Period, Neighbours]:
+    """`neighbours` of every issue at once: one sort, not one per issue."""
+    found: dict[Period, Neighbours] = {}
+    for kind in (Week, Month):
+        same = sorted(p for p in context.periods if isinstance(p, kind))
+        for index, period in enumerate(same):
+            related: list[Period] = (
+                list(_monthly_links(period, context))
+                if isinstance(period, Week)
+                else list(_weeks_of_month(period, context))
+            )
+            found[period] = Neighbours(
+                same[index - 1] if index else None,
+                same[index + 1] if index + 1 < len(same) else None,
+                tuple(related),
+            )
+    return found
+
+
 def _navigation(period: Period, context: Context, cat: Catalogue) -> Navigation:
     around = neighbours(period, context)
 
