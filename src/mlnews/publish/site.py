@@ -94,7 +94,7 @@ def build(workspace: Workspace, out: Path, languages: Iterable[str] | None = Non
         digests = [
             site.issue_page(p, periods, sources[p], around[p], p in in_feeds, lang, cache) for p in periods
         ]
-        site.language(digests, periods, lang)
+        site.language(digests, periods, lang, cache)
     site.media(workspace, sources)
     site.common(langs)
     site.remove_stale(cache, {f"{_prefix(lang, config)}{p}" for p in periods for lang in langs})
@@ -105,8 +105,9 @@ def build(workspace: Workspace, out: Path, languages: Iterable[str] | None = Non
 class _Cache:
     """Each issue page's inputs, fingerprinted, and its digest: what lets a rebuild skip it."""
 
-    def __init__(self, path: Path, fingerprint: str, pages: dict[str, Any]):
+    def __init__(self, path: Path, fingerprint: str, pages: dict[str, Any], others: dict[str, str]):
         self.path, self.fingerprint, self.pages = path, fingerprint, pages
+        self.others = others  # home and section pages: the fingerprint of what they show
         self.seen: set[str] = set()
 
     @classmethod
@@ -118,7 +119,16 @@ class _Cache:
         except (OSError, orjson.JSONDecodeError):
             stored = {}
         same = isinstance(stored, dict) and stored.get("fingerprint") == fingerprint
-        return cls(path, fingerprint, stored.get("pages", {}) if same else {})
+        if not same:
+            return cls(path, fingerprint, {}, {})
+        return cls(path, fingerprint, stored.get("pages", {}), stored.get("others", {}))
+
+    def unchanged(self, page: str, inputs: Any, out: Path) -> bool:
+        """Whether a page showing `inputs` is already written; remembers them either way."""
+        key = hashlib.sha256(orjson.dumps(inputs)).hexdigest()
+        same = self.others.get(page) == key and (out / page).is_file()
+        self.others[page] = key
+        return same
 
     def get(self, page: str, key: str) -> _Digest | None:
         self.seen.add(page)
@@ -132,7 +142,8 @@ class _Cache:
     def save(self) -> None:
         self.path.parent.mkdir(exist_ok=True)
         pages = {page: entry for page, entry in self.pages.items() if page in self.seen}
-        files.write_bytes(self.path, orjson.dumps({"fingerprint": self.fingerprint, "pages": pages}))
+        stored = {"fingerprint": self.fingerprint, "pages": pages, "others": self.others}
+        files.write_bytes(self.path, orjson.dumps(stored))
 
 
 class _Site:
@@ -161,7 +172,7 @@ class _Site:
     ) -> _Digest:
         """The issue's page in a language, rendered only if its source or its neighbours changed."""
         path = f"{_prefix(lang, self.config)}{period}/index.html"
-        key = hashlib.sha256(repr((text, lang, around)).encode()).hexdigest()
+        key = hashlib.sha256(text + repr((lang, around)).encode()).hexdigest()
         cached = cache.get(path, key)
         if cached is not None and (self.out / path).is_file() and (cached.body or not in_feeds):
             self.built.unchanged += 1
@@ -201,16 +212,28 @@ class _Site:
         date = _date(period, self.config).isoformat()
         return _Digest(str(period), issue.title, issue.intro, url, date, body, entries)
 
-    def language(self, digests: list[_Digest], periods: list[Period], lang: str) -> None:
+    def language(self, digests: list[_Digest], periods: list[Period], lang: str, cache: _Cache) -> None:
         cat = i18n.catalogue(lang)
         prefix = _prefix(lang, self.config)
         weeks = [d for d in digests if _is_week(d.period)]
-        latest = self.load(parse_period(weeks[-1].period), periods, lang) if weeks else None
-        self.render(
-            "home.html", f"{prefix}index.html", None, lang,
-            latest=latest, archive=_archive(weeks, cat),
-            summaries=[d for d in reversed(digests) if not _is_week(d.period)],
-        )  # fmt: skip
+        summaries = [d for d in reversed(digests) if not _is_week(d.period)]
+        home = f"{prefix}index.html"
+        # The home page shows the latest issue whole, and the archive: those are its inputs.
+        latest_page = cache.pages.get(f"{prefix}{weeks[-1].period}/index.html", {}) if weeks else {}
+        shown = [[(d.url, d.title, d.date) for d in digests], latest_page.get("key", "")]
+        if cache.unchanged(home, shown, self.out):
+            self.built.unchanged += 1
+        else:
+            latest = self.load(parse_period(weeks[-1].period), periods, lang) if weeks else None
+            self.render(
+                "home.html",
+                home,
+                None,
+                lang,
+                latest=latest,
+                archive=_archive(weeks, cat),
+                summaries=summaries,
+            )
         for section in self.config.sections:
             entries = [
                 {**entry, "issue": digest.title}
@@ -218,10 +241,11 @@ class _Site:
                 for entry in digest.entries
                 if entry["section"] == section.id
             ]
-            self.render(
-                "section.html", f"{prefix}sections/{section.id}/index.html", None, lang,
-                section_name=cat(section.name), entries=entries,
-            )  # fmt: skip
+            path = f"{prefix}sections/{section.id}/index.html"
+            if cache.unchanged(path, [cat(section.name), entries], self.out):
+                self.built.unchanged += 1
+                continue
+            self.render("section.html", path, None, lang, section_name=cat(section.name), entries=entries)
         self.write(f"{prefix}feed.xml", self.atom(digests, lang))
         self.write(f"{prefix}feed.json", self.json_feed(digests, lang))
         self.write(f"{prefix}search.json", _search_index(weeks))
@@ -392,7 +416,7 @@ def _archive(weeks: list[_Digest], cat: i18n.Catalogue) -> list[tuple[int, list[
 
 def _search_index(weeks: list[_Digest]) -> str:
     entries = [{**entry, "issue": digest.title} for digest in weeks for entry in digest.entries]
-    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(entries).decode()
 
 
 def _prefix(lang: str, config: Config) -> str:
