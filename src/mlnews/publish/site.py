@@ -88,13 +88,14 @@ def build(workspace: Workspace, out: Path, languages: Iterable[str] | None = Non
     site = _Site(config, workspace, out, built, langs)
     cache = _Cache.load(workspace, out, _fingerprint(workspace))
     sources = {p: source.path_for(workspace.issues_dir, p).read_bytes() for p in periods}
-    around = view.all_neighbours(view.Context(config, tuple(periods), site.relative))
+    context = view.Context(config, tuple(periods), site.relative)  # one, so neighbours are found once
+    around = context.neighbours
     in_feeds = set(periods[-FEED_ENTRIES:])
     for lang in langs:
         digests = [
-            site.issue_page(p, periods, sources[p], around[p], p in in_feeds, lang, cache) for p in periods
+            site.issue_page(p, context, sources[p], around[p], p in in_feeds, lang, cache) for p in periods
         ]
-        site.language(digests, periods, lang, cache)
+        site.language(digests, context, lang, cache)
     site.media(workspace, sources)
     site.common(langs)
     site.remove_stale(cache, {f"{_prefix(lang, config)}{p}" for p in periods for lang in langs})
@@ -163,7 +164,7 @@ class _Site:
     def issue_page(
         self,
         period: Period,
-        periods: list[Period],
+        context: view.Context,
         text: bytes,
         around: view.Neighbours,
         in_feeds: bool,
@@ -177,15 +178,14 @@ class _Site:
         if cached is not None and (self.out / path).is_file() and (cached.body or not in_feeds):
             self.built.unchanged += 1
             return cached
-        issue_view = self.load(period, periods, lang)
+        issue_view = self.load(period, context, lang)
         self.render("issue.html", path, period, lang, issue=issue_view)
         digest = self.digest(period, issue_view, lang, in_feeds)
         cache.put(path, key, digest)
         return digest
 
-    def load(self, period: Period, periods: list[Period], lang: str) -> view.IssueView:
+    def load(self, period: Period, context: view.Context, lang: str) -> view.IssueView:
         issue = read_valid(source.path_for(self.workspace.issues_dir, period), self.config).issue
-        context = view.Context(self.config, tuple(periods), self.relative)
         return view.build(issue, context, i18n.catalogue(lang))
 
     def digest(self, period: Period, issue: view.IssueView, lang: str, in_feeds: bool) -> _Digest:
@@ -212,7 +212,7 @@ class _Site:
         date = _date(period, self.config).isoformat()
         return _Digest(str(period), issue.title, issue.intro, url, date, body, entries)
 
-    def language(self, digests: list[_Digest], periods: list[Period], lang: str, cache: _Cache) -> None:
+    def language(self, digests: list[_Digest], context: view.Context, lang: str, cache: _Cache) -> None:
         cat = i18n.catalogue(lang)
         prefix = _prefix(lang, self.config)
         weeks = [d for d in digests if _is_week(d.period)]
@@ -224,7 +224,7 @@ class _Site:
         if cache.unchanged(home, shown, self.out):
             self.built.unchanged += 1
         else:
-            latest = self.load(parse_period(weeks[-1].period), periods, lang) if weeks else None
+            latest = self.load(parse_period(weeks[-1].period), context, lang) if weeks else None
             self.render(
                 "home.html",
                 home,

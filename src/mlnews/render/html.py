@@ -53,14 +53,20 @@ def markdown_inline(text: str) -> str:
 
 # Markdown with none of these (once backslash escapes are undone) is plain text: its HTML
 # is the text, escaped, in paragraphs. Skipping the parser for it halves a site build.
-_MARKUP = re.compile(r"[*_`\[\]<>!&|~\\]|^ {0,3}(#|>|[-+]\s|\d+[.)]\s)|^ {4}| {2}$|^\s*[=-]+\s*$", re.M)
+_INLINE_MARKUP = re.compile(r"[*_`\[\]<>!&|~\\]")
+_BLOCK_MARKUP = re.compile(r"^ {0,3}(#|>|[-+]\s|\d+[.)]\s)|^ {4}| {2}$|^\s*[=-]+\s*$", re.M)
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _plain(text: str) -> list[str] | None:
-    unescaped = _ESCAPED.sub(lambda m: "\x00" if m.group(1) in "\\" else m.group(1), text)
-    if "\x00" in unescaped or _MARKUP.search(_ESCAPED.sub("", text)):
+    bare = _ESCAPED.sub("", text) if "\\" in text else text
+    if _INLINE_MARKUP.search(bare) or ("\\\\" in text):
         return None
+    if ("\n" in text or text[:1] in " #>-+=0123456789" or text.endswith("  ")) and _BLOCK_MARKUP.search(bare):
+        return None
+    unescaped = _ESCAPED.sub(r"\1", text) if "\\" in text else text
+    if "\n" not in unescaped:
+        return [unescaped.strip()] if unescaped.strip() else []
     paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", unescaped.strip())]
     return [p for p in paragraphs if p]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from mlnews.config import Config
 from mlnews.errors import MlnewsError
@@ -77,6 +78,10 @@ class Context:
     config: Config
     periods: tuple[Period, ...]
     links: Links
+
+    @cached_property
+    def neighbours(self) -> dict[Period, Neighbours]:
+        return all_neighbours(self)
 
 
 def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
@@ -184,14 +189,12 @@ class Neighbours:
 
 
 def neighbours(period: Period, context: Context) -> Neighbours:
-    same_kind = sorted(p for p in context.periods if type(p) is type(period))
-    earlier = [p for p in same_kind if p < period]  # type: ignore[operator]
-    later = [p for p in same_kind if p > period]  # type: ignore[operator]
-    if isinstance(period, Week):
-        related: list[Period] = list(_monthly_links(period, context))
-    else:
-        related = list(_weeks_of_month(period, context))
-    return Neighbours(earlier[-1] if earlier else None, later[0] if later else None, tuple(related))
+    return context.neighbours[period] if period in context.neighbours else _alone(period, context)
+
+
+def _alone(period: Period, context: Context) -> Neighbours:
+    """The neighbours of an issue that is not (yet) among the context's periods."""
+    return all_neighbours(Context(context.config, (*context.periods, period), context.links))[period]
 
 
 def all_neighbours(context: Context) -> dict[Period, Neighbours]:
