@@ -276,3 +276,17 @@ def test_a_deleted_issue_leaves_the_site_and_a_new_setting_renders_every_page(tm
     renamed = site.build(Workspace(result.workspace.root), out)  # settings are read afresh, as by a command
     assert "Renamed" in (out / "2020-W49" / "index.html").read_text(encoding="utf-8")
     assert len(renamed.written) > 40
+
+
+def test_building_in_two_processes_gives_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = demo.build(tmp_path / "demo")
+    one = site.build(result.workspace, tmp_path / "one")
+    monkeypatch.setattr(site, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(site.os, "cpu_count", lambda: 2)
+    two = site.build(result.workspace, tmp_path / "two")
+    assert len(one.written) == len(two.written)
+    for path in one.out.rglob("*"):
+        if path.is_file():
+            assert (two.out / path.relative_to(one.out)).read_bytes() == path.read_bytes(), path

@@ -19,9 +19,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing as mp
+import os
 import re
 import shutil
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -45,6 +48,7 @@ from mlnews.weeks import Period, Week, parse_period
 from mlnews.workspace import Workspace
 
 CACHE_FOLDER = ".mlnews-cache"
+PARALLEL_FROM = 60  # pages to render before a second process pays for itself
 FEED_ENTRIES = 20
 _FIGURE = re.compile(r"^figure:\s*(\S.*?)\s*$", re.M)
 _MARKDOWN_LINK = re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)]*\)")
@@ -92,15 +96,35 @@ def build(workspace: Workspace, out: Path, languages: Iterable[str] | None = Non
     around = context.neighbours
     in_feeds = set(periods[-FEED_ENTRIES:])
     for lang in langs:
-        digests = [
-            site.issue_page(p, context, sources[p], around[p], p in in_feeds, lang, cache) for p in periods
-        ]
-        site.language(digests, context, lang, cache)
+        jobs = [site.plan(p, sources[p], around[p], p in in_feeds, lang, cache) for p in periods]
+        site.render_issues([job for job in jobs if job.digest is None], context, cache)
+        site.language([job.digest for job in jobs if job.digest], context, lang, cache)
     site.media(workspace, sources)
     site.common(langs)
     site.remove_stale(cache, {f"{_prefix(lang, config)}{p}" for p in periods for lang in langs})
     cache.save()
     return built
+
+
+@dataclass
+class _Job:
+    period: Period
+    lang: str
+    path: str
+    key: str  # the fingerprint of everything the page shows
+    in_feeds: bool
+    digest: _Digest | None = None
+
+
+_WORKER: tuple[_Site, view.Context] | None = None
+
+
+def _render_jobs(jobs: list[_Job]) -> tuple[list[_Digest], list[Path], int]:
+    assert _WORKER is not None
+    site, context = _WORKER
+    before_written, before_unchanged = len(site.built.written), site.built.unchanged
+    digests = [site.render_issue(job, context) for job in jobs]
+    return digests, site.built.written[before_written:], site.built.unchanged - before_unchanged
 
 
 class _Cache:
@@ -161,28 +185,43 @@ class _Site:
 
     # -- pages -------------------------------------------------------------------------------
 
-    def issue_page(
-        self,
-        period: Period,
-        context: view.Context,
-        text: bytes,
-        around: view.Neighbours,
-        in_feeds: bool,
-        lang: str,
-        cache: _Cache,
-    ) -> _Digest:
-        """The issue's page in a language, rendered only if its source or its neighbours changed."""
+    def plan(
+        self, period: Period, text: bytes, around: view.Neighbours, in_feeds: bool, lang: str, cache: _Cache
+    ) -> _Job:
+        """An issue page in a language, with its digest if the page is up to date already."""
         path = f"{_prefix(lang, self.config)}{period}/index.html"
         key = hashlib.sha256(text + repr((lang, around)).encode()).hexdigest()
+        job = _Job(period, lang, path, key, in_feeds)
         cached = cache.get(path, key)
         if cached is not None and (self.out / path).is_file() and (cached.body or not in_feeds):
             self.built.unchanged += 1
-            return cached
-        issue_view = self.load(period, context, lang)
-        self.render("issue.html", path, period, lang, issue=issue_view)
-        digest = self.digest(period, issue_view, lang, in_feeds)
-        cache.put(path, key, digest)
-        return digest
+            job.digest = cached
+        return job
+
+    def render_issues(self, jobs: list[_Job], context: view.Context, cache: _Cache) -> None:
+        """Render the pages that changed: in two processes when there are many (a full build)."""
+        chunks = [jobs]
+        if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and "fork" in mp.get_all_start_methods():
+            chunks = [jobs[0::2], jobs[1::2]]
+        global _WORKER
+        _WORKER = (self, context)  # forked workers inherit it: nothing to pickle but the jobs
+        if len(chunks) == 1:
+            results = [_render_jobs(jobs)]
+        else:
+            with ProcessPoolExecutor(len(chunks), mp_context=mp.get_context("fork")) as pool:
+                results = list(pool.map(_render_jobs, chunks))
+        for chunk, (digests, written, unchanged) in zip(chunks, results, strict=True):
+            for job, digest in zip(chunk, digests, strict=True):
+                job.digest = digest
+                cache.put(job.path, job.key, digest)
+            if len(chunks) > 1:  # a worker's own Built was a copy
+                self.built.written += written
+                self.built.unchanged += unchanged
+
+    def render_issue(self, job: _Job, context: view.Context) -> _Digest:
+        issue_view = self.load(job.period, context, job.lang)
+        self.render("issue.html", job.path, job.period, job.lang, issue=issue_view)
+        return self.digest(job.period, issue_view, job.lang, job.in_feeds)
 
     def load(self, period: Period, context: view.Context, lang: str) -> view.IssueView:
         issue = read_valid(source.path_for(self.workspace.issues_dir, period), self.config).issue
