@@ -9,7 +9,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {
         str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
         for p in folder.rglob("*")
-        if p.is_file() and p.suffix == ".md"
+        if p.is_file() and p.suffix in (".md", ".eml", ".txt", ".html", ".xml", ".json")
     }
 
 
@@ -25,6 +25,11 @@ def test_demo_composes_and_renders_every_week_and_month_and_reruns_without_chang
     rendered = {p.name for p in (root / "markdown").glob("*.md")}
     assert rendered == {f"{name}.{lang}.md" for name in issues for lang in ("en", "zh", "ja")}
     assert f"Rendered: 51 Markdown files in {root / 'markdown'}" in result.out
+    assert f"E-mails and threads: 102 files in {root / 'mail'}" in result.out
+    assert (root / "site" / "zh" / "2020-W49" / "index.html").is_file()
+    assert (
+        (root / "mail" / "2020-W49.ja.eml").read_bytes().startswith(b"From: mlnews demo <demo@example.org>")
+    )
     assert run("-w", "d", "check").code == 0
     # Every reference entry of week 49 made it in, in the section the reference gives it.
     w49 = (root / "issues" / "2020-W49.md").read_text(encoding="utf-8")

@@ -58,6 +58,8 @@ def demo_command(
     output.say(
         f"Rendered: {len(result.rendered)} Markdown files in {result.markdown_dir}, e.g. 2020-W49.zh.md"
     )
+    if result.mail:
+        output.say(f"E-mails and threads: {len(result.mail)} files in {result.workspace.root / 'mail'}")
     if result.site is not None:
         output.say(f"Site: {result.site.out} ({result.site.pages} files); try `mlnews -w {folder} preview`")
     output.say(f"Try: mlnews -w {folder} render 2020-W49 --lang ja")

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.policy import SMTP
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,9 @@ from mlnews import files, ingest, render, workspace
 from mlnews.ingest import FileReport
 from mlnews.issue import compose, source
 from mlnews.library import Library
-from mlnews.publish import site
-from mlnews.render.links import FileLinks
+from mlnews.publish import email, site
+from mlnews.render.links import FileLinks, SiteLinks
+from mlnews.render.thread import thread
 from mlnews.weeks import Month, Week
 from mlnews.workspace import Workspace
 
@@ -36,6 +38,10 @@ FILES = (
     ("reading.bib", None),
 )
 MONTHS = (Month(2020, 9), Month(2020, 10), Month(2020, 11))
+EMAIL = {
+    "from_address": "mlnews demo <demo@example.org>",
+    "unsubscribe": "mailto:unsubscribe@example.org",
+}
 SETTINGS = {
     "name": "mlnews demo digest",
     "author": "The mlnews demo",
@@ -52,6 +58,7 @@ class Result:
     composed: list[compose.Report] = field(default_factory=list)
     rendered: list[Path] = field(default_factory=list)
     site: site.Built | None = None
+    mail: list[Path] = field(default_factory=list)  # an e-mail and a thread per issue and language
 
     @property
     def markdown_dir(self) -> Path:
@@ -88,6 +95,7 @@ def build(folder: Path) -> Result:
             result.composed.append(compose.compose_month(made.issues_dir, config, library, month))
     result.rendered = render_all(made, result.markdown_dir)
     result.site = site.build(made, made.root / "site")
+    result.mail = write_mail_and_threads(made)
     return result
 
 
@@ -96,6 +104,8 @@ def _apply_settings(config_path: Path) -> None:
     newsletter = document["newsletter"]
     for key, value in SETTINGS.items():
         newsletter[key] = value
+    for key, value in EMAIL.items():
+        document["email"][key] = value
     with files.replacing(config_path) as out:
         out.write(tomlkit.dumps(document))
 
@@ -128,4 +138,29 @@ def render_all(made: Workspace, out_dir: Path) -> list[Path]:
                 with files.replacing(path) as out:
                     out.write(text)
             written.append(path)
+    return written
+
+
+def write_mail_and_threads(made: Workspace) -> list[Path]:
+    """`mail/2020-W49.zh.eml` and `mail/2020-W49.zh.thread.txt` for every issue and language.
+
+    An e-mail carries its date and a fresh Message-ID, so one already written is kept:
+    re-running the demo changes nothing.
+    """
+    folder = made.root / "mail"
+    folder.mkdir(exist_ok=True)
+    links = SiteLinks(made.config.site_url, made.config.languages[0])
+    written = []
+    for period in sorted(source.existing(made.issues_dir), key=str):
+        for lang in made.config.languages:
+            eml = folder / f"{period}.{lang}.eml"
+            if not eml.exists():
+                files.write_bytes(eml, email.issue_message(made, period, lang).as_bytes(policy=SMTP))
+            posts = thread(render.issue_view(made, period, lang, links), links.issue(period, lang))
+            text = "\n\n".join(posts) + "\n"
+            path = folder / f"{period}.{lang}.thread.txt"
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                with files.replacing(path) as out:
+                    out.write(text)
+            written += [eml, path]
     return written

@@ -167,8 +167,9 @@ class _Cache:
     def save(self) -> None:
         self.path.parent.mkdir(exist_ok=True)
         pages = {page: entry for page, entry in self.pages.items() if page in self.seen}
-        stored = {"fingerprint": self.fingerprint, "pages": pages, "others": self.others}
-        files.write_bytes(self.path, orjson.dumps(stored))
+        data = orjson.dumps({"fingerprint": self.fingerprint, "pages": pages, "others": self.others})
+        if not self.path.is_file() or self.path.read_bytes() != data:
+            files.write_bytes(self.path, data)
 
 
 class _Site:
