@@ -290,3 +290,88 @@ def test_building_in_two_processes_gives_the_same_site(
     for path in one.out.rglob("*"):
         if path.is_file():
             assert (two.out / path.relative_to(one.out)).read_bytes() == path.read_bytes(), path
+
+
+def test_what_a_build_no_longer_makes_leaves_the_site(tmp_path: Path) -> None:
+    result = demo.build(tmp_path / "demo")
+    root = result.workspace.root
+    out = tmp_path / "out"
+    site.build(result.workspace, out)
+    # An issue deleted and a setting changed in one go; then a language dropped.
+    (result.workspace.issues_dir / "2020-W50.md").unlink()
+    config = result.workspace.config_path
+    config.write_text(config.read_text(encoding="utf-8").replace('footer = "', 'footer = "New. '), "utf-8")
+    site.build(Workspace(root), out)
+    assert not (out / "2020-W50").exists() and not (out / "ja" / "2020-W50").exists()
+    assert "2020-W50" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace('"en", "zh", "ja"', '"en", "ja"'), "utf-8")
+    site.build(Workspace(root), out)
+    assert not (out / "zh").exists() and "/zh/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    # Building one language keeps the others; the next full build lists them all again.
+    site.build(Workspace(root), out, ["en"])
+    assert (out / "ja" / "2020-W49" / "index.html").is_file()
+    site.build(Workspace(root), out)
+    page = (out / "2020-W49" / "index.html").read_text(encoding="utf-8")
+    assert 'hreflang="ja"' in page
+
+
+def test_control_characters_never_reach_pages_or_feeds(tmp_path: Path) -> None:
+    result = demo.build(tmp_path / "demo")
+    source = result.workspace.issues_dir / "2020-W50.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("### ", "### Ctrl\x01char\x1b ", 1), encoding="utf-8")
+    made = site.build(result.workspace, tmp_path / "out")
+    assert not feedparser.parse((made.out / "feed.xml").read_bytes()).bozo
+    page = (made.out / "2020-W50" / "index.html").read_text(encoding="utf-8")
+    assert "Ctrlchar" in page and "\x01" not in page and "\x1b" not in page
+
+
+def test_figures_come_from_media_only_and_are_made_web_sized(tmp_path: Path) -> None:
+    from PIL import Image
+
+    result = demo.build(tmp_path / "demo")
+    root = result.workspace.root
+    Image.new("RGB", (3000, 1500), "navy").save(root / "media" / "big.png")
+    (tmp_path / "secret.txt").write_text("not for the web", encoding="utf-8")
+    source = result.workspace.issues_dir / "2020-W49.md"
+    text = source.read_text(encoding="utf-8").replace("post: ", "figure: media/big.png\npost: ", 1)
+    text = text.replace(
+        "\n\nGenerates an image", "\n\nfigure: media/../../secret.txt\n\nGenerates an image", 1
+    )
+    source.write_text(text, encoding="utf-8")
+    made = site.build(result.workspace, tmp_path / "out")
+    assert Image.open(made.out / "media" / "big.png").width == 1200
+    assert not list(tmp_path.rglob("out/**/secret.txt")) and not (tmp_path / "out" / "secret.txt").exists()
+    home = (made.out / "index.html").read_text(encoding="utf-8")
+    page = (made.out / "2020-W49" / "index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:image" content="https://example.org/media/big.png">' in page
+    assert '<meta property="og:locale" content="en_US">' in page
+    assert 'og:locale" content="zh_CN"' in (made.out / "zh" / "index.html").read_text(encoding="utf-8")
+    assert "og:image" not in home  # the home page shows week 50, which has no figure
+    # A figure replaced by another of the same size is copied again.
+    Image.new("RGB", (3000, 1500), "maroon").save(root / "media" / "big.png")
+    site.build(result.workspace, tmp_path / "out")
+    assert Image.open(made.out / "media" / "big.png").getpixel((0, 0)) == (128, 0, 0)
+
+
+def test_feeds_link_absolutely_and_to_their_own_language(tmp_path: Path) -> None:
+    result = demo.build(tmp_path / "demo")
+    made = site.build(result.workspace, tmp_path / "out")
+    atom = (made.out / "zh" / "feed.xml").read_text(encoding="utf-8")
+    assert '<link rel="alternate" type="text/html" href="https://example.org/zh/"/>' in atom
+    items = json.loads((made.out / "feed.json").read_text(encoding="utf-8"))["items"]
+    body = items[0]["content_html"]
+    assert 'href="/' not in body and 'href="#' not in body and 'href="https://example.org/2020-W50/#' in body
+
+
+def test_a_broken_theme_template_is_a_one_line_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("demo", "d").code == 0
+    theme = tmp_path / "d" / "theme"
+    theme.mkdir()
+    (theme / "issue.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ issue.title }{% endblock %}', "utf-8"
+    )
+    result = run("-w", "d", "build")
+    assert result.code == 1
+    assert result.err.startswith("Error: ") and "issue.html:1: template error:" in result.err
+    assert len(result.err.strip().splitlines()) == 1

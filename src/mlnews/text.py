@@ -12,10 +12,19 @@ from lxml import html as lxml_html
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"}
 
 
+# C0 and C1 control characters other than tab and line ends: no text means them, and XML
+# (the feeds) and HTML forbid them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def squash(text: str | None) -> str:
-    """Collapse runs of whitespace (line-wrapped arXiv titles, indented XML text)."""
+    """Collapse runs of whitespace (line-wrapped arXiv titles, indented XML text); drop control characters."""
     # str.split() knows every Unicode space and is several times faster than a regex here.
-    return " ".join((text or "").split())
+    return " ".join(without_controls(text or "").split())
+
+
+def without_controls(text: str) -> str:
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 def html_to_text(fragment: str | None) -> str:

@@ -31,6 +31,7 @@ import tomlkit
 from mlnews import files
 from mlnews.errors import MlnewsError
 from mlnews.issue.model import DRAFTABLE, FIELDS, Entry, Issue
+from mlnews.text import without_controls
 from mlnews.weeks import Month, Period, Week, parse_period
 
 FRONT_MATTER = "+++"
@@ -68,7 +69,7 @@ def read(path: Path) -> Parsed:
 
 
 def parse(text: str, name: str = "<issue>") -> Parsed:
-    lines = text.splitlines()
+    lines = without_controls(text).splitlines()  # a stray \x01 pasted from a feed must not reach the feeds
     period, front, body_start, line_of = _front_matter(lines, name)
     issue = Issue(period=period, line_of=line_of, front_matter="\n".join(lines[1 : body_start - 1]))
     parsed = Parsed(issue)

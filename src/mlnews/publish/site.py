@@ -16,7 +16,6 @@ rebuild after editing one issue rewrites only the pages that show it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import multiprocessing as mp
@@ -35,19 +34,23 @@ from urllib.parse import urlsplit
 import jinja2
 import orjson
 from babel import Locale
+from markupsafe import Markup
 
 from mlnews import __version__, files, i18n
 from mlnews.config import Config
+from mlnews.errors import MlnewsError
 from mlnews.issue import source
 from mlnews.issue.check import read_valid
 from mlnews.render import html, view
 from mlnews.render.links import SiteLinks
 from mlnews.render.safe import safe_target
-from mlnews.text import squash
+from mlnews.text import squash, without_controls
 from mlnews.weeks import Period, Week, parse_period
 from mlnews.workspace import Workspace
 
 CACHE_FOLDER = ".mlnews-cache"
+MAX_FIGURE_WIDTH = 1200
+SITEMAP = "sitemap.xml"
 PARALLEL_FROM = 60  # pages to render before a second process pays for itself
 FEED_ENTRIES = 20
 _FIGURE = re.compile(r"^figure:\s*(\S.*?)\s*$", re.M)
@@ -83,14 +86,33 @@ class _Digest:
     entries: list[dict[str, str]]  # url, headline (plain text), title, text, section
 
 
+class SiteError(MlnewsError):
+    pass
+
+
 def build(workspace: Workspace, out: Path, languages: Iterable[str] | None = None) -> Built:
+    try:
+        return _build(workspace, out, languages)
+    except jinja2.TemplateError as error:
+        raise SiteError(_template_problem(error, workspace)) from None
+
+
+def _template_problem(error: jinja2.TemplateError, workspace: Workspace) -> str:
+    """A theme's mistake as FILE:LINE: problem, naming the override when it is the workspace's."""
+    name = getattr(error, "filename", None) or getattr(error, "name", None) or "theme"
+    line = getattr(error, "lineno", None)
+    where = f"{name}:{line}" if line else str(name)
+    return f"{where}: template error: {error.message or type(error).__name__}"
+
+
+def _build(workspace: Workspace, out: Path, languages: Iterable[str] | None) -> Built:
     config = workspace.config
     langs = list(languages or config.languages)
     periods = sorted(source.existing(workspace.issues_dir), key=lambda p: (_date(p, config), str(p)))
     out.mkdir(parents=True, exist_ok=True)
     built = Built(out)
     site = _Site(config, workspace, out, built, langs)
-    cache = _Cache.load(workspace, out, _fingerprint(workspace))
+    cache = _Cache.load(workspace, out, _fingerprint(workspace, langs))
     sources = {p: source.path_for(workspace.issues_dir, p).read_bytes() for p in periods}
     context = view.Context(config, tuple(periods), site.relative)  # one, so neighbours are found once
     around = context.neighbours
@@ -101,7 +123,12 @@ def build(workspace: Workspace, out: Path, languages: Iterable[str] | None = Non
         site.language([job.digest for job in jobs if job.digest], context, lang, cache)
     site.media(workspace, sources)
     site.common(langs)
-    site.remove_stale(cache, {f"{_prefix(lang, config)}{p}" for p in periods for lang in langs})
+    # Only now is every file of this site known: what an earlier build wrote and this one did
+    # not (a deleted issue, a dropped language or section) goes, and then the sitemap is right.
+    site.outputs.add(SITEMAP)  # written last, from the others, but not stale
+    site.remove_stale(cache.files)
+    site.sitemap()
+    cache.files = sorted(site.outputs)
     cache.save()
     return built
 
@@ -123,15 +150,20 @@ def _render_jobs(jobs: list[_Job]) -> tuple[list[_Digest], list[Path], int]:
     assert _WORKER is not None
     site, context = _WORKER
     before_written, before_unchanged = len(site.built.written), site.built.unchanged
-    digests = [site.render_issue(job, context) for job in jobs]
+    try:
+        digests = [site.render_issue(job, context) for job in jobs]
+    except jinja2.TemplateError as error:  # a plain error crosses back from a worker process
+        raise SiteError(_template_problem(error, site.workspace)) from None
     return digests, site.built.written[before_written:], site.built.unchanged - before_unchanged
 
 
 class _Cache:
     """Each issue page's inputs, fingerprinted, and its digest: what lets a rebuild skip it."""
 
-    def __init__(self, path: Path, fingerprint: str, pages: dict[str, Any], others: dict[str, str]):
-        self.path, self.fingerprint, self.pages = path, fingerprint, pages
+    def __init__(
+        self, path: Path, fingerprint: str, pages: dict[str, Any], others: dict[str, str], files: list[str]
+    ):
+        self.path, self.fingerprint, self.pages, self.files = path, fingerprint, pages, files
         self.others = others  # home and section pages: the fingerprint of what they show
         self.seen: set[str] = set()
 
@@ -143,10 +175,12 @@ class _Cache:
             stored = orjson.loads(path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
             stored = {}
-        same = isinstance(stored, dict) and stored.get("fingerprint") == fingerprint
-        if not same:
-            return cls(path, fingerprint, {}, {})
-        return cls(path, fingerprint, stored.get("pages", {}), stored.get("others", {}))
+        if not isinstance(stored, dict):
+            stored = {}
+        written = list(stored.get("files", []))  # what the last build made: kept whatever changed
+        if stored.get("fingerprint") != fingerprint:
+            return cls(path, fingerprint, {}, {}, written)
+        return cls(path, fingerprint, stored.get("pages", {}), stored.get("others", {}), written)
 
     def unchanged(self, page: str, inputs: Any, out: Path) -> bool:
         """Whether a page showing `inputs` is already written; remembers them either way."""
@@ -167,7 +201,9 @@ class _Cache:
     def save(self) -> None:
         self.path.parent.mkdir(exist_ok=True)
         pages = {page: entry for page, entry in self.pages.items() if page in self.seen}
-        data = orjson.dumps({"fingerprint": self.fingerprint, "pages": pages, "others": self.others})
+        data = orjson.dumps(
+            {"fingerprint": self.fingerprint, "pages": pages, "others": self.others, "files": self.files}
+        )
         if not self.path.is_file() or self.path.read_bytes() != data:
             files.write_bytes(self.path, data)
 
@@ -183,6 +219,7 @@ class _Site:
         self.relative = SiteLinks(self.base, config.languages[0])
         self.absolute = SiteLinks(config.site_url, config.languages[0])
         self.env = _environment(workspace)
+        self.outputs: set[str] = set()  # every file of the site, written now or already right
 
     # -- pages -------------------------------------------------------------------------------
 
@@ -196,6 +233,7 @@ class _Site:
         cached = cache.get(path, key)
         if cached is not None and (self.out / path).is_file() and (cached.body or not in_feeds):
             self.built.unchanged += 1
+            self.outputs.add(path)
             job.digest = cached
         return job
 
@@ -215,6 +253,7 @@ class _Site:
             for job, digest in zip(chunk, digests, strict=True):
                 job.digest = digest
                 cache.put(job.path, job.key, digest)
+                self.outputs.add(job.path)
             if len(chunks) > 1:  # a worker's own Built was a copy
                 self.built.written += written
                 self.built.unchanged += unchanged
@@ -230,10 +269,15 @@ class _Site:
 
     def digest(self, period: Period, issue: view.IssueView, lang: str, in_feeds: bool) -> _Digest:
         url = self.relative.issue(period, lang)
-        # Only the newest issues are in the feeds, with their whole content.
+        # Only the newest issues are in the feeds, with their whole content; a feed reader
+        # shows it away from the site, so its links are absolute.
         body = (
-            self.env.get_template("content.html").render(
-                issue=issue, md=html.markdown, md_inline=html.markdown_inline, cat=i18n.catalogue(lang)
+            _absolute_links(
+                self.env.get_template("content.html").render(
+                    issue=issue, md=html.markdown, md_inline=html.markdown_inline, cat=i18n.catalogue(lang)
+                ),
+                _origin(self.absolute.root),
+                self._absolute(url),
             )
             if in_feeds
             else ""
@@ -263,6 +307,7 @@ class _Site:
         shown = [[(d.url, d.title, d.date) for d in digests], latest_page.get("key", "")]
         if cache.unchanged(home, shown, self.out):
             self.built.unchanged += 1
+            self.outputs.add(home)
         else:
             latest = self.load(parse_period(weeks[-1].period), context, lang) if weeks else None
             self.render(
@@ -284,6 +329,7 @@ class _Site:
             path = f"{prefix}sections/{section.id}/index.html"
             if cache.unchanged(path, [cat(section.name), entries], self.out):
                 self.built.unchanged += 1
+                self.outputs.add(path)
                 continue
             self.render("section.html", path, None, lang, section_name=cat(section.name), entries=entries)
         self.write(f"{prefix}feed.xml", self.atom(digests, lang))
@@ -310,7 +356,8 @@ class _Site:
             sections=self.config.sections,
             md=html.markdown,
             md_inline=html.markdown_inline,
-            image=self._image(values.get("issue")),
+            image=self._image(values.get("issue") or values.get("latest")),
+            og_locale=_og_locale(lang),
             **values,
         )
         self.write(path, text)
@@ -332,7 +379,7 @@ class _Site:
     def atom(self, digests: list[_Digest], lang: str) -> str:
         recent = list(reversed(digests))[:FEED_ENTRIES]
         return self.env.get_template("feed.xml").render(
-            config=self.config, lang=lang, pages=recent, root=self.absolute.root,
+            config=self.config, lang=lang, pages=recent, root=self.absolute.home(lang),
             updated=max((d.date for d in digests), default=datetime.now(UTC).isoformat()),
             feed_url=self.absolute.home(lang) + "feed.xml", absolute=self._absolute,
         )  # fmt: skip
@@ -363,26 +410,37 @@ class _Site:
         return self.absolute.root.rstrip("/") + "/" + url.removeprefix(self.base).lstrip("/")
 
     def media(self, workspace: Workspace, sources: dict[Period, bytes]) -> None:
-        """Every figure an issue names, copied once (they are web-sized by `mlnews figures`)."""
+        """Every figure an issue names, copied once and made web-sized if it is not already."""
+        media = (workspace.root / "media").resolve()
         for text in sources.values():
             if b"\nfigure:" not in text:
                 continue
             for figure in _FIGURE.findall(text.decode("utf-8")):
-                origin, target = workspace.root / figure, self.out / figure
-                if origin.is_file() and (
-                    not target.exists() or target.stat().st_size != origin.stat().st_size
-                ):
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(origin, target)
+                origin = (workspace.root / figure).resolve()
+                if not origin.is_file() or not origin.is_relative_to(media):
+                    continue  # `check` reports it; nothing outside media/ is ever published
+                relative = str(origin.relative_to(workspace.root.resolve()))
+                self.outputs.add(relative)
+                target = self.out / relative
+                stamp = origin.stat()
+                if target.is_file() and target.stat().st_mtime_ns == stamp.st_mtime_ns:
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _web_sized_copy(origin, target)
+                os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # "already copied", next time
 
-    def remove_stale(self, cache: _Cache, current: set[str]) -> None:
-        """Pages of issues that no longer exist (their source was deleted) go too."""
-        for page in list(cache.pages):
-            folder = page.removesuffix("/index.html")
-            if folder not in current and (self.out / page).is_file():
-                (self.out / page).unlink()
-                with contextlib.suppress(OSError):
-                    (self.out / folder).rmdir()
+    def remove_stale(self, previous: list[str]) -> None:
+        """Files an earlier build made that this one did not: a deleted issue, a dropped language."""
+        others = {f"{lang}/" for lang in self.config.languages if lang not in self.langs}
+        for path in previous:
+            if path in self.outputs or any(path.startswith(prefix) for prefix in others):
+                continue  # a language not built this time (`--lang`) keeps its pages
+            if (self.out / path).is_file():
+                (self.out / path).unlink()
+                folder = (self.out / path).parent
+                while folder != self.out and not any(folder.iterdir()):
+                    folder.rmdir()
+                    folder = folder.parent
 
     def common(self, langs: list[str]) -> None:
         theme = resources.files("mlnews") / "theme" / "assets"
@@ -395,17 +453,18 @@ class _Site:
             )
             self.write(f"assets/{name}", text)
         self.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.absolute.root}sitemap.xml\n")
-        pages = sorted(
-            str(p.relative_to(self.out)).removesuffix("index.html") for p in self.out.rglob("index.html")
-        )
+
+    def sitemap(self) -> None:
+        pages = sorted(p.removesuffix("index.html") for p in self.outputs if p.endswith("index.html"))
         urls = "".join(f"<url><loc>{html.text(self.absolute.root + p)}</loc></url>\n" for p in pages)
         self.write(
-            "sitemap.xml",
+            SITEMAP,
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n',
         )
 
     def write(self, path: str, text: str) -> None:
+        self.outputs.add(path)
         target = self.out / path
         data = text.encode("utf-8")
         if target.is_file() and target.read_bytes() == data:
@@ -416,10 +475,47 @@ class _Site:
         self.built.written.append(target)
 
 
+def _absolute_links(markup: str, origin: str, page: str) -> str:
+    markup = markup.replace(' href="#', f' href="{page}#').replace(' src="#', f' src="{page}#')
+    return markup.replace(' href="/', f' href="{origin}').replace(' src="/', f' src="{origin}')
+
+
+def _og_locale(lang: str) -> str:
+    """OpenGraph wants `zh_CN`, not `zh`: the language's likely territory, from CLDR."""
+    from babel.core import get_global
+
+    likely = str(get_global("likely_subtags").get(lang, lang))
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else lang
+
+
+def _web_sized_copy(origin: Path, target: Path) -> None:
+    """A figure made by `mlnews figures` is web-sized already; one put in media/ by hand may not be."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(origin) as image:
+            too_big = image.width > MAX_FIGURE_WIDTH
+            if too_big:
+                image.thumbnail((MAX_FIGURE_WIDTH, MAX_FIGURE_WIDTH * 4))
+                image.save(target, format=image.format or "PNG")
+                return
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        pass  # not an image Pillow reads: published as it is
+    shutil.copyfile(origin, target)
+
+
 def _origin(url: str) -> str:
     """`https://example.org/ml/` -> `https://example.org/`: site-relative paths already hold `/ml/`."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}/"
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints loses control characters: XML and HTML forbid them."""
+    if isinstance(value, Markup):
+        return Markup(without_controls(str(value)))
+    return without_controls(value) if isinstance(value, str) else value
 
 
 def _language_name(lang: str) -> str:
@@ -439,9 +535,8 @@ def _environment(workspace: Workspace) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["url"] = lambda value: (
-        safe_target(str(value)) or "#"
-    )  # only http(s), mailto, relative
+    environment.filters["url"] = lambda value: safe_target(str(value)) or "#"  # http(s), mailto, relative
+    environment.finalize = _finalize
     return environment
 
 
@@ -474,9 +569,10 @@ def _text(markdown: str) -> str:
     return squash(_EMPHASIS.sub("", text).replace("\x00", ""))
 
 
-def _fingerprint(workspace: Workspace) -> str:
-    """Everything besides an issue's source that its page depends on: settings, theme, catalogues."""
-    digest = hashlib.sha256(f"{__version__}\n".encode())
+def _fingerprint(workspace: Workspace, langs: list[str]) -> str:
+    """Everything besides an issue's source that its page depends on: settings, theme, catalogues,
+    and the languages built (the language switcher lists them)."""
+    digest = hashlib.sha256(f"{__version__}\n{langs}\n".encode())
     digest.update(workspace.config_path.read_bytes())
     package = resources.files("mlnews")
     for folder in (package / "theme", package / "theme" / "assets", package / "locale"):
