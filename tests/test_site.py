@@ -285,8 +285,12 @@ def test_building_in_two_processes_gives_the_same_site(
     one = site.build(result.workspace, tmp_path / "one")
     monkeypatch.setattr(site, "PARALLEL_FROM", 2)
     monkeypatch.setattr(site.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(site.threading, "active_count", lambda: 1)  # pytest's own threads aside
+    forks = []
+    real = site.ProcessPoolExecutor
+    monkeypatch.setattr(site, "ProcessPoolExecutor", lambda *a, **k: forks.append(1) or real(*a, **k))
     two = site.build(result.workspace, tmp_path / "two")
-    assert len(one.written) == len(two.written)
+    assert forks and len(one.written) == len(two.written)
     for path in one.out.rglob("*"):
         if path.is_file():
             assert (two.out / path.relative_to(one.out)).read_bytes() == path.read_bytes(), path

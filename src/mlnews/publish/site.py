@@ -22,6 +22,7 @@ import multiprocessing as mp
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -240,7 +241,14 @@ class _Site:
     def render_issues(self, jobs: list[_Job], context: view.Context, cache: _Cache) -> None:
         """Render the pages that changed: in two processes when there are many (a full build)."""
         chunks = [jobs]
-        if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and "fork" in mp.get_all_start_methods():
+        # Forking is safe only with no other thread about (`mlnews preview` serves from one).
+        alone = threading.active_count() == 1
+        if (
+            alone
+            and len(jobs) >= PARALLEL_FROM
+            and (os.cpu_count() or 1) > 1
+            and "fork" in mp.get_all_start_methods()
+        ):
             chunks = [jobs[0::2], jobs[1::2]]
         global _WORKER
         _WORKER = (self, context)  # forked workers inherit it: nothing to pickle but the jobs
