@@ -441,12 +441,7 @@ def default_text() -> str:
         "",
         "[newsletter]",
     ]
-    for setting in SETTINGS:
-        lines.append(f"# {setting.help}")
-        if setting.choices:
-            lines.append(f"# One of: {', '.join(setting.choices)}.")
-        lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
-        lines.append("")
+    lines += _settings_lines(SETTINGS, blank_between=True)
     lines.append("# The sections of an issue, in order. Fields:")
     lines.extend(f"#   {f.name}: {f.help}" for f in SECTION_FIELDS)
     for section in DEFAULT_SECTIONS:
@@ -455,17 +450,11 @@ def default_text() -> str:
         lines.append("")
     lines.append("# How mlnews uses the network (`collect`, `add`, `figures`).")
     lines.append("[network]")
-    for setting in NETWORK_SETTINGS:
-        lines.append(f"# {setting.help}")
-        lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
+    lines += _settings_lines(NETWORK_SETTINGS)
     lines.append("")
     lines.append("# Sending the newsletter by e-mail (`mlnews email`, `mlnews send`).")
     lines.append("[email]")
-    for setting in EMAIL_SETTINGS:
-        lines.append(f"# {setting.help}")
-        if setting.choices:
-            lines.append(f"# One of: {', '.join(setting.choices)}.")
-        lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
+    lines += _settings_lines(EMAIL_SETTINGS)
     lines.append("")
     lines.append("# Where `collect` looks for new items: one [sources.NAME] table each.")
     lines.append("# `mlnews import FEEDS.opml` adds feeds here. Keys every source has:")
@@ -480,6 +469,19 @@ def default_text() -> str:
     lines.append('# type = "feed"')
     lines.append('# url = "https://lilianweng.github.io/index.xml"')
     return "\n".join(lines) + "\n"
+
+
+def _settings_lines(settings: tuple[Setting, ...], blank_between: bool = False) -> list[str]:
+    """Each setting as its comment, its choices and its default: how `mlnews.toml` explains itself."""
+    lines = []
+    for setting in settings:
+        lines.append(f"# {setting.help}")
+        if setting.choices:
+            lines.append(f"# One of: {', '.join(setting.choices)}.")
+        lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
+        if blank_between:
+            lines.append("")
+    return lines
 
 
 def add_sources(path: Path, sources: list[Source]) -> list[Source]:

@@ -22,6 +22,13 @@ app = typer.Typer(
 )
 
 
+# Arguments several commands share.
+IssueArgument = Annotated[
+    str, typer.Argument(help="A week (2020-W49) or a month (2020-11).", show_default=False)
+]
+LangOption = Annotated[str | None, typer.Option(help="Language (default: the first in mlnews.toml).")]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mlnews {__version__}")

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from mlnews import files, render
 from mlnews.cli import output
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.issue import compose, source
 from mlnews.issue.check import problems
 from mlnews.issue.source import IssueError
@@ -34,9 +34,7 @@ class LinkStyle(StrEnum):
 @app.command("compose")
 def compose_command(
     ctx: typer.Context,
-    period: Annotated[
-        str, typer.Argument(help="A week (2020-W49) or a month (2020-11).", show_default=False)
-    ],
+    period: IssueArgument,
     force: Annotated[
         bool, typer.Option("--force", help="Draft again every part you have not edited.")
     ] = False,
@@ -102,8 +100,8 @@ def check_command(
 @app.command("render")
 def render_command(
     ctx: typer.Context,
-    issue: Annotated[str, typer.Argument(help="A week (2020-W49) or a month (2020-11).", show_default=False)],
-    lang: Annotated[str | None, typer.Option(help="Language (default: the first in mlnews.toml).")] = None,
+    issue: IssueArgument,
+    lang: LangOption = None,
     format: Annotated[Format, typer.Option(help="Output format.")] = Format.markdown,
     output_path: Annotated[
         Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write here instead of printing.")
@@ -138,8 +136,8 @@ def render_command(
 @app.command("thread")
 def thread_command(
     ctx: typer.Context,
-    issue: Annotated[str, typer.Argument(help="A week (2020-W49) or a month (2020-11).", show_default=False)],
-    lang: Annotated[str | None, typer.Option(help="Language (default: the first in mlnews.toml).")] = None,
+    issue: IssueArgument,
+    lang: LangOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="A JSON array of the posts.")] = False,
 ) -> None:
     """The issue's one-line posts as a thread to paste: an opening post, then one per entry.

@@ -10,14 +10,9 @@ import typer
 
 from mlnews import files
 from mlnews.cli import output
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.publish import email, smtp
 from mlnews.weeks import parse_period
-
-IssueArgument = Annotated[
-    str, typer.Argument(help="A week (2020-W49) or a month (2020-11).", show_default=False)
-]
-LangOption = Annotated[str | None, typer.Option(help="Language (default: the first in mlnews.toml).")]
 
 
 @app.command("email")
