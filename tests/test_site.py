@@ -71,6 +71,8 @@ def test_navigation_picks_and_hreflang(built: tuple[demo.Result, site.Built]) ->
     assert page.xpath("//nav[@class='languages']//a[@aria-current]/text()") == ["中文"]
     picks = page.xpath("//section[@class='picks']//a/@href")
     assert len(picks) == 3 and all(page.xpath(f"//*[@id='{p[1:]}']") for p in picks)
+    # The curator writes in English: a zh page says so on every entry, for screen readers.
+    assert {e.get("lang") for e in page.xpath("//article[contains(@class, 'entry')]")} == {"en"}
     months = page.xpath("//nav[@class='past']//p[@class='related']/a/text()")
     assert months[:3] == ["2020 年 11 月汇总", "2020 年 10 月汇总", "2020 年 9 月汇总"]
 

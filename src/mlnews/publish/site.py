@@ -282,7 +282,11 @@ class _Site:
         body = (
             _absolute_links(
                 self.env.get_template("content.html").render(
-                    issue=issue, md=html.markdown, md_inline=html.markdown_inline, cat=i18n.catalogue(lang)
+                    issue=issue,
+                    md=html.markdown,
+                    md_inline=html.markdown_inline,
+                    cat=i18n.catalogue(lang),
+                    source_lang=self.config.languages[0],
                 ),
                 _origin(self.absolute.root),
                 self._absolute(url),
@@ -362,6 +366,7 @@ class _Site:
             languages=self.langs,
             language_names={other: _language_name(other) for other in self.langs},
             sections=self.config.sections,
+            source_lang=self.config.languages[0],
             md=html.markdown,
             md_inline=html.markdown_inline,
             image=self._image(values.get("issue") or values.get("latest")),
