@@ -37,6 +37,7 @@ def test_every_issue_month_section_and_language_has_its_page(built: tuple[demo.R
             assert (out / prefix / name / "index.html").is_file(), prefix + name
         for section in ("papers", "articles", "use-cases", "other"):
             assert (out / prefix / "sections" / section / "index.html").is_file()
+            assert (out / prefix / "sections" / section / "2020" / "index.html").is_file()  # one page a year
         for name in ("feed.xml", "feed.json", "search.json"):
             assert (out / prefix / name).is_file()
     for name in ("sitemap.xml", "robots.txt", "assets/style.css", "assets/search.js"):

@@ -51,6 +51,7 @@ from mlnews.workspace import Workspace
 
 CACHE_FOLDER = ".mlnews-cache"
 MAX_FIGURE_WIDTH = 1200
+SECTION_NEWEST = 100  # entries on a section's first page; the rest on a page per year
 SITEMAP = "sitemap.xml"
 PARALLEL_FROM = 60  # pages to render before a second process pays for itself
 FEED_ENTRIES = 20
@@ -332,21 +333,31 @@ class _Site:
                 summaries=summaries,
             )
         for section in self.config.sections:
-            entries = [
-                {**entry, "issue": digest.title}
-                for digest in reversed(weeks)
-                for entry in digest.entries
-                if entry["section"] == section.id
-            ]
-            path = f"{prefix}sections/{section.id}/index.html"
-            if cache.unchanged(path, [cat(section.name), entries], self.out):
-                self.built.unchanged += 1
-                self.outputs.add(path)
-                continue
-            self.render("section.html", path, None, lang, section_name=cat(section.name), entries=entries)
+            self.section_pages(section.id, cat(section.name), weeks, lang, cache)
         self.write(f"{prefix}feed.xml", self.atom(digests, lang))
         self.write(f"{prefix}feed.json", self.json_feed(digests, lang))
         self.write(f"{prefix}search.json", _search_index(weeks))
+
+    def section_pages(self, section: str, name: str, weeks: list[_Digest], lang: str, cache: _Cache) -> None:
+        """A section's newest entries, and one page per year: readable, and an edit redraws one year."""
+        by_year: dict[str, list[dict[str, str]]] = {}
+        for digest in reversed(weeks):
+            for entry in digest.entries:
+                if entry["section"] == section:
+                    by_year.setdefault(digest.date[:4], []).append({**entry, "issue": digest.title})
+        folder = f"{_prefix(lang, self.config)}sections/{section}/"
+        years = [(year, f"{self.base}{folder}{year}/") for year in by_year]
+        newest = [entry for entries in by_year.values() for entry in entries][:SECTION_NEWEST]
+        pages: list[tuple[str, list[dict[str, str]], str | None]] = [(f"{folder}index.html", newest, None)]
+        pages += [(f"{folder}{year}/index.html", entries, year) for year, entries in by_year.items()]
+        for path, entries, year in pages:
+            if cache.unchanged(path, [name, year, years, entries], self.out):
+                self.built.unchanged += 1
+                self.outputs.add(path)
+                continue
+            self.render(
+                "section.html", path, None, lang, section_name=name, entries=entries, year=year, years=years
+            )
 
     def render(self, template: str, path: str, period: Period | None, lang: str, **values: Any) -> None:
         cat = i18n.catalogue(lang)
