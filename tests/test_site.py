@@ -382,3 +382,28 @@ def test_a_broken_theme_template_is_a_one_line_error(run, tmp_path: Path) -> Non
     assert result.code == 1
     assert result.err.startswith("Error: ") and "issue.html:1: template error:" in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_an_edit_to_a_week_reaches_its_month_page_unless_the_month_was_edited(tmp_path: Path) -> None:
+    result = demo.build(tmp_path / "demo")
+    out = tmp_path / "out"
+    site.build(result.workspace, out)
+    week = result.workspace.issues_dir / "2020-W46.md"
+    text = week.read_text(encoding="utf-8")
+    week.write_text(
+        re.sub(r"^### .*$", "### A sharper headline for week 46", text, count=1, flags=re.M), "utf-8"
+    )
+    again = site.build(result.workspace, out)
+    written = {str(p.relative_to(out)) for p in again.written}
+    assert {"2020-W46/index.html", "2020-11/index.html"} <= written
+    assert "A sharper headline for week 46" in (out / "2020-11" / "index.html").read_text(encoding="utf-8")
+    # A headline the curator rewrote in the month's own file stays the month's.
+    month = result.workspace.issues_dir / "2020-11.md"
+    key = re.search(r"^key: (.*)$", week.read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]
+    text = month.read_text(encoding="utf-8")
+    text = re.sub(rf"^### .*\n(key: {re.escape(key)})$", r"### The month's own words\n\1", text, flags=re.M)
+    month.write_text(text, "utf-8")
+    week.write_text(week.read_text(encoding="utf-8").replace("for week 46", "again", 1), "utf-8")
+    site.build(result.workspace, out)
+    page = (out / "2020-11" / "index.html").read_text(encoding="utf-8")
+    assert "The month's own words" in page and "A sharper headline again" not in page

@@ -24,7 +24,8 @@ from mlnews.config import Config
 from mlnews.issue import classify
 from mlnews.issue.check import read_valid
 from mlnews.issue.model import DRAFTABLE, Entry, Issue, normal_key
-from mlnews.issue.source import IssueError, dumps, existing, path_for, write
+from mlnews.issue.monthly import copy_of, refresh, weeks_in
+from mlnews.issue.source import IssueError, dumps, path_for, write
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.render.safe import escape
@@ -72,11 +73,7 @@ def compose_week(
 def compose_month(
     issues_dir: Path, config: Config, library: Library | None, month: Month, *, force: bool = False
 ) -> Report:
-    weeks = [
-        p
-        for p in existing(issues_dir)
-        if isinstance(p, Week) and Month.of(p.start(config.first_weekday)) == month
-    ]
+    weeks = weeks_in(issues_dir, month, config.first_weekday)
     if not weeks:
         raise IssueError(
             f"{path_for(issues_dir, month)}: no weekly issue starts in {month}; compose the weeks first"
@@ -169,12 +166,9 @@ def _idents(item: Item) -> set[str]:
 
 
 def _refresh(entry: Entry, fresh: Entry, report: Report) -> None:
-    for name in DRAFTABLE:
-        if not entry.may_redraft(name):
-            report.kept += 1
-        elif " ".join(entry.value(name).split()) != " ".join(fresh.value(name).split()):  # keep re-wrapping
-            entry.set_drafted(name, fresh.value(name))
-            report.refreshed += 1
+    rewritten, kept = refresh(entry, fresh)
+    report.refreshed += rewritten
+    report.kept += kept
 
 
 def _propose_picks(
@@ -243,13 +237,7 @@ def _drafting(item: Item, section: str, drafter: summarise.Summariser) -> Callab
 
 
 def _copying(weekly: Entry, week: Week) -> Callable[[], Entry]:
-    def make() -> Entry:
-        entry = Entry(key=weekly.key, section=weekly.section)
-        for name in DRAFTABLE:
-            entry.set_drafted(name, str(week) if name == "issue" else weekly.value(name))
-        return entry
-
-    return make
+    return lambda: copy_of(weekly, week)
 
 
 def _host(url: str) -> str:

@@ -40,13 +40,13 @@ from markupsafe import Markup
 from mlnews import __version__, files, i18n
 from mlnews.config import Config
 from mlnews.errors import MlnewsError
-from mlnews.issue import source
+from mlnews.issue import monthly, source
 from mlnews.issue.check import read_valid
 from mlnews.render import html, view
 from mlnews.render.links import SiteLinks
 from mlnews.render.safe import safe_target
 from mlnews.text import squash, without_controls
-from mlnews.weeks import Period, Week, parse_period
+from mlnews.weeks import Month, Period, Week, parse_period
 from mlnews.workspace import Workspace
 
 CACHE_FOLDER = ".mlnews-cache"
@@ -116,11 +116,18 @@ def _build(workspace: Workspace, out: Path, languages: Iterable[str] | None) -> 
     site = _Site(config, workspace, out, built, langs)
     cache = _Cache.load(workspace, out, _fingerprint(workspace, langs))
     sources = {p: source.path_for(workspace.issues_dir, p).read_bytes() for p in periods}
+    # A month's page shows its weeks' current text: their sources are part of its inputs.
+    inputs = {
+        p: sources[p] + b"".join(sources[w] for w in periods if _month_of(w, config) == p)
+        if isinstance(p, Month)
+        else sources[p]
+        for p in periods
+    }
     context = view.Context(config, tuple(periods), site.relative)  # one, so neighbours are found once
     around = context.neighbours
     in_feeds = set(periods[-FEED_ENTRIES:])
     for lang in langs:
-        jobs = [site.plan(p, sources[p], around[p], p in in_feeds, lang, cache) for p in periods]
+        jobs = [site.plan(p, inputs[p], around[p], p in in_feeds, lang, cache) for p in periods]
         site.render_issues([job for job in jobs if job.digest is None], context, cache)
         site.language([job.digest for job in jobs if job.digest], context, lang, cache)
     site.media(workspace, sources)
@@ -274,6 +281,7 @@ class _Site:
 
     def load(self, period: Period, context: view.Context, lang: str) -> view.IssueView:
         issue = read_valid(source.path_for(self.workspace.issues_dir, period), self.config).issue
+        issue = monthly.as_published(issue, self.workspace.issues_dir, self.config)
         return view.build(issue, context, i18n.catalogue(lang))
 
     def digest(self, period: Period, issue: view.IssueView, lang: str, in_feeds: bool) -> _Digest:
@@ -611,6 +619,10 @@ def _fingerprint(workspace: Workspace, langs: list[str]) -> str:
             if path.is_file():
                 digest.update(str(path.relative_to(theme)).encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def _month_of(period: Period, config: Config) -> Month | None:
+    return Month.of(period.start(config.first_weekday)) if isinstance(period, Week) else None
 
 
 def _date(period: Period, config: Config) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlnews import i18n
 from mlnews.errors import UsageError
-from mlnews.issue import source
+from mlnews.issue import monthly, source
 from mlnews.issue.check import read_valid
 from mlnews.render import markdown, view
 from mlnews.render.links import Links
@@ -18,9 +18,11 @@ def issue_view(workspace: Workspace, period: Period, lang: str, links: Links) ->
     path = source.path_for(workspace.issues_dir, period)
     if not path.exists():
         raise UsageError(f"{path}: no such issue; run `mlnews compose {period}` first")
-    parsed = read_valid(path, workspace.config)
+    issue = monthly.as_published(
+        read_valid(path, workspace.config).issue, workspace.issues_dir, workspace.config
+    )
     context = view.Context(workspace.config, tuple(source.existing(workspace.issues_dir)), links)
-    return view.build(parsed.issue, context, cat)
+    return view.build(issue, context, cat)
 
 
 def markdown_issue(workspace: Workspace, period: Period, lang: str, links: Links) -> str:

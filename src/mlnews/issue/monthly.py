@@ -1,0 +1,62 @@
+"""Monthly summaries and their weeks: the copies a month holds, and keeping them current.
+
+A month's entries are copies of its weeks' entries. A copy the curator has not touched
+follows the week: `compose MONTH --force` writes that into the file, and publishing shows
+it at once (`as_published`), so that an edit to a week reaches its month's page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlnews.config import Config
+from mlnews.issue.check import read_valid
+from mlnews.issue.model import DRAFTABLE, Entry, Issue, normal_key
+from mlnews.issue.source import IssueError, existing, path_for
+from mlnews.weeks import Month, Week
+
+
+def weeks_in(issues_dir: Path, month: Month, first_weekday: str) -> list[Week]:
+    """The weekly issues whose week starts in the month, in order."""
+    return sorted(
+        p for p in existing(issues_dir) if isinstance(p, Week) and Month.of(p.start(first_weekday)) == month
+    )
+
+
+def copy_of(weekly: Entry, week: Week) -> Entry:
+    """A month's entry for a week's entry: every field marked as written by compose."""
+    entry = Entry(key=weekly.key, section=weekly.section)
+    for name in DRAFTABLE:
+        entry.set_drafted(name, str(week) if name == "issue" else weekly.value(name))
+    return entry
+
+
+def refresh(entry: Entry, fresh: Entry) -> tuple[int, int]:
+    """Write again what compose wrote and nobody touched; returns (fields rewritten, fields kept)."""
+    rewritten = kept = 0
+    for name in DRAFTABLE:
+        if not entry.may_redraft(name):
+            kept += 1
+        elif " ".join(entry.value(name).split()) != " ".join(fresh.value(name).split()):  # keep re-wrapping
+            entry.set_drafted(name, fresh.value(name))
+            rewritten += 1
+    return rewritten, kept
+
+
+def as_published(issue: Issue, issues_dir: Path, config: Config) -> Issue:
+    """A monthly summary with its untouched copies brought up to date from its weeks (in memory)."""
+    if not isinstance(issue.period, Month):
+        return issue
+    current: dict[str, tuple[Entry, Week]] = {}
+    for week in weeks_in(issues_dir, issue.period, config.first_weekday):
+        try:
+            weekly = read_valid(path_for(issues_dir, week), config).issue
+        except IssueError:
+            continue  # a broken week: its copies stay as they are
+        for entry in weekly.entries:
+            current.setdefault(normal_key(entry.key), (entry, week))
+    for entry in issue.entries:
+        found = current.get(normal_key(entry.key))
+        if found is not None:
+            refresh(entry, copy_of(*found))
+    return issue
