@@ -109,7 +109,7 @@ def test_search_finds_an_entry_by_a_word_of_its_summary(page: Any, address: str)
     result.click()
     assert page.url == address + "/2020-W49/#arxiv-2011-15126"
     page.locator("#search-box").fill("zzzz-no-such-word")
-    assert page.locator(".results li").first.inner_text() == "Nothing found."
+    page.wait_for_function("document.querySelector('.results li')?.textContent === 'Nothing found.'")
 
 
 def test_the_layout_holds_at_phone_width(browser: Any, address: str) -> None:
