@@ -14,7 +14,7 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
 
 # C0 and C1 control characters other than tab and line ends: no text means them, and XML
 # (the feeds) and HTML forbid them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
 
 
 def squash(text: str | None) -> str:
@@ -24,7 +24,7 @@ def squash(text: str | None) -> str:
 
 
 def without_controls(text: str) -> str:
-    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+    return text.translate(_CONTROLS)  # faster than a regular expression, even when there are none
 
 
 def html_to_text(fragment: str | None) -> str:
