@@ -8,6 +8,7 @@ Sunday 29 November 2020. With Monday it is the plain ISO week.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -69,9 +70,6 @@ class Month:
         following = date(self.year + self.number // 12, self.number % 12 + 1, 1)
         return following - timedelta(days=1)
 
-    def previous(self) -> Month:
-        return Month(self.year - 1, 12) if self.number == 1 else Month(self.year, self.number - 1)
-
     @classmethod
     def of(cls, day: date) -> Month:
         return cls(day.year, day.month)
@@ -85,6 +83,11 @@ class Month:
 
 
 Period = Week | Month
+
+
+def weeks_starting_in(month: Month, periods: Iterable[Period], first_weekday: str) -> list[Week]:
+    """The weeks among `periods` whose first day is in the month: what its summary gathers."""
+    return sorted(p for p in periods if isinstance(p, Week) and Month.of(p.start(first_weekday)) == month)
 
 
 def parse_period(text: str) -> Period:

@@ -13,14 +13,12 @@ from mlnews.config import Config
 from mlnews.issue.check import read_valid
 from mlnews.issue.model import DRAFTABLE, Entry, Issue, normal_key
 from mlnews.issue.source import IssueError, existing, path_for
-from mlnews.weeks import Month, Week
+from mlnews.weeks import Month, Week, weeks_starting_in
 
 
 def weeks_in(issues_dir: Path, month: Month, first_weekday: str) -> list[Week]:
     """The weekly issues whose week starts in the month, in order."""
-    return sorted(
-        p for p in existing(issues_dir) if isinstance(p, Week) and Month.of(p.start(first_weekday)) == month
-    )
+    return weeks_starting_in(month, existing(issues_dir), first_weekday)
 
 
 def copy_of(weekly: Entry, week: Week) -> Entry:

@@ -32,7 +32,7 @@ from mlnews import files
 from mlnews.errors import MlnewsError
 from mlnews.issue.model import DRAFTABLE, FIELDS, Entry, Issue
 from mlnews.text import without_controls
-from mlnews.weeks import Month, Period, Week, parse_period
+from mlnews.weeks import Period, Week, parse_period
 
 FRONT_MATTER = "+++"
 KNOWN_FRONT_MATTER = ("week", "month", "title", "picks")
@@ -274,11 +274,3 @@ def existing(issues_dir: Path) -> list[Period]:
         except MlnewsError:
             continue
     return found
-
-
-def weeks_of(periods: list[Period]) -> list[Week]:
-    return sorted(p for p in periods if isinstance(p, Week))
-
-
-def months_of(periods: list[Period]) -> list[Month]:
-    return sorted(p for p in periods if isinstance(p, Month))

@@ -15,7 +15,7 @@ from mlnews.errors import MlnewsError
 from mlnews.i18n import Catalogue
 from mlnews.issue.model import Entry, Issue, normal_key
 from mlnews.render.links import Links
-from mlnews.weeks import Month, Period, Week
+from mlnews.weeks import Month, Period, Week, weeks_starting_in
 
 MONTHLY_LINKS = 3  # the reference links the latest three monthly summaries
 
@@ -238,7 +238,4 @@ def _monthly_links(week: Week, context: Context) -> list[Month]:
 
 
 def _weeks_of_month(month: Month, context: Context) -> list[Week]:
-    first_weekday = context.config.first_weekday
-    return sorted(
-        p for p in context.periods if isinstance(p, Week) and Month.of(p.start(first_weekday)) == month
-    )
+    return weeks_starting_in(month, context.periods, context.config.first_weekday)
