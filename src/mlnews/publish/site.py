@@ -46,7 +46,7 @@ from mlnews.render import html, view
 from mlnews.render.links import SiteLinks
 from mlnews.render.safe import safe_target
 from mlnews.text import squash, without_controls
-from mlnews.weeks import Month, Period, Week, parse_period
+from mlnews.weeks import Month, Period, Week, parse_period, weeks_starting_in
 from mlnews.workspace import Workspace
 
 CACHE_FOLDER = ".mlnews-cache"
@@ -118,7 +118,7 @@ def _build(workspace: Workspace, out: Path, languages: Iterable[str] | None) -> 
     sources = {p: source.path_for(workspace.issues_dir, p).read_bytes() for p in periods}
     # A month's page shows its weeks' current text: their sources are part of its inputs.
     inputs = {
-        p: sources[p] + b"".join(sources[w] for w in periods if _month_of(w, config) == p)
+        p: sources[p] + b"".join(sources[w] for w in weeks_starting_in(p, periods, config.first_weekday))
         if isinstance(p, Month)
         else sources[p]
         for p in periods
@@ -619,10 +619,6 @@ def _fingerprint(workspace: Workspace, langs: list[str]) -> str:
             if path.is_file():
                 digest.update(str(path.relative_to(theme)).encode() + path.read_bytes())
     return digest.hexdigest()
-
-
-def _month_of(period: Period, config: Config) -> Month | None:
-    return Month.of(period.start(config.first_weekday)) if isinstance(period, Week) else None
 
 
 def _date(period: Period, config: Config) -> datetime:
