@@ -44,8 +44,8 @@ from mlnews.issue import monthly, source
 from mlnews.issue.check import read_valid
 from mlnews.render import html, view
 from mlnews.render.links import SiteLinks
-from mlnews.render.safe import safe_target
-from mlnews.text import squash, without_controls
+from mlnews.render.safe import plain, safe_target
+from mlnews.text import without_controls
 from mlnews.weeks import Month, Period, Week, parse_period, weeks_starting_in
 from mlnews.workspace import Workspace
 
@@ -56,9 +56,6 @@ SITEMAP = "sitemap.xml"
 PARALLEL_FROM = 60  # pages to render before a second process pays for itself
 FEED_ENTRIES = 20
 _FIGURE = re.compile(r"^figure:\s*(\S.*?)\s*$", re.M)
-_MARKDOWN_LINK = re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)]*\)")
-_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_EMPHASIS = re.compile(r"(?<!\x00)[*_`]+")
 
 
 @dataclass
@@ -306,9 +303,9 @@ class _Site:
         entries = [
             {
                 "url": f"{url}#{entry.anchor}",
-                "headline": _text(entry.entry.headline),
+                "headline": plain(entry.entry.headline),
                 "title": entry.entry.title,
-                "text": _text(entry.entry.summary),
+                "text": plain(entry.entry.summary),
                 "section": section.id,
             }
             for section in issue.sections
@@ -592,13 +589,6 @@ def _prefix(lang: str, config: Config) -> str:
 
 def _is_week(name: str) -> bool:
     return "-W" in name
-
-
-def _text(markdown: str) -> str:
-    """Markdown as the words a reader sees, for the search index: links' text, no markup."""
-    text = _MARKDOWN_LINK.sub(r"\1", markdown)
-    text = _BACKSLASH_ESCAPE.sub(lambda m: "\x00" + m.group(1), text)  # kept from the next step
-    return squash(_EMPHASIS.sub("", text).replace("\x00", ""))
 
 
 def _fingerprint(workspace: Workspace, langs: list[str]) -> str:

@@ -6,16 +6,11 @@ backslash line breaks), so the result pastes cleanly into Medium or Substack.
 
 from __future__ import annotations
 
-import re
-
-from mlnews.render.safe import disarm, escape, safe_target
+from mlnews.render.safe import disarm, escape, safe_target, without_links
 from mlnews.render.safe import link as md_link
 from mlnews.render.view import EntryView, IssueView, Navigation, SectionView
 
 RULE = "---"
-
-
-_LINK = re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)]*\)")
 
 
 def render(view: IssueView) -> str:
@@ -43,7 +38,7 @@ def _table(sections: list[SectionView]) -> str:
 def _picks(view: IssueView) -> str:
     lines = []
     for pick in view.picks:
-        headline = _LINK.sub(r"\1", _headline(pick.entry))  # a link inside a link is not one
+        headline = without_links(_headline(pick.entry))
         label = view.labels["pick"].format(
             headline=headline, number=pick.section.number, section=escape(pick.section.name)
         )

@@ -11,6 +11,8 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
+from mlnews.text import squash
+
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&#|])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
 # A raw HTML tag, comment, declaration or processing instruction starts with `<` then one
@@ -23,6 +25,8 @@ _CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[^\n]*$|(`+)(?!`).+?(?<!`)\2(?!`)",
 _LINK_OPEN = re.compile(r"\]\(\s*<?([^\s)>]*)")
 _REFERENCE = re.compile(r"^( {0,3})\[([^\]\n]+)\]:[ \t]*\n?[ \t]*<?([^\s>]*)", re.MULTILINE)
 _BACKSLASH_ESCAPE = re.compile(r"\\(.)")
+_LINK = re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)]*\)")
+_PLAIN_MARKUP = re.compile(r"\\(.)|[*_`]+")  # an escaped character, or emphasis and code markers
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
@@ -31,6 +35,16 @@ def escape(text: str) -> str:
     text = " ".join(text.split())
     text = _SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def without_links(markdown: str) -> str:
+    """The Markdown with every link and image replaced by its text (a link inside a link is none)."""
+    return _LINK.sub(r"\1", markdown)
+
+
+def plain(markdown: str) -> str:
+    """Markdown as the words a reader sees: links' text, no markup, escapes undone (search, posts)."""
+    return squash(_PLAIN_MARKUP.sub(lambda m: m.group(1) or "", without_links(markdown)))
 
 
 def disarm(markdown: str) -> str:

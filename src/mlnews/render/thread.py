@@ -7,14 +7,12 @@ than refused: the thread is for pasting, and the file says what to shorten.
 
 from __future__ import annotations
 
-import re
-
+from mlnews.render.safe import plain
 from mlnews.render.view import IssueView
 from mlnews.summarise import POST_LIMIT, post_length
 from mlnews.text import squash
 
 ELLIPSIS = "…"
-_MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 
 
 def thread(view: IssueView, issue_url: str) -> list[str]:
@@ -22,8 +20,7 @@ def thread(view: IssueView, issue_url: str) -> list[str]:
     total = len(entries) + 1
     posts = [_post(f"{view.labels['thread']} {view.title}", issue_url, 1, total)]
     for number, entry in enumerate(entries, start=2):
-        headline = _MARKDOWN_ESCAPE.sub(r"\1", entry.entry.headline)  # the post is plain text
-        text = squash(entry.entry.post) or squash(headline) or squash(entry.entry.title)
+        text = squash(entry.entry.post) or plain(entry.entry.headline) or squash(entry.entry.title)
         posts.append(_post(text, entry.entry.link, number, total))
     return posts
 
