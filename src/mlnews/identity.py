@@ -257,3 +257,11 @@ def normalise_title(title: str) -> str:
 def title_is_distinctive(normalised: str) -> bool:
     """Short generic titles ("Introduction", "Editorial") must not merge unrelated items."""
     return len(normalised) >= 20 and normalised.count(" ") >= 2
+
+
+def host(url: str) -> str:
+    """The host name of a URL, lower-case, without port; "" when there is none to be had."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

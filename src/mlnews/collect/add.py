@@ -86,7 +86,7 @@ def _page_item(meta: PageMeta, response: Response) -> Item:
         kind="paper" if meta.kind == "paper" or meta.doi or meta.arxiv_id else "article",
         key=identity.best_key(keys) if keys else None,
         authors=list(meta.authors),
-        site=meta.site_name or _host(address),
+        site=meta.site_name or identity.host(address),
         urls=list(dict.fromkeys(u for u in (address, response.url, meta.pdf_url) if u)),
         identifiers=keys,
         published=meta.published,
@@ -105,7 +105,7 @@ def _pdf_item(response: Response) -> Item:
         kind="paper",
         key=identity.best_key(keys) if keys else None,
         authors=authors,
-        site=_host(response.url),
+        site=identity.host(response.url),
         urls=[response.url],
         identifiers=keys,
         raw={"web": {"pdf_url": response.url}},
@@ -160,10 +160,6 @@ def _raw(meta: PageMeta) -> dict[str, Any]:
 
 def _same_site(one: str, other: str) -> bool:
     def site(url: str) -> str:
-        return _host(url).split(":")[0].removeprefix("www.")
+        return identity.host(url).removeprefix("www.")
 
     return site(one) == site(other)
-
-
-def _host(url: str) -> str:
-    return url.split("//", 1)[-1].split("/", 1)[0].lower()

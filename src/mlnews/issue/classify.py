@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from mlnews import identity
 from mlnews.config import Config
 from mlnews.items import Item
 
@@ -54,10 +55,10 @@ def section_for(item: Item, config: Config) -> str:
 
 def _host_and_path(url: str) -> tuple[str, str]:
     try:
-        parts = urlsplit(url)
+        path = urlsplit(url).path.lower()
     except ValueError:
         return "", ""
-    return (parts.hostname or "").lower(), parts.path.lower()
+    return identity.host(url), path
 
 
 def _matches(host: str, suffixes: tuple[str, ...]) -> bool:

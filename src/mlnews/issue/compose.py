@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from mlnews import identity, summarise
 from mlnews.config import Config
@@ -203,7 +202,7 @@ def _propose_picks(
 def _drafting(item: Item, section: str, drafter: summarise.Summariser) -> Callable[[], Entry]:
     def make() -> Entry:
         link = item.url or ""
-        site = _host(link)
+        site = identity.host(link)
         description = "" if item.kind == "paper" else _shorten(item.abstract, DESCRIPTION_LIMIT)
         draft = drafter.draft(
             summarise.Source(
@@ -238,13 +237,6 @@ def _drafting(item: Item, section: str, drafter: summarise.Summariser) -> Callab
 
 def _copying(weekly: Entry, week: Week) -> Callable[[], Entry]:
     return lambda: copy_of(weekly, week)
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 def _shorten(text: str, limit: int) -> str:
