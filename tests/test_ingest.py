@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +135,45 @@ def test_posts_that_share_a_page_are_reported(library: Library, shared_data: Pat
     assert report.ok
     shared = [w for w in report.warnings if "differ only by #fragment" in w]
     assert shared and all("scripting.com" in w for w in shared)
+
+
+def test_an_import_killed_midway_leaves_the_library_as_it_was(tmp_path: Path) -> None:
+    # Filling an empty library writes past the WAL, straight to the file: a kill -9 in the
+    # middle must still leave the library empty, whole, and back in WAL mode.
+    workspace = tmp_path / "ws"
+    subprocess.run([sys.executable, "-m", "mlnews", "init", str(workspace)], check=True, capture_output=True)
+    words = ["attention", "transformer", "diffusion", "sparse", "token", "reward", "graph", "loss", "model"]
+    snapshot = tmp_path / "snapshot.jsonl"
+    with snapshot.open("w") as out:
+        for n in range(40_000):
+            record = {
+                "id": f"2011.{n + 1:05d}",
+                "title": f"Paper {n} on {words[n % 9]} models",
+                "abstract": " ".join(words[(n + k) % len(words)] for k in range(250)),
+                "authors": "A. Author",
+                "categories": "cs.LG",
+                "versions": [],
+            }
+            out.write(json.dumps(record) + "\n")
+    database = workspace / "library.db"
+    command = [sys.executable, "-m", "mlnews", "-w", str(workspace), "import", str(snapshot)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    # Killed once pages have gone to the file (the page cache is 64 MB: it spills before the end).
+    while time.monotonic() < deadline and process.poll() is None and database.stat().st_size < 8_000_000:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the import ended before it could be killed"
+    assert (workspace / "library.db-journal").exists()  # what opening it rolls back
+    with Library.open(database) as library:
+        assert library.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert library.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert library.count() == 0
+        indexes = {
+            row[0] for row in library.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        assert "items_title_norm" in indexes
+        report = ingest.import_files(library, [snapshot])[0]
+        assert (report.added, report.error) == (40_000, None)
+        assert library.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert [hit.item.key for hit in library.search('"paper 39999"')] == ["arxiv:2011.40000"]

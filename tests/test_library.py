@@ -8,7 +8,7 @@ import pytest
 
 from mlnews.errors import ItemNotFound
 from mlnews.items import Item, Text
-from mlnews.library import Library, LibraryError
+from mlnews.library import Library, LibraryError, migrations
 from mlnews.library.migrations import MIGRATIONS
 
 
@@ -43,6 +43,35 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     Library.open(tmp_path / "l.db").close()
     with Library.open(tmp_path / "l.db") as again:
         assert again.db.execute("SELECT count(*) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_library_made_before_the_cheaper_checks_is_upgraded_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as old:
+        old.setattr(migrations, "MIGRATIONS", MIGRATIONS[:4])
+        with Library.open(tmp_path / "l.db") as library:
+            library.add(paper())
+    with Library.open(tmp_path / "l.db") as library:
+        db = library.db
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert library.get("2011.15126").title.startswith("One-Shot")
+        assert [h.item.key for h in library.search("keypoints")] == ["arxiv:2011.15126"]
+        schema = db.execute("SELECT sql FROM sqlite_master WHERE name = 'items'").fetchone()[0]
+        assert " IN (" not in schema
+        # The constraints still hold, in this connection and in a new one.
+        for connection in (db, sqlite3.connect(tmp_path / "l.db")):
+            with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+                connection.execute("UPDATE items SET kind = 'blog'")
+            with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+                connection.execute("UPDATE items SET state = 'maybe'")
+            connection.execute("UPDATE items SET state = 'rejected'")
+
+
+def test_a_new_library_is_laid_out_for_big_imports(library: Library) -> None:
+    assert library.db.execute("PRAGMA page_size").fetchone()[0] == 8192
+    settings = dict(library.db.execute("SELECT k, v FROM items_fts_config").fetchall())
+    assert settings["hashsize"] == 32 * 1024 * 1024
 
 
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
@@ -196,6 +225,29 @@ def test_a_failed_transaction_writes_nothing(library: Library) -> None:
         raise RuntimeError("the file turned out to be broken")
     assert library.count() == 0
     assert library.search("paper") == []
+    # Filling an empty library drops an index until the end: the rollback brought it back.
+    assert "items_title_norm" in _indexes(library)
+
+
+def _indexes(library: Library) -> set[str]:
+    return {row[0] for row in library.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_many_papers_with_one_title_in_one_import(library: Library) -> None:
+    # Distinct arXiv ids never merge, however many share a title; the title lookups
+    # that filling an empty library does in memory must cope with that many.
+    with library.transaction():
+        for number in range(1200):
+            record = paper(
+                urls=[f"https://arxiv.org/abs/2011.{number:05d}"], title="The same long title again"
+            )
+            assert library.add(record) == "added"
+        # Checked against every one stored (more than one page of them) and the one waiting.
+        assert (
+            library.add(paper(urls=["https://arxiv.org/abs/2101.00001"], title="The Same Long Title, Again"))
+            == "added"
+        )
+    assert library.count() == 1201
 
 
 def test_records_without_identity_or_title_are_refused(library: Library) -> None:
@@ -244,6 +296,11 @@ def test_dedupe_across_batches_when_filling_an_empty_library(library: Library) -
     assert library.get("openreview:Topic5xyz").key == "arxiv:2011.00005"
     assert [h.item.key for h in library.search('"topic 2499"')] == ["arxiv:2011.02499"]
     assert library.db.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+    assert {"items_title_norm", "items_published", "items_triaged"} <= _indexes(library)
+    plan = library.db.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM items WHERE kind = 'paper' AND title_norm = 'x'"
+    ).fetchall()
+    assert "items_title_norm" in str([tuple(row) for row in plan])
 
 
 def test_a_sources_record_is_replaced_only_by_a_newer_one(library: Library) -> None:

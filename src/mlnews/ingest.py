@@ -83,7 +83,7 @@ def import_file(
     expected = data.count(b"\n") if progress and fmt.line_oriented else None  # a record a line
     subscriptions: list[Subscription] = []
     try:
-        with library.transaction():
+        with library.transaction(bulk=True):
             if parallel.worth_it(fmt, data):
                 records: Iterator[object] = parallel.parse(fmt, data, kind)
             else:
