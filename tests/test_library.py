@@ -74,6 +74,39 @@ def test_a_new_library_is_laid_out_for_big_imports(library: Library) -> None:
     assert settings["hashsize"] == 32 * 1024 * 1024
 
 
+def test_a_first_import_goes_past_the_wal_and_puts_it_back(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "l.db") as library:
+        with library.transaction(bulk=True):
+            assert _journal(library) == "delete"
+            library.add(paper())
+            library._flush()
+            # Another command opening it meanwhile finds it empty, and leaves the mode be.
+            with Library.open(tmp_path / "l.db") as other:
+                assert other.count() == 0
+            assert _journal(library) == "delete"
+        assert _journal(library) == "wal"
+        assert library.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL, as with the WAL
+        with library.transaction(bulk=True):  # not empty now: the WAL stays
+            assert _journal(library) == "wal"
+            library.add(
+                paper(urls=["https://arxiv.org/abs/2101.00001"], title="Another one, quite different")
+            )
+    with Library.open(tmp_path / "l.db") as library, library.transaction(bulk=True):
+        assert _journal(library) == "wal"
+
+
+def test_a_first_import_keeps_the_wal_while_another_command_has_the_library_open(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "l.db") as library, Library.open(tmp_path / "l.db") as other:
+        with library.transaction(bulk=True):
+            assert _journal(library) == "wal"
+            library.add(paper())
+        assert other.count() == 1
+
+
+def _journal(library: Library) -> str:
+    return str(library.db.execute("PRAGMA journal_mode").fetchone()[0])
+
+
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "library.db"
     bad.write_bytes(b"this is not sqlite" * 100)
