@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from mlnews import ingest
@@ -121,16 +122,20 @@ def in_new_process(side: str, path: Path, folder: Path) -> float:
 QUERIES = {"rare": RARE, "common": "neural", "prefix": "transf*", "phrase": '"attention transformer"'}
 
 
-def latencies(run: object, query: str, repeat: int) -> list[float]:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run(query)  # type: ignore[operator]
-        timings.append(time.perf_counter() - start)
+def latencies(runs: list[Callable[[str], object]], query: str, repeat: int) -> list[list[float]]:
+    """Each runner's times, taken in turn (first one, then the other first), so that
+    whatever else the machine does falls on both alike."""
+    timings: list[list[float]] = [[] for _ in runs]
+    for turn in range(repeat):
+        order = list(enumerate(runs))
+        for which, run in order if turn % 2 else reversed(order):
+            start = time.perf_counter()
+            run(query)
+            timings[which].append(time.perf_counter() - start)
     return timings
 
 
-def bare_search(db: sqlite3.Connection) -> object:
+def bare_search(db: sqlite3.Connection) -> Callable[[str], object]:
     sql = (
         # The very query mlnews runs (same snippet, same weights): the ratio is mlnews' own overhead.
         "SELECT papers.*, snippet(papers_fts, 2, '[', ']', '…', 24), "
@@ -184,8 +189,7 @@ def main() -> None:
         worst = 0.0
         for name, query in QUERIES.items():
             bare_run = bare_search(bare_db)
-            ours = latencies(lambda q: library.search(q, limit=20), query, args.repeat)
-            bare = latencies(bare_run, query, args.repeat)
+            ours, bare = latencies([lambda q: library.search(q, limit=20), bare_run], query, args.repeat)
             hits = len(library.search(query, limit=20))
             ratio = percentile(ours, 0.95) / percentile(bare, 0.95)
             worst = max(worst, ratio)
