@@ -110,6 +110,16 @@ def test_search_finds_an_entry_by_a_word_of_its_summary(page: Any, address: str)
     assert page.url == address + "/2020-W49/#arxiv-2011-15126"
     page.locator("#search-box").fill("zzzz-no-such-word")
     page.wait_for_function("document.querySelector('.results li')?.textContent === 'Nothing found.'")
+    page.locator("#search-box").press("Enter")  # nothing to open: the page stays
+    assert page.url == address + "/2020-W49/#arxiv-2011-15126"
+
+
+def test_enter_in_the_search_box_opens_the_first_result(page: Any, address: str) -> None:
+    page.goto(address + "/zh/")
+    page.locator("#search-box").fill("keypoint bandwidth")
+    page.locator("#search-box").press("Enter")  # at once: before the index has even loaded
+    page.wait_for_url(address + "/zh/2020-W49/#arxiv-2011-15126")
+    assert page.errors == []
 
 
 def test_the_layout_holds_at_phone_width(browser: Any, address: str) -> None:

@@ -68,6 +68,21 @@ def test_a_library_made_before_the_cheaper_checks_is_upgraded_in_place(
             connection.execute("UPDATE items SET state = 'rejected'")
 
 
+def test_a_sqlite_that_refuses_schema_edits_keeps_the_checks_as_they_were(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "l.db", isolation_level=None)
+    migrations.m001_items(db)
+
+    class Defensive:  # what SQLITE_DBCONFIG_DEFENSIVE does to the edit
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+            if sql.startswith("UPDATE sqlite_master"):
+                raise sqlite3.OperationalError("table sqlite_master may not be modified")
+            return db.execute(sql, *args)
+
+    migrations.m005_cheaper_checks(Defensive())  # type: ignore[arg-type]
+    assert "kind IN (" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'items'").fetchone()[0]
+    assert db.execute("PRAGMA writable_schema").fetchone()[0] == 0
+
+
 def test_a_new_library_is_laid_out_for_big_imports(library: Library) -> None:
     assert library.db.execute("PRAGMA page_size").fetchone()[0] == 8192
     settings = dict(library.db.execute("SELECT k, v FROM items_fts_config").fetchall())

@@ -44,14 +44,24 @@
     });
   }
 
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
-  box.addEventListener("input", function () {
+  function search() {
     var query = box.value.trim().toLowerCase();
     var words = query.split(/\s+/).filter(Boolean);
-    load().then(function (entries) {
-      show(entries.filter(function (e) {
+    return load().then(function (entries) {
+      var found = entries.filter(function (e) {
         return words.every(function (w) { return e.haystack.indexOf(w) !== -1; });
-      }), query);
+      });
+      show(found, query);
+      return query ? found : [];
+    });
+  }
+
+  // Enter opens the best (first) result, once the index has answered.
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    search().then(function (found) {
+      if (found.length) window.location.href = list.querySelector("a").href;
     });
   });
+  box.addEventListener("input", search);
 })();
