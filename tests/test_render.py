@@ -192,6 +192,11 @@ def test_fixed_strings_and_dates_are_in_the_reader_language(built: demo.Result) 
         and "\n## 1. 機械学習の論文\n" in ja
     )
     assert en.endswith("ready to share.\n")  # the footer from the settings
+    assert "\n## 每周编辑精选\n" in zh and "\n## 今週の編集者のおすすめ\n" in ja
+    # A month's picks are the month's, not the week's.
+    month = {lang: rendered(built, "2020-11", lang) for lang in ("en", "zh", "ja")}
+    assert "\n## Editor's picks of the month\n" in month["en"]
+    assert "\n## 每月编辑精选\n" in month["zh"] and "\n## 今月の編集者のおすすめ\n" in month["ja"]
 
 
 def test_neighbour_links_only_where_the_issue_exists(built: demo.Result) -> None:

@@ -76,6 +76,11 @@ def test_navigation_picks_and_hreflang(built: tuple[demo.Result, site.Built]) ->
     assert {e.get("lang") for e in page.xpath("//article[contains(@class, 'entry')]")} == {"en"}
     months = page.xpath("//nav[@class='past']//p[@class='related']/a/text()")
     assert months[:3] == ["2020 年 11 月汇总", "2020 年 10 月汇总", "2020 年 9 月汇总"]
+    # The links again at the end, as in the reference, but one landmark: a screen reader
+    # must be able to tell every navigation landmark from the others.
+    assert page.xpath("//footer[@class='past']//a[@rel='prev']/@href") == ["/zh/2020-W48/"]
+    labels = page.xpath("//nav/@aria-label")
+    assert len(labels) == len(set(labels)) == len(page.xpath("//nav"))
 
 
 def test_feeds_parse_and_carry_every_issue_in_full(built: tuple[demo.Result, site.Built]) -> None:

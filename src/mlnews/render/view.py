@@ -105,7 +105,9 @@ def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
         footer=config.footer,
         labels={
             "sections": cat("Sections"),
-            "picks": cat("Editor's picks"),
+            "picks": cat("Editor's picks")
+            if isinstance(issue.period, Week)
+            else cat("Editor's picks of the month"),
             "past": cat("Past issues"),
             # Templates, filled in by the layout: they hold its markup.
             "pick": cat("{headline} ({number}. {section})"),
