@@ -174,7 +174,7 @@ def test_en_and_ja_have_the_same_skeleton_as_zh(built: demo.Result, lang: str) -
 def test_fixed_strings_and_dates_are_in_the_reader_language(built: demo.Result) -> None:
     en, zh, ja = (rendered(built, "2020-W49", lang) for lang in ("en", "zh", "ja"))
     assert en.startswith("# Week 49, 2020\n\n") and "(Nov 29 ~)" in en
-    assert zh.startswith("# 2020 年第 49 周\n\n") and "(11月29日~)" in zh
+    assert zh.startswith("# 2020 年第 49 周\n\n") and "(11 月 29 日~)" in zh  # as the reference spaces it
     assert ja.startswith("# 2020年 第49週\n\n") and "（11月29日〜）" in ja
     assert (
         "[Week 48](https://example.org/2020-W48/) ⇦ Week 49 (this post) ⇨ [Week 50](https://example.org/2020-W50/)"

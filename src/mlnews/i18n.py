@@ -41,6 +41,12 @@ def languages() -> list[str]:
     return [SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE)]
 
 
+# A catalogue may give its own date patterns (CLDR syntax) where the house style is not
+# CLDR's: the Chinese reference issues space numbers from characters ("11 月 29 日").
+_MONTH_DAY = N_("date pattern (CLDR): month and day")
+_MONTH_YEAR = N_("date pattern (CLDR): month and year")
+
+
 @dataclass(frozen=True)
 class Catalogue:
     lang: str
@@ -53,10 +59,16 @@ class Catalogue:
         return text.format(**values) if values else text
 
     def month_day(self, day: date) -> str:
-        return format_skeleton("MMMd", day, locale=self.locale)
+        return self._date(day, _MONTH_DAY, "MMMd")
 
     def month_year(self, day: date) -> str:
-        return format_skeleton("yMMMM", day, locale=self.locale)
+        return self._date(day, _MONTH_YEAR, "yMMMM")
+
+    def _date(self, day: date, message: str, skeleton: str) -> str:
+        pattern = self.translations.gettext(message)
+        if pattern == message:  # no house style: the language's usual form (CLDR)
+            return format_skeleton(skeleton, day, locale=self.locale)
+        return format_date(day, pattern, locale=self.locale)
 
     def month_name(self, day: date) -> str:
         return format_date(day, "LLLL", locale=self.locale)  # stand-alone: "November", not "of November"
