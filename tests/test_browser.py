@@ -114,6 +114,17 @@ def test_search_finds_an_entry_by_a_word_of_its_summary(page: Any, address: str)
     assert page.url == address + "/2020-W49/#arxiv-2011-15126"
 
 
+def test_search_puts_title_matches_first_then_the_newest(page: Any, address: str) -> None:
+    page.goto(address + "/")
+    page.locator("#search-box").fill("protein")
+    page.locator(".results a").first.wait_for()
+    assert page.locator(".results .where").all_inner_texts() == [
+        " Week 50, 2020",  # "protein" in the article's title
+        " Week 49, 2020",  # in the summary, newer
+        " Week 40, 2020",  # in the summary, older
+    ]
+
+
 def test_enter_in_the_search_box_opens_the_first_result(page: Any, address: str) -> None:
     page.goto(address + "/zh/")
     page.locator("#search-box").fill("keypoint bandwidth")

@@ -7,14 +7,16 @@
   var box = form.querySelector("input");
   var list = form.querySelector(".results");
   var index = null;
+  var WEIGHTS = [4, 2, 1, 1];  // headline, title, summary, issue name
 
   function load() {
     if (index) return Promise.resolve(index);
     return fetch(form.getAttribute("data-index"))
       .then(function (response) { return response.json(); })
       .then(function (entries) {
-        index = entries.map(function (e) {
-          e.haystack = [e.headline, e.title, e.text, e.issue].join(" ").toLowerCase();
+        index = entries.map(function (e, position) {
+          e.position = position;  // the index lists issues oldest first
+          e.fields = [e.headline, e.title, e.text, e.issue].map(function (f) { return (f || "").toLowerCase(); });
           return e;
         });
         return index;
@@ -48,9 +50,22 @@
     var query = box.value.trim().toLowerCase();
     var words = query.split(/\s+/).filter(Boolean);
     return load().then(function (entries) {
-      var found = entries.filter(function (e) {
-        return words.every(function (w) { return e.haystack.indexOf(w) !== -1; });
+      var found = [];
+      entries.forEach(function (e) {
+        var score = 0;
+        var all = words.every(function (w) {
+          var weight = 0;
+          e.fields.forEach(function (field, i) {
+            if (field.indexOf(w) !== -1) weight = Math.max(weight, WEIGHTS[i]);
+          });
+          score += weight;
+          return weight > 0;
+        });
+        if (all) found.push({ entry: e, score: score });
       });
+      // Best first: words in the headline count most, then the item's title; then newest.
+      found.sort(function (a, b) { return b.score - a.score || b.entry.position - a.entry.position; });
+      found = found.map(function (hit) { return hit.entry; });
       show(found, query);
       return query ? found : [];
     });
