@@ -116,7 +116,7 @@ SIDES = {"bare": bare_ingest, "mlnews": mlnews_ingest}
 def in_new_process(side: str, path: Path, folder: Path) -> float:
     folder.mkdir()
     command = [sys.executable, __file__, "--ingest", side, str(path), str(folder)]
-    return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    return float(subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout)  # errors show
 
 
 QUERIES = {"rare": RARE, "common": "neural", "prefix": "transf*", "phrase": '"attention transformer"'}

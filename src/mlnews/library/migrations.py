@@ -171,6 +171,14 @@ def m005_cheaper_checks(db: sqlite3.Connection) -> None:
         db.execute("PRAGMA writable_schema = OFF")
 
 
+_IN_CHECK = re.compile(r"CHECK \((\w+) IN \(([^)]*)\)\)")
+
+
+def _as_ors(match: re.Match[str]) -> str:
+    column, values = match[1], [value.strip() for value in match[2].split(",")]
+    return f"CHECK ({' OR '.join(f'{column} = {value}' for value in values)})"
+
+
 @migration
 def m006_bigger_fts_batches(db: sqlite3.Connection) -> None:
     # FTS5 writes its pending terms out as a new segment every 1 MB (its default), and
@@ -178,14 +186,6 @@ def m006_bigger_fts_batches(db: sqlite3.Connection) -> None:
     # a 200,000-record import's indexing a quarter faster. The setting is stored in the
     # index itself; a small write still holds only what it writes.
     db.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('hashsize', ?)", (32 * 1024 * 1024,))
-
-
-_IN_CHECK = re.compile(r"CHECK \((\w+) IN \(([^)]*)\)\)")
-
-
-def _as_ors(match: re.Match[str]) -> str:
-    column, values = match[1], [value.strip() for value in match[2].split(",")]
-    return f"CHECK ({' OR '.join(f'{column} = {value}' for value in values)})"
 
 
 def apply(db: sqlite3.Connection) -> list[str]:
