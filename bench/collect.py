@@ -26,9 +26,9 @@ from pathlib import Path
 import feedparser
 
 from mlnews import workspace
-from mlnews.collect.base import parse
 from mlnews.collect.runner import collect
 from mlnews.library import Library
+from mlnews.sources.base import parse
 from sample import WORDS  # bench/sample.py: shared by the benchmarks
 
 

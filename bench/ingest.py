@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mlnews import ingest
+from mlnews.collect import ingest
 from mlnews.library import Library
 from sample import WORDS  # bench/sample.py: shared by the benchmarks
 

@@ -21,11 +21,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from mlnews import render, workspace
+from mlnews import workspace
 from mlnews.issue import compose
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.render.links import SiteLinks
+from mlnews.render.published import markdown_issue
 from mlnews.weeks import Week
 from sample import WORDS  # bench/sample.py: shared by the benchmarks
 
@@ -93,7 +94,7 @@ def main() -> None:
         for lang in config.languages:
             start = time.perf_counter()
             for week in weeks:
-                render.markdown_issue(made, week, lang, links)
+                markdown_issue(made, week, lang, links)
             timings[lang] = time.perf_counter() - start
     count = len(weeks)
     print(f"{count} weekly issues of {args.entries} entries\n")

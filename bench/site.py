@@ -25,11 +25,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from mlnews import render, workspace
+from mlnews import workspace
 from mlnews.issue import compose
 from mlnews.library import Library
 from mlnews.publish import site
 from mlnews.render.links import SiteLinks
+from mlnews.render.published import markdown_issue
 from mlnews.weeks import Week
 from render import fill  # bench/render.py: the same generated issues
 
@@ -88,7 +89,7 @@ def main() -> None:
         incremental = time.perf_counter() - start
         # The same issues as Markdown posts for Hugo and Pelican.
         links = SiteLinks("/", "en")
-        posts = {week: render.markdown_issue(made, week, "en", links) for week in weeks}
+        posts = {week: markdown_issue(made, week, "en", links) for week in weeks}
         timings = {"mlnews": full}
         if shutil.which("hugo"):
             timings["hugo"] = hugo(root / "hugo", posts, made)

@@ -289,7 +289,7 @@ def test_a_busy_library_is_a_clear_error_and_nothing_changes(run, demo: Path) ->
 
 
 def test_every_format_is_named_in_import_help_and_the_readme(run) -> None:  # type: ignore[no-untyped-def]
-    from mlnews.sources.base import formats
+    from mlnews.formats.base import formats
 
     help_text = " ".join(run("import", "--help").out.split())
     readme = (DEMO.parent.parent.parent / "README.md").read_text(encoding="utf-8")

@@ -43,7 +43,7 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for setting in config.SETTINGS + config.NETWORK_SETTINGS + config.EMAIL_SETTINGS:
         assert f"`{setting.name}`" in readme, f"README does not document {setting.name}"
-    from mlnews.collect import base
+    from mlnews.sources import base
 
     for name in base.types():
         for option in base.get(name).options:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mlnews import config, ingest
+from mlnews import config
+from mlnews.collect import ingest
 from mlnews.errors import ConfigError
+from mlnews.formats.base import Problem, Subscription
+from mlnews.formats.opml import Opml
 from mlnews.library import Library
-from mlnews.sources.base import Problem, Subscription
-from mlnews.sources.opml import Opml
 
 OPML = Opml()
 

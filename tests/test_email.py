@@ -28,12 +28,13 @@ from cryptography.x509.oid import NameOID
 from lxml import html as lxml_html
 from PIL import Image
 
-from mlnews import demo, render
+from mlnews import demo
 from mlnews.config import Config, EmailSettings
 from mlnews.errors import ConfigError, MlnewsError
 from mlnews.i18n import catalogue
 from mlnews.publish import email as publish
 from mlnews.publish import smtp
+from mlnews.render import published
 from mlnews.render.html import markdown_inline
 from mlnews.render.links import SiteLinks
 from mlnews.render.view import EntryView, IssueView
@@ -75,7 +76,7 @@ def configured(config: Config, **settings: Any) -> Config:
 
 def issue_view(workspace: Workspace, name: str = "2020-W49", lang: str = "en") -> IssueView:
     links = SiteLinks(workspace.config.site_url, workspace.config.languages[0])
-    return render.issue_view(workspace, parse_period(name), lang, links)
+    return published.issue_view(workspace, parse_period(name), lang, links)
 
 
 def build(

@@ -17,9 +17,9 @@ import pymupdf
 import pytest
 from PIL import Image, ImageCms, ImageDraw, ImageStat
 
+from mlnews.enrich.images import MAX_WIDTH, FigureError, sniff_image_type, web_image
+from mlnews.enrich.pdf import TOP_SHARE, Figure, extract_figure
 from mlnews.errors import MlnewsError
-from mlnews.figures.images import MAX_WIDTH, FigureError, sniff_image_type, web_image
-from mlnews.figures.pdf import TOP_SHARE, Figure, extract_figure
 
 A4 = (595.0, 842.0)
 SENTENCES = (

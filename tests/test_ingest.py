@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mlnews import ingest, parallel
+from mlnews import parallel
+from mlnews.collect import ingest
 from mlnews.library import Library
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from mlnews import ingest
+from mlnews.collect import ingest
+from mlnews.formats.base import ParseError
+from mlnews.formats.mlnews_jsonl import MlnewsJsonl, dump
 from mlnews.items import Event, Item, Text
 from mlnews.library import Library
-from mlnews.sources.base import ParseError
-from mlnews.sources.mlnews_jsonl import MlnewsJsonl, dump
 
 JSONL = MlnewsJsonl()
 

@@ -28,11 +28,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> demo.Result:
 
 
 def rendered(built: demo.Result, name: str, lang: str) -> str:
-    from mlnews import render
+    from mlnews.render.published import markdown_issue
     from mlnews.weeks import parse_period
 
     links = SiteLinks("https://example.org/", "en")
-    return render.markdown_issue(built.workspace, parse_period(name), lang, links)
+    return markdown_issue(built.workspace, parse_period(name), lang, links)
 
 
 # -- the skeleton of an issue: what the reference and a render must share ----------------------

@@ -13,9 +13,9 @@ import pytest
 from lxml import html as lxml_html
 
 from mlnews import demo
+from mlnews.formats.base import get_format
 from mlnews.items import Item
 from mlnews.publish import site
-from mlnews.sources.base import get_format
 from mlnews.workspace import Workspace
 
 

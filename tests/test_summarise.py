@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import mlnews.summarise as summarise
 from mlnews.errors import UsageError
+from mlnews.formats.base import ParseError, get_format
 from mlnews.items import Item
-from mlnews.sources.base import ParseError, get_format
 from mlnews.summarise import HEADLINE_LIMIT, Draft, Source, fits, get, names, post_length
 from mlnews.summarise.compress import compress, tidy
 from mlnews.summarise.extractive import ExtractiveSummariser

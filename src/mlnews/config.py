@@ -308,7 +308,7 @@ def _check_settings(
 def _check_sources(path: Path, tables: Any) -> tuple[Source, ...]:
     if not tables:
         return ()
-    from mlnews.collect import base  # the source types, plugins included
+    from mlnews.sources import base  # the source types, plugins included
 
     if not isinstance(tables, dict):
         raise ConfigError(

@@ -17,9 +17,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 
+from mlnews.formats.base import Format, Parsed, ParseError, Problem, get_format
 from mlnews.items import Item
 from mlnews.library.rows import LibraryError, Prepared, prepare
-from mlnews.sources.base import Format, Parsed, ParseError, Problem, get_format
 
 MIN_BYTES = 8 * 1024 * 1024  # below this, starting workers costs more than it saves
 CHUNK_BYTES = 2 * 1024 * 1024

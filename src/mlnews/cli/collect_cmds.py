@@ -12,9 +12,9 @@ from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.collect.add import resolve
 from mlnews.collect.runner import SourceReport, collect
+from mlnews.enrich.figures import Attached, attach_missing
 from mlnews.errors import MlnewsError, UsageError
 from mlnews.fetch import Fetcher
-from mlnews.figures.attach import Attached, attach_missing
 from mlnews.library import Library
 from mlnews.weeks import Week
 

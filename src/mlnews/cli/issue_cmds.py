@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from mlnews import files, render
+from mlnews import files
 from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.issue import compose, source
@@ -17,6 +17,7 @@ from mlnews.issue.check import problems
 from mlnews.issue.source import IssueError
 from mlnews.library import Library
 from mlnews.render.links import FileLinks, Links, SiteLinks
+from mlnews.render.published import issue_view, markdown_issue
 from mlnews.render.thread import thread
 from mlnews.weeks import Week, parse_period
 from mlnews.workspace import Workspace
@@ -124,7 +125,7 @@ def render_command(
         if links is LinkStyle.files
         else SiteLinks(config.site_url, config.languages[0])
     )
-    text = render.markdown_issue(workspace, parse_period(issue), chosen_lang, style)
+    text = markdown_issue(workspace, parse_period(issue), chosen_lang, style)
     if output_path is None:
         typer.echo(text, nl=False)
         return
@@ -151,7 +152,7 @@ def thread_command(
     chosen_lang = lang or config.languages[0]
     period = parse_period(issue)
     links = SiteLinks(config.site_url, config.languages[0])
-    posts = thread(render.issue_view(workspace, period, chosen_lang, links), links.issue(period, chosen_lang))
+    posts = thread(issue_view(workspace, period, chosen_lang, links), links.issue(period, chosen_lang))
     if json_output:
         output.print_json(posts)
         return

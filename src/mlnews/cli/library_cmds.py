@@ -17,14 +17,15 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from mlnews import files, ingest
+from mlnews import files
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
+from mlnews.collect import ingest
 from mlnews.errors import UsageError
+from mlnews.formats import mlnews_jsonl
+from mlnews.formats.base import formats
 from mlnews.items import KINDS, STATES
 from mlnews.library import Library
-from mlnews.sources import mlnews_jsonl
-from mlnews.sources.base import formats
 from mlnews.weeks import Week
 
 _MAX_LIMIT = 1_000_000_000  # SQLite's LIMIT is a 64-bit integer; nobody lists more than this

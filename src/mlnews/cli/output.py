@@ -11,7 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from mlnews.ingest import FileReport
+from mlnews.collect.ingest import FileReport
 from mlnews.items import Item
 from mlnews.library import Hit
 from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START

@@ -1,1 +1,1 @@
-"""Collecting: each source's new items, fetched politely and committed with its cursor."""
+"""Collecting: sources run with their cursors (`collect`), files imported (`import`), pasted links (`add`)."""

@@ -14,13 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from mlnews import identity
-from mlnews.collect.base import parse, polite_interval
 from mlnews.config import NetworkSettings
+from mlnews.enrich.metadata import PageMeta, looks_like_pdf, page_meta
 from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher, Response
 from mlnews.items import Item
+from mlnews.sources.base import parse, polite_interval
 from mlnews.text import squash
-from mlnews.web.metadata import PageMeta, looks_like_pdf, page_meta
 
 HTML = "text/html, application/xhtml+xml;q=0.9, application/pdf;q=0.8, */*;q=0.5"
 

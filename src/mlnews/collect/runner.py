@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from mlnews.collect import base
 from mlnews.config import Config, Source
 from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher
+from mlnews.formats.base import ParseError
 from mlnews.library import Library
-from mlnews.sources.base import ParseError
+from mlnews.sources import base
 
 
 @dataclass

@@ -19,12 +19,14 @@ from typing import Any
 
 import tomlkit
 
-from mlnews import files, ingest, render, workspace
-from mlnews.ingest import FileReport
+from mlnews import files, workspace
+from mlnews.collect import ingest
+from mlnews.collect.ingest import FileReport
 from mlnews.issue import compose, source
 from mlnews.library import Library
 from mlnews.publish import email, site
 from mlnews.render.links import FileLinks, SiteLinks
+from mlnews.render.published import issue_view, markdown_issue
 from mlnews.render.thread import thread
 from mlnews.weeks import Month, Week
 from mlnews.workspace import Workspace
@@ -133,7 +135,7 @@ def render_all(made: Workspace, out_dir: Path) -> list[Path]:
     for period in sorted(source.existing(made.issues_dir), key=str):
         for lang in made.config.languages:
             path = out_dir / links.issue(period, lang)
-            text = render.markdown_issue(made, period, lang, links)
+            text = markdown_issue(made, period, lang, links)
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 with files.replacing(path) as out:
                     out.write(text)
@@ -156,7 +158,7 @@ def write_mail_and_threads(made: Workspace) -> list[Path]:
             eml = folder / f"{period}.{lang}.eml"
             if not eml.exists():
                 files.write_bytes(eml, email.issue_message(made, period, lang).as_bytes(policy=SMTP))
-            posts = thread(render.issue_view(made, period, lang, links), links.issue(period, lang))
+            posts = thread(issue_view(made, period, lang, links), links.issue(period, lang))
             text = "\n\n".join(posts) + "\n"
             path = folder / f"{period}.{lang}.thread.txt"
             if not path.exists() or path.read_text(encoding="utf-8") != text:

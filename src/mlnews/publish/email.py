@@ -36,10 +36,11 @@ from lxml import html as lxml_html
 
 from mlnews import i18n
 from mlnews.config import Config, EmailSettings
+from mlnews.enrich.images import sniff_image_type
 from mlnews.errors import ConfigError, UsageError
-from mlnews.figures.images import sniff_image_type
-from mlnews.render import html, issue_view
+from mlnews.render import html
 from mlnews.render.links import SiteLinks
+from mlnews.render.published import issue_view
 from mlnews.render.safe import safe_target
 from mlnews.render.view import EntryView, IssueView, Link, Navigation, Pick
 from mlnews.text import html_to_text, wrap

@@ -1,1 +1,1 @@
-"""Where items come from: file formats (and, later, live collectors)."""
+"""Live source types: what a `[sources.NAME]` table names (arXiv API, OAI-PMH, feeds, plugins)."""

@@ -1,131 +1,128 @@
-"""The interface every file format implements, and the registry that finds them.
+"""Source types: what `[sources.NAME] type = "…"` can name, built in or from a plugin.
 
-A format turns the bytes of one file into items. It knows nothing of the
-library: it yields `Item`s (facts only), `Subscription`s (feeds to follow, from
-OPML) and `Problem`s (warnings about a record it had to skip), and raises
-`ParseError` when the file as a whole cannot be read. The same parsers serve
-live collection, which hands them the bytes of an HTTP response.
+A source type is a small class with a `name`, its own `options` (keys of its table, as
+`config.Field`s) and `pages()`, which yields what it fetched one page at a time, each
+with the cursor to save once that page's items are in the library. Plugins register
+through the `mlnews.sources` entry-point group, pointing at such a class:
+
+    [project.entry-points."mlnews.sources"]
+    mastodon = "mlnews_mastodon:MastodonSource"
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from mlnews.config import Field, NetworkSettings, Source
+from mlnews.errors import ConfigError
 from mlnews.items import Item
 
+if TYPE_CHECKING:  # the network stack is imported only when something is fetched
+    from mlnews.fetch import Fetcher, Response
 
-class ParseError(Exception):
-    """The file cannot be read: nothing from it may be imported."""
-
-    def __init__(self, message: str, line: int | None = None, record: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.record = record
-
-    def where(self, origin: str) -> str:
-        """`FILE:LINE: message`, or `FILE: record ID: message`."""
-        if self.line is not None:
-            return f"{origin}:{self.line}: {self.message}"
-        if self.record is not None:
-            return f"{origin}: record {self.record}: {self.message}"
-        return f"{origin}: {self.message}"
+ENTRY_POINT_GROUP = "mlnews.sources"
+BUILTINS = ("arxiv", "oai_pmh", "feed")
+ARXIV_MIN_INTERVAL = 3.0  # arXiv's terms of use: one request every three seconds
 
 
 @dataclass
-class Problem:
-    """A warning: part of the file was unsound and was skipped or repaired."""
+class Page:
+    """Items fetched together, and the cursor that is true once they are stored."""
 
-    message: str
-    line: int | None = None
-    record: str | None = None
-
-    def where(self, origin: str) -> str:
-        return ParseError(self.message, self.line, self.record).where(origin)
+    items: list[Item]
+    cursor: dict[str, Any]
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
-class Subscription:
-    """A feed to collect from (what an OPML file lists)."""
+class Run:
+    """One source's collection: what it saved last time, and how to fetch."""
 
-    url: str
-    title: str = ""
-    site_url: str = ""
+    source: Source
+    cursor: dict[str, Any]
+    since: date | None
+    fetcher: Fetcher
+    network: NetworkSettings
+    interval: float = 0.0  # between two requests to the same host
+
+    def get(self, url: str, **options: Any) -> Response:
+        return self.fetcher.get(url, interval=self.interval, **options)
 
 
-Parsed = Item | Problem | Subscription
-
-
-class Format:
-    """One file format. Subclasses set `name` and `description` and implement both methods."""
-
+class SourceType(Protocol):
     name: ClassVar[str]
-    description: ClassVar[str]
-    # One record per line, so a big file can be cut at line ends and parsed in parallel.
-    line_oriented: ClassVar[bool] = False
+    options: ClassVar[tuple[Field, ...]]
+    polite: ClassVar[bool]  # keeps `[network] request_interval` between requests (arXiv, OAI-PMH)
 
-    def sniff(self, head: bytes) -> bool:
-        """Whether the first few kilobytes of a file look like this format."""
-        raise NotImplementedError
-
-    def parse(self, data: bytes) -> Iterator[Parsed]:
-        """Yield what the file holds; raise ParseError if it cannot be read at all."""
-        raise NotImplementedError
+    def pages(self, run: Run) -> Iterator[Page]: ...
 
 
-_FORMATS: dict[str, Format] = {}
+_TYPES: dict[str, type[SourceType]] = {}
 
 
-def register(cls: type[Format]) -> type[Format]:
-    """Class decorator: make a format known to `import` (in sniffing order)."""
-    _FORMATS[cls.name] = cls()
+def register(cls: type[SourceType]) -> type[SourceType]:
+    _TYPES[cls.name] = cls
     return cls
 
 
-def formats() -> dict[str, Format]:
-    """Every known format, in sniffing order (plugins after the built-in ones)."""
-    _load_builtins()
-    return dict(sorted(_FORMATS.items(), key=lambda pair: _sniff_rank(pair[1])))
+def types() -> list[str]:
+    _load()
+    return sorted(_TYPES)
 
 
-def _sniff_rank(fmt: Format) -> int:
-    module = type(fmt).__module__.rsplit(".", 1)[-1]
-    return SNIFF_ORDER.index(module) if module in SNIFF_ORDER else len(SNIFF_ORDER)
+def get(name: str) -> SourceType:
+    _load()
+    if name not in _TYPES:
+        raise ConfigError(f"source type {name!r}: unknown; types are: {', '.join(sorted(_TYPES))}")
+    return _TYPES[name]()
 
 
-def get_format(name: str) -> Format:
-    known = formats()
-    if name not in known:
-        raise KeyError(f"unknown format {name!r}; known formats: {', '.join(known)}")
-    return known[name]
+def interval(source_type: SourceType, url: str, network: NetworkSettings) -> float:
+    return polite_interval(url, network) if source_type.polite else 0.0
 
 
-def sniff(data: bytes) -> Format | None:
-    head = data[:65536]  # a snapshot line with a thousand authors is longer than 8 KB
-    for fmt in formats().values():
-        if fmt.sniff(head):
-            return fmt
-    return None
+def polite_interval(url: str, network: NetworkSettings) -> float:
+    """The pause between two requests to an API's host: never under arXiv's three seconds there."""
+    host = (url.split("//", 1)[-1].split("/", 1)[0]).lower()
+    if host == "arxiv.org" or host.endswith(".arxiv.org"):
+        return max(ARXIV_MIN_INTERVAL, network.request_interval)
+    return network.request_interval
 
 
-# The built-in formats, imported for their @register side effect. This is the
-# sniffing order: the most specific formats first (an arXiv API response is also
-# an Atom feed; an mlnews export is also JSON).
-SNIFF_ORDER = (
-    "mlnews_jsonl",
-    "arxiv_snapshot",
-    "arxiv_atom",
-    "oai_pmh",
-    "opml",
-    "json_feed",
-    "feed",
-    "bibtex",
-)
+_loaded = False
 
 
-def _load_builtins() -> None:
-    for module in SNIFF_ORDER:
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in BUILTINS:
         importlib.import_module(f"mlnews.sources.{module}")
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            register(entry.load())
+        except Exception as error:  # a broken plugin must not stop the others
+            raise ConfigError(
+                f"source type plugin {entry.name!r} ({entry.value}) failed to load: "
+                f"{type(error).__name__}: {error}"
+            ) from None
+
+
+def parse(format_name: str, data: bytes) -> tuple[list[Item], list[str]]:
+    """A response's items and the problems met reading it, through the importer of that format."""
+    from mlnews.formats.base import Problem, get_format
+
+    items: list[Item] = []
+    problems: list[str] = []
+    for parsed in get_format(format_name).parse(data):
+        if isinstance(parsed, Item):
+            items.append(parsed)
+        elif isinstance(parsed, Problem):
+            problems.append(parsed.message)
+    return items, problems

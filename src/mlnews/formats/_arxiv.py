@@ -15,8 +15,8 @@ from lxml import etree
 
 from mlnews import identity
 from mlnews.dates import iso
+from mlnews.formats.xml import children
 from mlnews.items import Item
-from mlnews.sources.xml import children
 from mlnews.text import latex_to_text, squash
 
 SITE = "arXiv"

@@ -16,9 +16,9 @@ from typing import Any
 import orjson
 
 from mlnews import identity
+from mlnews.formats import _arxiv
+from mlnews.formats.base import Format, Parsed, ParseError, register
 from mlnews.items import Item
-from mlnews.sources import _arxiv
-from mlnews.sources.base import Format, Parsed, ParseError, register
 from mlnews.text import squash
 
 # Fields a snapshot record has beside "id"; two of them tell it from other JSON lines.

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
-from mlnews.collect.base import Page, Run, parse, register
 from mlnews.config import Field, Source
 from mlnews.errors import ConfigError
 from mlnews.fetch import FetchError
 from mlnews.items import Item
+from mlnews.sources.base import Page, Run, parse, register
 
 MAX_PAGE = 2000  # the API's own limit per request
 EMPTY_PAGE_RETRIES = 3  # the API sometimes answers a page with nothing by mistake

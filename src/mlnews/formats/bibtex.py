@@ -24,8 +24,8 @@ from bibtexparser.model import (
 )
 
 from mlnews import identity
+from mlnews.formats.base import Format, Parsed, ParseError, Problem, register
 from mlnews.items import Item
-from mlnews.sources.base import Format, Parsed, ParseError, Problem, register
 from mlnews.text import latex_to_text
 
 # bibtexparser logs each block it gives up on; the ParseError says it once, with the

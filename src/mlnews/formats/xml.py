@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from mlnews.sources.base import ParseError
+from mlnews.formats.base import ParseError
 
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/]")
 _SKIP = re.compile(rb"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.DOTALL)

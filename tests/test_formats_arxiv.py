@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from mlnews.formats import _arxiv
+from mlnews.formats.arxiv_atom import ArxivAtom
+from mlnews.formats.arxiv_snapshot import ArxivSnapshot
+from mlnews.formats.base import Format, Parsed, ParseError, Problem
+from mlnews.formats.oai_pmh import OaiPmh
 from mlnews.items import Item
-from mlnews.sources import _arxiv
-from mlnews.sources.arxiv_atom import ArxivAtom
-from mlnews.sources.arxiv_snapshot import ArxivSnapshot
-from mlnews.sources.base import Format, Parsed, ParseError, Problem
-from mlnews.sources.oai_pmh import OaiPmh
 
 ATOM = ArxivAtom()
 OAI = OaiPmh()

@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from mlnews import dates, identity
+from mlnews.formats.base import Problem
 from mlnews.items import Item
-from mlnews.sources.base import Problem
 from mlnews.text import html_to_text, squash
 
 # How much of a summary stands in for a missing title.

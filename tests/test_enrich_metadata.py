@@ -13,8 +13,8 @@ from typing import Any
 import lxml.html
 import pytest
 
+from mlnews.enrich.metadata import PageMeta, looks_like_pdf, page_meta
 from mlnews.text import squash
-from mlnews.web.metadata import PageMeta, looks_like_pdf, page_meta
 
 # ---- mozilla/readability's test pages: their expected metadata against ours ----------------
 

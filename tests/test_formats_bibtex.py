@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from mlnews.formats.base import ParseError, Problem
+from mlnews.formats.bibtex import Bibtex, authors, latex, published
 from mlnews.items import Item
-from mlnews.sources.base import ParseError, Problem
-from mlnews.sources.bibtex import Bibtex, authors, latex, published
 
 BIBTEX = Bibtex()
 FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from mlnews import config, parallel
 from mlnews.errors import ConfigError
+from mlnews.formats.base import Format, ParseError, Problem, Subscription, get_format, sniff
 from mlnews.items import Item
 from mlnews.library import Library, LibraryError, Prepared
-from mlnews.sources.base import Format, ParseError, Problem, Subscription, get_format, sniff
 
 # Called as records go by: (file, records so far, records expected or None if unknown).
 Progress = Callable[[str, int, int | None], None]

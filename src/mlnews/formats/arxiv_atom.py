@@ -15,9 +15,9 @@ from lxml import etree
 
 from mlnews import identity
 from mlnews.dates import iso
-from mlnews.sources import _arxiv
-from mlnews.sources.base import Format, Parsed, ParseError, Problem, register
-from mlnews.sources.xml import child_text, children, local, parse_xml, root_name
+from mlnews.formats import _arxiv
+from mlnews.formats.base import Format, Parsed, ParseError, Problem, register
+from mlnews.formats.xml import child_text, children, local, parse_xml, root_name
 from mlnews.text import squash
 
 ARXIV_NS = b"http://arxiv.org/schemas/atom"

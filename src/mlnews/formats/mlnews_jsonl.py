@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from mlnews.formats.base import Format, Parsed, ParseError, register
 from mlnews.items import Item
-from mlnews.sources.base import Format, Parsed, ParseError, register
 
 FORMAT_TAG = "mlnews-item/1"
 

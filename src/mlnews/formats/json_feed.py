@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mlnews.sources.base import Format, Parsed, ParseError, Problem, register
-from mlnews.sources.entries import (
+from mlnews.formats.base import Format, Parsed, ParseError, Problem, register
+from mlnews.formats.entries import (
     Channel,
     Entry,
     build_item,

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import pymupdf
 from PIL import Image
 
-from mlnews.figures.images import MAX_WIDTH, FigureError, is_blank, web_image
+from mlnews.enrich.images import MAX_WIDTH, FigureError, is_blank, web_image
 
 # MuPDF reports damaged PDFs on stderr itself; the FigureError we raise says it once, in one line.
 pymupdf.TOOLS.mupdf_display_errors(False)

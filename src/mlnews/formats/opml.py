@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from mlnews.formats.base import Format, Parsed, ParseError, Problem, Subscription, register
+from mlnews.formats.xml import local, parse_xml, root_name
 from mlnews.identity import canonical_url
-from mlnews.sources.base import Format, Parsed, ParseError, Problem, Subscription, register
-from mlnews.sources.xml import local, parse_xml, root_name
 from mlnews.text import html_to_text, squash
 
 

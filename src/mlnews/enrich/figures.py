@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlnews import files
-from mlnews.collect.base import polite_interval
 from mlnews.config import NetworkSettings
+from mlnews.enrich.images import sniff_image_type, web_image
+from mlnews.enrich.metadata import looks_like_pdf, page_meta
+from mlnews.enrich.pdf import extract_figure
 from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher
-from mlnews.figures.images import sniff_image_type, web_image
-from mlnews.figures.pdf import extract_figure
 from mlnews.items import Item
 from mlnews.library import Library
-from mlnews.web.metadata import looks_like_pdf, page_meta
+from mlnews.sources.base import polite_interval
 
 PDF_LIMIT_MB = 30.0
 IMAGE_LIMIT_MB = 10.0

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from mlnews.formats.base import Format, ParseError, Problem, Subscription
+from mlnews.formats.entries import author_names, shorten
+from mlnews.formats.feed import Feed
+from mlnews.formats.json_feed import JsonFeed
+from mlnews.formats.opml import Opml
 from mlnews.items import Item
-from mlnews.sources.base import Format, ParseError, Problem, Subscription
-from mlnews.sources.entries import author_names, shorten
-from mlnews.sources.feed import Feed
-from mlnews.sources.json_feed import JsonFeed
-from mlnews.sources.opml import Opml
 
 FEED = Feed()
 JSON_FEED = JsonFeed()

@@ -1,1 +1,0 @@
-"""Figures for the issue: a paper's representative figure from its PDF, and any image made web-sized."""

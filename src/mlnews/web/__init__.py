@@ -1,1 +1,0 @@
-"""Web pages: what a page says about itself."""
