@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mlnews.summarise as summarise
+from mlnews import plugins
 from mlnews.errors import UsageError
 from mlnews.formats.base import ParseError, get_format
 from mlnews.items import Item
@@ -372,15 +373,20 @@ def test_fits_counts_the_link_and_the_space_before_it() -> None:
 
 
 @pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A registry a test may add to; the built-ins are loaded first so they stay registered."""
-    names()
-    monkeypatch.setattr(summarise, "_REGISTRY", dict(summarise._REGISTRY))
+def registry(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A registry a test may add to, read afresh; the warnings it prints are kept for the test."""
+    warned: list[str] = []
+    monkeypatch.setattr(plugins, "_registry", {})
+    monkeypatch.setattr(plugins, "warn", warned.append)
+    return warned
 
 
 def _plugins(monkeypatch: pytest.MonkeyPatch, *entries: metadata.EntryPoint) -> None:
+    """Installed plugins: the real entry points (the built-ins among them) and these."""
+    real = metadata.entry_points
+
     def entry_points(**selection: str) -> metadata.EntryPoints:
-        return metadata.EntryPoints(entries).select(**selection)
+        return metadata.EntryPoints([*real(**selection), *metadata.EntryPoints(entries).select(**selection)])
 
     monkeypatch.setattr(metadata, "entry_points", entry_points)
 
@@ -408,7 +414,7 @@ class EchoSummariser:
 
 
 def test_a_plugin_is_found_through_its_entry_point(
-    registry: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    registry: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     (tmp_path / "mlnews_echo_plugin.py").write_text(PLUGIN)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -420,23 +426,28 @@ def test_a_plugin_is_found_through_its_entry_point(
     assert draft == Draft("TITLE", "Text.", "Title")
 
 
-def test_a_broken_plugin_is_a_usage_error_naming_it(registry: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_plugin_is_one_warning_and_a_usage_error_naming_it(
+    registry: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _plugins(monkeypatch, metadata.EntryPoint("broken", "mlnews_no_such_module:Thing", "mlnews.summarisers"))
-    assert "broken" in names()  # listed without being imported
+    assert names() == ["extractive"]  # the built-in still works
+    assert len(registry) == 1 and "\n" not in registry[0]
+    assert registry[0].startswith("warning: summariser plugin 'broken' (plugin mlnews_no_such_module:Thing")
     with pytest.raises(UsageError, match=r"summariser 'broken' .*mlnews_no_such_module.*failed to load"):
         get("broken")
     assert isinstance(get("extractive"), ExtractiveSummariser)  # the others still work
+    assert len(registry) == 1  # warned once
 
 
 def test_a_plugin_that_is_not_a_summariser_is_a_usage_error(
-    registry: None, monkeypatch: pytest.MonkeyPatch
+    registry: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _plugins(monkeypatch, metadata.EntryPoint("odd", "os.path:join", "mlnews.summarisers"))
     with pytest.raises(UsageError, match=r"summariser 'odd' .*not a summariser class"):
         get("odd")
 
 
-def test_register_keys_a_class_by_its_name(registry: None) -> None:
+def test_register_keys_a_class_by_its_name(registry: list[str]) -> None:
     @summarise.register
     class Upper:
         name = "upper"

@@ -20,7 +20,7 @@ from typing import Any
 
 import tomlkit
 
-from mlnews import files, i18n
+from mlnews import files, i18n, plugins
 from mlnews.errors import ConfigError
 from mlnews.i18n import N_
 from mlnews.identity import canonical_url
@@ -38,6 +38,7 @@ class Setting:
     help: str
     choices: tuple[str, ...] | None = None
     is_url: bool = False  # must be an absolute http(s) URL: it ends up in links
+    plugin_kind: str | None = None  # names installed backends of this kind (`mlnews plugins`)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -71,6 +72,13 @@ SETTINGS: tuple[Setting, ...] = (
         "summariser",
         "extractive",
         "What drafts headlines, summaries and posts: 'extractive' (built in, offline) or a plugin's name.",
+        plugin_kind="summariser",
+    ),
+    Setting(
+        "publishers",
+        ["markdown", "site", "thread"],
+        "What `mlnews publish` writes, in order; 'email' needs [email] from_address.",
+        plugin_kind="publisher",
     ),
 )
 
@@ -221,6 +229,7 @@ class Config:
     site_url: str = "https://example.org/"
     footer: str = ""
     summariser: str = "extractive"
+    publishers: tuple[str, ...] = ("markdown", "site", "thread")
     sections: tuple[Section, ...] = field(
         default_factory=lambda: tuple(
             Section(s["id"], s["name"], tuple(s["kinds"])) for s in DEFAULT_SECTIONS
@@ -229,6 +238,15 @@ class Config:
     sources: tuple[Source, ...] = ()
     network: NetworkSettings = field(default_factory=NetworkSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    # `[KIND.NAME]` tables as given, checked: ((kind, name), ((key, value), ...)), ...
+    backends: tuple[tuple[tuple[str, str], tuple[tuple[str, Any], ...]], ...] = ()
+
+    def settings_of(self, kind: str, name: str) -> dict[str, Any]:
+        """A backend's settings: its `[KIND.NAME]` table over its defaults."""
+        specs = plugins.plugins(kind)[name].settings if _known(kind, name) else ()
+        values = {s.name: s.default for s in specs}
+        values.update(dict(dict(self.backends).get((kind, name), ())))
+        return values
 
     def source(self, name: str) -> Source:
         for source in self.sources:
@@ -264,11 +282,12 @@ def load(path: Path) -> Config:
 
 
 def _check(path: Path, data: dict[str, Any]) -> Config:
-    unknown = set(data) - {"newsletter", "network", "email", "sections", "sources"}
+    unknown = set(data) - {"newsletter", "network", "email", "sections", "sources", *BACKEND_TABLES}
     if unknown:
+        tables = ", ".join(f"[{kind}.NAME]" for kind in BACKEND_TABLES)
         raise ConfigError(
             f"{path}: unknown key {sorted(unknown)[0]!r}; "
-            "expected [newsletter], [network], [email], [[sections]] or [sources.NAME]"
+            f"expected [newsletter], [network], [email], [[sections]], [sources.NAME], {tables}"
         )
     values = _check_settings(path, data, "newsletter", SETTINGS)
     network = NetworkSettings(**_check_settings(path, data, "network", NETWORK_SETTINGS))
@@ -289,7 +308,40 @@ def _check(path: Path, data: dict[str, Any]) -> Config:
             )
     sources = _check_sources(path, data.get("sources", {}))
     values["languages"] = tuple(values["languages"])
-    return Config(**values, sections=tuple(sections), sources=sources, network=network, email=email)
+    values["publishers"] = tuple(values["publishers"])
+    backends = _check_backends(path, data)
+    return Config(
+        **values, sections=tuple(sections), sources=sources, network=network, email=email, backends=backends
+    )
+
+
+# The plugin kinds whose backends take a `[KIND.NAME]` table of their own settings.
+BACKEND_TABLES = tuple(kind.name for kind in plugins.KINDS.values() if kind.has_table)
+
+
+def _check_backends(
+    path: Path, data: dict[str, Any]
+) -> tuple[tuple[tuple[str, str], tuple[tuple[str, Any], ...]], ...]:
+    checked = []
+    for kind in BACKEND_TABLES:
+        tables = data.get(kind, {})
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+            raise ConfigError(f"{path}: '{kind}': expected one [{kind}.NAME] table per {kind}")
+        for name, table in tables.items():
+            if not _known(kind, name):
+                available = ", ".join(plugins.names(kind)) or "none installed"
+                raise ConfigError(f"{path}: [{kind}.{name}]: no such {kind}; installed: {available}")
+            specs = plugins.plugins(kind)[name].settings
+            given = _check_settings(path, {f"{kind}.{name}": table}, f"{kind}.{name}", specs)
+            # Only what differs from the defaults: a file as `mlnews init` wrote it is `Config()`.
+            changed = tuple((s.name, given[s.name]) for s in specs if given[s.name] != s.default)
+            if changed:
+                checked.append(((kind, name), changed))
+    return tuple(checked)
+
+
+def _known(kind: str, name: str) -> bool:
+    return name in plugins.names(kind)
 
 
 def _check_settings(
@@ -351,15 +403,18 @@ def _check_setting(path: Path, setting: Setting, value: Any, table: str = "newsl
         raise ConfigError(f"{path}: {key}: expected {_describe(expected)}, got {_show(value)}")
     if setting.is_url:
         _check_url(path, key, value)
-    if setting.choices is None:
+    choices = setting.choices
+    if setting.plugin_kind is not None:
+        choices = tuple(plugins.names(setting.plugin_kind))
+    if choices is None:
         return value
     chosen = value if isinstance(value, list) else [value]
     for choice in chosen:
-        if choice not in setting.choices:
-            options = " or ".join(repr(c) for c in setting.choices)
+        if choice not in choices:
+            options = " or ".join(repr(c) for c in choices)
             raise ConfigError(f"{path}: {key}: expected {options}, got {_show(choice)}")
-    if isinstance(value, list) and not value:
-        raise ConfigError(f"{path}: {key}: expected at least one of {', '.join(setting.choices)}")
+    if isinstance(value, list) and not value and setting.plugin_kind is None:
+        raise ConfigError(f"{path}: {key}: expected at least one of {', '.join(choices)}")
     for choice in chosen:
         if chosen.count(choice) > 1:
             raise ConfigError(f"{path}: {key}: {choice!r} is listed twice; list each once")
@@ -456,6 +511,7 @@ def default_text() -> str:
     lines.append("[email]")
     lines += _settings_lines(EMAIL_SETTINGS)
     lines.append("")
+    lines += _backend_lines()
     lines.append("# Where `collect` looks for new items: one [sources.NAME] table each.")
     lines.append("# `mlnews import FEEDS.opml` adds feeds here. Keys every source has:")
     lines.extend(f"#   {f.name}: {f.help}" for f in SOURCE_FIELDS)
@@ -478,8 +534,25 @@ def _settings_lines(settings: tuple[Setting, ...], blank_between: bool = False) 
         lines.append(f"# {setting.help}")
         if setting.choices:
             lines.append(f"# One of: {', '.join(setting.choices)}.")
+        if setting.plugin_kind:
+            lines.append(f"# Installed: {', '.join(plugins.names(setting.plugin_kind))} (`mlnews plugins`).")
         lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
         if blank_between:
+            lines.append("")
+    return lines
+
+
+def _backend_lines() -> list[str]:
+    """A table for every installed backend that has settings: `[publisher.site]`, `[summariser.X]`."""
+    lines = []
+    for kind in BACKEND_TABLES:
+        for name in plugins.names(kind):
+            plugin = plugins.plugins(kind)[name]
+            if not plugin.settings:
+                continue
+            lines.append(f"# The {kind} {name!r}: {plugin.description}")
+            lines.append(f"[{kind}.{name}]")
+            lines += _settings_lines(plugin.settings)
             lines.append("")
     return lines
 

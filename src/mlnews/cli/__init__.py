@@ -9,6 +9,7 @@ from mlnews.cli import (  # noqa: F401  (register commands)
     collect_cmds,
     issue_cmds,
     library_cmds,
+    plugin_cmds,
     publish_cmds,
     site_cmds,
     triage_cmds,

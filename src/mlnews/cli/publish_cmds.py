@@ -1,4 +1,4 @@
-"""Commands that publish an issue by e-mail: email (write a .eml file), send (by SMTP)."""
+"""Commands that publish issues: publish (every configured publisher), email (a .eml file), send (SMTP)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,56 @@ from typing import Annotated
 
 import typer
 
-from mlnews import files
+from mlnews import files, plugins
 from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
+from mlnews.errors import UsageError
+from mlnews.issue import source
 from mlnews.publish import email, smtp
+from mlnews.publish.publishers import Publisher
 from mlnews.weeks import parse_period
+
+
+@app.command("publish")
+def publish_command(
+    ctx: typer.Context,
+    issues: Annotated[
+        list[str] | None,
+        typer.Argument(help="Weeks (2020-W49) or months (2020-11); default: all.", show_default=False),
+    ] = None,
+    to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--to", help="Only this publisher (repeat for more); default: [newsletter] publishers.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Publish issues with every publisher the settings name: Markdown, the site, e-mails, threads.
+
+    Each publisher has its own `[publisher.NAME]` settings (`mlnews plugins --kind publisher`);
+    what has not changed is not written again, so re-running is safe.
+
+    Example: `mlnews publish 2020-W49 --to markdown --to thread`
+    """
+    workspace = current_workspace(ctx)
+    config = workspace.config
+    names = to or list(config.publishers)
+    for name in names:
+        plugins.get("publisher", name)  # an unknown name fails before anything is written
+    periods = [parse_period(issue) for issue in issues] if issues else source.existing(workspace.issues_dir)
+    for period in periods:
+        path = source.path_for(workspace.issues_dir, period)
+        if not path.exists():
+            raise UsageError(f"{path}: no such issue; run `mlnews compose {period}` first")
+    if not periods:
+        raise UsageError(f"{workspace.issues_dir}: no issues yet; run `mlnews compose WEEK` first")
+    if not names:
+        raise UsageError(f"{workspace.config_path}: newsletter.publishers is empty; name one with --to")
+    for name in names:
+        publisher: Publisher = plugins.create("publisher", name, config.settings_of("publisher", name))
+        done = publisher.publish(workspace, sorted(periods, key=str))
+        output.say(f"{name}: {done.folder}: {len(done.written)} files written, {done.unchanged} unchanged")
 
 
 @app.command("email")

@@ -55,11 +55,16 @@ def demo_command(
     root = result.workspace.root
     output.say(f"\nDemo workspace: {root} ({result.items} items)")
     output.say(f"Issue sources (edit these): {root / 'issues'}")
-    output.say(
-        f"Rendered: {len(result.rendered)} Markdown files in {result.markdown_dir}, e.g. 2020-W49.zh.md"
-    )
-    if result.mail:
-        output.say(f"E-mails and threads: {len(result.mail)} files in {result.workspace.root / 'mail'}")
-    if result.site is not None:
-        output.say(f"Site: {result.site.out} ({result.site.pages} files); try `mlnews -w {folder} preview`")
+    published = result.published
+    if "markdown" in published:
+        done = published["markdown"]
+        files = len(done.written) + done.unchanged
+        output.say(f"Rendered: {files} Markdown files in {done.folder}, e.g. 2020-W49.zh.md")
+    mail = [published[name] for name in ("email", "thread") if name in published]
+    if mail:
+        files = sum(len(done.written) + done.unchanged for done in mail)
+        output.say(f"E-mails and threads: {files} files in {mail[0].folder}")
+    if "site" in published:
+        done = published["site"]
+        output.say(f"Site: {done.folder}; try `mlnews -w {folder} preview`")
     output.say(f"Try: mlnews -w {folder} render 2020-W49 --lang ja")

@@ -2,8 +2,9 @@
 
 It plays a curator's weeks: import the sample sources, shortlist what `plan.toml` says for
 each week (September to early December 2020, around the two reference weeks), compose
-every week and month, render each issue in every language, and build the site. Offline,
-and safe to re-run: a second run changes nothing.
+every week and month, and publish them with every publisher: Markdown in every language,
+the site, an e-mail and a thread per issue. Offline, and safe to re-run: a second run
+changes nothing.
 """
 
 from __future__ import annotations
@@ -12,22 +13,18 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.policy import SMTP
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import tomlkit
 
-from mlnews import files, workspace
+from mlnews import files, plugins, workspace
 from mlnews.collect import ingest
 from mlnews.collect.ingest import FileReport
 from mlnews.issue import compose, source
 from mlnews.library import Library
-from mlnews.publish import email, site
-from mlnews.render.links import FileLinks, SiteLinks
-from mlnews.render.published import issue_view, markdown_issue
-from mlnews.render.thread import thread
+from mlnews.publish.publishers import Published, Publisher
 from mlnews.weeks import Month, Week
 from mlnews.workspace import Workspace
 
@@ -47,6 +44,7 @@ EMAIL = {
 SETTINGS = {
     "name": "mlnews demo digest",
     "author": "The mlnews demo",
+    "publishers": ["markdown", "site", "email", "thread"],
     "footer": "Built by `mlnews demo` from the project's own sample data. "
     "Each entry's one-line post is in its issue source, ready to share.",
 }
@@ -58,9 +56,7 @@ class Result:
     imports: list[FileReport]
     items: int
     composed: list[compose.Report] = field(default_factory=list)
-    rendered: list[Path] = field(default_factory=list)
-    site: site.Built | None = None
-    mail: list[Path] = field(default_factory=list)  # an e-mail and a thread per issue and language
+    published: dict[str, Published] = field(default_factory=dict)  # by publisher: markdown, site, ...
 
     @property
     def markdown_dir(self) -> Path:
@@ -95,9 +91,10 @@ def build(folder: Path) -> Result:
             result.composed.append(compose.compose_week(made.issues_dir, config, library, week))
         for month in MONTHS:
             result.composed.append(compose.compose_month(made.issues_dir, config, library, month))
-    result.rendered = render_all(made, result.markdown_dir)
-    result.site = site.build(made, made.root / "site")
-    result.mail = write_mail_and_threads(made)
+    periods = sorted(source.existing(made.issues_dir), key=str)
+    for name in made.config.publishers:
+        publisher: Publisher = plugins.create("publisher", name, made.config.settings_of("publisher", name))
+        result.published[name] = publisher.publish(made, periods)
     return result
 
 
@@ -125,44 +122,3 @@ def _shortlist(library: Library, plan: dict[str, Any]) -> Week:
                 if (item.state, item.section, item.week) != (state, section, str(week)):
                     library.triage([key], state, section, str(week))
     return week
-
-
-def render_all(made: Workspace, out_dir: Path) -> list[Path]:
-    """Every issue in every language, as Markdown files that link to each other."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    links = FileLinks(out_dir, made.root)
-    written = []
-    for period in sorted(source.existing(made.issues_dir), key=str):
-        for lang in made.config.languages:
-            path = out_dir / links.issue(period, lang)
-            text = markdown_issue(made, period, lang, links)
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                with files.replacing(path) as out:
-                    out.write(text)
-            written.append(path)
-    return written
-
-
-def write_mail_and_threads(made: Workspace) -> list[Path]:
-    """`mail/2020-W49.zh.eml` and `mail/2020-W49.zh.thread.txt` for every issue and language.
-
-    An e-mail carries its date and a fresh Message-ID, so one already written is kept:
-    re-running the demo changes nothing.
-    """
-    folder = made.root / "mail"
-    folder.mkdir(exist_ok=True)
-    links = SiteLinks(made.config.site_url, made.config.languages[0])
-    written = []
-    for period in sorted(source.existing(made.issues_dir), key=str):
-        for lang in made.config.languages:
-            eml = folder / f"{period}.{lang}.eml"
-            if not eml.exists():
-                files.write_bytes(eml, email.issue_message(made, period, lang).as_bytes(policy=SMTP))
-            posts = thread(issue_view(made, period, lang, links), links.issue(period, lang))
-            text = "\n\n".join(posts) + "\n"
-            path = folder / f"{period}.{lang}.thread.txt"
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                with files.replacing(path) as out:
-                    out.write(text)
-            written += [eml, path]
-    return written

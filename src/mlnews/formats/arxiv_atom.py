@@ -16,7 +16,7 @@ from lxml import etree
 from mlnews import identity
 from mlnews.dates import iso
 from mlnews.formats import _arxiv
-from mlnews.formats.base import Format, Parsed, ParseError, Problem, register
+from mlnews.formats.base import Format, Parsed, ParseError, Problem
 from mlnews.formats.xml import child_text, children, local, parse_xml, root_name
 from mlnews.text import squash
 
@@ -24,9 +24,9 @@ ARXIV_NS = b"http://arxiv.org/schemas/atom"
 _ERROR_ID = "arxiv.org/api/errors"
 
 
-@register
 class ArxivAtom(Format):
     name = "arxiv-atom"
+    sniff_order = 30
     description = "arXiv API search results (Atom from export.arxiv.org/api/query)"
 
     def sniff(self, head: bytes) -> bool:

@@ -17,7 +17,7 @@ import orjson
 
 from mlnews import identity
 from mlnews.formats import _arxiv
-from mlnews.formats.base import Format, Parsed, ParseError, register
+from mlnews.formats.base import Format, Parsed, ParseError
 from mlnews.items import Item
 from mlnews.text import squash
 
@@ -28,9 +28,9 @@ _ID_FIRST = re.compile(rb'\{\s*"id"\s*:')
 _NOT_RAW = frozenset({"title", "abstract", "authors_parsed"})
 
 
-@register
 class ArxivSnapshot(Format):
     name = "arxiv-snapshot"
+    sniff_order = 20
     description = "arXiv metadata snapshot (JSON lines, as published on Kaggle)"
     line_oriented = True
 

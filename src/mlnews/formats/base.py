@@ -9,11 +9,11 @@ live collection, which hands them the bytes of an HTTP response.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from mlnews import plugins
 from mlnews.items import Item
 
 
@@ -57,6 +57,7 @@ class Subscription:
 
 
 Parsed = Item | Problem | Subscription
+DEFAULT_SNIFF_ORDER = 100  # a plugin's format is tried after the built-in ones
 
 
 class Format:
@@ -66,6 +67,9 @@ class Format:
     description: ClassVar[str]
     # One record per line, so a big file can be cut at line ends and parsed in parallel.
     line_oriented: ClassVar[bool] = False
+    # Where sniffing tries it: lower first. An arXiv API response is also an Atom feed and an
+    # mlnews export is also JSON, so the specific formats come before the general ones.
+    sniff_order: ClassVar[int] = DEFAULT_SNIFF_ORDER
 
     def sniff(self, head: bytes) -> bool:
         """Whether the first few kilobytes of a file look like this format."""
@@ -76,31 +80,24 @@ class Format:
         raise NotImplementedError
 
 
-_FORMATS: dict[str, Format] = {}
-
-
 def register(cls: type[Format]) -> type[Format]:
-    """Class decorator: make a format known to `import` (in sniffing order)."""
-    _FORMATS[cls.name] = cls()
+    """Class decorator: make a format known without an entry point (built-ins use entry points)."""
+    plugins.register("format", cls)
     return cls
 
 
 def formats() -> dict[str, Format]:
-    """Every known format, in sniffing order (plugins after the built-in ones)."""
-    _load_builtins()
-    return dict(sorted(_FORMATS.items(), key=lambda pair: _sniff_rank(pair[1])))
-
-
-def _sniff_rank(fmt: Format) -> int:
-    module = type(fmt).__module__.rsplit(".", 1)[-1]
-    return SNIFF_ORDER.index(module) if module in SNIFF_ORDER else len(SNIFF_ORDER)
+    """Every known format, in sniffing order: the most specific first, plugins after the built-ins."""
+    classes: list[type[Format]] = [plugins.get("format", name) for name in plugins.names("format")]
+    classes.sort(key=lambda cls: getattr(cls, "sniff_order", DEFAULT_SNIFF_ORDER))
+    return {cls.name: cls() for cls in classes}
 
 
 def get_format(name: str) -> Format:
-    known = formats()
+    known = plugins.names("format")
     if name not in known:
         raise KeyError(f"unknown format {name!r}; known formats: {', '.join(known)}")
-    return known[name]
+    return plugins.get("format", name)()  # type: ignore[no-any-return]
 
 
 def sniff(data: bytes) -> Format | None:
@@ -109,23 +106,3 @@ def sniff(data: bytes) -> Format | None:
         if fmt.sniff(head):
             return fmt
     return None
-
-
-# The built-in formats, imported for their @register side effect. This is the
-# sniffing order: the most specific formats first (an arXiv API response is also
-# an Atom feed; an mlnews export is also JSON).
-SNIFF_ORDER = (
-    "mlnews_jsonl",
-    "arxiv_snapshot",
-    "arxiv_atom",
-    "oai_pmh",
-    "opml",
-    "json_feed",
-    "feed",
-    "bibtex",
-)
-
-
-def _load_builtins() -> None:
-    for module in SNIFF_ORDER:
-        importlib.import_module(f"mlnews.formats.{module}")

@@ -24,7 +24,7 @@ from bibtexparser.model import (
 )
 
 from mlnews import identity
-from mlnews.formats.base import Format, Parsed, ParseError, Problem, register
+from mlnews.formats.base import Format, Parsed, ParseError, Problem
 from mlnews.items import Item
 from mlnews.text import latex_to_text
 
@@ -87,9 +87,9 @@ _YEAR = re.compile(r"\b(\d{4})\b")
 _ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
-@register
 class Bibtex(Format):
     name = "bibtex"
+    sniff_order = 80
     description = "BibTeX or biblatex bibliography (.bib)"
 
     def sniff(self, head: bytes) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 import feedparser
 
-from mlnews.formats.base import Format, Parsed, ParseError, Problem, register
+from mlnews.formats.base import Format, Parsed, ParseError, Problem
 from mlnews.formats.entries import (
     Channel,
     Entry,
@@ -39,9 +39,9 @@ _BOMS = (b"\xef\xbb\xbf", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff",
 _UNUSABLE = object()  # what `json_safe` returns for a value JSON cannot hold
 
 
-@register
 class Feed(Format):
     name = "feed"
+    sniff_order = 70
     description = "RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or CDF feed"
 
     def sniff(self, head: bytes) -> bool:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mlnews.formats.base import Format, Parsed, ParseError, Problem, register
+from mlnews.formats.base import Format, Parsed, ParseError, Problem
 from mlnews.formats.entries import (
     Channel,
     Entry,
@@ -35,9 +35,9 @@ _FEED_KEYS = (
 )
 
 
-@register
 class JsonFeed(Format):
     name = "json-feed"
+    sniff_order = 60
     description = "JSON Feed 1.0 or 1.1"
 
     def sniff(self, head: bytes) -> bool:

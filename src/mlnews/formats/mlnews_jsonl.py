@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from mlnews.formats.base import Format, Parsed, ParseError, register
+from mlnews.formats.base import Format, Parsed, ParseError
 from mlnews.items import Item
 
 FORMAT_TAG = "mlnews-item/1"
@@ -26,9 +26,9 @@ def dump(items: Iterable[Item], out: IO[str]) -> int:
     return count
 
 
-@register
 class MlnewsJsonl(Format):
     name = "mlnews-jsonl"
+    sniff_order = 10
     description = "mlnews export (JSON lines, every field of every item)"
     line_oriented = True
 

@@ -17,7 +17,7 @@ from lxml import etree
 from mlnews import identity
 from mlnews.dates import iso
 from mlnews.formats import _arxiv
-from mlnews.formats.base import Format, Parsed, ParseError, Problem, register
+from mlnews.formats.base import Format, Parsed, ParseError, Problem
 from mlnews.formats.xml import child_text, children, local, parse_xml, root_name
 from mlnews.items import Item
 from mlnews.text import squash
@@ -29,9 +29,9 @@ Header = dict[str, Any]
 MetadataReader = Callable[[etree._Element, Header], Item | Problem]
 
 
-@register
 class OaiPmh(Format):
     name = "oai-pmh"
+    sniff_order = 40
     description = "arXiv OAI-PMH harvests (metadataPrefix arXiv, arXivRaw or oai_dc)"
 
     def sniff(self, head: bytes) -> bool:

@@ -10,15 +10,15 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from mlnews.formats.base import Format, Parsed, ParseError, Problem, Subscription, register
+from mlnews.formats.base import Format, Parsed, ParseError, Problem, Subscription
 from mlnews.formats.xml import local, parse_xml, root_name
 from mlnews.identity import canonical_url
 from mlnews.text import html_to_text, squash
 
 
-@register
 class Opml(Format):
     name = "opml"
+    sniff_order = 50
     description = "OPML subscription list (feeds to collect from)"
 
     def sniff(self, head: bytes) -> bool:

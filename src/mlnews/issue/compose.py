@@ -58,7 +58,7 @@ class Candidate:
 def compose_week(
     issues_dir: Path, config: Config, library: Library, week: Week, *, force: bool = False
 ) -> Report:
-    drafter = summarise.get(config.summariser)
+    drafter = summarise.get(config.summariser, config.settings_of("summariser", config.summariser))
     candidates = []
     for item in library.shortlisted(str(week)):
         section = classify.section_for(item, config)

@@ -19,16 +19,16 @@ from mlnews.config import Field, Source
 from mlnews.errors import ConfigError
 from mlnews.fetch import FetchError
 from mlnews.items import Item
-from mlnews.sources.base import Page, Run, parse, register
+from mlnews.sources.base import Page, Run, parse
 
 MAX_PAGE = 2000  # the API's own limit per request
 EMPTY_PAGE_RETRIES = 3  # the API sometimes answers a page with nothing by mistake
 _TOTAL = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
 
 
-@register
 class ArxivSource:
     name: ClassVar[str] = "arxiv"
+    description: ClassVar[str] = "New papers from the arXiv API, by category or query."
     polite: ClassVar[bool] = True
     options: ClassVar[tuple[Field, ...]] = (
         Field("categories", list, False, 'arXiv categories, e.g. ["cs.LG", "cs.CV", "stat.ML"].'),

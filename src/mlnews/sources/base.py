@@ -2,8 +2,8 @@
 
 A source type is a small class with a `name`, its own `options` (keys of its table, as
 `config.Field`s) and `pages()`, which yields what it fetched one page at a time, each
-with the cursor to save once that page's items are in the library. Plugins register
-through the `mlnews.sources` entry-point group, pointing at such a class:
+with the cursor to save once that page's items are in the library. Types are plugins
+(`mlnews.plugins`), built in or not, declared in the `mlnews.sources` entry-point group:
 
     [project.entry-points."mlnews.sources"]
     mastodon = "mlnews_mastodon:MastodonSource"
@@ -11,13 +11,12 @@ through the `mlnews.sources` entry-point group, pointing at such a class:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import metadata
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from mlnews import plugins
 from mlnews.config import Field, NetworkSettings, Source
 from mlnews.errors import ConfigError
 from mlnews.items import Item
@@ -25,8 +24,6 @@ from mlnews.items import Item
 if TYPE_CHECKING:  # the network stack is imported only when something is fetched
     from mlnews.fetch import Fetcher, Response
 
-ENTRY_POINT_GROUP = "mlnews.sources"
-BUILTINS = ("arxiv", "oai_pmh", "feed")
 ARXIV_MIN_INTERVAL = 3.0  # arXiv's terms of use: one request every three seconds
 
 
@@ -62,24 +59,17 @@ class SourceType(Protocol):
     def pages(self, run: Run) -> Iterator[Page]: ...
 
 
-_TYPES: dict[str, type[SourceType]] = {}
-
-
-def register(cls: type[SourceType]) -> type[SourceType]:
-    _TYPES[cls.name] = cls
-    return cls
+register = plugins.registrar("source")
 
 
 def types() -> list[str]:
-    _load()
-    return sorted(_TYPES)
+    return plugins.names("source")
 
 
 def get(name: str) -> SourceType:
-    _load()
-    if name not in _TYPES:
-        raise ConfigError(f"source type {name!r}: unknown; types are: {', '.join(sorted(_TYPES))}")
-    return _TYPES[name]()
+    if name not in plugins.names("source"):
+        raise ConfigError(f"source type {name!r}: unknown; types are: {', '.join(types())}")
+    return plugins.get("source", name)()  # type: ignore[no-any-return]
 
 
 def interval(source_type: SourceType, url: str, network: NetworkSettings) -> float:
@@ -92,26 +82,6 @@ def polite_interval(url: str, network: NetworkSettings) -> float:
     if host == "arxiv.org" or host.endswith(".arxiv.org"):
         return max(ARXIV_MIN_INTERVAL, network.request_interval)
     return network.request_interval
-
-
-_loaded = False
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for module in BUILTINS:
-        importlib.import_module(f"mlnews.sources.{module}")
-    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            register(entry.load())
-        except Exception as error:  # a broken plugin must not stop the others
-            raise ConfigError(
-                f"source type plugin {entry.name!r} ({entry.value}) failed to load: "
-                f"{type(error).__name__}: {error}"
-            ) from None
 
 
 def parse(format_name: str, data: bytes) -> tuple[list[Item], list[str]]:

@@ -13,15 +13,15 @@ from typing import ClassVar
 from mlnews.config import Field
 from mlnews.formats.base import ParseError, sniff
 from mlnews.items import KINDS
-from mlnews.sources.base import Page, Run, parse, register
+from mlnews.sources.base import Page, Run, parse
 
 FEED_FORMATS = ("feed", "json-feed")
 ACCEPT = "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 
 
-@register
 class FeedSource:
     name: ClassVar[str] = "feed"
+    description: ClassVar[str] = "An RSS, Atom or JSON feed, fetched with conditional GET."
     polite: ClassVar[bool] = False
     options: ClassVar[tuple[Field, ...]] = (
         Field("kind", str, False, "The kind of its items, if not what the feed says (e.g. news).", KINDS),

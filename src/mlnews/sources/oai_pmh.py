@@ -16,14 +16,14 @@ from mlnews.config import Field, Source
 from mlnews.errors import ConfigError
 from mlnews.formats.base import ParseError
 from mlnews.formats.xml import children, local, parse_xml
-from mlnews.sources.base import Page, Run, parse, register
+from mlnews.sources.base import Page, Run, parse
 
 PREFIXES = ("arXiv", "arXivRaw", "oai_dc")
 
 
-@register
 class OaiPmhSource:
     name: ClassVar[str] = "oai-pmh"
+    description: ClassVar[str] = "An OAI-PMH repository (arXiv's harvesting interface), by set and date."
     polite: ClassVar[bool] = True
     options: ClassVar[tuple[Field, ...]] = (
         Field("set", str, False, "The set to harvest, e.g. 'cs' (arXiv) or 'cs:cs:LG'."),

@@ -1,30 +1,24 @@
 """Summarisers: what an item says about itself, turned into a headline, a summary and a post.
 
-A summariser is a small class with a `name` and a `draft(source)` method. The
-built-in one (`extractive`, offline) registers itself with `@register` exactly
-as a third-party backend does. Backends installed as packages are found through
-the `mlnews.summarisers` entry-point group, the entry point named like the
-summariser and pointing at its class:
+A summariser is a small class with a `name` and a `draft(source)` method, and
+optionally `settings` (read from `[summariser.NAME]` in mlnews.toml and given to
+its constructor). Summarisers are plugins (`mlnews.plugins`): the built-in one
+(`extractive`, offline) is declared in the `mlnews.summarisers` entry-point group
+exactly as a third-party backend is:
 
     [project.entry-points."mlnews.summarisers"]
     mybackend = "mlnews_mybackend:MySummariser"
-
-`get()` imports only the plugin it is asked for, so a slow or broken backend
-costs nothing until it is used, and a broken one is a `UsageError` naming it.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import metadata
-from typing import Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
-from mlnews.errors import UsageError
+from mlnews import plugins
 
-ENTRY_POINT_GROUP = "mlnews.summarisers"
 DEFAULT = "extractive"
 
 POST_LIMIT = 280
@@ -61,67 +55,21 @@ class Summariser(Protocol):
 
 S = TypeVar("S", bound=Summariser)
 
-_REGISTRY: dict[str, type[Summariser]] = {}
-
-# The built-in summarisers, imported for their @register side effect.
-BUILTINS = ("extractive",)
-
 
 def register(cls: type[S]) -> type[S]:
-    """Class decorator: make a summariser known under its `name`."""
-    _REGISTRY[cls.name] = cls
+    """Class decorator: make a summariser known without an entry point (built-ins use entry points)."""
+    plugins.register("summariser", cls)
     return cls
 
 
 def names() -> list[str]:
-    """Every summariser that can be asked for: built-in ones and installed plugins (not yet imported)."""
-    _load_builtins()
-    return sorted(set(_REGISTRY) | {entry.name for entry in _entry_points()})
+    """Every summariser that can be asked for: built-in ones and installed plugins."""
+    return plugins.names("summariser")
 
 
-def get(name: str) -> Summariser:
-    """A ready summariser; `UsageError` if the name is unknown or its plugin is broken."""
-    _load_builtins()
-    if name not in _REGISTRY:
-        for entry in _entry_points(name):
-            _load_plugin(entry)
-            break
-    if name not in _REGISTRY:
-        raise UsageError(f"summariser {name!r}: unknown; available: {', '.join(names())}")
-    try:
-        return _REGISTRY[name]()
-    except UsageError:
-        raise  # a backend's own message (a missing key, say) already says what to do
-    except Exception as error:  # a plugin's constructor can fail in any way
-        raise UsageError(f"summariser {name!r}: could not start: {type(error).__name__}: {error}") from error
-
-
-def _load_builtins() -> None:
-    for module in BUILTINS:
-        importlib.import_module(f"mlnews.summarise.{module}")
-
-
-def _entry_points(name: str | None = None) -> list[metadata.EntryPoint]:
-    # Looked up through the module attribute so tests can stand in a fake plugin.
-    found = metadata.entry_points(group=ENTRY_POINT_GROUP)
-    return [entry for entry in found if name is None or entry.name == name]
-
-
-def _load_plugin(entry: metadata.EntryPoint) -> None:
-    package = entry.dist.name if entry.dist is not None else "unknown package"
-    where = f"summariser {entry.name!r} (plugin {entry.value} from {package})"
-    try:
-        cls = entry.load()
-    except Exception as error:  # importing a third-party module can fail in any way
-        raise UsageError(
-            f"{where}: failed to load: {type(error).__name__}: {error}; reinstall or uninstall {package}"
-        ) from error
-    if not (isinstance(cls, type) and isinstance(getattr(cls, "name", None), str) and hasattr(cls, "draft")):
-        raise UsageError(f"{where}: not a summariser class (it needs a `name` and a `draft(source)` method)")
-    cls = cast(type[Summariser], cls)
-    if cls.name != entry.name:
-        raise UsageError(f"{where}: the class is named {cls.name!r}; the entry point must use the same name")
-    register(cls)
+def get(name: str, settings: dict[str, Any] | None = None) -> Summariser:
+    """A ready summariser made with its settings; `UsageError` if unknown, broken or failing to start."""
+    return cast(Summariser, plugins.create("summariser", name, settings))
 
 
 # ---- posts: how X counts a post's length ------------------------------------------------------

@@ -10,7 +10,7 @@ This module puts the draft together: the headline, a summary paragraph and a pos
 
 from __future__ import annotations
 
-from mlnews.summarise import POST_LIMIT, Draft, Source, post_length, register
+from mlnews.summarise import POST_LIMIT, Draft, Source, post_length
 from mlnews.summarise.compress import compress, tidy
 from mlnews.summarise.headline import choose_headline, gist_like, headline_from_title, normal
 from mlnews.summarise.reword import (
@@ -30,9 +30,9 @@ POST_CLAUSE = 140  # the post's second part: a short clause, not a second summar
 _MAX_SENTENCES = 60  # beyond this a "text" is not an abstract; the rest is not scored
 
 
-@register
 class ExtractiveSummariser:
     name = "extractive"
+    description = "The item's own sentences, picked and trimmed: offline, no model."
 
     def draft(self, source: Source) -> Draft:
         text = squash(source.text)

@@ -1,0 +1,188 @@
+"""The one plugin registry: every kind of backend, built in or installed, found the same way.
+
+Each kind has its own entry-point group, and mlnews' own backends are declared in
+its `pyproject.toml` exactly as a third-party package declares its own:
+
+    [project.entry-points."mlnews.summarisers"]
+    mybackend = "mlnews_mybackend:MySummariser"
+
+A backend is a small class with a `name` (the entry point's name), the methods its
+kind needs, and optionally `settings`: a tuple of `config.Setting`s, read from the
+`[KIND.NAME]` table of mlnews.toml (`[summariser.openai]`), checked when the settings
+are read and passed to the class as keyword arguments.
+
+A plugin that fails to load is one warning line naming it; the others still work,
+and asking for it by name says why it cannot be used.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+from mlnews.errors import UsageError
+
+if TYPE_CHECKING:
+    from mlnews.config import Setting
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # "summariser": `[summariser.NAME]`, `mlnews plugins --kind summariser`
+    group: str  # the entry-point group
+    help: str
+    needs: tuple[str, ...]  # what a class of this kind must have, `name` aside
+    has_table: bool = True  # settings come from `[KIND.NAME]` (sources: from each `[sources.NAME]`)
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("format", "mlnews.formats", "File formats `mlnews import` reads.", ("sniff", "parse"), False),
+        Kind("source", "mlnews.sources", "What a [sources.NAME] table's `type` names.", ("pages",), False),
+        Kind("ranker", "mlnews.rankers", "Order a week's candidates by the curator's taste.", ("rank",)),
+        Kind("summariser", "mlnews.summarisers", "Draft headlines, summaries and posts.", ("draft",)),
+        Kind("translator", "mlnews.translators", "Translate the curator's text.", ("translate",)),
+        Kind("publisher", "mlnews.publishers", "Write an issue out for readers.", ("publish",)),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Plugin:
+    kind: str
+    name: str
+    origin: str  # "mlnews 0.1.0 (built in)", "mlnews-echo 1.2", "registered in code"
+    target: str  # "module:Class"
+    cls: type | None = None
+    error: str = ""  # why it could not be loaded
+
+    @property
+    def settings(self) -> tuple[Setting, ...]:
+        """Its `[KIND.NAME]` settings (a source type's: the keys of each of its tables)."""
+        return tuple(getattr(self.cls, "settings", ()) or getattr(self.cls, "options", ()))
+
+    @property
+    def description(self) -> str:
+        text = getattr(self.cls, "description", "") or (self.cls.__doc__ or "" if self.cls else "")
+        return text.strip().splitlines()[0] if text.strip() else ""
+
+
+# Where a broken plugin's warning goes; tests and the CLI may point it elsewhere.
+warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr)  # noqa: E731
+
+_registry: dict[str, dict[str, Plugin]] = {}
+
+
+def kind(name: str) -> Kind:
+    if name not in KINDS:
+        raise UsageError(f"plugin kind {name!r}: unknown; kinds are: {', '.join(KINDS)}")
+    return KINDS[name]
+
+
+def plugins(kind_name: str) -> dict[str, Plugin]:
+    """Every backend of a kind, loaded ones and broken ones, by name."""
+    if kind_name not in _registry:
+        _registry[kind_name] = {}
+        for entry in metadata.entry_points(group=kind(kind_name).group):
+            found = _load(kind_name, entry)
+            _registry[kind_name].setdefault(found.name, found)
+    return _registry[kind_name]
+
+
+def names(kind_name: str) -> list[str]:
+    """The backends of a kind that can be used, sorted."""
+    return sorted(name for name, plugin in plugins(kind_name).items() if plugin.cls is not None)
+
+
+def get(kind_name: str, name: str) -> type:
+    """The class of one backend; a one-line `UsageError` if it is unknown or broken."""
+    found = plugins(kind_name).get(name)
+    if found is None:
+        available = ", ".join(names(kind_name)) or "none installed"
+        raise UsageError(f"{kind_name} {name!r}: unknown; available: {available}")
+    if found.cls is None:
+        raise UsageError(f"{kind_name} {name!r} ({_where(found)}): {found.error}")
+    return found.cls
+
+
+def create(kind_name: str, name: str, settings: dict[str, Any] | None = None) -> Any:
+    """A ready backend, made with its settings; a constructor's failure is a one-line error."""
+    cls = get(kind_name, name)
+    try:
+        return cls(**(settings or {}))
+    except UsageError:
+        raise  # the backend's own message (a missing key, say) already says what to do
+    except Exception as error:  # a plugin's constructor can fail in any way
+        raise UsageError(f"{kind_name} {name!r}: could not start: {type(error).__name__}: {error}") from error
+
+
+def register(kind_name: str, cls: type, origin: str = "registered in code") -> type:
+    """Make a class known without an entry point (for code that defines backends at run time)."""
+    problem = _shape_problem(kind(kind_name), cls)
+    if problem:
+        raise UsageError(f"{kind_name} {getattr(cls, '__name__', cls)!r}: {problem}")
+    target = f"{cls.__module__}:{cls.__qualname__}"
+    plugins(kind_name)[cls.name] = Plugin(kind_name, cls.name, origin, target, cls)  # type: ignore[attr-defined]
+    return cls
+
+
+def registrar(kind_name: str) -> Callable[[type], type]:
+    """A class decorator registering into one kind: `@registrar("source")`."""
+
+    def decorate(cls: type) -> type:
+        return register(kind_name, cls)
+
+    return decorate
+
+
+def every() -> Iterable[Plugin]:
+    """Every backend of every kind, kind by kind, by name."""
+    for kind_name in KINDS:
+        for name in sorted(plugins(kind_name)):
+            yield plugins(kind_name)[name]
+
+
+def _load(kind_name: str, entry: metadata.EntryPoint) -> Plugin:
+    dist = entry.dist
+    origin = f"{dist.name} {dist.version}" if dist is not None else "unknown package"
+    if dist is not None and dist.name == "mlnews":
+        origin += " (built in)"
+    plugin = Plugin(kind_name, entry.name, origin, entry.value)
+    try:
+        cls = entry.load()
+    except Exception as error:  # importing a third-party module can fail in any way
+        return _broken(plugin, f"failed to load: {type(error).__name__}: {error}")
+    problem = _shape_problem(kind(kind_name), cls)
+    if problem is None and cls.name != entry.name:
+        problem = f"the class is named {cls.name!r}; the entry point must use the same name"
+    if problem:
+        return _broken(plugin, problem)
+    return Plugin(kind_name, entry.name, origin, entry.value, cls)
+
+
+def _broken(plugin: Plugin, problem: str) -> Plugin:
+    package = plugin.origin.split(" ")[0]
+    warn(f"warning: {plugin.kind} plugin {plugin.name!r} ({_where(plugin)}): {problem}; skipped "
+         f"(reinstall or uninstall {package})")
+    return Plugin(plugin.kind, plugin.name, plugin.origin, plugin.target, None, problem)
+
+
+def _where(plugin: Plugin) -> str:
+    return f"plugin {plugin.target} from {plugin.origin}"
+
+
+def _shape_problem(kind_: Kind, cls: object) -> str | None:
+    if not isinstance(cls, type) or not isinstance(getattr(cls, "name", None), str):
+        return f"not a {kind_.name} class (it needs a `name` and {_needs(kind_)})"
+    missing = [need for need in kind_.needs if not hasattr(cls, need)]
+    if missing:
+        return f"not a {kind_.name} class (it needs {_needs(kind_)})"
+    return None
+
+
+def _needs(kind_: Kind) -> str:
+    return " and ".join(f"`{need}`" for need in kind_.needs)
