@@ -246,3 +246,92 @@ def test_addresses_wrapped_in_ipv6_are_private_too() -> None:
     for private in ("::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::", "::1", "fe80::1", "10.1.2.3"):
         assert not _is_public(ip_address(private)), private
     assert _is_public(ip_address("93.184.216.34")) and _is_public(ip_address("2606:4700::1111"))
+
+
+# ---- POST with a JSON body: how backends (an LLM server, say) are called ------------------------
+
+
+def test_post_json_sends_the_body_and_the_bearer_token(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json({"ok": "是"})
+    response = fetcher.post_json(
+        httpserver.url_for("/v1/chat/completions"), {"model": "m", "prompt": "中文"}, token="sk-secret"
+    )
+    assert response.json() == {"ok": "是"}
+    request = httpserver.log[0][0]
+    assert request.headers["Authorization"] == "Bearer sk-secret"
+    assert request.headers["Content-Type"] == "application/json"
+    assert request.get_json() == {"model": "m", "prompt": "中文"}
+
+
+def test_post_json_retries_429_honouring_retry_after(
+    httpserver: HTTPServer, fetcher: Fetcher, sleeps: Sleeps
+) -> None:
+    busy = Response('{"error": {"message": "rate limited"}}', status=429, headers={"Retry-After": "7"})
+    httpserver.expect_request("/v1/x", method="POST").respond_with_handler(
+        answers(busy, Response('{"done": true}', content_type="application/json"))
+    )
+    assert fetcher.post_json(httpserver.url_for("/v1/x"), {}).json() == {"done": True}
+    assert sleeps.calls == [7.0]
+    assert [entry[0].get_json() for entry in httpserver.log] == [{}, {}]  # the body sent again
+
+
+def test_post_json_errors_are_one_line_with_the_api_reason_and_never_the_token(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    httpserver.expect_request("/v1/x", method="POST").respond_with_json(
+        {"error": {"message": "Incorrect API key provided:\nsk-secret."}}, status=401
+    )
+    with pytest.raises(FetchError) as raised:
+        fetcher.post_json(httpserver.url_for("/v1/x"), {}, token="sk-secret")
+    message = str(raised.value)
+    assert message == f"POST {httpserver.url_for('/v1/x')}: HTTP 401: Incorrect API key provided: ***."
+    assert len(httpserver.log) == 1  # a 401 is not retried
+
+
+def test_post_json_gives_up_after_the_retries_and_is_not_redirected(
+    httpserver: HTTPServer, fetcher: Fetcher, sleeps: Sleeps
+) -> None:
+    httpserver.expect_request("/down", method="POST").respond_with_data("", status=500)
+    with pytest.raises(FetchError, match=r"^POST .*/down: HTTP 500 \(gave up after 4 tries\)$"):
+        fetcher.post_json(httpserver.url_for("/down"), {})
+    httpserver.expect_request("/old", method="POST").respond_with_data(
+        "", status=308, headers={"Location": "/new"}
+    )
+    with pytest.raises(FetchError, match=r"^POST .*/old: moved to .*/new; not followed$"):
+        fetcher.post_json(httpserver.url_for("/old"), {})
+
+
+def test_post_json_with_its_own_timeout_still_has_a_deadline(
+    httpserver: HTTPServer, sleeps: Sleeps
+) -> None:
+    def stall(request: Request) -> Response:
+        time.sleep(0.6)
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request("/think", method="POST").respond_with_handler(stall)
+    settings = NetworkSettings(allow_private_addresses=True, read_timeout=0.2, retries=0, connect_timeout=1)
+    with Fetcher(settings, sleep=sleeps) as strict:
+        with pytest.raises(FetchError, match="timed out"):
+            strict.post_json(httpserver.url_for("/think"), {})
+        assert strict.post_json(httpserver.url_for("/think"), {}, timeout=3).json() == {}  # a model thinks
+
+
+def test_a_configured_backend_may_be_on_loopback_while_content_urls_stay_refused(
+    httpserver: HTTPServer, sleeps: Sleeps
+) -> None:
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json({"local": True})
+    httpserver.expect_request("/feed").respond_with_data("inside")
+    with Fetcher(NetworkSettings(), sleep=sleeps) as strict:  # allow_private_addresses is off
+        url = httpserver.url_for("/v1/chat/completions")
+        assert strict.post_json(url, {}, trusted=True).json() == {"local": True}
+        with pytest.raises(FetchError, match="private address"):
+            strict.post_json(url, {})  # a URL that came from content is not trusted
+        with pytest.raises(FetchError, match="private address"):
+            strict.get(httpserver.url_for("/feed"))
+    assert len(httpserver.log) == 1
+
+
+def test_an_answer_that_is_not_json_is_a_one_line_error(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/v1/x", method="POST").respond_with_data("<html>proxy error</html>")
+    with pytest.raises(FetchError, match=r"/v1/x: the answer is not JSON"):
+        fetcher.post_json(httpserver.url_for("/v1/x"), {}).json()

@@ -1,4 +1,5 @@
-"""Polite, bounded HTTP: every byte mlnews downloads goes through `Fetcher.get`.
+"""Polite, bounded HTTP: every byte mlnews downloads goes through `Fetcher.get`, and every
+call to a backend (an LLM server, an embeddings endpoint) through `Fetcher.post_json`.
 
 * Only http and https; redirects followed by hand (at most `MAX_REDIRECTS`), each hop
   checked like the first URL.
@@ -11,18 +12,23 @@
   three seconds), and one connection at a time.
 * Retries with exponential backoff and jitter on connection errors, timeouts, 429 and 5xx,
   honouring Retry-After; after the last one, a one-line `FetchError` naming the URL.
+* A backend's URL is one the curator wrote in the settings, not one a feed handed over:
+  `post_json(..., trusted=True)` may reach a server on 127.0.0.1 while content URLs stay
+  refused. Its bearer token goes in a header only, never in a message.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import ipaddress
+import json
 import random
 import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -60,6 +66,25 @@ class Response:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        """The body as JSON; a one-line `FetchError` naming the URL if it is not."""
+        try:
+            return json.loads(self.content)
+        except ValueError as error:  # also UnicodeDecodeError
+            raise FetchError(f"{self.url}: the answer is not JSON ({error})") from None
+
+
+@dataclass(frozen=True)
+class _Request:
+    method: str
+    url: str
+    headers: dict[str, str]
+    limit: int
+    interval: float = 0.0
+    body: bytes | None = None
+    trusted: bool = False  # a URL from the settings: private addresses allowed
+    read_timeout: float | None = None  # instead of the settings' own
 
 
 @dataclass
@@ -119,20 +144,52 @@ class Fetcher:
             headers["Accept"] = accept
         if params:
             url = str(httpx.URL(url, params={k: str(v) for k, v in params.items()}))
-        limit = max_bytes or int(self.settings.max_download_mb * 1024 * 1024)
+        return self._retrying(_Request("GET", url, headers, self._limit(max_bytes), interval))
+
+    def post_json(
+        self,
+        url: str,
+        body: Any,
+        *,
+        token: str | None = None,
+        trusted: bool = False,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+    ) -> Response:
+        """POST a JSON body (with a bearer token, if given) with retries; the answer is not followed
+        through redirects: a backend that moved is the curator's setting to change.
+
+        `trusted` is for URLs from the settings (an LLM server the curator runs on 127.0.0.1),
+        never for a URL that came from content. `timeout` replaces the read timeout: a model
+        may think for minutes.
+        """
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        request = _Request("POST", url, headers, self._limit(max_bytes), 0.0, content, trusted, timeout)
+        return self._retrying(request)
+
+    def _limit(self, max_bytes: int | None) -> int:
+        return max_bytes or int(self.settings.max_download_mb * 1024 * 1024)
+
+    def _retrying(self, request: _Request) -> Response:
         attempt = 0
         while True:
             try:
-                response = self._follow(url, headers, limit, interval)
+                response = self._follow(request)
             except _Retryable as problem:
                 wait = self._wait(attempt, problem.retry_after)
                 if attempt >= self.settings.retries or wait is None:
-                    raise FetchError(f"GET {url}: {problem} (gave up after {attempt + 1} tries)") from None
+                    raise FetchError(
+                        f"{request.method} {request.url}: {problem} (gave up after {attempt + 1} tries)"
+                    ) from None
                 attempt += 1
                 self.sleep(wait)
                 continue
             if response.status >= 400:
-                raise FetchError(f"GET {url}: HTTP {response.status}")
+                reason = _reason(response, request.headers.get("Authorization", "").removeprefix("Bearer "))
+                raise FetchError(f"{request.method} {request.url}: HTTP {response.status}{reason}")
             return response
 
     def _wait(self, attempt: int, retry_after: float | None) -> float | None:
@@ -141,56 +198,73 @@ class Fetcher:
         backoff = float(self.settings.backoff_seconds)
         return float(backoff * 2**attempt + self.jitter() * backoff)
 
-    def _follow(self, url: str, headers: dict[str, str], limit: int, interval: float) -> Response:
+    def _follow(self, request: _Request) -> Response:
+        url = request.url
         for _ in range(MAX_REDIRECTS + 1):
-            self._check_url(url)
-            response = self._once(url, headers, limit, interval)
+            self._check_url(url, request.trusted)
+            response = self._once(request, url)
             location = response.headers.get("location")
             if response.status in (301, 302, 303, 307, 308) and location:
+                if request.method != "GET":
+                    moved = urljoin(url, location)
+                    raise FetchError(f"{request.method} {url}: moved to {moved}; not followed")
                 url = urljoin(url, location)
                 continue
             return response
         raise FetchError(f"GET {url}: more than {MAX_REDIRECTS} redirects")
 
-    def _once(self, url: str, headers: dict[str, str], limit: int, interval: float) -> Response:
+    def _once(self, request: _Request, url: str) -> Response:
         key = _polite_key(urlsplit(url).hostname or "")
-        self._pause(key, interval)
+        self._pause(key, request.interval)
         # Timeouts in httpx are per read: a server trickling its headers or body a byte at a
         # time would never trip them. The whole exchange runs in a worker with a deadline.
-        total = self.settings.connect_timeout + 4 * self.settings.read_timeout
-        future = self._worker().submit(self._transfer, url, headers, limit)
+        read_timeout = request.read_timeout or self.settings.read_timeout
+        total = self.settings.connect_timeout + 4 * read_timeout
+        future = self._worker().submit(self._transfer, request, url)
         try:
             return future.result(timeout=total)
         except concurrent.futures.TimeoutError:
             self._abort()
-            raise FetchError(f"GET {url}: too slow: no complete answer in {total:.0f} s") from None
+            slow = f"too slow: no complete answer in {total:.0f} s"
+            raise FetchError(f"{request.method} {url}: {slow}") from None
         finally:
             self._last[key] = self.clock()
 
-    def _transfer(self, url: str, headers: dict[str, str], limit: int) -> Response:
+    def _transfer(self, request: _Request, url: str) -> Response:
+        limit = request.limit
+        timeout = (
+            httpx.Timeout(request.read_timeout, connect=self.settings.connect_timeout)
+            if request.read_timeout
+            else httpx.USE_CLIENT_DEFAULT
+        )
         try:
-            with self.client.stream("GET", url, headers=headers) as raw:
-                self._check_peer(url, raw)
+            with self.client.stream(
+                request.method, url, headers=request.headers, content=request.body, timeout=timeout
+            ) as raw:
+                if not request.trusted:
+                    self._check_peer(url, raw)
                 if raw.status_code in RETRY_STATUSES:
                     raise _Retryable(f"HTTP {raw.status_code}", _retry_after(raw.headers.get("retry-after")))
                 declared = raw.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > limit:
                     size = _megabytes(int(declared))
-                    raise FetchError(f"GET {url}: {size} is over the {_megabytes(limit)} cap")
+                    raise FetchError(f"{request.method} {url}: {size} is over the {_megabytes(limit)} cap")
                 body = bytearray()
                 for chunk in raw.iter_bytes():  # decompressed: the cap holds for gzip bombs too
                     body += chunk
                     if len(body) > limit:
-                        raise FetchError(f"GET {url}: the response is over the {_megabytes(limit)} cap")
+                        raise FetchError(
+                            f"{request.method} {url}: the response is over the {_megabytes(limit)} cap"
+                        )
                 return Response(str(raw.url), raw.status_code, dict(raw.headers), bytes(body))
         except httpx.TimeoutException as error:
             raise _Retryable(f"timed out ({type(error).__name__})") from None
         except httpx.DecodingError:
-            raise FetchError(f"GET {url}: the response's compression is broken") from None
+            raise FetchError(f"{request.method} {url}: the response's compression is broken") from None
         except httpx.TransportError as error:  # refused, reset, cut off mid-body
             raise _Retryable(f"connection failed: {error or type(error).__name__}") from None
         except httpx.HTTPError as error:
-            raise FetchError(f"GET {url}: {error or type(error).__name__}") from None
+            raise FetchError(f"{request.method} {url}: {error or type(error).__name__}") from None
 
     def _check_peer(self, url: str, raw: httpx.Response) -> None:
         """The address actually connected to, checked again: DNS may answer differently twice."""
@@ -224,7 +298,7 @@ class Fetcher:
             if wait > 0:
                 self.sleep(wait)
 
-    def _check_url(self, url: str) -> None:
+    def _check_url(self, url: str, trusted: bool = False) -> None:
         try:
             parts = urlsplit(url)
         except ValueError:
@@ -235,7 +309,7 @@ class Fetcher:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
             raise FetchError(f"{url}: the port is not a number from 1 to 65535") from None
-        if not self.settings.allow_private_addresses:
+        if not (self.settings.allow_private_addresses or trusted):
             for address in _addresses(parts.hostname, port):
                 if not _is_public(address):
                     raise FetchError(
@@ -295,6 +369,26 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, moment.timestamp() - time.time())
+
+
+def _reason(response: Response, secret: str = "") -> str:
+    """What an API says went wrong (`{"error": {"message": ...}}`), cut to one short line.
+
+    An API may quote the key it was given: the secret never reaches the message.
+    """
+    if response.content_type != "application/json":
+        return ""
+    try:
+        error = json.loads(response.content).get("error")
+    except (ValueError, AttributeError):
+        return ""
+    message = error.get("message") if isinstance(error, dict) else error
+    if not isinstance(message, str) or not message.strip():
+        return ""
+    line = " ".join(message.split())
+    if secret:
+        line = line.replace(secret, "***")
+    return f": {line[:200]}"
 
 
 def _megabytes(size: int) -> str:
