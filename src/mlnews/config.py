@@ -136,6 +136,11 @@ NETWORK_SETTINGS: tuple[Setting, ...] = (
         3.0,
         "Seconds between requests to one host for arxiv and oai-pmh sources (at least 3 on arxiv.org).",
     ),
+    Setting(
+        "fetch_figures",
+        True,
+        "Fetch the figures of shortlisted items in `collect` and `add` (`--no-figures` skips them once).",
+    ),
 )
 
 EMAIL_SETTINGS: tuple[Setting, ...] = (
@@ -204,6 +209,7 @@ class NetworkSettings:
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     arxiv_pdf_url: str = "https://arxiv.org/pdf/"
     doi_resolver_url: str = "https://doi.org/"
+    fetch_figures: bool = True
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.collect.add import resolve
 from mlnews.collect.runner import SourceReport, collect
-from mlnews.enrich.figures import Attached, attach_missing
+from mlnews.enrich.figures import Attached, DownHosts, attach_missing
 from mlnews.errors import MlnewsError, UsageError
 from mlnews.fetch import Fetcher
 from mlnews.library import Library
 from mlnews.weeks import Week
+
+FiguresOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--figures/--no-figures",
+        help="Fetch figures for shortlisted items (default: [network] fetch_figures, true).",
+        show_default=False,
+    ),
+]
 
 
 @app.command("collect")
@@ -29,11 +41,14 @@ def collect_command(
     since: Annotated[
         str | None, typer.Option(help="Back-fill from this day (YYYY-MM-DD) instead of the last run.")
     ] = None,
+    figures: FiguresOption = None,
 ) -> None:
     """Fetch what is new from every source in mlnews.toml into the library.
 
     Safe to run from cron and to interrupt: each source carries on where its last
-    committed page ended. A failing source is reported; the others still run.
+    committed page ended. A failing source is reported; the others still run. Then
+    shortlisted items without a figure get one (`--no-figures` leaves that to
+    `mlnews figures`).
 
     Example: `mlnews collect --source arxiv-ml --since 2020-11-29`
     """
@@ -44,14 +59,17 @@ def collect_command(
     day = _day(since) if since else None
     with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
         reports = collect(config, library, source, day, fetcher)
-        attached = attach_missing(library, fetcher, config.network, workspace.root)
-    output.console.print(_table(reports))
-    _print_figures(attached, failing=False)
-    for report in reports:
-        for problem in report.problems[:5]:
-            output.say(f"  {report.name}: {problem}", style="yellow")
-        if report.error:
-            output.errors.print(f"Error: source {report.name}: {report.error}", markup=False, style="red")
+        # The sources' outcome first: the figures after it may take a while.
+        output.console.print(_table(reports))
+        for report in reports:
+            for problem in report.problems[:5]:
+                output.say(f"  {report.name}: {problem}", style="yellow")
+            if report.error:
+                output.errors.print(f"Error: source {report.name}: {report.error}", markup=False, style="red")
+        if config.network.fetch_figures if figures is None else figures:
+            with _progress(announce=" (--no-figures skips this)") as progress:
+                attached = attach_missing(library, fetcher, config.network, workspace.root, progress=progress)
+            _print_figures(attached, failing=False)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
 
@@ -81,6 +99,7 @@ def add_command(
     section: Annotated[str | None, typer.Option(help="Shortlist into this section.")] = None,
     week: Annotated[str | None, typer.Option(help="Shortlist for this week, YYYY-Www.")] = None,
     featured: Annotated[bool, typer.Option("--featured", help="Make it an editor's pick.")] = False,
+    figures: FiguresOption = None,
 ) -> None:
     """Add anything you paste: its metadata is fetched; with --section/--week it is shortlisted.
 
@@ -91,6 +110,8 @@ def add_command(
     if section is not None:
         config.section(section)
     chosen = Week.parse(week) if week else None
+    fetch_figures = config.network.fetch_figures if figures is None else figures
+    down = DownHosts()  # one run: a host given up for one reference stays given up
     failed = False
     with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
         for reference in references:
@@ -108,8 +129,10 @@ def add_command(
                 state = "featured" if featured else "shortlisted"
                 library.triage([key], state, section, str(target))
                 output.say(f"  {state} for {target}" + (f" in {section}" if section else ""))
-                if not library.get(key).figure:
-                    attached = attach_missing(library, fetcher, config.network, workspace.root, [key])
+                if fetch_figures and not library.get(key).figure:
+                    attached = attach_missing(
+                        library, fetcher, config.network, workspace.root, [key], down=down
+                    )
                     _print_figures(attached, failing=False)
     if failed:
         raise typer.Exit(1)
@@ -129,20 +152,72 @@ def figures_command(
     """
     workspace = current_workspace(ctx)
     config = workspace.config
-    with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
-        attached = attach_missing(library, fetcher, config.network, workspace.root, keys)
+    with (
+        Library.open(workspace.library_path) as library,
+        Fetcher(config.network) as fetcher,
+        _progress() as progress,
+    ):
+        attached = attach_missing(library, fetcher, config.network, workspace.root, keys, progress=progress)
     if not attached:
         output.say("Every shortlisted item has its figure.")
     if not _print_figures(attached, failing=True):
         raise typer.Exit(1)
 
 
+@contextmanager
+def _progress(announce: str | None = None) -> Iterator[Callable[[int, int, str], None]]:
+    """A bar on stderr while figures are fetched, gone when they are (quiet when not a terminal).
+
+    With `announce`, a line says first how many there are, terminal or not: the first
+    figure may take a while, and nothing else would show why.
+    """
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("figures {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=output.errors,
+        transient=True,
+        disable=not output.errors.is_terminal,
+    )
+    task = bar.add_task("", total=None)
+
+    def show(done: int, total: int, key: str) -> None:
+        if announce is not None and done == 0:
+            figures = "figure" if total == 1 else "figures"
+            bar.console.print(f"Fetching {total} {figures} for shortlisted items{announce}…", markup=False)
+        bar.update(task, completed=done, total=total, description=key)
+
+    with bar:
+        yield show
+
+
 def _print_figures(attached: list[Attached], failing: bool) -> bool:
+    skipped: dict[str, int] = {}
+    for result in attached:
+        if result.skipped:
+            skipped[result.skipped] = skipped.get(result.skipped, 0) + 1
     for result in attached:
         if result.path:
             output.say(f"figure {result.key}: {result.path}")
+        elif result.skipped:
+            continue  # counted on the line of the failure that gave its host up
         elif failing:
             output.errors.print(f"Error: figure {result.key}: {result.error}", markup=False, style="red")
         else:
             output.say(f"  no figure for {result.key}: {result.error}", style="yellow")
+        if result.gave_up in skipped:
+            _say_skipped(result.gave_up, skipped.pop(result.gave_up), failing)
+    for host, count in skipped.items():  # given up in an earlier call of the same run (`add`)
+        _say_skipped(host, count, failing)
     return all(r.path for r in attached)
+
+
+def _say_skipped(host: str, count: int, failing: bool) -> None:
+    figures = "figure" if count == 1 else "figures"
+    line = f"{host} is given up for this run: {count} more {figures} from it skipped"
+    line += " (`mlnews figures` tries again)"
+    if failing:
+        output.errors.print(f"Error: {line}", markup=False, style="red")
+    else:
+        output.say(f"  {line}", style="yellow")

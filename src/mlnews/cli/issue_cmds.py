@@ -64,6 +64,8 @@ def compose_command(
 def print_report(report: compose.Report) -> None:
     verb = "created" if report.created else ("updated" if report.changed else "unchanged")
     parts = [f"{len(report.added)} added"]
+    if report.figures:
+        parts.append(f"{len(report.figures)} {'figure' if len(report.figures) == 1 else 'figures'} added")
     if report.refreshed or report.kept:
         parts.append(f"{report.refreshed} fields redrafted, {report.kept} edited fields kept")
     output.say(f"{report.path}: {verb} ({', '.join(parts)})")

@@ -5,15 +5,19 @@ its Figure 1, else its largest image, else the top of its first page. Articles: 
 page's `og:image` (the page is read for it when the item came from a feed), accepted only
 if the server says it is an image and its bytes are one.
 Only shortlisted items get one: fetching every candidate's PDF is what makes a run take
-hours.
+hours. For the same reason a host that failed for good (its retries spent, or no name
+lookup) is given up for the rest of the run (`DownHosts`): offline, each further item on
+it would spend the whole retry schedule again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mlnews import files
 from mlnews.config import NetworkSettings
@@ -21,7 +25,7 @@ from mlnews.enrich.images import sniff_image_type, web_image
 from mlnews.enrich.metadata import looks_like_pdf, page_meta
 from mlnews.enrich.pdf import extract_figure
 from mlnews.errors import MlnewsError
-from mlnews.fetch import Fetcher
+from mlnews.fetch import Fetcher, FetchError, Response
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.sources.base import polite_interval
@@ -30,22 +34,55 @@ PDF_LIMIT_MB = 30.0
 IMAGE_LIMIT_MB = 10.0
 
 
+# How fetch.py words a failure that says the host is unreachable rather than this one URL
+# bad: retries spent (refused, reset, timed out, 5xx, 429), no name lookup, no answer in time.
+_HOST_DOWN = ("(gave up after ", ": cannot resolve (", ": too slow: ")
+
+# (items done, items in all, key of the item being fetched, "" once all are done)
+Progress = Callable[[int, int, str], None]
+
+
 @dataclass
 class Attached:
     key: str
     path: str | None = None  # relative to the workspace, e.g. media/arxiv-2011.15126.webp
     error: str | None = None
+    gave_up: str = ""  # the host this failure gave up for the run
+    skipped: str = ""  # the host, given up earlier in the run: nothing was fetched
 
 
-def attach(item: Item, fetcher: Fetcher, network: NetworkSettings, workspace: Path) -> Attached:
+@dataclass
+class DownHosts:
+    """The hosts given up for one run, each with the error that gave it up."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class HostDown(MlnewsError):
+    def __init__(self, host: str):
+        super().__init__(f"{host} failed earlier in this run; not tried again")
+        self.host = host
+
+
+def attach(
+    item: Item,
+    fetcher: Fetcher,
+    network: NetworkSettings,
+    workspace: Path,
+    down: DownHosts | None = None,
+) -> Attached:
     """Fetch and save the item's figure; the error, if any, is one line naming the URL."""
     key = item.key or ""
+    down = down if down is not None else DownHosts()
+    known_down = set(down.errors)
     try:
         if item.kind == "paper":
             url = pdf_url(item, network)
             if not url:
                 return Attached(key, error="no PDF link known for this paper")
-            response = fetcher.get(
+            response = _get(
+                fetcher,
+                down,
                 url,
                 accept="application/pdf",
                 max_bytes=_bytes(PDF_LIMIT_MB, network),
@@ -56,29 +93,61 @@ def attach(item: Item, fetcher: Fetcher, network: NetworkSettings, workspace: Pa
             figure = extract_figure(response.content)
             data, extension = figure.image, figure.format
         else:
-            url = _image_url(item, fetcher)
+            url = _image_url(item, fetcher, down)
             if not url:
                 return Attached(key, error=f"{item.url or 'the page'} names no image (og:image)")
-            response = fetcher.get(url, accept="image/*", max_bytes=_bytes(IMAGE_LIMIT_MB, network))
+            response = _get(fetcher, down, url, accept="image/*", max_bytes=_bytes(IMAGE_LIMIT_MB, network))
             if not response.content_type.startswith("image/") or sniff_image_type(response.content) is None:
                 return Attached(key, error=f"{url}: not an image ({response.content_type or 'no type'})")
             data, extension, _, _ = web_image(response.content)
+    except HostDown as error:
+        return Attached(key, error=str(error), skipped=error.host)
     except MlnewsError as error:
-        return Attached(key, error=str(error))
+        gave_up = next((h for h in down.errors if h not in known_down), "")
+        return Attached(key, error=str(error), gave_up=gave_up)
     relative = f"media/{file_stem(key)}.{extension}"
     (workspace / "media").mkdir(exist_ok=True)
     files.write_bytes(workspace / relative, data)
     return Attached(key, path=relative)
 
 
-def _image_url(item: Item, fetcher: Fetcher) -> str:
+def _get(
+    fetcher: Fetcher,
+    down: DownHosts,
+    url: str,
+    *,
+    accept: str,
+    max_bytes: int | None = None,
+    interval: float = 0.0,
+) -> Response:
+    """`Fetcher.get`, unless the URL's host was given up; one that fails for good is given up."""
+    host = host_of(url)
+    if host in down.errors:
+        raise HostDown(host)
+    try:
+        return fetcher.get(url, accept=accept, max_bytes=max_bytes, interval=interval)
+    except FetchError as error:
+        if host and any(marker in str(error) for marker in _HOST_DOWN):
+            down.errors[host] = str(error)
+        raise
+
+
+def host_of(url: str) -> str:
+    """Host and port: two servers on one machine are two hosts."""
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2].lower()
+    except ValueError:
+        return ""
+
+
+def _image_url(item: Item, fetcher: Fetcher, down: DownHosts) -> str:
     """The og:image the item's page names: kept by `add`, else read from the page now."""
     web = item.raw.get("web", {})
     if isinstance(web, dict) and web.get("image"):
         return str(web["image"])
     if not item.url:
         return ""
-    response = fetcher.get(item.url, accept="text/html")
+    response = _get(fetcher, down, item.url, accept="text/html")
     if "html" not in response.content_type:
         return ""
     return page_meta(response.content, response.url, with_text=False).image
@@ -111,15 +180,26 @@ def attach_missing(
     network: NetworkSettings,
     workspace: Path,
     keys: list[str] | None = None,
+    *,
+    down: DownHosts | None = None,
+    progress: Progress | None = None,
 ) -> list[Attached]:
-    """Figures for the given items, or for every shortlisted item that has none yet."""
+    """Figures for the given items, or for every shortlisted item that has none yet.
+
+    Pass the same `down` to every call of one run, so that a host given up stays given up.
+    """
     items = [library.get(key) for key in keys] if keys else library.shortlisted_without_figure()
+    down = down if down is not None else DownHosts()
     results = []
-    for item in items:
-        result = attach(item, fetcher, network, workspace)
+    for done, item in enumerate(items):
+        if progress:
+            progress(done, len(items), item.key or "")
+        result = attach(item, fetcher, network, workspace, down)
         if result.path:
             library.set_figure(item.key or "", result.path)
         results.append(result)
+    if progress and items:
+        progress(len(items), len(items), "")
     return results
 
 

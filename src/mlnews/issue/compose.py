@@ -4,8 +4,10 @@ A weekly issue takes the items shortlisted for its week and drafts each entry; a
 summary gathers the entries of the weekly issues that start in its month. Either way the
 new entries are merged into the file already there:
 
-* an entry already in the file is left alone; with `force`, only the fields compose wrote
-  and the curator has not touched since (see `Entry.drafted`) are written again;
+* an entry already in the file is left alone, but for a figure fetched since it was
+  written, which fills an empty figure the curator has not removed; with `force`, every
+  field compose wrote and the curator has not touched since (see `Entry.drafted`) is
+  written again;
 * an entry the curator deleted is not added back (the library remembers what each issue
   was given);
 * picks are proposed when the file is new (three, across sections), later only featured
@@ -43,6 +45,7 @@ class Report:
     refreshed: int = 0  # fields written again by --force
     kept: int = 0  # fields --force left alone because the curator edited them
     skipped: list[str] = field(default_factory=list)  # deleted from the file by the curator
+    figures: list[str] = field(default_factory=list)  # entries given a figure fetched since
     changed: bool = False
 
 
@@ -53,6 +56,7 @@ class Candidate:
     section: str
     featured: bool
     make: Callable[[], Entry]  # drafting costs time: only for entries that are written
+    figure: str = ""  # the item's figure now, cheap to know without drafting
 
 
 def compose_week(
@@ -64,7 +68,14 @@ def compose_week(
         section = classify.section_for(item, config)
         featured = item.state == "featured"
         candidates.append(
-            Candidate(item.key or "", _idents(item), section, featured, _drafting(item, section, drafter))
+            Candidate(
+                item.key or "",
+                _idents(item),
+                section,
+                featured,
+                _drafting(item, section, drafter),
+                figure=item.figure or "",
+            )
         )
     return _compose(issues_dir, config, library, week, candidates, force)
 
@@ -88,7 +99,12 @@ def compose_month(
                 continue
             seen.add(normal_key(entry.key))
             candidate = Candidate(
-                entry.key, {normal_key(entry.key)}, entry.section, False, _copying(entry, week)
+                entry.key,
+                {normal_key(entry.key)},
+                entry.section,
+                False,
+                _copying(entry, week),
+                figure=entry.figure,
             )
             candidates.append(candidate)
     # The month's picks: the weeks' own picks, taken in turn (first pick of each week first).
@@ -127,6 +143,8 @@ def _compose(
         if entry is not None:
             if force:
                 _refresh(entry, candidate.make(), report)
+            elif _fill_figure(entry, candidate.figure):
+                report.figures.append(entry.key)
             continue
         if candidate.idents & given:
             report.skipped.append(candidate.key)
@@ -168,6 +186,17 @@ def _refresh(entry: Entry, fresh: Entry, report: Report) -> None:
     rewritten, kept = refresh(entry, fresh)
     report.refreshed += rewritten
     report.kept += kept
+
+
+def _fill_figure(entry: Entry, figure: str) -> bool:
+    """Give an entry the figure its item got since it was written (`mlnews figures`).
+
+    Only an empty figure compose left empty: one the curator set, or removed, stays so.
+    """
+    if not figure or entry.figure or not entry.may_redraft("figure"):
+        return False
+    entry.set_drafted("figure", figure)
+    return True
 
 
 def _propose_picks(
