@@ -44,7 +44,16 @@ HOMEPAGE = "https://github.com/mlnews/mlnews"
 
 
 class FetchError(MlnewsError):
-    """A download that failed for good; the message names the URL."""
+    """A download that failed for good; the message names the URL.
+
+    `unreachable` says the host, not this one URL, is the problem: no name lookup, no
+    answer in time, or failures until the retries ran out. Callers fetching many URLs
+    from one host (figures) give such a host up for the run.
+    """
+
+    def __init__(self, message: str, *, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 def user_agent(settings: NetworkSettings) -> str:
@@ -182,7 +191,8 @@ class Fetcher:
                 wait = self._wait(attempt, problem.retry_after)
                 if attempt >= self.settings.retries or wait is None:
                     raise FetchError(
-                        f"{request.method} {request.url}: {problem} (gave up after {attempt + 1} tries)"
+                        f"{request.method} {request.url}: {problem} (gave up after {attempt + 1} tries)",
+                        unreachable=True,
                     ) from None
                 attempt += 1
                 self.sleep(wait)
@@ -226,7 +236,7 @@ class Fetcher:
         except concurrent.futures.TimeoutError:
             self._abort()
             slow = f"too slow: no complete answer in {total:.0f} s"
-            raise FetchError(f"{request.method} {url}: {slow}") from None
+            raise FetchError(f"{request.method} {url}: {slow}", unreachable=True) from None
         finally:
             self._last[key] = self.clock()
 
@@ -332,7 +342,7 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as error:
-        raise FetchError(f"{host}: cannot resolve ({error.strerror})") from None
+        raise FetchError(f"{host}: cannot resolve ({error.strerror})", unreachable=True) from None
     except (UnicodeError, ValueError) as error:  # `a..b`, a 70-letter label, `xn--`
         raise FetchError(f"{host}: not a valid host name ({error})") from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]

@@ -34,10 +34,6 @@ PDF_LIMIT_MB = 30.0
 IMAGE_LIMIT_MB = 10.0
 
 
-# How fetch.py words a failure that says the host is unreachable rather than this one URL
-# bad: retries spent (refused, reset, timed out, 5xx, 429), no name lookup, no answer in time.
-_HOST_DOWN = ("(gave up after ", ": cannot resolve (", ": too slow: ")
-
 # (items done, items in all, key of the item being fetched, "" once all are done)
 Progress = Callable[[int, int, str], None]
 
@@ -127,7 +123,7 @@ def _get(
     try:
         return fetcher.get(url, accept=accept, max_bytes=max_bytes, interval=interval)
     except FetchError as error:
-        if host and any(marker in str(error) for marker in _HOST_DOWN):
+        if host and error.unreachable:
             down.errors[host] = str(error)
         raise
 
