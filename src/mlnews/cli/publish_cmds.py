@@ -11,7 +11,7 @@ import typer
 from mlnews import files
 from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
-from mlnews.publish import email, smtp
+from mlnews.publish import mime, smtp
 from mlnews.weeks import parse_period
 
 
@@ -33,7 +33,7 @@ def email_command(
     """
     workspace = current_workspace(ctx)
     chosen_lang = lang or workspace.config.languages[0]
-    message = email.issue_message(workspace, parse_period(issue), chosen_lang)
+    message = mime.issue_message(workspace, parse_period(issue), chosen_lang)
     files.write_bytes(output_path, message.as_bytes(policy=SMTP))
     output.say(f"Wrote {output_path}")
 
@@ -58,8 +58,8 @@ def send_command(
     workspace = current_workspace(ctx)
     settings = workspace.config.email
     chosen_lang = lang or workspace.config.languages[0]
-    recipients = [email.check_address(address) for address in to]
-    message = email.issue_message(workspace, parse_period(issue), chosen_lang, to=email.to_header(recipients))
+    recipients = [mime.check_address(address) for address in to]
+    message = mime.issue_message(workspace, parse_period(issue), chosen_lang, to=mime.to_header(recipients))
     smtp.send(message, settings, recipients)
     count = f"{len(recipients)} address" + ("" if len(recipients) == 1 else "es")
     output.say(f"sent to {count} via {settings.smtp_host}:{settings.smtp_port}")

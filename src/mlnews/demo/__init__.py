@@ -24,7 +24,7 @@ from mlnews.collect import ingest
 from mlnews.collect.ingest import FileReport
 from mlnews.issue import compose, source
 from mlnews.library import Library
-from mlnews.publish import email, site
+from mlnews.publish import mime, site
 from mlnews.render.links import FileLinks, SiteLinks
 from mlnews.render.published import issue_view, markdown_issue
 from mlnews.render.thread import thread
@@ -157,7 +157,7 @@ def write_mail_and_threads(made: Workspace) -> list[Path]:
         for lang in made.config.languages:
             eml = folder / f"{period}.{lang}.eml"
             if not eml.exists():
-                files.write_bytes(eml, email.issue_message(made, period, lang).as_bytes(policy=SMTP))
+                files.write_bytes(eml, mime.issue_message(made, period, lang).as_bytes(policy=SMTP))
             posts = thread(issue_view(made, period, lang, links), links.issue(period, lang))
             text = "\n\n".join(posts) + "\n"
             path = folder / f"{period}.{lang}.thread.txt"
