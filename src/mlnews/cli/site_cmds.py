@@ -53,14 +53,13 @@ def preview_command(
     """
     workspace = current_workspace(ctx)
     target = (out or workspace.root / "site").resolve()
-    built = site.build(workspace, target)
-    output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
-    server = preview.serve(target, port)
-    output.say(f"Serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    try:
-        for rebuilt in preview.watch(workspace, target):
-            output.say(f"rebuilt: {len(rebuilt.written)} files written")
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
+    with preview.Server(target, port) as server:
+        built = site.build(workspace, target)
+        output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
+        server.start()
+        output.say(f"Serving {server.url} (Ctrl-C to stop)")
+        try:
+            for rebuilt in preview.watch(workspace, target):
+                output.say(f"rebuilt: {len(rebuilt.written)} files written")
+        except KeyboardInterrupt:
+            pass
