@@ -32,7 +32,7 @@ from mlnews import demo
 from mlnews.config import Config, EmailSettings
 from mlnews.errors import ConfigError, MlnewsError
 from mlnews.i18n import catalogue
-from mlnews.publish import email as publish
+from mlnews.publish import mime as publish
 from mlnews.publish import smtp
 from mlnews.render import published
 from mlnews.render.html import markdown_inline

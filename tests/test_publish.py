@@ -86,6 +86,7 @@ def test_e_mails_are_rewritten_only_when_the_issue_changed(run: Any, ws: Path) -
         (("--to", "nope"), "publisher 'nope': unknown; available: email, markdown, site, thread"),
         (("2020-W50",), "2020-W50.md: no such issue; run `mlnews compose 2020-W50` first"),
         (("--to", "email"), "from_address"),
+        (("--to", "markdown", "--to", "email"), "[email] from_address is not set"),
     ],
 )
 def test_bad_publish_arguments_are_one_line_errors(

@@ -245,6 +245,26 @@ def test_preview_serves_the_site_and_rebuilds_on_change(run, tmp_path: Path) -> 
         process.wait(10)
 
 
+def test_preview_refuses_a_port_it_cannot_have_in_one_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    assert run("init", "ws").code == 0
+    for port in ("80000", "-1"):
+        result = run("-w", "ws", "preview", "--port", port)
+        assert result.code == 1 and "Traceback" not in result.err
+        assert result.err.strip().splitlines() == [
+            f"Error: --port {port}: not a port; use 1 to 65535, or 0 for any free one"
+        ]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run("-w", "ws", "preview", "--port", port)
+    assert result.code == 1 and len(result.err.strip().splitlines()) == 1
+    assert f"127.0.0.1:{port}:" in result.err and "try another --port" in result.err
+    assert not (tmp_path / "ws" / "site").exists()  # refused before a build was spent
+
+
 VNU = Path(__file__).resolve().parent.parent / ".venv" / "vnu" / "package" / "build" / "dist" / "vnu.jar"
 
 

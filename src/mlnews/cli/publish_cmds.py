@@ -13,7 +13,8 @@ from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.issue import source
-from mlnews.publish import email, smtp
+from mlnews.issue.check import read_valid
+from mlnews.publish import mime, publishers, smtp
 from mlnews.publish.publishers import Publisher
 from mlnews.weeks import parse_period
 
@@ -28,7 +29,8 @@ def publish_command(
     to: Annotated[
         list[str] | None,
         typer.Option(
-            "--to", help="Only this publisher (repeat for more); default: [newsletter] publishers.",
+            "--to",
+            help="Only this publisher (repeat for more); default: [newsletter] publishers.",
             show_default=False,
         ),
     ] = None,
@@ -43,21 +45,26 @@ def publish_command(
     workspace = current_workspace(ctx)
     config = workspace.config
     names = to or list(config.publishers)
-    for name in names:
-        plugins.get("publisher", name)  # an unknown name fails before anything is written
     periods = [parse_period(issue) for issue in issues] if issues else source.existing(workspace.issues_dir)
     for period in periods:
         path = source.path_for(workspace.issues_dir, period)
         if not path.exists():
             raise UsageError(f"{path}: no such issue; run `mlnews compose {period}` first")
+        read_valid(path, config)  # a problem in any issue stops the run before anything is written
     if not periods:
         raise UsageError(f"{workspace.issues_dir}: no issues yet; run `mlnews compose WEEK` first")
     if not names:
         raise UsageError(f"{workspace.config_path}: newsletter.publishers is empty; name one with --to")
-    for name in names:
-        publisher: Publisher = plugins.create("publisher", name, config.settings_of("publisher", name))
+    chosen: list[Publisher] = [
+        plugins.create("publisher", name, config.settings_of("publisher", name)) for name in names
+    ]
+    for publisher in chosen:
+        publishers.check(publisher, workspace)
+    for publisher in chosen:
         done = publisher.publish(workspace, sorted(periods, key=str))
-        output.say(f"{name}: {done.folder}: {len(done.written)} files written, {done.unchanged} unchanged")
+        output.say(
+            f"{publisher.name}: {done.folder}: {len(done.written)} files written, {done.unchanged} unchanged"
+        )
 
 
 @app.command("email")
@@ -78,7 +85,7 @@ def email_command(
     """
     workspace = current_workspace(ctx)
     chosen_lang = lang or workspace.config.languages[0]
-    message = email.issue_message(workspace, parse_period(issue), chosen_lang)
+    message = mime.issue_message(workspace, parse_period(issue), chosen_lang)
     files.write_bytes(output_path, message.as_bytes(policy=SMTP))
     output.say(f"Wrote {output_path}")
 
@@ -103,8 +110,8 @@ def send_command(
     workspace = current_workspace(ctx)
     settings = workspace.config.email
     chosen_lang = lang or workspace.config.languages[0]
-    recipients = [email.check_address(address) for address in to]
-    message = email.issue_message(workspace, parse_period(issue), chosen_lang, to=email.to_header(recipients))
+    recipients = [mime.check_address(address) for address in to]
+    message = mime.issue_message(workspace, parse_period(issue), chosen_lang, to=mime.to_header(recipients))
     smtp.send(message, settings, recipients)
     count = f"{len(recipients)} address" + ("" if len(recipients) == 1 else "es")
     output.say(f"sent to {count} via {settings.smtp_host}:{settings.smtp_port}")

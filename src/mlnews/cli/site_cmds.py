@@ -11,6 +11,7 @@ from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.publish import preview, site
+from mlnews.workspace import Workspace
 
 
 @app.command("build")
@@ -20,7 +21,8 @@ def build_command(
         list[str] | None, typer.Option("--lang", help="Only these languages (default: all in mlnews.toml).")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--output", "-o", file_okay=False, help="Where (default: WORKSPACE/site).")
+        Path | None,
+        typer.Option("--output", "-o", file_okay=False, help="Where (default: [publisher.site] folder)."),
     ] = None,
 ) -> None:
     """Build the static site from the issue sources: pages, archive, sections, feeds, search.
@@ -34,7 +36,7 @@ def build_command(
         if chosen not in workspace.config.languages:
             known = ", ".join(workspace.config.languages)
             raise UsageError(f"--lang {chosen}: not one of this newsletter's languages ({known})")
-    target = (out or workspace.root / "site").resolve()
+    target = (out or _site_folder(workspace)).resolve()
     built = site.build(workspace, target, lang)
     output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
 
@@ -44,7 +46,8 @@ def preview_command(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
     out: Annotated[
-        Path | None, typer.Option("--output", "-o", file_okay=False, help="Where (default: WORKSPACE/site).")
+        Path | None,
+        typer.Option("--output", "-o", file_okay=False, help="Where (default: [publisher.site] folder)."),
     ] = None,
 ) -> None:
     """Serve the site on 127.0.0.1 and rebuild it whenever an issue, the theme or the settings change.
@@ -52,15 +55,19 @@ def preview_command(
     Example: `mlnews preview --port 8000`, then open http://127.0.0.1:8000/
     """
     workspace = current_workspace(ctx)
-    target = (out or workspace.root / "site").resolve()
-    built = site.build(workspace, target)
-    output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
-    server = preview.serve(target, port)
-    output.say(f"Serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    try:
-        for rebuilt in preview.watch(workspace, target):
-            output.say(f"rebuilt: {len(rebuilt.written)} files written")
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
+    target = (out or _site_folder(workspace)).resolve()
+    with preview.Server(target, port) as server:
+        built = site.build(workspace, target)
+        output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
+        server.start()
+        output.say(f"Serving {server.url} (Ctrl-C to stop)")
+        try:
+            for rebuilt in preview.watch(workspace, target):
+                output.say(f"rebuilt: {len(rebuilt.written)} files written")
+        except KeyboardInterrupt:
+            pass
+
+
+def _site_folder(workspace: Workspace) -> Path:
+    """Where the site publisher writes: `build` and `preview` default to the same folder."""
+    return workspace.root / str(workspace.config.settings_of("publisher", "site")["folder"])

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from mlnews.errors import MlnewsError
+from mlnews.errors import MlnewsError, UsageError
 from mlnews.publish import site
 from mlnews.workspace import Workspace
 
 POLL_SECONDS = 1.0
+HOST = "127.0.0.1"
+MAX_PORT = 65535
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -24,14 +26,40 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def serve(out: Path, port: int) -> ThreadingHTTPServer:
-    handler = functools.partial(_Quiet, directory=str(out))
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as error:
-        raise MlnewsError(f"127.0.0.1:{port}: {error.strerror}; try another --port") from None
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+class Server:
+    """The built site on 127.0.0.1: the port is taken at once, and served from a thread once started.
+
+    Taking the port first reports one that cannot be had before a build is spent; serving
+    only after the build lets that build fork (it does not with another thread about).
+    """
+
+    def __init__(self, out: Path, port: int):
+        if not 0 <= port <= MAX_PORT:
+            raise UsageError(f"--port {port}: not a port; use 1 to {MAX_PORT}, or 0 for any free one")
+        handler = functools.partial(_Quiet, directory=str(out))
+        try:
+            self.http = ThreadingHTTPServer((HOST, port), handler)
+        except OSError as error:  # in use, or below 1024 without the right to it
+            raise MlnewsError(f"{HOST}:{port}: {error.strerror}; try another --port") from None
+        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.http.server_address[1]}/"
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.http.shutdown()  # waits for a loop that runs: only once started
+        self.http.server_close()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def watch(workspace: Workspace, out: Path) -> Iterator[site.Built]:

@@ -19,7 +19,7 @@ from typing import ClassVar, Protocol
 
 from mlnews import files
 from mlnews.config import Setting
-from mlnews.publish import email, site
+from mlnews.publish import mime, site
 from mlnews.render.links import FileLinks, SiteLinks
 from mlnews.render.published import issue_view, markdown_issue
 from mlnews.render.thread import thread
@@ -42,6 +42,13 @@ class Publisher(Protocol):
     settings: ClassVar[tuple[Setting, ...]]
 
     def publish(self, workspace: Workspace, periods: Sequence[Period]) -> Published: ...
+
+
+def check(publisher: Publisher, workspace: Workspace) -> None:
+    """A publisher's own check of the settings (`check(workspace)`, if it has one), before any writing."""
+    own = getattr(publisher, "check", None)
+    if own is not None:
+        own(workspace)
 
 
 @dataclass
@@ -97,12 +104,15 @@ class EmailPublisher:
     settings: ClassVar[tuple[Setting, ...]] = (Setting("folder", "mail", _FOLDER_HELP),)
     folder: str = "mail"
 
+    def check(self, workspace: Workspace) -> None:
+        mime.sender(workspace.config.email)  # no From address, no e-mail: say so before writing
+
     def publish(self, workspace: Workspace, periods: Sequence[Period]) -> Published:
         done = Published(_folder(workspace, self.folder))
         for period in periods:
             for lang in workspace.config.languages:
                 path = done.folder / f"{period}.{lang}.eml"
-                message = email.issue_message(workspace, period, lang)
+                message = mime.issue_message(workspace, period, lang)
                 if path.exists() and _same_message(path, message):
                     done.unchanged += 1  # its Date and Message-ID stay those of the first copy
                     continue

@@ -4,7 +4,7 @@
 connection and will not go on without it, `none` is for a server on this machine only.
 The password comes from the environment variable `[email] password_env` names, else from
 the keyring; never from a file. Every failure is one line naming the server as host:port.
-The message itself is built by `mlnews.publish.email`.
+The message itself is built by `mlnews.publish.mime`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from email.message import EmailMessage
 
 from mlnews.config import EmailSettings
 from mlnews.errors import ConfigError, MlnewsError, UsageError
-from mlnews.publish.email import check_address
+from mlnews.publish.mime import check_address
 
 TIMEOUT = 30.0  # seconds for each SMTP connect, read and write
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
