@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from mlnews import demo
 from mlnews.cli import main
+from mlnews.workspace import Workspace
 
-# The real-data corpus lives beside the project (/work/shared/data next to /work/main).
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-SEEDS = SHARED_DATA.parent / "seeds"
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE_GOLDEN = "MLNEWS_UPDATE_GOLDEN"
+
+
+def _folder(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable, "")
+    return Path(value).expanduser().resolve() if value else default
+
+
+# The real-data corpus lives beside the project (/work/shared/data next to /work/main) unless
+# an environment variable says where: a checkout elsewhere, or a copy of the data on CI.
+SHARED_DATA = _folder("MLNEWS_TEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+SEEDS = _folder("MLNEWS_TEST_SEEDS", SHARED_DATA.parent / "seeds")
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The shared real-data folder; tests that need it are skipped when it is absent."""
     if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data not found: real-data tests need the shared data folder")
+        pytest.skip(
+            f"{SHARED_DATA} not found: real-data tests need the shared data folder; "
+            "set MLNEWS_TEST_DATA=/path/to/data"
+        )
     return SHARED_DATA
 
 
@@ -28,8 +46,53 @@ def shared_data() -> Path:
 def seeds() -> Path:
     """The reference issues; tests that compare with them are skipped when they are absent."""
     if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds not found: reference-layout tests need the seed issues")
+        pytest.skip(
+            f"{SEEDS} not found: reference-layout tests need the seed issues; set MLNEWS_TEST_SEEDS="
+            "/path/to/seeds (or MLNEWS_TEST_DATA, with seeds/ beside it)"
+        )
     return SEEDS
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[demo.Result]:
+    """The demo workspace, built once per session (per xdist worker): every test that only
+    reads it shares it. A test that changes files takes `demo_copy` instead."""
+    result = demo.build(tmp_path_factory.mktemp("demo-shared") / "demo")
+    before = _snapshot(result.workspace.root)
+    yield result
+    # A test that wrote into the shared workspace would make others pass or fail by order.
+    changed = sorted(set(_snapshot(result.workspace.root).items()) ^ set(before.items()))
+    assert not changed, f"a test changed the shared demo workspace (use demo_copy): {changed[:5]}"
+
+
+@pytest.fixture
+def demo_copy(demo_built: demo.Result, tmp_path: Path) -> Workspace:
+    """A copy of the demo workspace at tmp_path/demo, this test's own to change."""
+    root = tmp_path / "demo"
+    shutil.copytree(demo_built.workspace.root, root)
+    return Workspace(root)
+
+
+@pytest.fixture
+def golden() -> Callable[[str, str], None]:
+    """Compare a text with tests/golden/NAME; MLNEWS_UPDATE_GOLDEN=1 writes it instead."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if os.environ.get(UPDATE_GOLDEN):
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), f"{path} differs; {UPDATE_GOLDEN}=1 accepts it"
+
+    return check
 
 
 @dataclass

@@ -18,6 +18,7 @@ import pytest
 
 from mlnews import demo
 from mlnews.publish import site
+from mlnews.workspace import Workspace
 
 pytestmark = pytest.mark.browser
 
@@ -50,9 +51,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    result = demo.build(tmp_path_factory.mktemp("browser") / "demo")
-    made = site.build(result.workspace, result.workspace.root / "site")
+def address(demo_built: demo.Result) -> Iterator[str]:
+    # The demo built its site already: this build writes nothing, the shared workspace stays as it is.
+    made = site.build(demo_built.workspace, demo_built.workspace.root / "site")
     server = serve(made.out)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -170,9 +171,10 @@ OWASP = [
 ]
 
 
-def test_owasp_payloads_in_every_field_do_nothing_in_the_browser(browser: Any, tmp_path: Path) -> None:
-    result = demo.build(tmp_path / "demo")
-    source = result.workspace.issues_dir / "2020-W49.md"
+def test_owasp_payloads_in_every_field_do_nothing_in_the_browser(
+    browser: Any, demo_copy: Workspace, tmp_path: Path
+) -> None:
+    source = demo_copy.issues_dir / "2020-W49.md"
     payload = " ".join(OWASP)
     text = source.read_text(encoding="utf-8")
     for field in ("title", "site", "description", "post", "authors"):
@@ -180,7 +182,7 @@ def test_owasp_payloads_in_every_field_do_nothing_in_the_browser(browser: Any, t
     text = re.sub(r"^### .*$", f"### {payload}", text, count=3, flags=re.M)
     text = text.replace("\n\nGenerates an image", f"\n\n{payload}\n\nGenerates an image", 1)
     source.write_text(text, encoding="utf-8")
-    made = site.build(result.workspace, tmp_path / "out")
+    made = site.build(demo_copy, tmp_path / "out")
     server = serve(made.out)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     context = browser.new_context()

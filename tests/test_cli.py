@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
+
+from mlnews.cli.output import short_path
+from mlnews.workspace import Workspace
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
 
@@ -37,6 +42,7 @@ def test_every_command_has_help_with_an_example(run) -> None:  # type: ignore[no
     for command in (
         "init",
         "demo",
+        "demo-files",
         "import",
         "list",
         "search",
@@ -192,13 +198,12 @@ def test_bad_config_is_reported_by_every_command(run, tmp_path: Path) -> None:  
     assert "mlnews.toml: newsletter.first_weekday: expected 'sunday' or 'monday', got 'friday'" in result.err
 
 
-def test_demo_command_is_safe_to_rerun(run) -> None:  # type: ignore[no-untyped-def]
-    first = run("demo", "d")
-    assert first.code == 0, first.err
-    second = run("demo", "d")
-    assert second.code == 0
+def test_demo_command_is_safe_to_rerun(run, demo_copy: Workspace) -> None:  # type: ignore[no-untyped-def]
+    # The first run is the session's shared build (tests/test_demo.py runs the command twice).
+    second = run("demo", "demo")
+    assert second.code == 0, second.err
     assert " 0 " in second.out or "unchanged" in second.out
-    assert run("-w", "d", "search", "conferencing", "--json").json()
+    assert run("-w", "demo", "search", "conferencing", "--json").json()
 
 
 def test_console_script_and_module_entry_points(tmp_path: Path) -> None:
@@ -296,3 +301,25 @@ def test_every_format_is_named_in_import_help_and_the_readme(run) -> None:  # ty
     for name in formats():
         assert name in help_text, name
         assert f"`{name}`" in readme, name
+
+
+def test_the_import_table_fits_80_columns_with_long_paths(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("init", "ws").code == 0
+    far = tmp_path_factory.mktemp("elsewhere").joinpath(*["a-rather-long-folder-name"] * 6)
+    far.mkdir(parents=True)
+    shutil.copy(DEMO / "papers.atom", far / "papers-of-the-week.atom")
+    (tmp_path / "inbox").mkdir()
+    shutil.copy(DEMO / "reading.bib", tmp_path / "inbox" / "reading.bib")
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(
+        "-w", "ws", "import", str(far / "papers-of-the-week.atom"), str(tmp_path / "inbox" / "reading.bib")
+    )
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert len(lines) == 4 and all(cell_len(line) <= 80 for line in lines), result.out  # a row is a line
+    assert "…" in lines[2] and "papers-of-the-week.atom │ arxiv-atom │    24 │" in lines[2]
+    assert lines[3].startswith("inbox/reading.bib ")  # inside this folder: relative, as typed
+    assert short_path("/x/" + "a" * 50 + ".atom", 20) == "…" + "a" * 14 + ".atom"
+    assert short_path("ünï/€/" * 10 + "文件.bib", 20).endswith("…文件.bib")

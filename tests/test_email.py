@@ -51,8 +51,8 @@ USER, PASSWORD, PASSWORD_ENV = "curator", "s3cret", "MLNEWS_TEST_SMTP_PASSWORD"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> demo.Result:
-    return demo.build(tmp_path_factory.mktemp("email") / "demo")
+def built(demo_built: demo.Result) -> demo.Result:
+    return demo_built
 
 
 @pytest.fixture(scope="module")

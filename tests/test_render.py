@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,15 +16,15 @@ from mlnews import demo, i18n, identity
 from mlnews.render.links import SiteLinks
 from mlnews.render.view import anchor
 from mlnews.weeks import Week
+from mlnews.workspace import Workspace
 
-GOLDEN = Path(__file__).parent / "golden"
 LOCALE = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "locale"
 SEED = {"2020-W49": "akiras-ml-news-2020-week49.zh.md", "2020-W43": "akiras-ml-news-2020-week43.zh.md"}
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> demo.Result:
-    return demo.build(tmp_path_factory.mktemp("render") / "demo")
+def built(demo_built: demo.Result) -> demo.Result:
+    return demo_built
 
 
 def rendered(built: demo.Result, name: str, lang: str) -> str:
@@ -220,14 +220,9 @@ def test_markdown_links_between_rendered_files_resolve(built: demo.Result) -> No
 @pytest.mark.parametrize(
     ("name", "lang"), [("2020-W49", "en"), ("2020-W49", "zh"), ("2020-W49", "ja"), ("2020-11", "en")]
 )
-def test_golden_files(built: demo.Result, name: str, lang: str) -> None:
+def test_golden_files(built: demo.Result, name: str, lang: str, golden: Callable[[str, str], None]) -> None:
     """The whole rendered text; set MLNEWS_UPDATE_GOLDEN=1 to accept a deliberate change."""
-    text = rendered(built, name, lang)
-    golden = GOLDEN / f"{name}.{lang}.md"
-    if os.environ.get("MLNEWS_UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    golden(f"{name}.{lang}.md", rendered(built, name, lang))
 
 
 def test_nothing_from_items_or_curator_can_inject_markup(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -396,12 +391,11 @@ def test_render_into_a_missing_folder_names_the_folder(run, tmp_path: Path) -> N
     assert result.err == f"Error: {tmp_path / 'nowhere'}: no such folder to write into\n"
 
 
-def test_thread_posts_fit_and_link_every_entry(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_thread_posts_fit_and_link_every_entry(run, demo_copy: Workspace) -> None:  # type: ignore[no-untyped-def]
     from mlnews.summarise import post_length
 
-    assert run("demo", "d").code == 0
     for lang in ("en", "zh", "ja"):
-        result = run("-w", "d", "thread", "2020-W49", "--lang", lang, "--json")
+        result = run("-w", "demo", "thread", "2020-W49", "--lang", lang, "--json")
         assert result.code == 0, result.err
         posts = json.loads(result.out)
         assert len(posts) == 16  # the opening post and 15 entries
@@ -410,9 +404,9 @@ def test_thread_posts_fit_and_link_every_entry(run, tmp_path: Path) -> None:  # 
         assert all(post_length(p) <= 280 and "\n" not in p for p in posts)
         assert posts[3].endswith("https://arxiv.org/abs/2011.15126 4/16")
     # A post the curator made far too long is cut at a word, with an ellipsis.
-    source = tmp_path / "d" / "issues" / "2020-W49.md"
+    source = demo_copy.issues_dir / "2020-W49.md"
     text = source.read_text(encoding="utf-8")
     text = re.sub(r"^post: .*$", "post: " + "a very long post " * 40, text, count=1, flags=re.M)
     source.write_text(text, encoding="utf-8")
-    posts = json.loads(run("-w", "d", "thread", "2020-W49", "--json").out)
+    posts = json.loads(run("-w", "demo", "thread", "2020-W49", "--json").out)
     assert post_length(posts[1]) <= 280 and posts[1].endswith("long… https://arxiv.org/abs/2011.03775 2/16")

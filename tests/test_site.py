@@ -20,9 +20,9 @@ from mlnews.workspace import Workspace
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[demo.Result, site.Built]:
-    result = demo.build(tmp_path_factory.mktemp("site") / "demo")
-    return result, site.build(result.workspace, result.workspace.root / "site")
+def built(demo_built: demo.Result) -> tuple[demo.Result, site.Built]:
+    # The demo built its site already: this build writes nothing, the shared workspace stays as it is.
+    return demo_built, site.build(demo_built.workspace, demo_built.workspace.root / "site")
 
 
 def pages(out: Path) -> list[Path]:
@@ -123,26 +123,24 @@ def test_sitemap_lists_every_page(built: tuple[demo.Result, site.Built]) -> None
     assert "Sitemap: https://example.org/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
 
 
-def test_a_rebuild_after_one_edit_rewrites_only_what_shows_it(tmp_path: Path) -> None:
-    result = demo.build(tmp_path / "demo")
+def test_a_rebuild_after_one_edit_rewrites_only_what_shows_it(demo_copy: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    first = site.build(result.workspace, out)
-    assert not site.build(result.workspace, out).written  # nothing changed, nothing written
-    source = result.workspace.issues_dir / "2020-W45.md"
+    first = site.build(demo_copy, out)
+    assert not site.build(demo_copy, out).written  # nothing changed, nothing written
+    source = demo_copy.issues_dir / "2020-W45.md"
     text = source.read_text(encoding="utf-8")
     source.write_text(
         re.sub(r"^### .*$", "### A headline the curator rewrote", text, count=1, flags=re.M), "utf-8"
     )
-    again = site.build(result.workspace, out)
+    again = site.build(demo_copy, out)
     written = {str(p.relative_to(out)) for p in again.written}
     assert "2020-W45/index.html" in written and "zh/2020-W45/index.html" in written
     assert "2020-W49/index.html" not in written and "2020-09/index.html" not in written
     assert len(written) < first.pages / 3
 
 
-def test_a_workspace_theme_overrides_a_template(tmp_path: Path) -> None:
-    result = demo.build(tmp_path / "demo")
-    theme = result.workspace.root / "theme"
+def test_a_workspace_theme_overrides_a_template(demo_copy: Workspace, tmp_path: Path) -> None:
+    theme = demo_copy.root / "theme"
     theme.mkdir()
     (theme / "issue.html").write_text(
         '{% extends "base.html" %}{% block main %}<h1 class="mine">{{ issue.title }}</h1>{% endblock %}',
@@ -150,7 +148,7 @@ def test_a_workspace_theme_overrides_a_template(tmp_path: Path) -> None:
     )
     (theme / "assets").mkdir()
     (theme / "assets" / "style.css").write_text("body { color: purple; }", encoding="utf-8")
-    made = site.build(result.workspace, tmp_path / "out")
+    made = site.build(demo_copy, tmp_path / "out")
     page = (made.out / "2020-W49" / "index.html").read_text(encoding="utf-8")
     assert '<h1 class="mine">Week 49, 2020</h1>' in page
     assert (made.out / "assets" / "style.css").read_text(encoding="utf-8") == "body { color: purple; }"
@@ -169,9 +167,8 @@ PAYLOADS = [
 ]
 
 
-def test_no_payload_turns_into_markup_in_pages_or_feeds(tmp_path: Path) -> None:
-    result = demo.build(tmp_path / "demo")
-    source = result.workspace.issues_dir / "2020-W49.md"
+def test_no_payload_turns_into_markup_in_pages_or_feeds(demo_copy: Workspace, tmp_path: Path) -> None:
+    source = demo_copy.issues_dir / "2020-W49.md"
     text = source.read_text(encoding="utf-8")
     payload = " ".join(PAYLOADS)
     text = re.sub(r"^### .*$", f"### Headline {payload}", text, count=1, flags=re.M)
@@ -181,7 +178,7 @@ def test_no_payload_turns_into_markup_in_pages_or_feeds(tmp_path: Path) -> None:
         "\n\nGenerates an image", f"\n\nSummary {payload} [x](javascript:alert(2))\n\nGenerates an image", 1
     )
     source.write_text(text, encoding="utf-8")
-    made = site.build(result.workspace, tmp_path / "out")
+    made = site.build(demo_copy, tmp_path / "out")
     for page in pages(made.out):
         document = lxml_html.fromstring(page.read_bytes())
         scripts = document.xpath("//script")
@@ -198,18 +195,17 @@ def test_no_payload_turns_into_markup_in_pages_or_feeds(tmp_path: Path) -> None:
     assert not [h for h in fragment.xpath("//@href | //@src") if h.strip().lower().startswith("javascript")]
 
 
-def test_build_refuses_a_broken_issue_and_an_unknown_language(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert run("demo", "d").code == 0
-    result = run("-w", "d", "build", "--lang", "fr")
+def test_build_refuses_a_broken_issue_and_an_unknown_language(run, demo_copy: Workspace) -> None:  # type: ignore[no-untyped-def]
+    result = run("-w", "demo", "build", "--lang", "fr")
     assert result.code == 1 and "--lang fr: not one of this newsletter's languages (en, zh, ja)" in result.err
-    source = tmp_path / "d" / "issues" / "2020-W49.md"
+    source = demo_copy.root / "issues" / "2020-W49.md"
     source.write_text(source.read_text(encoding="utf-8").replace("## papers", "## papres"), encoding="utf-8")
-    result = run("-w", "d", "build")
+    result = run("-w", "demo", "build")
     assert result.code == 1 and "2020-W49.md" in result.err and "unknown section 'papres'" in result.err
-    shutil.rmtree(tmp_path / "d" / "issues")
+    shutil.rmtree(demo_copy.root / "issues")
 
 
-def test_preview_serves_the_site_and_rebuilds_on_change(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_preview_serves_the_site_and_rebuilds_on_change(run, demo_copy: Workspace) -> None:  # type: ignore[no-untyped-def]
     import os
     import subprocess
     import sys
@@ -217,8 +213,7 @@ def test_preview_serves_the_site_and_rebuilds_on_change(run, tmp_path: Path) -> 
 
     import httpx
 
-    assert run("demo", "d").code == 0
-    environment = {**os.environ, "MLNEWS_WORKSPACE": str(tmp_path / "d"), "PYTHONUNBUFFERED": "1"}
+    environment = {**os.environ, "MLNEWS_WORKSPACE": str(demo_copy.root), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "mlnews", "preview", "--port", "0"],
         env=environment,
@@ -232,7 +227,7 @@ def test_preview_serves_the_site_and_rebuilds_on_change(run, tmp_path: Path) -> 
         assert address.startswith("http://127.0.0.1:")
         page = httpx.get(address + "2020-W49/").text
         assert "<h1>Week 49, 2020</h1>" in page
-        source = tmp_path / "d" / "issues" / "2020-W49.md"
+        source = demo_copy.root / "issues" / "2020-W49.md"
         time.sleep(1.1)  # a different modification time, on any file system
         text = source.read_text(encoding="utf-8")
         source.write_text(
@@ -291,47 +286,46 @@ def test_the_html_validates(built: tuple[demo.Result, site.Built]) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_a_deleted_issue_leaves_the_site_and_a_new_setting_renders_every_page(tmp_path: Path) -> None:
-    result = demo.build(tmp_path / "demo")
+def test_a_deleted_issue_leaves_the_site_and_a_new_setting_renders_every_page(
+    demo_copy: Workspace, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
-    site.build(result.workspace, out)
-    (result.workspace.issues_dir / "2020-W37.md").unlink()
-    again = site.build(result.workspace, out)
+    site.build(demo_copy, out)
+    (demo_copy.issues_dir / "2020-W37.md").unlink()
+    again = site.build(demo_copy, out)
     assert not (out / "2020-W37" / "index.html").exists() and not (out / "zh" / "2020-W37").exists()
     assert "2020-W38/index.html" in {str(p.relative_to(out)) for p in again.written}  # it lost its neighbour
-    config = result.workspace.config_path
+    config = demo_copy.config_path
     config.write_text(config.read_text(encoding="utf-8").replace("mlnews demo digest", "Renamed"), "utf-8")
-    renamed = site.build(Workspace(result.workspace.root), out)  # settings are read afresh, as by a command
+    renamed = site.build(Workspace(demo_copy.root), out)  # settings are read afresh, as by a command
     assert "Renamed" in (out / "2020-W49" / "index.html").read_text(encoding="utf-8")
     assert len(renamed.written) > 40
 
 
 def test_building_in_two_processes_gives_the_same_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_copy: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = demo.build(tmp_path / "demo")
-    one = site.build(result.workspace, tmp_path / "one")
+    one = site.build(demo_copy, tmp_path / "one")
     monkeypatch.setattr(site, "PARALLEL_FROM", 2)
     monkeypatch.setattr(site.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(site.threading, "active_count", lambda: 1)  # pytest's own threads aside
     forks = []
     real = site.ProcessPoolExecutor
     monkeypatch.setattr(site, "ProcessPoolExecutor", lambda *a, **k: forks.append(1) or real(*a, **k))
-    two = site.build(result.workspace, tmp_path / "two")
+    two = site.build(demo_copy, tmp_path / "two")
     assert forks and len(one.written) == len(two.written)
     for path in one.out.rglob("*"):
         if path.is_file():
             assert (two.out / path.relative_to(one.out)).read_bytes() == path.read_bytes(), path
 
 
-def test_what_a_build_no_longer_makes_leaves_the_site(tmp_path: Path) -> None:
-    result = demo.build(tmp_path / "demo")
-    root = result.workspace.root
+def test_what_a_build_no_longer_makes_leaves_the_site(demo_copy: Workspace, tmp_path: Path) -> None:
+    root = demo_copy.root
     out = tmp_path / "out"
-    site.build(result.workspace, out)
+    site.build(demo_copy, out)
     # An issue deleted and a setting changed in one go; then a language dropped.
-    (result.workspace.issues_dir / "2020-W50.md").unlink()
-    config = result.workspace.config_path
+    (demo_copy.issues_dir / "2020-W50.md").unlink()
+    config = demo_copy.config_path
     config.write_text(config.read_text(encoding="utf-8").replace('footer = "', 'footer = "New. '), "utf-8")
     site.build(Workspace(root), out)
     assert not (out / "2020-W50").exists() and not (out / "ja" / "2020-W50").exists()
@@ -347,31 +341,29 @@ def test_what_a_build_no_longer_makes_leaves_the_site(tmp_path: Path) -> None:
     assert 'hreflang="ja"' in page
 
 
-def test_control_characters_never_reach_pages_or_feeds(tmp_path: Path) -> None:
-    result = demo.build(tmp_path / "demo")
-    source = result.workspace.issues_dir / "2020-W50.md"
+def test_control_characters_never_reach_pages_or_feeds(demo_copy: Workspace, tmp_path: Path) -> None:
+    source = demo_copy.issues_dir / "2020-W50.md"
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("### ", "### Ctrl\x01char\x1b ", 1), encoding="utf-8")
-    made = site.build(result.workspace, tmp_path / "out")
+    made = site.build(demo_copy, tmp_path / "out")
     assert not feedparser.parse((made.out / "feed.xml").read_bytes()).bozo
     page = (made.out / "2020-W50" / "index.html").read_text(encoding="utf-8")
     assert "Ctrlchar" in page and "\x01" not in page and "\x1b" not in page
 
 
-def test_figures_come_from_media_only_and_are_made_web_sized(tmp_path: Path) -> None:
+def test_figures_come_from_media_only_and_are_made_web_sized(demo_copy: Workspace, tmp_path: Path) -> None:
     from PIL import Image
 
-    result = demo.build(tmp_path / "demo")
-    root = result.workspace.root
+    root = demo_copy.root
     Image.new("RGB", (3000, 1500), "navy").save(root / "media" / "big.png")
     (tmp_path / "secret.txt").write_text("not for the web", encoding="utf-8")
-    source = result.workspace.issues_dir / "2020-W49.md"
+    source = demo_copy.issues_dir / "2020-W49.md"
     text = source.read_text(encoding="utf-8").replace("post: ", "figure: media/big.png\npost: ", 1)
     text = text.replace(
         "\n\nGenerates an image", "\n\nfigure: media/../../secret.txt\n\nGenerates an image", 1
     )
     source.write_text(text, encoding="utf-8")
-    made = site.build(result.workspace, tmp_path / "out")
+    made = site.build(demo_copy, tmp_path / "out")
     assert Image.open(made.out / "media" / "big.png").width == 1200
     assert not list(tmp_path.rglob("out/**/secret.txt")) and not (tmp_path / "out" / "secret.txt").exists()
     home = (made.out / "index.html").read_text(encoding="utf-8")
@@ -382,13 +374,12 @@ def test_figures_come_from_media_only_and_are_made_web_sized(tmp_path: Path) -> 
     assert "og:image" not in home  # the home page shows week 50, which has no figure
     # A figure replaced by another of the same size is copied again.
     Image.new("RGB", (3000, 1500), "maroon").save(root / "media" / "big.png")
-    site.build(result.workspace, tmp_path / "out")
+    site.build(demo_copy, tmp_path / "out")
     assert Image.open(made.out / "media" / "big.png").getpixel((0, 0)) == (128, 0, 0)
 
 
-def test_feeds_link_absolutely_and_to_their_own_language(tmp_path: Path) -> None:
-    result = demo.build(tmp_path / "demo")
-    made = site.build(result.workspace, tmp_path / "out")
+def test_feeds_link_absolutely_and_to_their_own_language(demo_copy: Workspace, tmp_path: Path) -> None:
+    made = site.build(demo_copy, tmp_path / "out")
     atom = (made.out / "zh" / "feed.xml").read_text(encoding="utf-8")
     assert '<link rel="alternate" type="text/html" href="https://example.org/zh/"/>' in atom
     items = json.loads((made.out / "feed.json").read_text(encoding="utf-8"))["items"]
@@ -396,39 +387,39 @@ def test_feeds_link_absolutely_and_to_their_own_language(tmp_path: Path) -> None
     assert 'href="/' not in body and 'href="#' not in body and 'href="https://example.org/2020-W50/#' in body
 
 
-def test_a_broken_theme_template_is_a_one_line_error(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert run("demo", "d").code == 0
-    theme = tmp_path / "d" / "theme"
+def test_a_broken_theme_template_is_a_one_line_error(run, demo_copy: Workspace) -> None:  # type: ignore[no-untyped-def]
+    theme = demo_copy.root / "theme"
     theme.mkdir()
     (theme / "issue.html").write_text(
         '{% extends "base.html" %}{% block main %}{{ issue.title }{% endblock %}', "utf-8"
     )
-    result = run("-w", "d", "build")
+    result = run("-w", "demo", "build")
     assert result.code == 1
     assert result.err.startswith("Error: ") and "issue.html:1: template error:" in result.err
     assert len(result.err.strip().splitlines()) == 1
 
 
-def test_an_edit_to_a_week_reaches_its_month_page_unless_the_month_was_edited(tmp_path: Path) -> None:
-    result = demo.build(tmp_path / "demo")
+def test_an_edit_to_a_week_reaches_its_month_page_unless_the_month_was_edited(
+    demo_copy: Workspace, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
-    site.build(result.workspace, out)
-    week = result.workspace.issues_dir / "2020-W46.md"
+    site.build(demo_copy, out)
+    week = demo_copy.issues_dir / "2020-W46.md"
     text = week.read_text(encoding="utf-8")
     week.write_text(
         re.sub(r"^### .*$", "### A sharper headline for week 46", text, count=1, flags=re.M), "utf-8"
     )
-    again = site.build(result.workspace, out)
+    again = site.build(demo_copy, out)
     written = {str(p.relative_to(out)) for p in again.written}
     assert {"2020-W46/index.html", "2020-11/index.html"} <= written
     assert "A sharper headline for week 46" in (out / "2020-11" / "index.html").read_text(encoding="utf-8")
     # A headline the curator rewrote in the month's own file stays the month's.
-    month = result.workspace.issues_dir / "2020-11.md"
+    month = demo_copy.issues_dir / "2020-11.md"
     key = re.search(r"^key: (.*)$", week.read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]
     text = month.read_text(encoding="utf-8")
     text = re.sub(rf"^### .*\n(key: {re.escape(key)})$", r"### The month's own words\n\1", text, flags=re.M)
     month.write_text(text, "utf-8")
     week.write_text(week.read_text(encoding="utf-8").replace("for week 46", "again", 1), "utf-8")
-    site.build(result.workspace, out)
+    site.build(demo_copy, out)
     page = (out / "2020-11" / "index.html").read_text(encoding="utf-8")
     assert "The month's own words" in page and "A sharper headline again" not in page

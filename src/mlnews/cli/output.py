@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
@@ -19,6 +21,7 @@ from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START
 # No emoji codes or highlighting: text from sources and users is printed as it is.
 console = Console(highlight=False, emoji=False)
 errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+MIN_PATH = 20  # columns: below this a path says too little to be worth one line
 
 
 def summary(item: Item) -> dict[str, Any]:
@@ -132,11 +135,44 @@ def print_reports(reports: list[FileReport]) -> None:
             errors.print(f"warning: {warning}", markup=False)
         if report.error:
             errors.print(f"error: {report.error}", markup=False, style="red")
-    table = Table(show_edge=False, pad_edge=False)
-    for name in ("file", "format", "added", "merged", "unchanged", "failed"):
-        table.add_column(name, justify="left" if name in ("file", "format") else "right")
+    names = ("file", "format", "added", "merged", "unchanged", "failed")
+    rows = []
     for r in reports:
         failed = "file" if r.error else str(r.failed)
         added = f"{r.added} (+{r.sources_added} sources)" if r.sources_added else str(r.added)
-        table.add_row(r.path, r.format, added, str(r.merged), str(r.unchanged), failed)
+        rows.append([r.path, r.format, added, str(r.merged), str(r.unchanged), failed])
+    # The counts are what the table is for: the path gets what room they leave, one line each.
+    others = sum(max(cell_len(row[i]) for row in [list(names), *rows]) for i in range(1, len(names)))
+    room = max(MIN_PATH, console.width - others - 3 * (len(names) - 1))
+    table = Table(show_edge=False, pad_edge=False)
+    for name in names:
+        table.add_column(name, justify="left" if name in ("file", "format") else "right", no_wrap=True)
+    for row in rows:
+        table.add_row(Text(short_path(row[0], room)), *row[1:])
     console.print(table)
+
+
+def short_path(path: str, room: int) -> str:
+    """A path in at most `room` columns: relative to this folder if inside it, else its middle
+    left out, so that the file's name (what tells one row from the next) stays whole."""
+    shown = Path(path)
+    if shown.is_absolute() and shown.is_relative_to(Path.cwd()):
+        shown = shown.relative_to(Path.cwd())
+    text = str(shown)
+    if cell_len(text) <= room:
+        return text
+    name = shown.name
+    if cell_len(name) + 2 > room:  # even the name does not fit: keep its end, the extension
+        return "…" + _last_columns(name, room - 1)
+    head = text[: len(text) - len(name)]
+    keep = room - cell_len(name) - 1
+    while cell_len(head[:keep]) > keep:
+        keep -= 1  # wide characters
+    return head[:keep] + "…" + name if keep > 0 else "…" + name
+
+
+def _last_columns(text: str, columns: int) -> str:
+    start = max(0, len(text) - columns)
+    while cell_len(text[start:]) > columns:
+        start += 1
+    return text[start:]

@@ -1,4 +1,4 @@
-"""Commands that make workspaces: init, demo."""
+"""Commands that make workspaces: init, demo, demo-files."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from mlnews import demo, workspace
 from mlnews.cli import output
 from mlnews.cli.app import app
 from mlnews.cli.issue_cmds import print_report
+from mlnews.errors import UsageError
 
 
 @app.command("init")
@@ -68,3 +69,24 @@ def demo_command(
         done = published["site"]
         output.say(f"Site: {done.folder}; try `mlnews -w {folder} preview`")
     output.say(f"Try: mlnews -w {folder} render 2020-W49 --lang ja")
+
+
+@app.command("demo-files")
+def demo_files_command(
+    folder: Annotated[Path, typer.Argument(help="Where to write the sample files.", file_okay=False)] = Path(
+        "."
+    ),
+) -> None:
+    """Write the demo's sample files (arXiv Atom, RSS, JSON Feed, BibTeX, OPML) into a folder.
+
+    The files `mlnews demo` imports, to try `mlnews import` and the rest on by hand. A file
+    already in the folder is left as it is.
+
+    Example: `mlnews init my-digest && cd my-digest && mlnews demo-files . && mlnews import papers.atom`
+    """
+    try:
+        written = demo.write_samples(folder)
+    except OSError as error:
+        raise UsageError(f"{folder}: cannot write the sample files: {error.strerror or error}") from None
+    for path, fresh in written:
+        output.say(f"wrote {path}" if fresh else f"{path}: already there, left as it is")

@@ -36,6 +36,9 @@ FILES = (
     ("news.json", "news"),
     ("reading.bib", None),
 )
+# What `mlnews demo-files` hands out: the sources above, and feeds to subscribe to (the
+# demo itself imports no OPML, which would add sources that `collect` fetches).
+SAMPLES = (*(name for name, _ in FILES), "blogs.opml")
 MONTHS = (Month(2020, 9), Month(2020, 10), Month(2020, 11))
 EMAIL = {
     "from_address": "mlnews demo <demo@example.org>",
@@ -67,6 +70,23 @@ class Result:
 def data_dir() -> Iterator[Path]:
     with resources.as_file(resources.files("mlnews") / "demo") as folder:
         yield folder
+
+
+def write_samples(folder: Path) -> list[tuple[Path, bool]]:
+    """Copy the sample files into `folder`, each path with whether it was written.
+
+    A file already there is left alone, whatever it holds: it may be the curator's own.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with data_dir() as data:
+        for name in SAMPLES:
+            target = folder / name
+            fresh = not target.exists()
+            if fresh:
+                files.write_bytes(target, (data / name).read_bytes())
+            written.append((target, fresh))
+    return written
 
 
 def build(folder: Path) -> Result:
