@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mlnews import config
+from mlnews import config, config_file
 from mlnews.errors import ConfigError
 
 SOURCE = "[sources.a]\ntype = 'feed'\nurl = 'https://a.org/feed'\n"
@@ -18,7 +18,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_default_file_loads_to_the_defaults(tmp_path: Path) -> None:
-    loaded = config.load(write(tmp_path, config.default_text()))
+    loaded = config.load(write(tmp_path, config_file.default_text()))
     assert loaded == config.Config()
     assert [s.name for s in loaded.sections] == [
         "Machine-learning papers",
@@ -30,7 +30,7 @@ def test_default_file_loads_to_the_defaults(tmp_path: Path) -> None:
 
 
 def test_every_setting_is_written_out_with_its_help() -> None:
-    text = config.default_text()
+    text = config_file.default_text()
     data = tomllib.loads(text)
     for setting in config.SETTINGS:
         assert data["newsletter"][setting.name] == setting.default
@@ -136,22 +136,22 @@ def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, me
 
 
 def test_add_sources_keeps_comments_and_skips_known_feeds(tmp_path: Path) -> None:
-    path = write(tmp_path, config.default_text())
+    path = write(tmp_path, config_file.default_text())
     feed = config.Source(name="", type="feed", url="https://lilianweng.github.io/index.xml", title="Lil'Log")
     added = config.Source(name="lil-log", type="feed", url=feed.url, title="Lil'Log")
-    assert config.add_sources(path, [feed]) == [added]
+    assert config_file.add_sources(path, [feed]) == [added]
     again = config.Source(name="", type="feed", url="HTTPS://lilianweng.github.io/index.xml#x", title="same")
-    assert config.add_sources(path, [again]) == []
+    assert config_file.add_sources(path, [again]) == []
     text = path.read_text()
     assert "# The day a week starts" in text and "[sources.lil-log]" in text
     assert config.load(path).sources == (added,)
     other = config.Source(name="", type="feed", url="https://b.org/feed", title="Lil'Log")
-    assert [s.name for s in config.add_sources(path, [other])] == ["lil-log-2"]  # names stay unique
+    assert [s.name for s in config_file.add_sources(path, [other])] == ["lil-log-2"]  # names stay unique
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "mlnews.toml"
-    path.write_bytes(b"\xef\xbb\xbf" + config.default_text().encode("utf-8"))
+    path.write_bytes(b"\xef\xbb\xbf" + config_file.default_text().encode("utf-8"))
     assert config.load(path) == config.Config()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mlnews import config
+from mlnews import config, config_file
 from mlnews.collect import ingest
 from mlnews.errors import ConfigError
 from mlnews.formats.base import Problem, Subscription
@@ -20,7 +20,7 @@ OPML = Opml()
 
 def workspace_config(tmp_path: Path, text: str | None = None) -> Path:
     path = tmp_path / "mlnews.toml"
-    path.write_text(config.default_text() if text is None else text, encoding="utf-8")
+    path.write_text(config_file.default_text() if text is None else text, encoding="utf-8")
     return path
 
 
@@ -48,7 +48,7 @@ def test_a_bad_config_is_reported_and_left_byte_identical(tmp_path: Path, bad: s
     path = workspace_config(tmp_path, "# mine\n" + bad)
     before = path.read_bytes()
     with pytest.raises(ConfigError, match=str(path)):
-        config.add_sources(path, [feed("https://a.org/feed")])
+        config_file.add_sources(path, [feed("https://a.org/feed")])
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["mlnews.toml"]  # no temporary file left
 
@@ -57,7 +57,7 @@ def test_a_source_that_would_make_the_config_invalid_changes_nothing(tmp_path: P
     path = workspace_config(tmp_path)
     before = path.read_bytes()
     with pytest.raises(ConfigError, match=r"sources.x.type"):
-        config.add_sources(path, [config.Source(name="", title="x", type="gopher", url="https://a.org/")])
+        config_file.add_sources(path, [config.Source(name="", title="x", type="gopher", url="https://a.org/")])
     assert path.read_bytes() == before
 
 
@@ -66,7 +66,7 @@ def test_sources_that_are_not_http_are_skipped_without_hiding_later_ones(tmp_pat
     good = [feed("https://a.org/feed", "A"), feed("http://b.org/rss", "B")]
     sources = [feed("javascript:alert(1)"), good[0], feed("file:///etc/passwd"), feed("/relative"), good[1]]
     stored = [named(good[0], "a"), named(good[1], "b")]
-    assert config.add_sources(path, sources) == stored
+    assert config_file.add_sources(path, sources) == stored
     assert config.load(path).sources == tuple(stored)
     assert "javascript" not in path.read_text(encoding="utf-8")
 
@@ -74,13 +74,13 @@ def test_sources_that_are_not_http_are_skipped_without_hiding_later_ones(tmp_pat
 def test_nothing_to_add_leaves_the_file_alone(tmp_path: Path) -> None:
     path = workspace_config(tmp_path)
     before = path.read_bytes()
-    assert config.add_sources(path, [feed("javascript:alert(1)")]) == []
+    assert config_file.add_sources(path, [feed("javascript:alert(1)")]) == []
     assert path.read_bytes() == before
 
 
 def test_a_bad_site_url_is_dropped_and_the_source_kept(tmp_path: Path) -> None:
     path = workspace_config(tmp_path)
-    added = config.add_sources(path, [feed("https://a.org/feed", site_url="javascript:alert(1)")])
+    added = config_file.add_sources(path, [feed("https://a.org/feed", site_url="javascript:alert(1)")])
     assert added == [named(feed("https://a.org/feed"))]
     assert config.load(path).sources == (named(feed("https://a.org/feed")),)
     assert "javascript" not in path.read_text(encoding="utf-8")
@@ -88,8 +88,8 @@ def test_a_bad_site_url_is_dropped_and_the_source_kept(tmp_path: Path) -> None:
 
 def test_sources_are_added_to_a_config_saved_with_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "mlnews.toml"
-    path.write_bytes(b"\xef\xbb\xbf" + config.default_text().encode("utf-8"))
-    assert config.add_sources(path, [feed("https://a.org/feed")]) == [named(feed("https://a.org/feed"))]
+    path.write_bytes(b"\xef\xbb\xbf" + config_file.default_text().encode("utf-8"))
+    assert config_file.add_sources(path, [feed("https://a.org/feed")]) == [named(feed("https://a.org/feed"))]
     assert config.load(path).sources == (named(feed("https://a.org/feed")),)
 
 

@@ -63,10 +63,10 @@ def test_a_feed_polled_twice_adds_only_the_new_posts(library: Library, shared_da
 
 
 def test_opml_adds_sources_not_items(library: Library, shared_data: Path, tmp_path: Path) -> None:
-    from mlnews import config
+    from mlnews import config, config_file
 
     toml = tmp_path / "mlnews.toml"
-    toml.write_text(config.default_text(), encoding="utf-8")
+    toml.write_text(config_file.default_text(), encoding="utf-8")
     opml = shared_data / "feeds" / "real_world" / "Subs.opml"
     report = ingest.import_files(library, [opml], config_path=toml)[0]
     assert report.ok and report.sources_added > 100

@@ -3,9 +3,10 @@
 Settings are data: `SETTINGS` lists every `[newsletter]` key with its default and
 help text, `NETWORK_SETTINGS` the `[network]` keys, `SECTION_FIELDS` the keys of each
 `[[sections]]` table and `SOURCE_FIELDS` the keys every `[sources.NAME]` table shares
-(each source type adds its own, see `mlnews.collect`). The file `mlnews init` writes
-and the errors for a bad file are both made from these lists, so they cannot fall out
-of step.
+(each source type adds its own, see `mlnews.sources`); each backend declares the keys
+of its `[KIND.NAME]` table (`mlnews.plugins`). The file `mlnews init` writes
+(`config_file`) and the errors for a bad file are both made from these lists, so they
+cannot fall out of step.
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
-from mlnews import files, i18n, plugins
+from mlnews import i18n, plugins
 from mlnews.errors import ConfigError
 from mlnews.i18n import N_
 from mlnews.identity import canonical_url
@@ -284,10 +283,11 @@ def load(path: Path) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
-    return _check(path, data)
+    return check(path, data)
 
 
-def _check(path: Path, data: dict[str, Any]) -> Config:
+def check(path: Path, data: dict[str, Any]) -> Config:
+    """Check settings already parsed from `path`; ConfigError naming file and key if they are bad."""
     unknown = set(data) - {"newsletter", "network", "email", "sections", "sources", *BACKEND_TABLES}
     if unknown:
         tables = ", ".join(f"[{kind}.NAME]" for kind in BACKEND_TABLES)
@@ -492,129 +492,3 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     return f"{json.dumps(value, default=str)} ({type(value).__name__})"
-
-
-def default_text() -> str:
-    """The `mlnews.toml` that `mlnews init` writes: every setting, its default, a comment."""
-    lines = [
-        "# mlnews workspace settings. Every setting is written out with its default;",
-        "# edit freely. `mlnews --help` lists the commands.",
-        "",
-        "[newsletter]",
-    ]
-    lines += _settings_lines(SETTINGS, blank_between=True)
-    lines.append("# The sections of an issue, in order. Fields:")
-    lines.extend(f"#   {f.name}: {f.help}" for f in SECTION_FIELDS)
-    for section in DEFAULT_SECTIONS:
-        lines.append("[[sections]]")
-        lines.extend(f"{k} = {tomlkit.item(v).as_string()}" for k, v in section.items())
-        lines.append("")
-    lines.append("# How mlnews uses the network (`collect`, `add`, `figures`).")
-    lines.append("[network]")
-    lines += _settings_lines(NETWORK_SETTINGS)
-    lines.append("")
-    lines.append("# Sending the newsletter by e-mail (`mlnews email`, `mlnews send`).")
-    lines.append("[email]")
-    lines += _settings_lines(EMAIL_SETTINGS)
-    lines.append("")
-    lines += _backend_lines()
-    lines.append("# Where `collect` looks for new items: one [sources.NAME] table each.")
-    lines.append("# `mlnews import FEEDS.opml` adds feeds here. Keys every source has:")
-    lines.extend(f"#   {f.name}: {f.help}" for f in SOURCE_FIELDS)
-    lines.append("# and each type's own (see README, Collecting). Examples:")
-    lines.append("# [sources.arxiv-ml]")
-    lines.append('# type = "arxiv"')
-    lines.append('# url = "https://export.arxiv.org/api/query"')
-    lines.append('# categories = ["cs.LG", "cs.CV", "stat.ML"]')
-    lines.append("#")
-    lines.append("# [sources.lilianweng]")
-    lines.append('# type = "feed"')
-    lines.append('# url = "https://lilianweng.github.io/index.xml"')
-    return "\n".join(lines) + "\n"
-
-
-def _settings_lines(settings: tuple[Setting, ...], blank_between: bool = False) -> list[str]:
-    """Each setting as its comment, its choices and its default: how `mlnews.toml` explains itself."""
-    lines = []
-    for setting in settings:
-        lines.append(f"# {setting.help}")
-        if setting.choices:
-            lines.append(f"# One of: {', '.join(setting.choices)}.")
-        if setting.plugin_kind:
-            lines.append(f"# Installed: {', '.join(plugins.names(setting.plugin_kind))} (`mlnews plugins`).")
-        lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
-        if blank_between:
-            lines.append("")
-    return lines
-
-
-def _backend_lines() -> list[str]:
-    """A table for every installed backend that has settings: `[publisher.site]`, `[summariser.X]`."""
-    lines = []
-    for kind in BACKEND_TABLES:
-        for name in plugins.names(kind):
-            plugin = plugins.plugins(kind)[name]
-            if not plugin.settings:
-                continue
-            lines.append(f"# The {kind} {name!r}: {plugin.description}")
-            lines.append(f"[{kind}.{name}]")
-            lines += _settings_lines(plugin.settings)
-            lines.append("")
-    return lines
-
-
-def add_sources(path: Path, sources: list[Source]) -> list[Source]:
-    """Add sources to `mlnews.toml` (keeping its comments); returns the ones that were new.
-
-    A source whose URL is already there, or is not http(s), is left out; so is a site_url
-    that is not http(s). Each gets a table named after it (`[sources.lil-log]`), made
-    unique. Raises ConfigError, leaving the file as it was, if the file or the result is
-    invalid.
-    """
-    current = load(path)  # a bad file is the curator's to fix: report it before changing anything
-    document = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
-    tables = document.get("sources")
-    if tables is None:
-        tables = tomlkit.table(is_super_table=True)
-        document.append("sources", tables)
-    seen = {canonical_url(s.url) for s in current.sources} - {None}
-    names = {s.name for s in current.sources}
-    added = []
-    for source in sources:
-        url = canonical_url(source.url)
-        if url is None or url in seen:
-            continue
-        seen.add(url)
-        name = _unique(_slug(source.title or source.name or url), names)
-        names.add(name)
-        site_url = source.site_url if source.site_url and canonical_url(source.site_url) else ""
-        source = replace(source, name=name, site_url=site_url)
-        table = tomlkit.table()
-        for key, value in (
-            ("type", source.type),
-            ("url", source.url),
-            ("title", source.title),
-            ("site_url", site_url),
-        ):
-            if value:
-                table[key] = value
-        tables[name] = table
-        added.append(source)
-    if added:
-        text = tomlkit.dumps(document)
-        _check(path, tomllib.loads(text))  # what is written must still be a valid config
-        with files.replacing(path) as out:
-            out.write(text)
-    return added
-
-
-def _slug(text: str) -> str:
-    text = re.sub(r"^https?://(www\.)?", "", text.lower())
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-") or "source"
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, number = name, 2
-    while candidate in taken:
-        candidate, number = f"{name}-{number}", number + 1
-    return candidate

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlnews import config, parallel
+from mlnews import config, config_file, parallel
 from mlnews.errors import ConfigError
 from mlnews.formats.base import Format, ParseError, Problem, Subscription, get_format, sniff
 from mlnews.items import Item
@@ -147,7 +147,7 @@ def _register(subscriptions: list[Subscription], config_path: Path | None, origi
         config.Source(name="", type="feed", url=s.url, title=s.title, site_url=s.site_url)
         for s in subscriptions
     ]
-    return len(config.add_sources(config_path, sources))
+    return len(config_file.add_sources(config_path, sources))
 
 
 def _fail(report: FileReport, message: str) -> None:
