@@ -47,6 +47,7 @@ echo = mlnews_echo:EchoSummariser
 
 [mlnews.formats]
 broken = mlnews_missing_module:Nothing
+feed = mlnews_echo:EchoSummariser
 
 [mlnews.publishers]
 odd = os.path:join
@@ -93,14 +94,17 @@ def test_a_broken_plugin_is_one_warning_line_and_the_built_ins_still_work(
     done = mlnews(plugin_path, "plugins", "--json", cwd=tmp_path)
     assert done.returncode == 0
     warnings = done.stderr.strip().splitlines()
-    assert len(warnings) == 2, warnings  # the missing module, and a publisher that is no class
+    assert len(warnings) == 3, warnings  # the missing module, a built-in's name, a publisher that is no class
     assert warnings[0].startswith("warning: format plugin 'broken' (plugin mlnews_missing_module:Nothing")
     assert "ModuleNotFoundError" in warnings[0] and "mlnews-echo" in warnings[0]
-    assert warnings[1].startswith("warning: publisher plugin 'odd'")
-    assert "not a publisher class" in warnings[1]
+    assert warnings[1].startswith("warning: format plugin 'feed' (mlnews_echo:EchoSummariser from mlnews-e")
+    assert "the name is taken by mlnews 0.1.0 (built in); skipped" in warnings[1]
+    assert warnings[2].startswith("warning: publisher plugin 'odd'")
+    assert "not a publisher class" in warnings[2]
     listed = {(p["kind"], p["name"]): p for p in json.loads(done.stdout)}
     assert listed[("format", "broken")]["error"].startswith("failed to load")
     assert listed[("format", "bibtex")]["error"] is None
+    assert listed[("format", "feed")]["target"] == "mlnews.formats.feed:Feed"
     # Importing still works: the broken format is skipped, the built-in ones sniff the file.
     assert mlnews(plugin_path, "init", "ws", cwd=tmp_path).returncode == 0
     imported = mlnews(plugin_path, "-w", "ws", "import", str(DEMO / "reading.bib"), cwd=tmp_path)

@@ -86,10 +86,18 @@ def kind(name: str) -> Kind:
 def plugins(kind_name: str) -> dict[str, Plugin]:
     """Every backend of a kind, loaded ones and broken ones, by name."""
     if kind_name not in _registry:
-        _registry[kind_name] = {}
-        for entry in metadata.entry_points(group=kind(kind_name).group):
-            found = _load(kind_name, entry)
-            _registry[kind_name].setdefault(found.name, found)
+        found: dict[str, Plugin] = {}
+        # mlnews' own first: a package cannot take over a built-in's name.
+        entries = sorted(metadata.entry_points(group=kind(kind_name).group), key=lambda e: not _built_in(e))
+        for entry in entries:
+            if entry.name in found:
+                warn(
+                    f"warning: {kind_name} plugin {entry.name!r} ({entry.value} from {_origin(entry)}): "
+                    f"the name is taken by {found[entry.name].origin}; skipped"
+                )
+                continue
+            found[entry.name] = _load(kind_name, entry)
+        _registry[kind_name] = found
     return _registry[kind_name]
 
 
@@ -146,12 +154,20 @@ def every() -> Iterable[Plugin]:
             yield plugins(kind_name)[name]
 
 
-def _load(kind_name: str, entry: metadata.EntryPoint) -> Plugin:
+def _built_in(entry: metadata.EntryPoint) -> bool:
+    return entry.dist is not None and entry.dist.name == "mlnews"
+
+
+def _origin(entry: metadata.EntryPoint) -> str:
     dist = entry.dist
-    origin = f"{dist.name} {dist.version}" if dist is not None else "unknown package"
-    if dist is not None and dist.name == "mlnews":
-        origin += " (built in)"
-    plugin = Plugin(kind_name, entry.name, origin, entry.value)
+    if dist is None:
+        return "unknown package"
+    return f"{dist.name} {dist.version}" + (" (built in)" if _built_in(entry) else "")
+
+
+def _load(kind_name: str, entry: metadata.EntryPoint) -> Plugin:
+    plugin = Plugin(kind_name, entry.name, _origin(entry), entry.value)
+    origin = plugin.origin
     try:
         cls = entry.load()
     except Exception as error:  # importing a third-party module can fail in any way
