@@ -94,7 +94,7 @@ def test_a_first_import_goes_past_the_wal_and_puts_it_back(tmp_path: Path) -> No
         with library.transaction(bulk=True):
             assert _journal(library) == "delete"
             library.add(paper())
-            library._flush()
+            library._writer.flush()
             # Another command opening it meanwhile finds it empty, and leaves the mode be.
             with Library.open(tmp_path / "l.db") as other:
                 assert other.count() == 0

@@ -1,9 +1,7 @@
-"""The library: every item ever seen, in one SQLite file. The only code that runs SQL.
+"""The library: every item ever seen, in one SQLite file, and the questions asked of it.
 
-Writes happen in `transaction()` blocks. Items added in a block are buffered and
-written in batches (an import of 200,000 records is mostly new items), but every
-lookup sees the buffered ones too, so the same paper twice in one file is still
-one item.
+Writes happen in `transaction()` blocks; `writer` does them (items in batches),
+`connection` opens the file. Nothing outside this package runs SQL.
 """
 
 from __future__ import annotations
@@ -12,72 +10,30 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from mlnews import identity
 from mlnews.dates import now
 from mlnews.errors import ItemNotFound
 from mlnews.items import STATES, Event, Item, Text
-from mlnews.library import migrations
-from mlnews.library.merge import conflicts, merge
+from mlnews.library import connection
 from mlnews.library.rows import (
-    ABSTRACT,
-    AUTHORS,
-    BODY,
-    COLUMNS,
-    FIRST_SEEN,
-    KIND,
     SUMMARY_SELECT,
     SUMMARY_WIDTH,
-    TITLE,
-    TITLE_NORM,
     LibraryError,
     Prepared,
     dump,
     from_mapping,
     from_summary,
-    prepare,
-    same,
 )
+from mlnews.library.writer import HISTORY_INSERT, Outcome, Writer
 
-Outcome = Literal["added", "merged", "unchanged"]
+__all__ = ["HIGHLIGHT_END", "HIGHLIGHT_START", "Hit", "Library", "Outcome"]
 
-_BATCH = 500  # rows a flush writes: small batches keep the parsing workers busy
-_DEFAULT_CACHE = -2000  # SQLite's own default: 2 MB
-_BUSY_MS = 30_000  # how long to wait for another command's write to end
-_INSERT = (
-    f"INSERT INTO items (id, {', '.join(COLUMNS)}, changed) VALUES ({', '.join('?' * (len(COLUMNS) + 2))})"
-)
-_UPDATE = f"UPDATE items SET {', '.join(f'{c} = ?' for c in COLUMNS)}, changed = ? WHERE id = ?"
-_FTS_INSERT = "INSERT INTO items_fts (rowid, title, authors, abstract, body) VALUES (?, ?, ?, ?, ?)"
-_HISTORY_INSERT = "INSERT INTO history (item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?)"
-_TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
-# Everything but the raw source records, which listing and searching never need.
 # How search snippets mark matched words (control characters never found in stored text).
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
-
-
-# Indexes that filling an empty library builds once, at the end, from sorted data,
-# rather than entry by entry: a quarter of the cost of writing a big file's items.
-# Nothing reads through them meanwhile (keys and titles are then looked up in memory).
-_DEFERRED_INDEXES = ("items_title_norm",)
-
-
-@dataclass
-class _Written:
-    """What this transaction wrote to an empty library: every key and paper title, to item ids.
-
-    Ids of items merged away since stay listed: lookups check against the table."""
-
-    by_ident: dict[str, int] = field(default_factory=dict)
-    by_title: dict[str, list[int]] = field(default_factory=dict)
-    deferred: list[str] = field(default_factory=list)  # the SQL that makes the dropped indexes
-
-    def add_title(self, title_norm: str, item_id: int) -> None:
-        self.by_title.setdefault(title_norm, []).append(item_id)
 
 
 class Hit:
@@ -107,32 +63,20 @@ class Hit:
 
 
 class Library:
-    def __init__(self, db: sqlite3.Connection, path: Path):
+    def __init__(self, db: sqlite3.Connection, path: Path, *, read_only: bool = False):
         self.db = db
         self.path = path
-        # New items not yet written, and where to find them by key and by title.
-        self._pending: list[Prepared] = []
-        self._pending_by_ident: dict[str, int] = {}
-        self._pending_by_title: dict[str, int] = {}
-        self._in_transaction = False
-        self._written: _Written | None = None
+        self.read_only = read_only
+        self._writer = Writer(db, path, self._load, read_only=read_only)
 
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path) -> Library:
-        try:
-            db = sqlite3.connect(path, isolation_level=None, timeout=_BUSY_MS / 1000)
-            db.row_factory = sqlite3.Row
-            # Takes effect only on a new file. 8 KB pages halve the system calls of a big
-            # write: a 200,000-record import is 6% faster than with SQLite's 4 KB.
-            db.execute("PRAGMA page_size = 8192")
-            _set_journal(db, "wal")
-            db.execute("PRAGMA foreign_keys = ON")
-            migrations.apply(db)
-        except sqlite3.DatabaseError as error:
-            raise LibraryError(f"{path}: cannot open the library: {error}") from None
-        return cls(db, path)
+    def open(cls, path: Path, *, writing: bool = True) -> Library:
+        """`writing=False`: the command only reads, so a library that cannot be written
+        is opened read-only instead of refused (and refuses every write)."""
+        db, read_only = connection.connect(path, writing=writing)
+        return cls(db, path, read_only=read_only)
 
     def close(self) -> None:
         self.db.close()
@@ -143,236 +87,18 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self, *, bulk: bool = False) -> Iterator[None]:
-        """All writes inside happen together or not at all.
+    # -- writing ---------------------------------------------------------------------------
 
-        `bulk`: many writes are coming (an import). If the library is empty, they skip
-        the WAL for the time, so that each page is written once, to the file, instead of
-        to the WAL and then again to the file: writing a first big import takes a third
-        less time.
-        Another command can still open the library meanwhile, and finds it empty; once
-        the import's pages outgrow its cache, it waits for the import instead.
-        """
-        if self._in_transaction:
-            yield
-            return
-        direct = bulk and self._is_empty() and _set_journal(self.db, "delete")
-        try:
-            with self._transaction():
-                yield
-        finally:
-            if direct:
-                _set_journal(self.db, "wal")
-
-    def _is_empty(self) -> bool:
-        return bool(self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM items)").fetchone()[0])
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise LibraryError(
-                f"{self.path}: {error}: another mlnews command is writing to it; try again when it is done"
-            ) from None
-        self._in_transaction = True
-        # A big write touches several indexes at once and wants a big page cache; reading
-        # (a search scanning 200,000 matches) is faster with the default one.
-        self.db.execute("PRAGMA cache_size = -65536")
-        if self._is_empty():
-            # Filling an empty library: everything stored was written in this transaction,
-            # so lookups can use memory instead of a query per record.
-            self._written = _Written(deferred=self._drop_deferred_indexes())
-        try:
-            yield
-            self._flush()
-            for sql in self._written.deferred if self._written else ():
-                self.db.execute(sql)
-            self.db.execute("COMMIT")
-        except BaseException:
-            if self.db.in_transaction:  # an interrupt may land just after COMMIT
-                self.db.execute("ROLLBACK")
-            self._forget_pending()
-            raise
-        finally:
-            self._in_transaction = False
-            self._written = None
-            self.db.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")
-
-    def _drop_deferred_indexes(self) -> list[str]:
-        marks = ", ".join("?" * len(_DEFERRED_INDEXES))
-        found = self.db.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
-            _DEFERRED_INDEXES,
-        ).fetchall()
-        for name, _ in found:
-            self.db.execute(f"DROP INDEX {name}")
-        return [sql for _, sql in found]
-
-    # -- adding ----------------------------------------------------------------------------
+    def transaction(self, *, bulk: bool = False) -> AbstractContextManager[None]:
+        """All writes inside happen together or not at all (`bulk`: see `Writer.transaction`)."""
+        return self._writer.transaction(bulk=bulk)
 
     def add(self, item: Item | Prepared) -> Outcome:
         """Add a record, merging it into the item it is the same as. Use inside `transaction()`.
 
         Takes an Item, or what `rows.prepare` made of one (in another process, say).
         """
-        if not self._in_transaction:
-            with self.transaction():
-                return self.add(item)
-        # This runs once a record on a big import, in the process that writes: it keeps to
-        # plain lookups, and the title checks only run for papers.
-        new = item if isinstance(item, Prepared) else prepare(item)
-        idents = new.idents
-        found = self._find_ids(idents)
-        if found:
-            return self._merge_into_stored(found, new)
-        index = self._pending_match(idents)
-        title_norm = new.values[TITLE_NORM]
-        if index is None and new.values[KIND] == "paper" and identity.title_is_distinctive(title_norm):
-            index = self._pending_by_title.get(title_norm)
-            if index is not None and conflicts(self._pending[index].idents, idents):
-                index = None
-            if index is None:
-                by_title = self._find_by_title(new)
-                if by_title is not None:
-                    return self._merge_into_stored([by_title], new)
-        if index is not None:
-            return self._merge_into_pending(index, new)
-        self._queue(new)
-        return "added"
-
-    def _find_ids(self, idents: tuple[str, ...]) -> list[int]:
-        if self._written is not None:
-            known = self._written.by_ident
-            found = [known[ident] for ident in idents if ident in known]
-            return sorted(set(found)) if len(found) > 1 else found
-        marks = ", ".join("?" * len(idents))
-        rows = self.db.execute(
-            f"SELECT DISTINCT item_id FROM identifiers WHERE ident IN ({marks}) ORDER BY item_id", idents
-        ).fetchall()
-        return [row[0] for row in rows]
-
-    def _find_by_title(self, new: Prepared) -> int | None:
-        if self._written is not None and new.title_norm not in self._written.by_title:
-            return None
-        for item_id, identifiers in self._same_title(new.title_norm):
-            if not conflicts(json.loads(identifiers), new.idents):
-                return int(item_id)
-        return None
-
-    def _same_title(self, title_norm: str) -> Iterator[tuple[int, str]]:
-        """Stored papers with this normalised title, oldest first."""
-        sql = "SELECT id, identifiers FROM items WHERE kind = 'paper' AND title_norm = ?"
-        if self._written is None:
-            yield from self.db.execute(sql + " ORDER BY id", (title_norm,)).fetchall()
-            return
-        # The title index is deferred: the candidates' ids come from memory, a page at a time.
-        ids = sorted(set(self._written.by_title.get(title_norm, ())))
-        for start in range(0, len(ids), 500):
-            page = ids[start : start + 500]
-            marks = ", ".join("?" * len(page))
-            rows = self.db.execute(sql + f" AND id IN ({marks}) ORDER BY id", (title_norm, *page))
-            yield from rows.fetchall()
-
-    def _pending_match(self, idents: tuple[str, ...]) -> int | None:
-        for ident in idents:
-            if ident in self._pending_by_ident:
-                return self._pending_by_ident[ident]
-        return None
-
-    def _queue(self, new: Prepared, index: int | None = None) -> None:
-        if index is None:
-            index = len(self._pending)
-            self._pending.append(new)
-        else:
-            self._pending[index] = new
-        for ident in new.idents:
-            self._pending_by_ident[ident] = index
-        if new.values[KIND] == "paper":
-            self._pending_by_title.setdefault(new.values[TITLE_NORM], index)
-        if len(self._pending) >= _BATCH:
-            self._flush()
-
-    def _merge_into_pending(self, index: int, new: Prepared) -> Outcome:
-        before = self._pending[index]
-        merged = prepare(merge(before.item(), new.item()))
-        linked = {self._pending_by_ident.get(ident, index) for ident in merged.idents}
-        if linked != {index} or self._find_ids(merged.idents):
-            # The merged record also names another item, waiting or stored: join them in the database.
-            return self._merge_into_stored([], merged)
-        self._queue(merged, index)
-        return "unchanged" if same(merged, before) else "merged"
-
-    def _merge_into_stored(self, ids: list[int], new: Prepared) -> Outcome:
-        self._flush()
-        # After the flush, items that were waiting are stored too: the record may name them.
-        target, *others = sorted(set(ids) | set(self._find_ids(new.idents)))
-        existing = self._load(target)
-        merged_item = merge(existing, new.item())
-        for other in others:
-            merged_item = merge(merged_item, self._load(other))
-        merged = prepare(merged_item)
-        if not others and same(prepare(existing), merged):
-            return "unchanged"
-        for other in others:
-            self.db.execute("UPDATE identifiers SET item_id = ? WHERE item_id = ?", (target, other))
-            self.db.execute("DELETE FROM items WHERE id = ?", (other,))
-        self._write(target, merged)
-        return "merged"
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        next_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
-        stamp = now()
-        rows: list[tuple[Any, ...]] = []
-        ident_rows: list[tuple[str, int]] = []
-        history_rows: list[tuple[Any, ...]] = []
-        text_rows: list[tuple[Any, ...]] = []
-        for item_id, new in enumerate(self._pending, start=next_id):
-            values = new.values
-            rows.append((item_id, *values[:FIRST_SEEN], values[FIRST_SEEN] or stamp, stamp))
-            ident_rows += [(ident, item_id) for ident in new.idents]
-            if new.history:  # a new record seldom has history or texts: an export's do
-                history_rows += [(item_id, *event) for event in new.history]
-            if new.texts:
-                text_rows += [(item_id, *text) for text in new.texts]
-        self.db.executemany(_INSERT, rows)
-        # Indexed here rather than by a trigger: an AFTER INSERT trigger doubles the cost.
-        self.db.executemany(
-            _FTS_INSERT,
-            [(r[0], r[1 + TITLE], r[1 + AUTHORS], r[1 + ABSTRACT], r[1 + BODY]) for r in rows],
-        )
-        self.db.executemany("INSERT INTO identifiers (ident, item_id) VALUES (?, ?)", ident_rows)
-        if self._written is not None:
-            self._written.by_ident.update(ident_rows)
-            for row in rows:
-                if row[1 + KIND] == "paper":
-                    self._written.add_title(row[1 + TITLE_NORM], row[0])
-        self.db.executemany(_HISTORY_INSERT, history_rows)
-        self.db.executemany(_TEXT_INSERT, text_rows)
-        self._forget_pending()
-
-    def _forget_pending(self) -> None:
-        self._pending.clear()
-        self._pending_by_ident.clear()
-        self._pending_by_title.clear()
-
-    def _write(self, item_id: int, new: Prepared) -> None:
-        if self._written is not None:
-            self._written.by_ident.update((ident, item_id) for ident in new.idents)
-            if new.kind == "paper":
-                self._written.add_title(new.title_norm, item_id)
-        self.db.execute(_UPDATE, (*new.values, now(), item_id))
-        self.db.executemany(
-            "INSERT OR REPLACE INTO identifiers (ident, item_id) VALUES (?, ?)",
-            [(ident, item_id) for ident in new.idents],
-        )
-        self.db.execute("DELETE FROM history WHERE item_id = ?", (item_id,))
-        self.db.executemany(_HISTORY_INSERT, [(item_id, *event) for event in new.history])
-        self.db.execute("DELETE FROM texts WHERE item_id = ?", (item_id,))
-        self.db.executemany(_TEXT_INSERT, [(item_id, *text) for text in new.texts])
+        return self._writer.add(item)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -548,7 +274,7 @@ class Library:
                     "UPDATE items SET state = ?, section = ?, week = ?, changed = ? WHERE id = ?",
                     (state, section, week, stamp, item_id),
                 )
-                self.db.execute(_HISTORY_INSERT, (item_id, stamp, state, section, week))
+                self.db.execute(HISTORY_INSERT, (item_id, stamp, state, section, week))
             return [self._load(i) for i in ids]
 
     def tag(self, references: Iterable[str], tag: str) -> list[Item]:
@@ -565,24 +291,6 @@ class Library:
                         (dump([*item.tags, tag]), now(), item_id),
                     )
             return [self._load(i) for i in ids]
-
-
-def _set_journal(db: sqlite3.Connection, mode: Literal["wal", "delete"]) -> bool:
-    """Switch the journal mode unless another connection is in the way; never wait for it.
-
-    When opening, that is a first import filling the library without the WAL (see
-    `Library.transaction`): it puts the WAL back when it is done."""
-    db.execute("PRAGMA busy_timeout = 0")
-    try:
-        db.execute(f"PRAGMA journal_mode = {mode}")
-    except sqlite3.OperationalError:
-        pass
-    finally:
-        db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-    current = db.execute("PRAGMA journal_mode").fetchone()[0]
-    # Without the WAL, FULL is what keeps a power cut from damaging the file.
-    db.execute(f"PRAGMA synchronous = {'NORMAL' if current == 'wal' else 'FULL'}")
-    return bool(current == mode)
 
 
 _TOKEN = re.compile(r'"[^"]*"|\S+')

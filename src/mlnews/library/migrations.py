@@ -90,7 +90,7 @@ def m001_items(db: sqlite3.Connection) -> None:
 @migration
 def m002_full_text_search(db: sqlite3.Connection) -> None:
     # External content: the text lives once, in `items`. Triggers keep the index in step
-    # with updates and deletes. New rows are indexed by `database._flush` in the same
+    # with updates and deletes. New rows are indexed by `writer.Writer.flush` in the same
     # executemany batch: an AFTER INSERT trigger doubles the cost of a bulk import.
     run_script(
         db,
@@ -211,6 +211,14 @@ def apply(db: sqlite3.Connection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+def pending(db: sqlite3.Connection) -> list[str]:
+    """The names of the migrations `apply` would run, without running any."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE name = '_migrations'").fetchone():
+        return [function.__name__ for function in MIGRATIONS]
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    return [function.__name__ for function in MIGRATIONS if function.__name__ not in done]
 
 
 def run_script(db: sqlite3.Connection, script: str) -> None:
