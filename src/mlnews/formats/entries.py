@@ -39,6 +39,9 @@ _PREPRINT_DOMAINS = (
 )
 _PREPRINT_NAMES = {"arxiv", "biorxiv", "medrxiv", "chemrxiv", "techrxiv", "ssrn", "preprints.org"}
 
+# Key families that name a paper; any other key (a URL) may name anything.
+SCHOLARLY_PREFIXES = ("arxiv:", "openreview:", "doi:")
+
 # Ids that name a paper outright: arXiv's RSS guids are "oai:arXiv.org:<id>".
 _ARXIV_GUID = re.compile(r"^(?:oai:arxiv\.org:|arxiv:)\s*(?P<id>\S+)$", re.IGNORECASE)
 
@@ -137,10 +140,29 @@ def absolute_urls(links: list[str], base: str) -> list[str]:
 
 
 def is_paper(urls: list[str], identifiers: list[str]) -> bool:
-    """An entry that points at an arXiv abstract or names a DOI is a paper."""
-    if any(key.startswith(("arxiv:", "doi:")) for key in identifiers):
-        return True
-    return any(identity.arxiv_id(url) or identity.doi_from_url(url) for url in urls)
+    """An entry that names a scholarly id (arXiv, OpenReview, DOI), by key or by a link
+    to its abstract, PDF, forum or doi.org page, is a paper."""
+    return any(key.startswith(SCHOLARLY_PREFIXES) for key in identifiers) or any(
+        scholarly_key(url) for url in urls
+    )
+
+
+def scholarly_key(reference: str) -> str | None:
+    """The `arxiv:`/`openreview:`/`doi:` key of a reference that names one outright: such
+    a key, an `oai:arXiv.org:` id or a URL of an arXiv, OpenReview or doi.org page.
+
+    Bare ids are not enough: a number in a blog's guid is no arXiv id, and a word no
+    OpenReview forum.
+    """
+    text = reference.strip()
+    match = _ARXIV_GUID.match(text)
+    if match:
+        found = identity.arxiv_id(match.group("id"))
+        return f"arxiv:{found}" if found else None
+    if "://" not in text and not text.lower().startswith(SCHOLARLY_PREFIXES):
+        return None
+    key = identity.identify(text)
+    return key if key and key.startswith(SCHOLARLY_PREFIXES) else None
 
 
 def is_preprint_server(link: str, name: str = "") -> bool:
@@ -168,18 +190,6 @@ def doi_key(value: str) -> str | None:
     """`doi:<doi>` for a DOI in any spelling (`doi:10.1101/1`, a doi.org link), else None."""
     found = identity.doi(value)
     return f"doi:{found}" if found else None
-
-
-def guid_key(guid: str) -> str | None:
-    """`arxiv:`/`doi:` key for an entry id that is an arXiv or DOI reference, else None.
-
-    Only prefixed ids count: a bare number in a blog's guid is no arXiv id.
-    """
-    match = _ARXIV_GUID.match(guid.strip())
-    if match:
-        found = identity.arxiv_id(match.group("id"))
-        return f"arxiv:{found}" if found else None
-    return doi_key(guid) if guid.strip().lower().startswith("doi:") else None
 
 
 def author_names(names: list[str]) -> list[str]:

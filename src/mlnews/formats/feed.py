@@ -21,10 +21,10 @@ from mlnews.formats.entries import (
     Entry,
     build_item,
     doi_key,
-    guid_key,
     is_preprint_server,
     iso_date,
     note_shared_pages,
+    scholarly_key,
 )
 from mlnews.formats.xml import root_name
 from mlnews.text import html_to_text
@@ -183,9 +183,9 @@ def _author_names(record: Mapping[str, Any]) -> list[str]:
 
 
 def _identifiers(entry: Mapping[str, Any]) -> list[str]:
-    """DOIs the entry states (bioRxiv: dc:identifier, prism:doi) and an arXiv or DOI guid."""
+    """DOIs the entry states (bioRxiv: dc:identifier, prism:doi) and the scholarly key its id names."""
     keys = [doi_key(_text(entry, name)) for name in ("prism_doi", "dc_identifier")]
-    keys.append(guid_key(_text(entry, "id")))
+    keys.append(scholarly_key(_text(entry, "id")))
     return [key for key in keys if key]
 
 

@@ -12,10 +12,10 @@ from mlnews.formats.entries import (
     Channel,
     Entry,
     build_item,
-    guid_key,
     is_preprint_server,
     iso_date,
     note_shared_pages,
+    scholarly_key,
 )
 from mlnews.text import html_to_text
 
@@ -107,7 +107,7 @@ def _entry(item: dict[str, Any], number: int, channel: Channel) -> Entry:
         published=iso_date(_text(item, "date_published")),
         updated=iso_date(_text(item, "date_modified")),
         categories=[tag for tag in _list(item, "tags") if isinstance(tag, str)],
-        identifiers=[key for key in [guid_key(guid)] if key],
+        identifiers=[key for key in [scholarly_key(guid)] if key],
         raw={"json-feed": {**item, "_feed": {"title": channel.title, "link": channel.link}}},
     )
 

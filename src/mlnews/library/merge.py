@@ -7,9 +7,12 @@ The rule: keep the richest facts from both, and never lose what the curator did
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from mlnews import identity
 from mlnews.items import Item, Text
+
+T = TypeVar("T")
 
 
 def merge(existing: Item, incoming: Item) -> Item:
@@ -72,6 +75,13 @@ def conflicts(a: Iterable[str], b: Iterable[str]) -> bool:
         for family in ("arxiv", "openreview", "doi")
         if family in families_a and family in families_b
     )
+
+
+def first_compatible(candidates: Iterable[tuple[T, Iterable[str]]], idents: Iterable[str]) -> T | None:
+    """The first candidate (an id, and the identifiers it is known by) that `idents` do not
+    conflict with: of several same-titled items, the one a record of that title joins."""
+    idents = tuple(idents)
+    return next((found for found, known in candidates if not conflicts(known, idents)), None)
 
 
 def _by_family(keys: Iterable[str]) -> dict[str, set[str]]:

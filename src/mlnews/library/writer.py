@@ -19,7 +19,7 @@ from mlnews import identity
 from mlnews.dates import now
 from mlnews.items import Item
 from mlnews.library.connection import read_only_error, set_journal
-from mlnews.library.merge import conflicts, merge
+from mlnews.library.merge import conflicts, first_compatible, merge
 from mlnews.library.rows import (
     ABSTRACT,
     AUTHORS,
@@ -81,7 +81,7 @@ class Writer:
         # New items not yet written, and where to find them by key and by title.
         self._pending: list[Prepared] = []
         self._pending_by_ident: dict[str, int] = {}
-        self._pending_by_title: dict[str, int] = {}
+        self._pending_by_title: dict[str, list[int]] = {}
         self._in_transaction = False
         self._written: _Written | None = None
 
@@ -176,9 +176,8 @@ class Writer:
         index = self._pending_match(idents)
         title_norm = new.values[TITLE_NORM]
         if index is None and new.values[KIND] == "paper" and identity.title_is_distinctive(title_norm):
-            index = self._pending_by_title.get(title_norm)
-            if index is not None and conflicts(self._pending[index].idents, idents):
-                index = None
+            same_title = self._pending_by_title.get(title_norm, ())
+            index = first_compatible(((i, self._pending[i].idents) for i in same_title), idents)
             if index is None:
                 by_title = self._find_by_title(new)
                 if by_title is not None:
@@ -236,7 +235,9 @@ class Writer:
         for ident in new.idents:
             self._pending_by_ident[ident] = index
         if new.values[KIND] == "paper":
-            self._pending_by_title.setdefault(new.values[TITLE_NORM], index)
+            same_title = self._pending_by_title.setdefault(new.values[TITLE_NORM], [])
+            if index not in same_title:
+                same_title.append(index)
         if len(self._pending) >= _BATCH:
             self.flush()
 
