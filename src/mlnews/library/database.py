@@ -113,7 +113,7 @@ class Library:
         # New items not yet written, and where to find them by key and by title.
         self._pending: list[Prepared] = []
         self._pending_by_ident: dict[str, int] = {}
-        self._pending_by_title: dict[str, dict[int, None]] = {}
+        self._pending_by_title: dict[str, list[int]] = {}
         self._in_transaction = False
         self._written: _Written | None = None
 
@@ -230,7 +230,7 @@ class Library:
         index = self._pending_match(idents)
         title_norm = new.values[TITLE_NORM]
         if index is None and new.values[KIND] == "paper" and identity.title_is_distinctive(title_norm):
-            same_title = self._pending_by_title.get(title_norm, {})
+            same_title = self._pending_by_title.get(title_norm, ())
             index = first_compatible(((i, self._pending[i].idents) for i in same_title), idents)
             if index is None:
                 by_title = self._find_by_title(new)
@@ -289,7 +289,9 @@ class Library:
         for ident in new.idents:
             self._pending_by_ident[ident] = index
         if new.values[KIND] == "paper":
-            self._pending_by_title.setdefault(new.values[TITLE_NORM], {})[index] = None  # an ordered set
+            same_title = self._pending_by_title.setdefault(new.values[TITLE_NORM], [])
+            if index not in same_title:
+                same_title.append(index)
         if len(self._pending) >= _BATCH:
             self._flush()
 
