@@ -123,7 +123,7 @@ def list_command(
         except ValueError:
             raise UsageError(f"--since {since!r}: expected a date as YYYY-MM-DD") from None
     workspace = current_workspace(ctx)
-    with Library.open(workspace.library_path) as library:
+    with Library.open(workspace.library_path, writing=False) as library:
         items = library.items(state=state, kind=kind, week=week_text, since=since, limit=limit)
     if as_json:
         output.print_json([output.summary(i) for i in items])
@@ -148,7 +148,7 @@ def search_command(
     Example: `mlnews search '"talking head" synth*'`
     """
     workspace = current_workspace(ctx)
-    with Library.open(workspace.library_path) as library:
+    with Library.open(workspace.library_path, writing=False) as library:
         hits = library.search(query, limit=limit)
     if as_json:
         output.print_json(
@@ -174,7 +174,7 @@ def show_command(
     Example: `mlnews show arXiv:2011.15126v2`
     """
     workspace = current_workspace(ctx)
-    with Library.open(workspace.library_path) as library:
+    with Library.open(workspace.library_path, writing=False) as library:
         item = library.get(key)
     if as_json:
         output.print_json(item.to_dict())
@@ -186,7 +186,10 @@ def show_command(
 def export_command(
     ctx: typer.Context,
     out: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of to stdout.")
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write here instead of to stdout (`-`: to stdout)."
+        ),
     ] = None,
 ) -> None:
     """Write every item, with every field, as JSON lines (`mlnews import` reads them back).
@@ -194,12 +197,14 @@ def export_command(
     Example: `mlnews export -o library.jsonl`
     """
     workspace = current_workspace(ctx)
-    with Library.open(workspace.library_path) as library:
-        if out is None:
+    with Library.open(workspace.library_path, writing=False) as library:
+        # A string, not a Path: Path("./-") is Path("-"), and `./-` names a file called "-".
+        if out is None or out == "-":
             mlnews_jsonl.dump(library.export(), sys.stdout)
             return
-        if out.is_dir():
-            raise UsageError(f"{out}: is a folder; give a file name, e.g. -o {out / 'library.jsonl'}")
-        with files.replacing(out) as handle:
+        path = Path(out)
+        if path.is_dir():
+            raise UsageError(f"{path}: is a folder; give a file name, e.g. -o {path / 'library.jsonl'}")
+        with files.replacing(path) as handle:
             count = mlnews_jsonl.dump(library.export(), handle)
-    output.errors.print(f"wrote {count} items to {out}", markup=False)
+    output.errors.print(f"wrote {count} items to {path}", markup=False)
