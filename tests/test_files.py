@@ -61,7 +61,9 @@ def test_a_full_device_is_a_one_line_error_and_stays_a_device(run, ws: Path) -> 
     assert Path("/dev/full").is_char_device()
 
 
-def test_a_link_is_followed_its_target_replaced_and_the_link_kept(run, ws: Path, exported: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_is_followed_its_target_replaced_and_the_link_kept(  # type: ignore[no-untyped-def]
+    run, ws: Path, exported: str, tmp_path: Path
+) -> None:
     (tmp_path / "real").mkdir()
     target = tmp_path / "real" / "library.jsonl"
     target.write_text("old\n", encoding="utf-8")
@@ -98,3 +100,30 @@ def test_a_missing_folder_or_a_folder_is_an_error_naming_it(tmp_path: Path) -> N
     with pytest.raises(IsADirectoryError) as folder:
         files.write_bytes(tmp_path / "folder", b"data")
     assert folder.value.filename == str(tmp_path / "folder")
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    from mlnews import files
+
+    private = tmp_path / "private.txt"
+    private.write_text("old")
+    private.chmod(0o600)
+    with files.replacing(private) as out:
+        out.write("new")
+    assert private.read_text() == "new"
+    assert private.stat().st_mode & 0o777 == 0o600
+
+
+def test_standard_output_that_cannot_be_written_is_a_one_line_error(ws: Path) -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "mlnews", "-w", str(ws), "export", "-o", "-"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: standard output: No space left on device"

@@ -51,7 +51,7 @@ def _replacing(path: Path, mode: str) -> Iterator[IO[Any]]:
     try:
         with _naming(path), os.fdopen(handle, mode, **text) as out:  # type: ignore[call-overload]
             yield out
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a plain file is not
+        os.chmod(temporary, _mode_for(target))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -91,6 +91,17 @@ def _naming(path: Path) -> Iterator[None]:
         if error.filename is not None or error.errno not in _WRITE_ERRORS:
             raise
         raise OSError(error.errno, error.strerror, str(path)) from None
+
+
+def _mode_for(target: Path) -> int:
+    """The file's own mode when it is replaced (a private file stays private), else a plain file's.
+
+    mkstemp makes the temporary private; a new file is as open as the umask says.
+    """
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
 
 
 def _umask() -> int:

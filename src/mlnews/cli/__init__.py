@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import sys
 
@@ -26,11 +27,17 @@ def main() -> None:
     except MlnewsError as error:
         _fail(str(error))
     except OSError as error:  # a file the user named: missing, a folder, not writable
-        _fail(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+        where = error.filename or ("standard output" if error.errno in _OUTPUT_ERRORS else None)
+        _fail(f"{where}: {error.strerror}" if where else str(error))
     except sqlite3.Error as error:
         _fail(f"library: {error}")
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+# Errors writing with no file named come from standard output (`> /dev/full`); a closed pipe
+# (`| head`) click already ends quietly.
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def _fail(message: str) -> None:
