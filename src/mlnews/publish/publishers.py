@@ -9,7 +9,7 @@ changed is not written again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -75,10 +75,9 @@ class MarkdownPublisher:
             if self.links == "files"
             else SiteLinks(config.site_url, config.languages[0])
         )
-        for period in periods:
-            for lang in config.languages:
-                path = done.folder / f"{period}.{lang}.md"
-                _write_text(done, path, markdown_issue(workspace, period, lang, links))
+        for period, lang in _editions(workspace, periods):
+            path = done.folder / f"{period}.{lang}.md"
+            _write_text(done, path, markdown_issue(workspace, period, lang, links))
         return done
 
 
@@ -109,15 +108,14 @@ class EmailPublisher:
 
     def publish(self, workspace: Workspace, periods: Sequence[Period]) -> Published:
         done = Published(_folder(workspace, self.folder))
-        for period in periods:
-            for lang in workspace.config.languages:
-                path = done.folder / f"{period}.{lang}.eml"
-                message = mime.issue_message(workspace, period, lang)
-                if path.exists() and _same_message(path, message):
-                    done.unchanged += 1  # its Date and Message-ID stay those of the first copy
-                    continue
-                files.write_bytes(path, message.as_bytes(policy=SMTP))
-                done.written.append(path)
+        for period, lang in _editions(workspace, periods):
+            path = done.folder / f"{period}.{lang}.eml"
+            message = mime.issue_message(workspace, period, lang)
+            if path.exists() and _same_message(path, message):
+                done.unchanged += 1  # its Date and Message-ID stay those of the first copy
+                continue
+            files.write_bytes(path, message.as_bytes(policy=SMTP))
+            done.written.append(path)
         return done
 
 
@@ -132,11 +130,17 @@ class ThreadPublisher:
         done = Published(_folder(workspace, self.folder))
         config = workspace.config
         links = SiteLinks(config.site_url, config.languages[0])
-        for period in periods:
-            for lang in config.languages:
-                posts = thread(issue_view(workspace, period, lang, links), links.issue(period, lang))
-                _write_text(done, done.folder / f"{period}.{lang}.thread.txt", "\n\n".join(posts) + "\n")
+        for period, lang in _editions(workspace, periods):
+            posts = thread(issue_view(workspace, period, lang, links), links.issue(period, lang))
+            _write_text(done, done.folder / f"{period}.{lang}.thread.txt", "\n\n".join(posts) + "\n")
         return done
+
+
+def _editions(workspace: Workspace, periods: Sequence[Period]) -> Iterator[tuple[Period, str]]:
+    """Each issue in each of the newsletter's languages."""
+    for period in periods:
+        for lang in workspace.config.languages:
+            yield period, lang
 
 
 def _folder(workspace: Workspace, folder: str) -> Path:
