@@ -8,14 +8,13 @@ from typing import Annotated
 
 import typer
 
-from mlnews import files, plugins
+from mlnews import files
 from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.issue import source
 from mlnews.issue.check import read_valid
 from mlnews.publish import mime, publishers, smtp
-from mlnews.publish.publishers import Publisher
 from mlnews.weeks import parse_period
 
 
@@ -55,9 +54,7 @@ def publish_command(
         raise UsageError(f"{workspace.issues_dir}: no issues yet; run `mlnews compose WEEK` first")
     if not names:
         raise UsageError(f"{workspace.config_path}: newsletter.publishers is empty; name one with --to")
-    chosen: list[Publisher] = [
-        plugins.create("publisher", name, config.settings_of("publisher", name)) for name in names
-    ]
+    chosen = [publishers.get(config, name) for name in names]
     for publisher in chosen:
         publishers.check(publisher, workspace)
     for publisher in chosen:

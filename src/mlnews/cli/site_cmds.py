@@ -10,7 +10,7 @@ import typer
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.errors import UsageError
-from mlnews.publish import preview, site
+from mlnews.publish import preview, publishers, site
 from mlnews.workspace import Workspace
 
 
@@ -70,4 +70,4 @@ def preview_command(
 
 def _site_folder(workspace: Workspace) -> Path:
     """Where the site publisher writes: `build` and `preview` default to the same folder."""
-    return workspace.root / str(workspace.config.settings_of("publisher", "site")["folder"])
+    return publishers.where(workspace, str(workspace.config.settings_of("publisher", "site")["folder"]))

@@ -19,12 +19,13 @@ from typing import Any
 
 import tomlkit
 
-from mlnews import files, plugins, workspace
+from mlnews import files, workspace
 from mlnews.collect import ingest
 from mlnews.collect.ingest import FileReport
 from mlnews.issue import compose, source
 from mlnews.library import Library
-from mlnews.publish.publishers import Published, Publisher
+from mlnews.publish import publishers
+from mlnews.publish.publishers import Published
 from mlnews.weeks import Month, Week
 from mlnews.workspace import Workspace
 
@@ -113,8 +114,7 @@ def build(folder: Path) -> Result:
             result.composed.append(compose.compose_month(made.issues_dir, config, library, month))
     periods = sorted(source.existing(made.issues_dir), key=str)
     for name in made.config.publishers:
-        publisher: Publisher = plugins.create("publisher", name, made.config.settings_of("publisher", name))
-        result.published[name] = publisher.publish(made, periods)
+        result.published[name] = publishers.get(made.config, name).publish(made, periods)
     return result
 
 

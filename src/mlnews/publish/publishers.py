@@ -15,10 +15,10 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import SMTP
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, cast
 
-from mlnews import files
-from mlnews.config import Setting
+from mlnews import files, plugins
+from mlnews.config import Config, Setting
 from mlnews.publish import mime, site
 from mlnews.render.links import FileLinks, SiteLinks
 from mlnews.render.published import issue_view, markdown_issue
@@ -42,6 +42,11 @@ class Publisher(Protocol):
     settings: ClassVar[tuple[Setting, ...]]
 
     def publish(self, workspace: Workspace, periods: Sequence[Period]) -> Published: ...
+
+
+def get(config: Config, name: str) -> Publisher:
+    """A ready publisher made with its `[publisher.NAME]` settings; a one-line error if there is none."""
+    return cast(Publisher, plugins.create("publisher", name, config.settings_of("publisher", name)))
 
 
 def check(publisher: Publisher, workspace: Workspace) -> None:
@@ -143,8 +148,13 @@ def _editions(workspace: Workspace, periods: Sequence[Period]) -> Iterator[tuple
             yield period, lang
 
 
+def where(workspace: Workspace, folder: str) -> Path:
+    """A publisher's folder setting as a path: relative to the workspace, or absolute."""
+    return workspace.root / Path(folder).expanduser()
+
+
 def _folder(workspace: Workspace, folder: str) -> Path:
-    path = workspace.root / Path(folder).expanduser()  # an absolute folder stays itself
+    path = where(workspace, folder)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
