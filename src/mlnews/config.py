@@ -74,6 +74,13 @@ SETTINGS: tuple[Setting, ...] = (
         plugin_kind="summariser",
     ),
     Setting(
+        "ranker",
+        "taste",
+        "What orders a week's candidates: 'taste' (built in: learns from your decisions),"
+        " 'arxiv-sanity', 'popularity' or a plugin's name; its settings are in [ranker.NAME].",
+        plugin_kind="ranker",
+    ),
+    Setting(
         "publishers",
         ["markdown", "site", "thread"],
         "What `mlnews publish` writes, in order; 'email' needs [email] from_address.",
@@ -234,6 +241,7 @@ class Config:
     site_url: str = "https://example.org/"
     footer: str = ""
     summariser: str = "extractive"
+    ranker: str = "taste"
     publishers: tuple[str, ...] = ("markdown", "site", "thread")
     sections: tuple[Section, ...] = field(
         default_factory=lambda: tuple(

@@ -12,6 +12,7 @@ from mlnews.cli import (  # noqa: F401  (register commands)
     library_cmds,
     plugin_cmds,
     publish_cmds,
+    rank_cmds,
     site_cmds,
     triage_cmds,
     workspace_cmds,

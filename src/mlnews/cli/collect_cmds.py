@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from mlnews.cli import output
+from mlnews.cli import output, rank_cmds
 from mlnews.cli.app import app, current_workspace
 from mlnews.collect.add import resolve
 from mlnews.collect.runner import SourceReport, collect
@@ -59,6 +59,7 @@ def collect_command(
     day = _day(since) if since else None
     with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
         reports = collect(config, library, source, day, fetcher)
+        rank_cmds.build_features(library)
         # The sources' outcome first: the figures after it may take a while.
         output.console.print(_table(reports))
         for report in reports:
@@ -134,6 +135,7 @@ def add_command(
                         library, fetcher, config.network, workspace.root, [key], down=down
                     )
                     _print_figures(attached, failing=False)
+        rank_cmds.build_features(library)
     if failed:
         raise typer.Exit(1)
 

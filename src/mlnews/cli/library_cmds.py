@@ -18,7 +18,7 @@ from rich.progress import (
 )
 
 from mlnews import files
-from mlnews.cli import output
+from mlnews.cli import output, rank_cmds
 from mlnews.cli.app import app, current_workspace
 from mlnews.collect import ingest
 from mlnews.errors import UsageError
@@ -80,6 +80,7 @@ def import_command(
             # Typer would end quietly; say what happened to the library.
             output.errors.print("Interrupted: the file being imported was rolled back.", markup=False)
             raise typer.Exit(130) from None
+        rank_cmds.build_features(library)
     output.print_reports(reports)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
@@ -108,12 +109,16 @@ def list_command(
         str | None, typer.Option(help="Only items published on or after this date (YYYY-MM-DD).")
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1, max=_MAX_LIMIT, help="At most this many items.")] = None,
+    sort: Annotated[
+        str, typer.Option(help="`published` (newest first) or `score` (best first, as `mlnews rank` left it).")
+    ] = "published",
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
-    """List items, newest first.
+    """List items, newest first (or by score).
 
-    Example: `mlnews list --state shortlisted --week 2020-W49`
+    Example: `mlnews list --state shortlisted --week 2020-W49`, `mlnews list --sort score --limit 20`
     """
+    _check_choice("--sort", sort, ("published", "score"))
     _check_choice("--state", state, STATES)
     _check_choice("--kind", kind, KINDS)
     week_text = str(Week.parse(week)) if week is not None else None
@@ -124,7 +129,9 @@ def list_command(
             raise UsageError(f"--since {since!r}: expected a date as YYYY-MM-DD") from None
     workspace = current_workspace(ctx)
     with Library.open(workspace.library_path, writing=False) as library:
-        items = library.items(state=state, kind=kind, week=week_text, since=since, limit=limit)
+        items = library.items(
+            state=state, kind=kind, week=week_text, since=since, limit=limit, by_score=sort == "score"
+        )
     if as_json:
         output.print_json([output.summary(i) for i in items])
     else:

@@ -29,6 +29,7 @@ from mlnews.issue.monthly import copy_of, refresh, weeks_in
 from mlnews.issue.source import IssueError, dumps, path_for, write
 from mlnews.items import Item
 from mlnews.library import Library
+from mlnews.rank import pipeline
 from mlnews.render.safe import escape
 from mlnews.text import squash
 from mlnews.weeks import Month, Period, Week
@@ -63,6 +64,8 @@ def compose_week(
     issues_dir: Path, config: Config, library: Library, week: Week, *, force: bool = False
 ) -> Report:
     drafter = summarise.get(config.summariser, config.settings_of("summariser", config.summariser))
+    # Scores first: the shortlist comes best first, and the picks proposed are the best of each section.
+    pipeline.rank_week(library, config, week)
     candidates = []
     for item in library.shortlisted(str(week)):
         section = classify.section_for(item, config)

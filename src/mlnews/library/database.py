@@ -19,6 +19,7 @@ from mlnews.dates import now
 from mlnews.errors import ItemNotFound
 from mlnews.items import STATES, Event, Item, Text
 from mlnews.library import connection
+from mlnews.library.ranking import Ranking
 from mlnews.library.rows import (
     SUMMARY_SELECT,
     SUMMARY_WIDTH,
@@ -68,6 +69,7 @@ class Library:
         self.path = path
         self.read_only = read_only
         self._writer = Writer(db, path, self._load, read_only=read_only)
+        self.ranking = Ranking(db)  # what the rankers read and write
 
     # -- opening -------------------------------------------------------------------------
 
@@ -148,7 +150,9 @@ class Library:
         week: str | None = None,
         since: str | None = None,
         limit: int | None = None,
+        by_score: bool = False,
     ) -> list[Item]:
+        """Newest first, or with `by_score` best-scored first (unscored last)."""
         where: list[str] = []
         params: list[str | int] = []
         for column, value in (("state", state), ("kind", kind), ("week", week)):
@@ -161,7 +165,10 @@ class Library:
         sql = f"SELECT {SUMMARY_SELECT} FROM items"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY published DESC, id DESC"  # NULLs last; walks the published index
+        if by_score:
+            sql += " ORDER BY score IS NULL, score DESC, published DESC, id DESC"
+        else:
+            sql += " ORDER BY published DESC, id DESC"  # NULLs last; walks the published index
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

@@ -188,6 +188,29 @@ def m006_bigger_fts_batches(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('hashsize', ?)", (32 * 1024 * 1024,))
 
 
+@migration
+def m008_taste(db: sqlite3.Connection) -> None:
+    # What the rankers read: each item's hashed term counts, built when the item is stored
+    # (not when ranking), and the trained models, as plain arrays (never pickles).
+    run_script(
+        db,
+        """
+        CREATE TABLE features (
+            item_id INTEGER PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+            terms BLOB NOT NULL,  -- uint32 term buckets, ascending
+            counts BLOB NOT NULL,  -- float32, one per bucket
+            built TEXT NOT NULL  -- the item's `changed` when built: a different one means stale
+        );
+        CREATE TABLE models (
+            name TEXT PRIMARY KEY,  -- the ranker's
+            trained TEXT NOT NULL,
+            params TEXT NOT NULL,  -- JSON
+            arrays BLOB NOT NULL  -- an .npz archive, read with allow_pickle=False
+        );
+        """,
+    )
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -1,0 +1,132 @@
+"""Commands that rank: rank (and its backtest), candidates, similar."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from mlnews.cli import output
+from mlnews.cli.app import app, current_workspace
+from mlnews.library import Library
+from mlnews.rank import evaluate, features, pipeline, reasons
+from mlnews.rank.pipeline import Ranked
+from mlnews.weeks import Week
+
+WeekOption = Annotated[str | None, typer.Option(help="The issue week, YYYY-Www (default: this week).")]
+
+
+@app.command("rank")
+def rank_command(
+    ctx: typer.Context,
+    week: WeekOption = None,
+    backtest: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate",
+            help="Backtest on your own history instead: each past week ranked by what was decided "
+            "before it, beside arxiv-sanity-lite's method, popularity alone and random.",
+        ),
+    ] = False,
+) -> None:
+    """Learn your taste from every decision so far and score a week's candidates.
+
+    Example: `mlnews rank --week 2020-W49`, then `mlnews candidates 2020-W49`
+    """
+    workspace = current_workspace(ctx)
+    config = workspace.config
+    with Library.open(workspace.library_path) as library:
+        if backtest:
+            report = evaluate.backtest_library(library, config)
+            output.console.print(evaluate.table(report))
+            return
+        chosen = Week.parse(week) if week else pipeline.today_week(config)
+        ranked = pipeline.rank_week(library, config, chosen, retrain=True)
+    decided = sum(1 for r in ranked if r.state != "new")
+    output.say(f"ranked {len(ranked)} candidates for {chosen} ({decided} already shortlisted)")
+
+
+@app.command("candidates")
+def candidates_command(
+    ctx: typer.Context,
+    week: Annotated[str, typer.Argument(help="The issue week, YYYY-Www.", show_default=False)],
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """A week's candidates, best first, each with its score and why.
+
+    Example: `mlnews candidates 2020-W49 --limit 10`
+    """
+    workspace = current_workspace(ctx)
+    config = workspace.config
+    chosen = Week.parse(week)
+    with Library.open(workspace.library_path) as library:
+        ranked = pipeline.rank_week(library, config, chosen)[:limit]
+        model = pipeline.current_model(library, config, pipeline.ranker_for(config))
+        why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked])
+    _show(
+        ranked, why, as_json, empty=f"no candidates for {chosen}: import or collect items dated in its weeks"
+    )
+
+
+@app.command("similar")
+def similar_command(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="A key, arXiv id, DOI or URL.", show_default=False)],
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """More like this: the items whose words, authors and categories are most like one's.
+
+    Example: `mlnews similar 2011.15126`
+    """
+    workspace = current_workspace(ctx)
+    config = workspace.config
+    with Library.open(workspace.library_path) as library:
+        ranked = pipeline.similar(library, config, key, limit)
+        model = pipeline.current_model(library, config, pipeline.ranker_for(config))
+        why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked])
+    _show(ranked, why, as_json, empty="nothing like it in the library yet")
+
+
+def _show(ranked: list[Ranked], why: list[reasons.Reasons], as_json: bool, empty: str) -> None:
+    if as_json:
+        output.print_json(
+            [
+                {**output.summary(r.item), "score": round(r.score, 4), "reasons": w.to_dict()}
+                for r, w in zip(ranked, why, strict=True)
+            ]
+        )
+        return
+    if not ranked:
+        output.errors.print(empty, markup=False)
+        return
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("score", justify="right")
+    table.add_column("item", overflow="fold")
+    for r, w in zip(ranked, why, strict=True):
+        cell = Text(r.item.title, style="bold")
+        cell.append(f"  {r.item.key}", style="dim")
+        if r.state != "new":
+            cell.append(f"  [{r.state}]", style="green")
+        for line in w.lines():
+            cell.append("\n  " + line, style="dim")
+        table.add_row(f"{r.score:.3f}", cell)
+    output.console.print(table)
+
+
+def build_features(library: Library) -> None:
+    """What the ranker reads of each new or changed item, built as it is stored (with a bar)."""
+    with Progress(
+        TextColumn("ranking features"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=output.errors,
+        transient=True,
+        disable=not output.errors.is_terminal,
+    ) as progress:
+        task = progress.add_task("features", total=None)
+        features.update(library, lambda done, total: progress.update(task, completed=done, total=total))

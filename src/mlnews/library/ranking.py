@@ -1,0 +1,188 @@
+"""What the rankers ask of the library: features, decisions, candidates, models and scores.
+
+The arrays themselves are the rankers' business (`mlnews.rank`); here they are only
+bytes in and out, so that SQL stays in this package.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mlnews.items import Item
+from mlnews.library.rows import SUMMARY_SELECT, from_summary
+
+_CHUNK = 900  # ids per `IN (...)`: under SQLite's default limit of variables
+
+
+@dataclass(frozen=True)
+class Text:
+    """What an item's features are built from."""
+
+    item_id: int
+    changed: str
+    kind: str
+    title: str
+    abstract: str
+    body: str
+    authors: list[str]
+    categories: list[str]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One triage event: the curator shortlisted, featured or rejected an item."""
+
+    item_id: int
+    at: str
+    state: str
+    week: str | None
+
+
+@dataclass(frozen=True)
+class Dated:
+    """An item as a candidate: when it appeared and where triage has it."""
+
+    item_id: int
+    date: str  # published, else first seen
+    state: str
+    week: str | None
+
+
+class Ranking:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    # -- features --------------------------------------------------------------------------
+
+    def stale(self, limit: int | None = None) -> list[Text]:
+        """Items whose features are missing or older than the item."""
+        sql = (
+            "SELECT i.id, i.changed, i.kind, i.title, i.abstract, i.body, i.authors, i.categories"
+            " FROM items i LEFT JOIN features f ON f.item_id = i.id"
+            " WHERE f.item_id IS NULL OR f.built != i.changed ORDER BY i.id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [
+            Text(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]), json.loads(row[7]))
+            for row in self.db.execute(sql).fetchall()
+        ]
+
+    def count_stale(self) -> int:
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM items i LEFT JOIN features f ON f.item_id = i.id"
+                " WHERE f.item_id IS NULL OR f.built != i.changed"
+            ).fetchone()[0]
+        )
+
+    def save_features(self, rows: Iterable[tuple[int, bytes, bytes, str]]) -> None:
+        """(item id, terms, counts, the item's `changed`); use inside a transaction."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO features (item_id, terms, counts, built) VALUES (?, ?, ?, ?)", rows
+        )
+
+    def features(self, ids: Sequence[int] | None = None) -> list[tuple[int, bytes, bytes]]:
+        """(item id, terms, counts) of the given items (all when None), in the order asked."""
+        if ids is None:
+            return self._plain("SELECT item_id, terms, counts FROM features ORDER BY item_id", ())
+        found: dict[int, tuple[int, bytes, bytes]] = {}
+        for chunk in _chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            for row in self._plain(
+                f"SELECT item_id, terms, counts FROM features WHERE item_id IN ({marks})", chunk
+            ):
+                found[row[0]] = row
+        return [found[i] for i in ids if i in found]
+
+    # -- decisions and candidates ----------------------------------------------------------
+
+    def decisions(self) -> list[Decision]:
+        """Every triage event, oldest first."""
+        return [
+            Decision(*row)
+            for row in self._plain("SELECT item_id, at, state, week FROM history ORDER BY at, id", ())
+        ]
+
+    def published_weeks(self) -> set[str]:
+        """Weeks whose issue has been composed (the curator saw that week's candidates)."""
+        return {
+            row[0] for row in self._plain("SELECT DISTINCT issue FROM issue_entries", ()) if "-W" in row[0]
+        }
+
+    def dated(self, start: str | None = None, end: str | None = None) -> list[Dated]:
+        """Every item dated in [start, end) (ISO dates; open ends when None)."""
+        date = "coalesce(published, first_seen)"
+        where, params = [], []
+        if start is not None:
+            where.append(f"{date} >= ?")
+            params.append(start)
+        if end is not None:
+            where.append(f"{date} < ?")
+            params.append(end)
+        sql = f"SELECT id, {date}, state, week FROM items"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [Dated(*row) for row in self._plain(sql + " ORDER BY id", params)]
+
+    def ids_for_keys(self, keys: Iterable[str]) -> dict[str, int]:
+        """Item ids by any identifier they are known by (unknown keys left out)."""
+        keys = list(keys)
+        found: dict[str, int] = {}
+        for chunk in _chunks(keys):
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                self._plain(f"SELECT ident, item_id FROM identifiers WHERE ident IN ({marks})", chunk)
+            )
+        return found
+
+    def tagged(self, tag: str) -> list[int]:
+        return [
+            row[0]
+            for row in self._plain(
+                "SELECT id FROM items WHERE EXISTS (SELECT 1 FROM json_each(items.tags) WHERE value = ?)",
+                (tag,),
+            )
+        ]
+
+    def summaries(self, ids: Sequence[int]) -> dict[int, Item]:
+        """Items (without `raw`) by id, for showing."""
+        found: dict[int, Item] = {}
+        for chunk in _chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            for row in self._plain(
+                f"SELECT items.id, {SUMMARY_SELECT} FROM items WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = from_summary(row[1:])
+        return found
+
+    # -- models and scores -----------------------------------------------------------------
+
+    def save_model(self, name: str, trained: str, params: dict[str, Any], arrays: bytes) -> None:
+        """Use inside a transaction."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO models (name, trained, params, arrays) VALUES (?, ?, ?, ?)",
+            (name, trained, json.dumps(params, sort_keys=True), arrays),
+        )
+
+    def model(self, name: str) -> tuple[str, dict[str, Any], bytes] | None:
+        row = self.db.execute("SELECT trained, params, arrays FROM models WHERE name = ?", (name,)).fetchone()
+        return (row[0], json.loads(row[1]), bytes(row[2])) if row else None
+
+    def save_scores(self, scores: Iterable[tuple[int, float]]) -> None:
+        """Use inside a transaction. Scores are not an edit: the item's `changed` stays."""
+        self.db.executemany("UPDATE items SET score = ? WHERE id = ?", [(s, i) for i, s in scores])
+
+    def _plain(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, tuple(params)).fetchall()
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]

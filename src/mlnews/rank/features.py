@@ -1,0 +1,119 @@
+"""An item's features: hashed counts of its words and word pairs, its authors and categories.
+
+Hashing needs no vocabulary, so an item's features are fixed the day it is stored and
+are built then (`update`, after every import and collect), never at ranking time;
+the library keeps them as two small arrays per item. Term weights (idf, the learned
+coefficients) live in the model. A bucket is turned back into words only to explain
+a score (`terms_of`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
+
+from mlnews.library import Library
+from mlnews.library.ranking import Text
+
+BUCKETS = 2**20
+BODY_CHARS = 3000  # an article with no abstract: its opening stands in for one
+_BATCH = 2000
+
+_words = HashingVectorizer(
+    ngram_range=(1, 2), stop_words="english", strip_accents="unicode", lowercase=True
+).build_analyzer()
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    text: str
+    authors: Sequence[str] = ()
+    categories: Sequence[str] = ()
+
+
+def tokens(document: Document) -> list[str]:
+    """Words and word pairs of the title and text, then `author:` and `category:` tokens."""
+    found = _words(f"{document.title}. {document.text}")
+    found += [f"author:{name.strip().lower()}" for name in document.authors if name.strip()]
+    found += [f"category:{name.strip().lower()}" for name in document.categories if name.strip()]
+    return found
+
+
+_vectoriser = HashingVectorizer(
+    n_features=BUCKETS, analyzer=tokens, alternate_sign=False, norm=None, dtype=np.float32
+)
+
+
+def counts(documents: Iterable[Document]) -> sparse.csr_matrix:
+    """Term counts, a row per document."""
+    return _vectoriser.transform(list(documents)).tocsr()
+
+
+def bucket(term: str) -> int:
+    """Where the vectoriser counts a term (sklearn hashes with signed MurmurHash3)."""
+    return abs(int(murmurhash3_32(term, seed=0))) % BUCKETS
+
+
+def terms_of(document: Document) -> dict[int, str]:
+    """Its buckets, back to the terms in them (the first term seen wins a shared bucket)."""
+    found: dict[int, str] = {}
+    for term in tokens(document):
+        found.setdefault(bucket(term), term)
+    return found
+
+
+def document_of(text: Text) -> Document:
+    words = text.abstract or text.body[:BODY_CHARS]
+    return Document(text.title, words, text.authors, text.categories)
+
+
+# -- in the library ------------------------------------------------------------------------
+
+
+def update(library: Library, progress: Callable[[int, int], None] | None = None) -> int:
+    """Build the features of every item that has none or changed since; returns how many."""
+    store = library.ranking
+    total = store.count_stale()
+    done = 0
+    while done < total:
+        batch = store.stale(limit=_BATCH)
+        if not batch:
+            break
+        matrix = counts(document_of(t) for t in batch)
+        rows = [(text.item_id, *encode(matrix, row), text.changed) for row, text in enumerate(batch)]
+        with library.transaction():
+            store.save_features(rows)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    return done
+
+
+def encode(matrix: sparse.csr_matrix, row: int) -> tuple[bytes, bytes]:
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    order = np.argsort(matrix.indices[start:end])
+    terms = matrix.indices[start:end][order].astype("<u4")
+    values = matrix.data[start:end][order].astype("<f4")
+    return terms.tobytes(), values.tobytes()
+
+
+def decode(rows: Sequence[tuple[int, bytes, bytes]]) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """Item ids and their count matrix, from what `Ranking.features` returns."""
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    lengths = np.fromiter((len(r[1]) // 4 for r in rows), dtype=np.int64, count=len(rows))
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    indices = np.frombuffer(b"".join(r[1] for r in rows), dtype="<u4").astype(np.int32)
+    data = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f4").astype(np.float32)
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS))
+    return ids, matrix
+
+
+def load(library: Library, ids: Sequence[int] | None = None) -> tuple[np.ndarray, sparse.csr_matrix]:
+    return decode(library.ranking.features(ids))

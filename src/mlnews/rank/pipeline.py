@@ -1,0 +1,210 @@
+"""Ranking a week in the library: build what is missing, train, score, keep the scores.
+
+`train` learns from every decision so far and stores the model; `rank_week` scores a
+week's candidates with it (training first when the decisions changed since) and writes
+each candidate's score to the library, so `list --sort score` and `compose` see it;
+`similar` finds the items most like one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from scipy import sparse
+
+from mlnews import plugins
+from mlnews.config import Config
+from mlnews.dates import now
+from mlnews.errors import UsageError
+from mlnews.items import Item
+from mlnews.library import Library
+from mlnews.rank import features, labels, prior
+from mlnews.rank.base import Corpus, Examples, Model, Ranker
+from mlnews.rank.features import Document
+from mlnews.rank.taste import inverse_document_frequency, taste_scores, tfidf
+from mlnews.weeks import Week
+
+_PSEUDO_ID = -1  # the row a new curator's topics, authors and categories make
+
+
+@dataclass
+class Ranked:
+    item_id: int
+    item: Item
+    score: float
+    state: str
+
+
+def ranker_for(config: Config) -> Ranker:
+    ranker: Ranker = plugins.create("ranker", config.ranker, config.settings_of("ranker", config.ranker))
+    return ranker
+
+
+def corpus(library: Library, ids: Sequence[int] | None = None) -> Corpus:
+    """Items with their features (all when `ids` is None), prior and dates."""
+    item_ids, counts = features.load(library, ids)
+    dated = {d.item_id: d.date for d in library.ranking.dated()}
+    return Corpus(
+        item_ids,
+        counts,
+        prior.values(library, item_ids.tolist()),
+        prior.recency([dated.get(int(i)) for i in item_ids]),
+    )
+
+
+def train(
+    library: Library, config: Config, ranker: Ranker, *, quick: bool = False, before: str | None = None
+) -> Model:
+    """Learn from the decisions made (before `before`) and store the model.
+
+    `quick`: right after a decision; reuse what the last full training chose (the idf and
+    the popularity weight) and read only the decided items, to stay well under a second.
+    """
+    features.update(library)
+    previous = load_model(library, ranker) if quick else None
+    found = labels.collect(
+        library,
+        before=before,
+        examples=_example_ids(library, ranker),
+        lookback_days=_lookback(ranker),
+        first_weekday=config.first_weekday,
+    )
+    whole = corpus(library, sorted(found.by_item) if previous is not None else None)
+    whole, examples = _with_labels(whole, found, _pseudo_document(ranker))
+    model = ranker.train(whole, examples, previous) if previous is not None else ranker.train(whole, examples)
+    model.params["decisions"] = _decisions_stamp(library)
+    if before is None:
+        with library.transaction():
+            library.ranking.save_model(ranker.name, now(), model.params, model.to_bytes())
+    return model
+
+
+def load_model(library: Library, ranker: Ranker) -> Model | None:
+    stored = library.ranking.model(ranker.name)
+    return Model.from_bytes(ranker.name, stored[1], stored[2]) if stored else None
+
+
+def current_model(library: Library, config: Config, ranker: Ranker) -> Model:
+    """The stored model, trained again first if decisions were made since."""
+    model = load_model(library, ranker)
+    if model is None or model.params.get("decisions") != _decisions_stamp(library):
+        model = train(library, config, ranker)
+    return model
+
+
+def candidates(library: Library, week: Week, lookback_days: int, first_weekday: str) -> list[int]:
+    """The week's candidates: items from its window nobody decided on yet, and its own picks."""
+    start, end = labels.window(week, lookback_days, first_weekday)
+    return [
+        d.item_id
+        for d in library.ranking.dated()
+        if (d.week == str(week) and d.state in labels.PICK) or (d.state == "new" and start <= d.date < end)
+    ]
+
+
+def rank_week(library: Library, config: Config, week: Week, *, retrain: bool = False) -> list[Ranked]:
+    """Score the week's candidates, best first, and store their scores."""
+    ranker = ranker_for(config)
+    model = train(library, config, ranker) if retrain else current_model(library, config, ranker)
+    ids = candidates(library, week, _lookback(ranker), config.first_weekday)
+    if not ids:
+        return []
+    week_corpus = corpus(library, ids)
+    scores = ranker.score(model, week_corpus)
+    with library.transaction():
+        library.ranking.save_scores(zip(week_corpus.ids.tolist(), scores.tolist(), strict=True))
+    return _ranked(library, week_corpus.ids, scores)
+
+
+def similar(library: Library, config: Config, reference: str, limit: int = 10) -> list[Ranked]:
+    """The items most like one (cosine of tf-idf vectors), most alike first."""
+    features.update(library)
+    target = library.ranking.ids_for_keys([_key_of(library, reference)])
+    whole = corpus(library)
+    idf = _idf(library, config, whole)
+    matrix = tfidf(whole.counts, idf)
+    row = np.flatnonzero(whole.ids == next(iter(target.values())))
+    if not len(row):
+        raise UsageError(f"{reference}: has no features yet (an item with no title or text?)")
+    likeness = np.asarray(matrix @ matrix[row[0]].T.toarray()).ravel()
+    likeness[row[0]] = -1
+    best = np.argsort(-likeness, kind="stable")[:limit]
+    return _ranked(library, whole.ids[best], likeness[best])
+
+
+def _idf(library: Library, config: Config, whole: Corpus) -> np.ndarray:
+    model = load_model(library, ranker_for(config))
+    if model is not None and "idf" in model.arrays:
+        return model.arrays["idf"]
+    return inverse_document_frequency(whole.counts)
+
+
+def _key_of(library: Library, reference: str) -> str:
+    item = library.get(reference)  # a one-line error for an unknown reference
+    return item.key or reference
+
+
+def _ranked(library: Library, ids: np.ndarray, scores: np.ndarray) -> list[Ranked]:
+    order = np.argsort(-scores, kind="stable")
+    items = library.ranking.summaries([int(ids[i]) for i in order])
+    return [
+        Ranked(int(ids[i]), items[int(ids[i])], float(scores[i]), items[int(ids[i])].state)
+        for i in order
+        if int(ids[i]) in items
+    ]
+
+
+def _with_labels(whole: Corpus, found: labels.Labels, pseudo: Document | None) -> tuple[Corpus, Examples]:
+    """The decisions as rows of the corpus; a new curator's topics become one more row, a pick."""
+    if pseudo is not None:
+        whole = Corpus(
+            np.r_[whole.ids, [_PSEUDO_ID]],
+            sparse.vstack([whole.counts, features.counts([pseudo])]).tocsr(),
+            np.r_[whole.prior, [np.nan]],
+            np.r_[whole.days, [0.0]],
+        )
+        found.by_item[_PSEUDO_ID] = labels.Label(True, labels.EXAMPLE, None)
+    return whole, labels.as_examples(found, {int(item_id): row for row, item_id in enumerate(whole.ids)})
+
+
+def _pseudo_document(ranker: Ranker) -> Document | None:
+    topics = list(getattr(ranker, "topics", []))
+    authors = list(getattr(ranker, "authors", []))
+    categories = list(getattr(ranker, "categories", []))
+    if not (topics or authors or categories):
+        return None
+    return Document(". ".join(topics), "", authors, categories)
+
+
+def _example_ids(library: Library, ranker: Ranker) -> list[int]:
+    keys = list(getattr(ranker, "examples", []))
+    ids = []
+    for key in keys:
+        try:
+            item = library.get(key)
+        except Exception:
+            continue
+        found = library.ranking.ids_for_keys([item.key or key])
+        ids += list(found.values())
+    return ids
+
+
+def _lookback(ranker: Ranker) -> int:
+    return int(getattr(ranker, "lookback_days", 28))
+
+
+def _decisions_stamp(library: Library) -> str:
+    """What the decisions are now: a model trained on other decisions is out of date."""
+    history = library.ranking.decisions()
+    last = history[-1] if history else None
+    return f"{len(history)}:{last.at if last else ''}:{len(library.ranking.published_weeks())}"
+
+
+def today_week(config: Config) -> Week:
+    return Week.containing(date.today(), config.first_weekday)
+
+
+__all__ = ["Ranked", "candidates", "rank_week", "similar", "taste_scores", "train"]

@@ -1,0 +1,140 @@
+"""Why an item scored as it did: the terms that weigh most, the nearest past pick, popularity.
+
+Computed for the items shown (a page of candidates), not for the whole week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlnews.items import Item
+from mlnews.library import Library
+from mlnews.rank import features, prior
+from mlnews.rank.base import Model
+from mlnews.rank.taste import tfidf
+
+TERMS = 3
+LIKE_AT_LEAST = 0.1  # cosine likeness below this is no resemblance worth naming
+
+
+@dataclass
+class Reasons:
+    terms: list[str] = field(default_factory=list)  # "diffusion", "author Yang Song"
+    like: str = ""  # "Score-Based Generative Modeling…, 2020-W43"
+    popularity: str = ""  # "20,484 retweets, 0 likes"
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.terms:
+            out.append("for: " + ", ".join(self.terms))
+        if self.like:
+            out.append("like: " + self.like)
+        if self.popularity:
+            out.append("popular: " + self.popularity)
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        return {"terms": self.terms, "like": self.like, "popularity": self.popularity}
+
+
+def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -> list[Reasons]:
+    """Reasons for each (item id, item), in order."""
+    if not items:
+        return []
+    ids = [item_id for item_id, _ in items]
+    item_ids, counts = features.load(library, ids)
+    row_of = {int(i): n for n, i in enumerate(item_ids)}
+    weights = _weights(model)
+    idf = model.arrays.get("idf")
+    matrix = tfidf(counts, idf) if idf is not None else None
+    picks = _picks(library, model)
+    signals = library.signals(ids)
+    out = []
+    for item_id, item in items:
+        reasons = Reasons(popularity=prior.describe(signals.get(item_id, ())))
+        row = row_of.get(item_id)
+        if row is not None and matrix is not None:
+            vector = matrix[row]
+            reasons.terms = _terms(item, vector, weights)
+            reasons.like = _like(vector, picks, item_id)
+        out.append(reasons)
+    return out
+
+
+def _weights(model: Model) -> dict[int, float]:
+    if "cols" not in model.arrays:
+        return {}
+    return dict(zip(model.arrays["cols"].tolist(), model.arrays["coef"].tolist(), strict=True))
+
+
+def _terms(item: Item, vector: object, weights: dict[int, float]) -> list[str]:
+    if not weights:
+        return []
+    names = features.terms_of(
+        features.Document(
+            item.title, item.abstract or item.body[: features.BODY_CHARS], item.authors, item.categories
+        )
+    )
+    row = vector.tocoo()  # type: ignore[attr-defined]
+    scored = sorted(
+        (
+            (value * weights.get(int(col), 0.0), int(col))
+            for col, value in zip(row.col, row.data, strict=True)
+        ),
+        reverse=True,
+    )
+    shown = []
+    for contribution, col in scored:
+        if contribution <= 0 or len(shown) == TERMS:
+            break
+        if col in names:
+            shown.append(_term(names[col]))
+    return shown
+
+
+def _term(term: str) -> str:
+    kind, _, name = term.partition(":")
+    if kind == "author" and name:
+        return f"author {name.title()}"
+    if kind == "category" and name:
+        return f"category {name}"
+    return term
+
+
+@dataclass
+class _Picks:
+    ids: np.ndarray
+    matrix: object  # tf-idf rows of the past picks
+    titles: dict[int, str]
+    weeks: dict[int, str]
+
+
+def _picks(library: Library, model: Model) -> _Picks | None:
+    pick_ids = model.arrays.get("picks")
+    idf = model.arrays.get("idf")
+    if pick_ids is None or idf is None or not len(pick_ids):
+        return None
+    ids, counts = features.load(library, [int(i) for i in pick_ids])
+    items = library.ranking.summaries(ids.tolist())
+    return _Picks(
+        ids,
+        tfidf(counts, idf),
+        {i: item.title for i, item in items.items()},
+        {i: item.week or "" for i, item in items.items()},
+    )
+
+
+def _like(vector: object, picks: _Picks | None, item_id: int) -> str:
+    if picks is None or not len(picks.ids):
+        return ""
+    likeness = np.asarray((picks.matrix @ vector.T).toarray()).ravel()  # type: ignore[attr-defined]
+    likeness[picks.ids == item_id] = -1  # a pick is not like itself
+    best = int(np.argmax(likeness))
+    if likeness[best] < LIKE_AT_LEAST:
+        return ""
+    pick = int(picks.ids[best])
+    week = picks.weeks.get(pick, "")
+    return picks.titles.get(pick, "") + (f", {week}" if week else "")
