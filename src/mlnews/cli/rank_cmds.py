@@ -54,9 +54,12 @@ def candidates_command(
     ctx: typer.Context,
     week: Annotated[str, typer.Argument(help="The issue week, YYYY-Www.", show_default=False)],
     limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 20,
+    decided: Annotated[
+        bool, typer.Option("--all", help="Also the items already shortlisted or featured for the week.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
-    """A week's candidates, best first, each with its score and why.
+    """A week's candidates still to decide, best first, each with its score and why.
 
     Example: `mlnews candidates 2020-W49 --limit 10`
     """
@@ -64,7 +67,7 @@ def candidates_command(
     config = workspace.config
     chosen = Week.parse(week)
     with Library.open(workspace.library_path) as library:
-        ranked = pipeline.rank_week(library, config, chosen)[:limit]
+        ranked = [r for r in pipeline.rank_week(library, config, chosen) if decided or r.state == "new"][:limit]
         model = pipeline.current_model(library, config, pipeline.ranker_for(config))
         why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked])
     _show(

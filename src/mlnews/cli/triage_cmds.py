@@ -12,6 +12,7 @@ from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.issue import classify
 from mlnews.library import Library
+from mlnews.rank import pipeline
 from mlnews.weeks import Week
 
 Keys = Annotated[list[str], typer.Argument(help="Keys, arXiv ids, DOIs or URLs.", show_default=False)]
@@ -43,6 +44,7 @@ def shortlist_command(
         found = [(key, library.get(key)) for key in keys]  # every key checked before any change
         for key, _ in found:
             done += library.triage([key], state, section, str(chosen))
+        pipeline.after_decision(library, settings)
     for item in done:
         where = item.section or f"{classify.section_for(item, settings)} (by default)"
         output.console.print(Text(f"{state} {item.key} for {item.week} in {where}: {item.title}"))
@@ -56,8 +58,10 @@ def reject_command(ctx: typer.Context, keys: Keys) -> None:
     """
     workspace = current_workspace(ctx)
     with Library.open(workspace.library_path) as library:
-        for item in library.triage(keys, "rejected"):
-            output.console.print(Text(f"rejected {item.key}: {item.title}"))
+        rejected = library.triage(keys, "rejected")
+        pipeline.after_decision(library, workspace.config)
+    for item in rejected:
+        output.console.print(Text(f"rejected {item.key}: {item.title}"))
 
 
 @app.command("tag")

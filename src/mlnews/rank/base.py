@@ -86,7 +86,9 @@ class Ranker:
     name: ClassVar[str]
     description: ClassVar[str]
 
-    def train(self, corpus: Corpus, examples: Examples) -> Model:
+    def train(self, corpus: Corpus, examples: Examples, previous: Model | None = None) -> Model:
+        """`previous`: the last model trained on the whole library, when this is a quick
+        retrain after one decision (the corpus then holds only the decided items)."""
         raise NotImplementedError
 
     def score(self, model: Model, corpus: Corpus) -> np.ndarray:

@@ -69,8 +69,8 @@ class RandomRanker(Ranker):
 
 def methods(ours: Ranker) -> dict[str, Ranker]:
     return {
-        f"{ours.name} (mlnews)": ours,
-        "arxiv-sanity-lite SVM": ArxivSanityRanker(),
+        f"mlnews {ours.name}": ours,
+        "arxiv-sanity": ArxivSanityRanker(),
         "popularity": PopularityRanker(),
         "random": RandomRanker(),
     }
@@ -150,7 +150,7 @@ def table(report: Report) -> Table:
         box=None,
         header_style="bold",
     )
-    shown.add_column("method")
+    shown.add_column("method", no_wrap=True)
     for metric in METRICS:
         shown.add_column(metric, justify="right")
     for name, metrics in report.results.items():
@@ -160,7 +160,7 @@ def table(report: Report) -> Table:
 
 def _cell(value: tuple[float, float, float]) -> str:
     mean, low, high = value
-    return f"{mean:.2f} ({low:.2f}–{high:.2f})".replace("0.", ".") if np.isfinite(mean) else "–"
+    return f"{mean:.2f} {low:.2f}–{high:.2f}".replace("0.", ".") if np.isfinite(mean) else "–"
 
 
 # -- on the library's own history -------------------------------------------------------------
@@ -193,8 +193,7 @@ def _weeks_with_picks(library: Library) -> list[Week]:
 def _case(
     library: Library, config: Config, whole: Corpus, row_of: dict[int, int], week: Week, lookback: int
 ) -> Case | None:
-    before = week.start(config.first_weekday).isoformat()
-    known = labels.collect(library, before=before, lookback_days=lookback, first_weekday=config.first_weekday)
+    known = labels.collect(library, before=week, lookback_days=lookback, first_weekday=config.first_weekday)
     if not known.picks:
         return None  # nothing to learn from yet
     train = labels.as_examples(known, row_of)

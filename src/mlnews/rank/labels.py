@@ -8,8 +8,8 @@
 - a new curator's example papers are yeses too; with few noes, a sample of the rest of
   the library stands in for them (as arxiv-sanity-lite trains against every paper).
 
-Only what was decided before `before` counts, so a backtest never learns from the week
-it ranks.
+Only what was decided before the week `before` counts (a decision for an earlier week,
+or one made before the week began), so a backtest never learns from the week it ranks.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from mlnews.library import Library
+from mlnews.library.ranking import Decision
 from mlnews.rank.base import Examples
 from mlnews.weeks import Week
 
@@ -53,16 +54,17 @@ class Labels:
 def collect(
     library: Library,
     *,
-    before: str | None = None,
+    before: Week | None = None,
     examples: Iterable[int] = (),
     lookback_days: int = 28,
     first_weekday: str = "sunday",
 ) -> Labels:
-    """Every decision made before `before` (an ISO date; None: all), as labels by item id."""
+    """Every decision made before the week `before` (None: all), as labels by item id."""
     store = library.ranking
     labels = Labels()
+    start = before.start(first_weekday).isoformat() if before is not None else None
     for decision in store.decisions():  # oldest first: the latest decision stands
-        if before is not None and decision.at >= before:
+        if before is not None and not _earlier(decision, before, start or ""):
             continue
         if decision.state in PICK:
             labels.by_item[decision.item_id] = Label(True, PICK[decision.state], decision.week)
@@ -74,8 +76,16 @@ def collect(
         labels.by_item.setdefault(item_id, Label(True, EXAMPLE, None))
     _untouched(library, labels, before, lookback_days, first_weekday)
     if sum(not label.yes for label in labels.by_item.values()) < ENOUGH_NOES:
-        _background(library, labels, before)
+        _background(library, labels, start)
     return labels
+
+
+def _earlier(decision: Decision, week: Week, start: str) -> bool:
+    """Known before the week: made for an earlier week, or (with no week) made before it began.
+    A back catalogue imported today still teaches the weeks after each of its issues."""
+    if decision.week:
+        return decision.week < str(week)
+    return decision.at < start
 
 
 def window(week: Week, lookback_days: int, first_weekday: str) -> tuple[str, str]:
@@ -85,11 +95,11 @@ def window(week: Week, lookback_days: int, first_weekday: str) -> tuple[str, str
 
 
 def _untouched(
-    library: Library, labels: Labels, before: str | None, lookback_days: int, first_weekday: str
+    library: Library, labels: Labels, before: Week | None, lookback_days: int, first_weekday: str
 ) -> None:
     for name in sorted(library.ranking.published_weeks()):
         week = Week.parse(name)
-        if before is not None and week.end(first_weekday).isoformat() >= before:
+        if before is not None and name >= str(before):
             continue
         start, end = window(week, lookback_days, first_weekday)
         for item in library.ranking.dated(start, end):

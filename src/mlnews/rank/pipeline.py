@@ -56,9 +56,9 @@ def corpus(library: Library, ids: Sequence[int] | None = None) -> Corpus:
 
 
 def train(
-    library: Library, config: Config, ranker: Ranker, *, quick: bool = False, before: str | None = None
+    library: Library, config: Config, ranker: Ranker, *, quick: bool = False
 ) -> Model:
-    """Learn from the decisions made (before `before`) and store the model.
+    """Learn from every decision made and store the model.
 
     `quick`: right after a decision; reuse what the last full training chose (the idf and
     the popularity weight) and read only the decided items, to stay well under a second.
@@ -67,19 +67,24 @@ def train(
     previous = load_model(library, ranker) if quick else None
     found = labels.collect(
         library,
-        before=before,
         examples=_example_ids(library, ranker),
         lookback_days=_lookback(ranker),
         first_weekday=config.first_weekday,
     )
     whole = corpus(library, sorted(found.by_item) if previous is not None else None)
     whole, examples = _with_labels(whole, found, _pseudo_document(ranker))
-    model = ranker.train(whole, examples, previous) if previous is not None else ranker.train(whole, examples)
+    model = ranker.train(whole, examples, previous)
     model.params["decisions"] = _decisions_stamp(library)
-    if before is None:
-        with library.transaction():
-            library.ranking.save_model(ranker.name, now(), model.params, model.to_bytes())
+    with library.transaction():
+        library.ranking.save_model(ranker.name, now(), model.params, model.to_bytes())
     return model
+
+
+def after_decision(library: Library, config: Config) -> None:
+    """Keep the stored model in step with the decision just made (a quick retrain)."""
+    ranker = ranker_for(config)
+    if load_model(library, ranker) is not None:
+        train(library, config, ranker, quick=True)
 
 
 def load_model(library: Library, ranker: Ranker) -> Model | None:

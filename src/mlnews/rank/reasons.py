@@ -17,7 +17,7 @@ from mlnews.rank.base import Model
 from mlnews.rank.taste import tfidf
 
 TERMS = 3
-LIKE_AT_LEAST = 0.1  # cosine likeness below this is no resemblance worth naming
+LIKE_AT_LEAST = 0.03  # cosine likeness below this is no resemblance worth naming (bigrams keep it low)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from mlnews.config import Setting
+from mlnews.errors import UsageError
 from mlnews.rank.base import Corpus, Examples, Model, Ranker, percentiles
 from mlnews.rank.features import BUCKETS
 
@@ -35,9 +36,9 @@ class TasteRanker(Ranker):
     settings: ClassVar[tuple[Setting, ...]] = (
         Setting(
             "popularity",
-            "auto",
-            "How much popularity and quality weigh against your taste, 0-1, or 'auto' "
-            "(chosen by cross-validation on your past weeks).",
+            -1.0,
+            "How much popularity and quality weigh against your taste, from 0 to 1;"
+            " -1: chosen by cross-validation on your own past weeks.",
         ),
         Setting(
             "regularisation", 1.0, "Logistic regression's C: higher follows your decisions more closely."
@@ -55,7 +56,7 @@ class TasteRanker(Ranker):
 
     def __init__(
         self,
-        popularity: str | float = "auto",
+        popularity: float = -1.0,
         regularisation: float = 1.0,
         examples: list[str] | None = None,
         topics: list[str] | None = None,
@@ -105,13 +106,12 @@ class TasteRanker(Ranker):
         return choose_alpha(matrix, prior, examples, self.regularisation)
 
 
-def _popularity(value: str | float) -> float | None:
-    if value == "auto":
+def _popularity(value: float) -> float | None:
+    if value == -1:
         return None
-    number = float(value)
-    if not 0 <= number <= 1:
-        raise ValueError(f"popularity must be 'auto' or between 0 and 1, got {value!r}")
-    return number
+    if not 0 <= value <= 1:
+        raise UsageError(f"[ranker.taste] popularity: expected a number from 0 to 1 (or -1: automatic), got {value}")
+    return float(value)
 
 
 # -- the parts, shared by evaluation and explanations --------------------------------------

@@ -1,0 +1,231 @@
+"""Taste ranking as a curator uses it: rank, candidates with reasons, similar, list --sort score,
+the backtest, the stored model, and the rankers' quality on real data (ICLR 2021)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tomlkit
+
+from mlnews.formats import mlnews_jsonl
+from mlnews.items import Item
+from mlnews.rank import evaluate, features
+from mlnews.rank.base import Corpus, Examples, Model, percentiles
+from mlnews.rank.features import Document
+from mlnews.rank.taste import TasteRanker, tfidf
+from mlnews.weeks import Week
+
+WEEKS = [Week(2020, number) for number in range(40, 46)]
+RL = "reinforcement learning"
+
+
+def _iclr(shared_data: Path) -> list[dict[str, str]]:
+    with (shared_data / "openreview" / "iclr2021" / "paperlist.tsv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))[:1200]
+
+
+@pytest.fixture
+def iclr(run, shared_data: Path, tmp_path: Path) -> tuple[Path, list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """A workspace holding 1,200 real ICLR 2021 submissions spread over six weeks; returns it,
+    the keys of the reinforcement-learning papers (by their authors' keywords, which the
+    ranker never sees) and of the others."""
+    papers = _iclr(shared_data)
+    items = []
+    for number, paper in enumerate(papers):
+        day = WEEKS[number % len(WEEKS)].start() + timedelta(days=1)
+        items.append(
+            Item(
+                title=paper["title"],
+                kind="paper",
+                key=f"openreview:{paper['paper_id']}",
+                abstract=paper["abstract"],
+                published=day.isoformat(),
+                urls=[paper["link"]],
+            )
+        )
+    path = tmp_path / "iclr.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        mlnews_jsonl.dump(iter(items), out)
+    assert run("init", "ws").code == 0
+    result = run("-w", "ws", "import", str(path))
+    assert result.code == 0, result.err
+    liked = [f"openreview:{p['paper_id']}" for p in papers if RL in p["keywords"].lower()]
+    others = [f"openreview:{p['paper_id']}" for p in papers if RL not in p["keywords"].lower()]
+    return tmp_path / "ws", liked, others
+
+
+def _set(ws: Path, key: str, value: object) -> None:
+    """Change a setting of [ranker.taste], which `mlnews init` wrote with its defaults."""
+    path = ws / "mlnews.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document["ranker"]["taste"][key] = value  # type: ignore[index]
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+
+
+def _week_of(keys: list[str], papers_in_order: list[str], week: Week) -> list[str]:
+    return [k for k in keys if WEEKS[papers_in_order.index(k) % len(WEEKS)] == week]
+
+
+def test_candidates_come_best_first_with_reasons(run, iclr, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    ws, liked, others = iclr
+    order = [f"openreview:{p['paper_id']}" for p in _iclr(shared_data)]
+    for week in WEEKS[:4]:  # a month of history: this curator shortlists accepted RL papers
+        keys = _week_of(liked, order, week)
+        assert run("-w", str(ws), "shortlist", *keys, "--week", str(week)).code == 0
+    rejected = _week_of(others, order, WEEKS[3])[:20]
+    assert run("-w", str(ws), "reject", *rejected).code == 0
+
+    target = WEEKS[5]
+    result = run("-w", str(ws), "candidates", str(target), "--limit", "10", "--json")
+    assert result.code == 0, result.err
+    shown = result.json()
+    assert isinstance(shown, list) and len(shown) == 10
+    scores = [entry["score"] for entry in shown]
+    assert scores == sorted(scores, reverse=True)
+    hits = sum(entry["key"] in liked for entry in shown)
+    wanted = len(_week_of(liked, order, target))
+    # Random would find about 10/200 of them; the taste ranker finds most.
+    assert hits >= min(wanted, 10) * 0.6, (hits, wanted)
+    top = shown[0]["reasons"]
+    assert top["terms"], "the words that weigh most are named"
+    assert any(word in " ".join(top["terms"]) for word in ("reinforcement", "policy", "agent", "reward", "rl"))
+    assert top["like"].endswith(tuple(str(w) for w in WEEKS[:4])), "the nearest past pick, with its week"
+
+    # The plain table shows the same, one line of reasons under each item.
+    table = run("-w", str(ws), "candidates", str(target), "--limit", "3")
+    assert "for: " in table.out and "like: " in table.out
+
+    # rank stores the scores: list --sort score shows them best first.
+    assert run("-w", str(ws), "rank", "--week", str(target)).code == 0
+    listed = run("-w", str(ws), "list", "--sort", "score", "--state", "new", "--limit", "5", "--json").json()
+    assert isinstance(listed, list)
+    assert [e["key"] for e in listed] == [e["key"] for e in shown[:5]]
+
+
+def test_similar_finds_more_like_this(run, iclr) -> None:  # type: ignore[no-untyped-def]
+    ws, liked, _ = iclr
+    result = run("-w", str(ws), "similar", liked[0], "--limit", "5", "--json")
+    assert result.code == 0, result.err
+    found = result.json()
+    assert isinstance(found, list) and len(found) == 5
+    assert liked[0] not in [entry["key"] for entry in found]
+    assert sum(entry["key"] in liked for entry in found) >= 1
+    assert run("-w", str(ws), "similar", "arXiv:9999.99999").code == 1
+
+
+def test_a_new_curator_starts_from_topics_then_popularity(run, iclr, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    ws, liked, _ = iclr
+    order = [f"openreview:{p['paper_id']}" for p in _iclr(shared_data)]
+    _set(ws, "topics", ["reinforcement learning", "policy"])
+    result = run("-w", str(ws), "candidates", str(WEEKS[2]), "--limit", "10", "--json")
+    assert result.code == 0, result.err
+    shown = result.json()
+    assert isinstance(shown, list)
+    rl_papers = {k for k in order if k in liked}
+    assert sum(entry["key"] in rl_papers for entry in shown) >= 3
+
+
+def test_the_model_is_stored_as_data_and_kept_in_step_with_decisions(run, iclr) -> None:  # type: ignore[no-untyped-def]
+    ws, liked, _ = iclr
+    assert run("-w", str(ws), "shortlist", *liked[:5], "--week", str(WEEKS[0])).code == 0
+    assert run("-w", str(ws), "rank", "--week", str(WEEKS[1])).code == 0
+    db = sqlite3.connect(ws / "library.db")
+    (params, blob) = db.execute("SELECT params, arrays FROM models WHERE name = 'taste'").fetchone()
+    assert zipfile.is_zipfile(io.BytesIO(blob)), "an .npz archive of plain arrays"
+    with np.load(io.BytesIO(blob), allow_pickle=False) as archive:
+        assert {"idf", "cols", "coef", "picks"} <= set(archive.files)
+        assert all(archive[name].dtype != object for name in archive.files)
+    stamp = db.execute("SELECT params FROM models").fetchone()[0]
+    # One more decision retrains it at once (quickly), so the next ranking already knows.
+    assert run("-w", str(ws), "shortlist", liked[5], "--week", str(WEEKS[1])).code == 0
+    assert db.execute("SELECT params FROM models").fetchone()[0] != stamp
+    assert '"alpha"' in params
+    # Every item got its features when it was imported.
+    assert db.execute("SELECT count(*) FROM items").fetchone() == db.execute("SELECT count(*) FROM features").fetchone()
+
+
+def test_features_follow_the_item(run, demo_copy) -> None:  # type: ignore[no-untyped-def]
+    ws = demo_copy.root
+    db = sqlite3.connect(ws / "library.db")
+    (item_id,) = db.execute("SELECT id FROM items WHERE key = 'arxiv:2011.15126'").fetchone()
+    before = db.execute("SELECT terms FROM features WHERE item_id = ?", (item_id,)).fetchone()
+    assert before is not None
+    fresh = ws / "more.jsonl"
+    item = Item(title="One-Shot Free-View Neural Talking-Head Synthesis for Video Conferencing", kind="paper",
+                key="arxiv:2011.15126", abstract="A much longer abstract about zymurgy " * 20)  # fmt: skip
+    with fresh.open("w", encoding="utf-8") as out:
+        mlnews_jsonl.dump(iter([item]), out)
+    assert run("-w", str(ws), "import", str(fresh)).code == 0
+    after = db.execute("SELECT terms FROM features WHERE item_id = ?", (item_id,)).fetchone()
+    assert after != before and features.bucket("zymurgy") in np.frombuffer(after[0], dtype="<u4")
+
+
+def test_buckets_name_their_words() -> None:
+    document = Document("Diffusion models beat GANs", "Score matching for images.", ["Yang Song"], ["cs.LG"])
+    counted = features.counts([document])
+    names = features.terms_of(document)
+    assert set(counted.indices) == set(names)
+    assert {"diffusion", "diffusion models", "author:yang song", "category:cs.lg"} <= set(names.values())
+
+
+def test_ranking_a_week_and_the_backtest_on_the_demo(run, demo_copy) -> None:  # type: ignore[no-untyped-def]
+    ws = str(demo_copy.root)
+    result = run("-w", ws, "candidates", "2020-W49", "--limit", "5")
+    assert result.code == 0, result.err
+    assert "arxiv:" in result.out
+    report = run("-w", ws, "rank", "--evaluate")
+    assert report.code == 0, report.err
+    for method in ("mlnews taste", "arxiv-sanity", "popularity", "random", "recall@20", "SI MRR"):
+        assert method in report.out
+
+
+def test_bad_input_is_one_line(run, demo_copy) -> None:  # type: ignore[no-untyped-def]
+    ws = demo_copy.root
+    result = run("-w", str(ws), "candidates", "2020-W99")
+    assert result.code != 0 and len(result.err.strip().splitlines()) == 1
+    _set(ws, "popularity", 2.5)
+    result = run("-w", str(ws), "rank")
+    assert result.code == 1 and "popularity" in result.err and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_percentiles_share_ties() -> None:
+    assert percentiles(np.array([3.0, 1.0, 3.0, 2.0])).tolist() == pytest.approx([5 / 6, 0, 5 / 6, 1 / 3])
+
+
+def test_taste_without_popularity_keeps_the_text_order() -> None:
+    documents = [Document(f"paper {i}", "graph networks" if i % 2 else "protein folding") for i in range(40)]
+    counts = features.counts(documents)
+    corpus = Corpus(np.arange(40), counts, np.full(40, np.nan), np.zeros(40), documents)
+    examples = Examples(np.arange(10), (np.arange(10) % 2).astype(float), np.ones(10), np.full(10, -1))
+    ranker = TasteRanker()
+    model = ranker.train(corpus, examples)
+    assert model.params["alpha"] == 0.0, "no prior known: taste alone"
+    scores = ranker.score(Model.from_bytes("taste", model.params, model.to_bytes()), corpus)
+    assert scores[1::2].min() > scores[0::2].max()
+    assert tfidf(counts, model.arrays["idf"]).shape == counts.shape
+
+
+@pytest.mark.slow
+def test_taste_beats_arxiv_sanity_on_simulated_iclr_curators(shared_data: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("taste_bench", Path(__file__).parents[1] / "bench" / "taste.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    papers, early, decisions = bench.read(shared_data / "openreview" / "iclr2021")
+    corpus = bench.corpus_of(papers, early)
+    cases = bench.cases(papers, decisions, 10, 0, "months")[::3]
+    report = evaluate.run("months", corpus, cases, evaluate.methods(TasteRanker()))
+    ours, theirs = report.results["mlnews taste"], report.results["arxiv-sanity"]
+    assert ours["recall@20"][0] > theirs["recall@20"][0]
+    assert ours["nDCG@20"][0] > theirs["nDCG@20"][0]
+    assert report.results["random"]["recall@20"][0] < 0.2
