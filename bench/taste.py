@@ -75,7 +75,7 @@ def corpus_of(papers: list[dict[str, str]], early: dict[str, float]) -> Corpus:
     prior = np.array([(early[p["paper_id"]] - 1) / 9 if p["paper_id"] in early else np.nan for p in papers])
     return Corpus(
         np.arange(len(papers), dtype=np.int64),
-        features.counts(documents),
+        features.tf(documents),
         prior,
         np.zeros(len(papers)),
         documents,

@@ -137,7 +137,8 @@ def test_a_plugin_backend_takes_its_own_settings_table(plugin_path: Path, tmp_pa
         ("[summariser.echo]\nloud = true\n", "unknown key 'summariser.echo.loud'; known keys: shout, prefix"),
         ("[summariser.gpt9]\nmodel = 'x'\n", "[summariser.gpt9]: no such summariser; installed: echo, extr"),
         ("[publisher.site]\nfolder = 3\n", "publisher.site.folder: expected a string, got 3 (int)"),
-        ("[ranker.taste]\n", "[ranker.taste]: no such ranker; installed: none installed"),
+        ("[ranker.svm9]\n", "[ranker.svm9]: no such ranker; installed: arxiv-sanity, popularity, taste"),
+        ("[ranker.taste]\npopularity = 'some'\n", "ranker.taste.popularity: expected a number, got 'some'"),
         ("[translator]\nopenai = 3\n", "'translator': expected one [translator.NAME] table per translator"),
     ],
 )

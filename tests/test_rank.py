@@ -19,7 +19,8 @@ from mlnews.items import Item
 from mlnews.rank import evaluate, features
 from mlnews.rank.base import Corpus, Examples, Model, percentiles
 from mlnews.rank.features import Document
-from mlnews.rank.taste import TasteRanker, tfidf
+from mlnews.rank.features import BUCKETS
+from mlnews.rank.taste import TasteRanker, taste_scores, tfidf
 from mlnews.weeks import Week
 
 WEEKS = [Week(2020, number) for number in range(40, 46)]
@@ -202,15 +203,23 @@ def test_percentiles_share_ties() -> None:
 
 def test_taste_without_popularity_keeps_the_text_order() -> None:
     documents = [Document(f"paper {i}", "graph networks" if i % 2 else "protein folding") for i in range(40)]
-    counts = features.counts(documents)
-    corpus = Corpus(np.arange(40), counts, np.full(40, np.nan), np.zeros(40), documents)
+    frequencies = features.tf(documents)
+    corpus = Corpus(np.arange(40), frequencies, np.full(40, np.nan), np.zeros(40), documents)
     examples = Examples(np.arange(10), (np.arange(10) % 2).astype(float), np.ones(10), np.full(10, -1))
     ranker = TasteRanker()
     model = ranker.train(corpus, examples)
     assert model.params["alpha"] == 0.0, "no prior known: taste alone"
     scores = ranker.score(Model.from_bytes("taste", model.params, model.to_bytes()), corpus)
     assert scores[1::2].min() > scores[0::2].max()
-    assert tfidf(counts, model.arrays["idf"]).shape == counts.shape
+    matrix = tfidf(frequencies, model.arrays["idf"])
+    assert np.allclose(matrix.multiply(matrix).sum(axis=1), 1.0)
+    assert np.allclose(matrix @ _dense(model), taste_scores(model, frequencies), atol=1e-5)
+
+
+def _dense(model: Model) -> np.ndarray:
+    weights = np.zeros(BUCKETS)
+    weights[model.arrays["cols"]] = model.arrays["coef"]
+    return weights
 
 
 @pytest.mark.slow

@@ -58,13 +58,14 @@ class Candidate:
     featured: bool
     make: Callable[[], Entry]  # drafting costs time: only for entries that are written
     figure: str = ""  # the item's figure now, cheap to know without drafting
+    score: float | None = None  # the ranker's, for proposing picks
 
 
 def compose_week(
     issues_dir: Path, config: Config, library: Library, week: Week, *, force: bool = False
 ) -> Report:
     drafter = summarise.get(config.summariser, config.settings_of("summariser", config.summariser))
-    # Scores first: the shortlist comes best first, and the picks proposed are the best of each section.
+    # Scores first: the picks proposed for a new issue are the best-scored of each section.
     pipeline.rank_week(library, config, week)
     candidates = []
     for item in library.shortlisted(str(week)):
@@ -78,6 +79,7 @@ def compose_week(
                 featured,
                 _drafting(item, section, drafter),
                 figure=item.figure or "",
+                score=item.score,
             )
         )
     return _compose(issues_dir, config, library, week, candidates, force)
@@ -209,8 +211,9 @@ def _propose_picks(
     propose: bool,
     order: list[str] | None,
 ) -> None:
-    """Featured entries first; a new issue also gets the best entry of each section, in turn."""
+    """Featured entries first; a new issue also gets the best-scored entry of each section, in turn."""
     keys = [e.key for e in issue.entries]
+    score = {normal_key(c.key): c.score for c in candidates if c.score is not None}
     by_normal = {normal_key(k): k for k in keys}
     featured = {normal_key(c.key) for c in candidates if c.featured}
     wanted = [by_normal[k] for k in (order or list(by_normal)) if k in featured and k in by_normal]
@@ -222,6 +225,8 @@ def _propose_picks(
         by_section: dict[str, list[str]] = {}
         for entry in issue.entries:
             by_section.setdefault(entry.section, []).append(entry.key)
+        for section_keys in by_section.values():  # stable: unscored entries keep the file's order
+            section_keys.sort(key=lambda k: -score.get(normal_key(k), float("-inf")))
         for turn in range(PICKS):
             wanted += [keys_[turn] for keys_ in by_section.values() if len(keys_) > turn]
     for key in wanted:

@@ -178,12 +178,13 @@ class Library:
         return [from_summary(row) for row in self._tuples(sql, params)]
 
     def shortlisted(self, week: str) -> list[Item]:
-        """Items shortlisted or featured for a week: highest score first, then in shortlist order."""
+        """Items shortlisted or featured for a week, in the order they were shortlisted
+        (the curator's order: compose keeps it; scores only choose the picks)."""
         rows = self.db.execute(
             "SELECT items.*, (SELECT min(history.id) FROM history WHERE history.item_id = items.id"
             " AND history.week = items.week AND history.state IN ('shortlisted', 'featured')) AS turn"
             " FROM items WHERE week = ? AND state IN ('shortlisted', 'featured')"
-            " ORDER BY score IS NULL, score DESC, turn, items.id",
+            " ORDER BY turn, items.id",
             (week,),
         ).fetchall()
         return [self._full(row) for row in rows]

@@ -25,7 +25,7 @@ class Corpus:
     """Items as rankers see them, a row each."""
 
     ids: np.ndarray  # item ids (int64)
-    counts: sparse.csr_matrix  # hashed term counts (`features`)
+    tf: sparse.csr_matrix  # sublinear frequencies of hashed terms (`features`)
     prior: np.ndarray  # popularity/quality, 0-1, NaN where unknown
     days: np.ndarray  # date as a day number, 0 where unknown: recency breaks ties
     documents: Sequence[Document] | None = None  # the text itself, for rankers that need it
@@ -35,7 +35,7 @@ class Corpus:
 
     def subset(self, rows: np.ndarray) -> Corpus:
         documents = [self.documents[i] for i in rows] if self.documents is not None else None
-        return Corpus(self.ids[rows], self.counts[rows], self.prior[rows], self.days[rows], documents)
+        return Corpus(self.ids[rows], self.tf[rows], self.prior[rows], self.days[rows], documents)
 
 
 @dataclass

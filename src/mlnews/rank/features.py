@@ -50,9 +50,20 @@ _vectoriser = HashingVectorizer(
 )
 
 
+# Sublinear term frequency, 1 + log(count), by count: what rankers weigh terms by.
+_SUBLINEAR = np.r_[0.0, 1 + np.log(np.arange(1, 256))].astype(np.float32)
+
+
 def counts(documents: Iterable[Document]) -> sparse.csr_matrix:
-    """Term counts, a row per document."""
+    """Term counts, a row per document (what the library stores)."""
     return _vectoriser.transform(list(documents)).tocsr()
+
+
+def tf(documents: Iterable[Document]) -> sparse.csr_matrix:
+    """Sublinear term frequencies, a row per document (what rankers read)."""
+    matrix = counts(documents)
+    matrix.data = _SUBLINEAR[np.minimum(matrix.data, 255).astype(np.intp)]
+    return matrix
 
 
 def bucket(term: str) -> int:
@@ -95,23 +106,28 @@ def update(library: Library, progress: Callable[[int, int], None] | None = None)
     return done
 
 
+# Stored small, as they are read in bulk (100,000 items for a month of arXiv): a bucket fits
+# in an int32, and a term seldom comes more than 255 times in a title and abstract.
+TERM_TYPE, COUNT_TYPE = np.dtype("<i4"), np.dtype("u1")
+
+
 def encode(matrix: sparse.csr_matrix, row: int) -> tuple[bytes, bytes]:
     start, end = matrix.indptr[row], matrix.indptr[row + 1]
     order = np.argsort(matrix.indices[start:end])
-    terms = matrix.indices[start:end][order].astype("<u4")
-    values = matrix.data[start:end][order].astype("<f4")
+    terms = matrix.indices[start:end][order].astype(TERM_TYPE)
+    values = np.minimum(matrix.data[start:end][order], 255).astype(COUNT_TYPE)
     return terms.tobytes(), values.tobytes()
 
 
-def decode(rows: Sequence[tuple[int, bytes, bytes]]) -> tuple[np.ndarray, sparse.csr_matrix]:
-    """Item ids and their count matrix, from what `Ranking.features` returns."""
+def decode(rows: Sequence[tuple[int, bytes, bytes, str | None]]) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """Item ids and their sublinear term frequencies, from what `Ranking.features` returns."""
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    lengths = np.fromiter((len(r[1]) // 4 for r in rows), dtype=np.int64, count=len(rows))
+    lengths = np.fromiter((len(r[2]) for r in rows), dtype=np.int64, count=len(rows))
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
-    indices = np.frombuffer(b"".join(r[1] for r in rows), dtype="<u4").astype(np.int32)
-    data = np.frombuffer(b"".join(r[2] for r in rows), dtype="<f4").astype(np.float32)
-    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS))
+    indices = np.frombuffer(b"".join(r[1] for r in rows), dtype=TERM_TYPE)
+    data = _SUBLINEAR[np.frombuffer(b"".join(r[2] for r in rows), dtype=COUNT_TYPE)]
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS), copy=False)
     return ids, matrix
 
 

@@ -45,14 +45,9 @@ def ranker_for(config: Config) -> Ranker:
 
 def corpus(library: Library, ids: Sequence[int] | None = None) -> Corpus:
     """Items with their features (all when `ids` is None), prior and dates."""
-    item_ids, counts = features.load(library, ids)
-    dated = {d.item_id: d.date for d in library.ranking.dated()}
-    return Corpus(
-        item_ids,
-        counts,
-        prior.values(library, item_ids.tolist()),
-        prior.recency([dated.get(int(i)) for i in item_ids]),
-    )
+    rows = library.ranking.features(ids)
+    item_ids, frequencies = features.decode(rows)
+    return Corpus(item_ids, frequencies, prior.values(library, item_ids.tolist()), prior.recency([r[3] for r in rows]))
 
 
 def train(
@@ -130,7 +125,7 @@ def similar(library: Library, config: Config, reference: str, limit: int = 10) -
     target = library.ranking.ids_for_keys([_key_of(library, reference)])
     whole = corpus(library)
     idf = _idf(library, config, whole)
-    matrix = tfidf(whole.counts, idf)
+    matrix = tfidf(whole.tf, idf)
     row = np.flatnonzero(whole.ids == next(iter(target.values())))
     if not len(row):
         raise UsageError(f"{reference}: has no features yet (an item with no title or text?)")
@@ -144,7 +139,7 @@ def _idf(library: Library, config: Config, whole: Corpus) -> np.ndarray:
     model = load_model(library, ranker_for(config))
     if model is not None and "idf" in model.arrays:
         return model.arrays["idf"]
-    return inverse_document_frequency(whole.counts)
+    return inverse_document_frequency(whole.tf)
 
 
 def _key_of(library: Library, reference: str) -> str:
@@ -167,7 +162,7 @@ def _with_labels(whole: Corpus, found: labels.Labels, pseudo: Document | None) -
     if pseudo is not None:
         whole = Corpus(
             np.r_[whole.ids, [_PSEUDO_ID]],
-            sparse.vstack([whole.counts, features.counts([pseudo])]).tocsr(),
+            sparse.vstack([whole.tf, features.tf([pseudo])]).tocsr(),
             np.r_[whole.prior, [np.nan]],
             np.r_[whole.days, [0.0]],
         )

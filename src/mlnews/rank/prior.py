@@ -70,17 +70,25 @@ def describe(signals: Iterable[Signal]) -> str:
 
 def values(library: Library, ids: Sequence[int]) -> np.ndarray:
     """The prior of each item (NaN where unknown), in the order of `ids`."""
-    found = library.signals(ids)
-    return np.array([value(found.get(int(i), ())) for i in ids], dtype=np.float64)
+    out = np.full(len(ids), np.nan)
+    position = {int(item_id): row for row, item_id in enumerate(ids)}
+    for item_id, signals in library.signals(ids).items():  # most items have none
+        out[position[item_id]] = value(signals)
+    return out
 
 
 def recency(dates: Sequence[str | None]) -> np.ndarray:
-    """Days since 1970 of each date (0 where unknown): newer is higher."""
-    out = np.zeros(len(dates))
-    for index, text in enumerate(dates):
-        if text:
-            try:
-                out[index] = date.fromisoformat(text[:10]).toordinal()
-            except ValueError:
-                continue
-    return out
+    """A day number for each date (0 where unknown): newer is higher."""
+    texts = [(text or "")[:10] for text in dates]
+    try:
+        days = np.array([t or "NaT" for t in texts], dtype="datetime64[D]")
+    except ValueError:  # an odd date somewhere: one by one
+        return np.array([_day(t) for t in texts], dtype=np.float64)
+    return np.where(np.isnat(days), 0, days.astype(np.int64) + 719_163).astype(np.float64)
+
+
+def _day(text: str) -> float:
+    try:
+        return float(date.fromisoformat(text).toordinal())
+    except ValueError:
+        return 0.0

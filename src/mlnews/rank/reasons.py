@@ -45,11 +45,11 @@ def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -
     if not items:
         return []
     ids = [item_id for item_id, _ in items]
-    item_ids, counts = features.load(library, ids)
+    item_ids, frequencies = features.load(library, ids)
     row_of = {int(i): n for n, i in enumerate(item_ids)}
     weights = _weights(model)
     idf = model.arrays.get("idf")
-    matrix = tfidf(counts, idf) if idf is not None else None
+    matrix = tfidf(frequencies, idf) if idf is not None else None
     picks = _picks(library, model)
     signals = library.signals(ids)
     out = []
@@ -117,11 +117,11 @@ def _picks(library: Library, model: Model) -> _Picks | None:
     idf = model.arrays.get("idf")
     if pick_ids is None or idf is None or not len(pick_ids):
         return None
-    ids, counts = features.load(library, [int(i) for i in pick_ids])
+    ids, frequencies = features.load(library, [int(i) for i in pick_ids])
     items = library.ranking.summaries(ids.tolist())
     return _Picks(
         ids,
-        tfidf(counts, idf),
+        tfidf(frequencies, idf),
         {i: item.title for i, item in items.items()},
         {i: item.week or "" for i, item in items.items()},
     )

@@ -75,8 +75,8 @@ class TasteRanker(Ranker):
     def train(self, corpus: Corpus, examples: Examples, previous: Model | None = None) -> Model:
         # A quick retrain after one decision sees only the decided items: it keeps the idf
         # that the whole library gave at the last full training.
-        idf = previous.arrays["idf"] if previous is not None else inverse_document_frequency(corpus.counts)
-        matrix = tfidf(corpus.counts, idf)
+        idf = previous.arrays["idf"] if previous is not None else inverse_document_frequency(corpus.tf)
+        matrix = tfidf(corpus.tf, idf)
         model = Model(self.name, {"positives": int((examples.labels > 0).sum())})
         model.arrays["idf"] = idf
         model.arrays["picks"] = corpus.ids[examples.positives].astype(np.int64)
@@ -87,7 +87,7 @@ class TasteRanker(Ranker):
         return model
 
     def score(self, model: Model, corpus: Corpus) -> np.ndarray:
-        taste = taste_scores(model, corpus.counts)
+        taste = taste_scores(model, corpus.tf)
         popular = popularity(corpus.prior, corpus.days)
         if not model.params.get("positives"):
             return popular  # nothing learned yet: popularity and recency order the week
@@ -117,18 +117,23 @@ def _popularity(value: float) -> float | None:
 # -- the parts, shared by evaluation and explanations --------------------------------------
 
 
-def inverse_document_frequency(counts: sparse.csr_matrix) -> np.ndarray:
-    documents = np.bincount(counts.indices, minlength=BUCKETS)
-    return np.asarray(np.log((1 + counts.shape[0]) / (1 + documents)) + 1, dtype=np.float32)
+def inverse_document_frequency(tf: sparse.csr_matrix) -> np.ndarray:
+    documents = np.bincount(tf.indices, minlength=BUCKETS)
+    return np.asarray(np.log((1 + tf.shape[0]) / (1 + documents)) + 1, dtype=np.float32)
 
 
-def tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """Sublinear term frequency times idf, each row of unit length."""
-    data = (1 + np.log(np.maximum(counts.data, 1))) * idf[counts.indices]
-    squares = np.add.reduceat(data**2, counts.indptr[:-1]) if len(data) else np.zeros(counts.shape[0])
-    lengths = np.sqrt(np.where(np.diff(counts.indptr) > 0, squares, 1.0))
-    data = data / np.repeat(lengths, np.diff(counts.indptr))
-    return sparse.csr_matrix((data.astype(np.float32), counts.indices, counts.indptr), shape=counts.shape)
+def tfidf(tf: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Term frequency times idf, each row of unit length."""
+    weighted = sparse.csr_matrix((tf.data * idf[tf.indices], tf.indices, tf.indptr), shape=tf.shape)
+    lengths = _lengths(tf, idf)
+    return sparse.csr_matrix(sparse.diags(1 / lengths) @ weighted, dtype=np.float32)
+
+
+def _lengths(tf: sparse.csr_matrix, idf: np.ndarray) -> np.ndarray:
+    """Each row's length once weighted by idf (1 for an empty row)."""
+    squared = sparse.csr_matrix((tf.data * tf.data, tf.indices, tf.indptr), shape=tf.shape)
+    lengths = np.sqrt(np.asarray(squared @ (idf * idf), dtype=np.float64))
+    return np.where(lengths > 0, lengths, 1.0)
 
 
 def fit(matrix: sparse.csr_matrix, examples: Examples, c: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -158,11 +163,13 @@ def balanced(weights: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def taste_scores(model: Model, counts: sparse.csr_matrix) -> np.ndarray:
-    matrix = tfidf(counts, model.arrays["idf"])
-    dense = np.zeros(BUCKETS, dtype=np.float32)
-    dense[model.arrays["cols"]] = model.arrays["coef"]
-    return np.asarray(matrix @ dense, dtype=np.float64)
+def taste_scores(model: Model, tf: sparse.csr_matrix) -> np.ndarray:
+    """What `tfidf(tf) @ coef` gives, as two sparse products and without building the
+    weighted matrix: 100,000 rows score in a few hundredths of a second."""
+    idf = model.arrays["idf"]
+    weights = np.zeros(BUCKETS, dtype=np.float32)
+    weights[model.arrays["cols"]] = model.arrays["coef"]
+    return np.asarray(tf @ (weights * idf), dtype=np.float64) / _lengths(tf, idf)
 
 
 def popularity(prior: np.ndarray, days: np.ndarray) -> np.ndarray:
