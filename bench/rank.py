@@ -32,13 +32,12 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.svm import LinearSVC
-from ingest import write_records  # bench/ingest.py
 
+from ingest import write_records  # bench/ingest.py
 from mlnews import workspace
 from mlnews.collect import ingest
 from mlnews.library import Library
-from mlnews.rank import features, pipeline
-from mlnews.rank import sanity
+from mlnews.rank import features, pipeline, sanity
 from mlnews.rank.sanity import text_of
 from mlnews.weeks import Week
 
@@ -62,7 +61,9 @@ def decide(folder: Path) -> None:
         keys = [item.key or "" for item in library.items(limit=50_000)]
         chosen = chooser.sample(keys, 600)
         for number, key in enumerate(chosen[:300]):
-            library.triage([key], "featured" if number % 10 == 0 else "shortlisted", None, f"2020-W{number % 10 + 1:02d}")
+            library.triage(
+                [key], "featured" if number % 10 == 0 else "shortlisted", None, f"2020-W{number % 10 + 1:02d}"
+            )
         library.triage(chosen[300:], "rejected")
 
 
@@ -114,7 +115,9 @@ def _peak() -> float:
 
 def in_new_process(side: str, folder: Path) -> dict[str, float]:
     command = [sys.executable, __file__, "--side", side, str(folder)]
-    result: dict[str, float] = json.loads(subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout)
+    result: dict[str, float] = json.loads(
+        subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+    )
     return result
 
 
@@ -134,15 +137,20 @@ def main() -> None:
         decide(folder)
         ours = in_new_process("mlnews", folder)
         theirs = in_new_process("sanity", folder)
-    print(f"features  mlnews: a week ({args.week:,} papers) {week_seconds:.1f} s (goal < 30 s); "
-          f"all {args.items:,} {all_seconds:.1f} s; arxiv-sanity-lite's tf-idf over all: {theirs['features']:.1f} s")
+    print(
+        f"features  mlnews: a week ({args.week:,} papers) {week_seconds:.1f} s (goal < 30 s); "
+        f"all {args.items:,} {all_seconds:.1f} s; "
+        f"arxiv-sanity-lite's tf-idf over all: {theirs['features']:.1f} s"
+    )
     print(f"{'':10}{'mlnews':>12}{'arxiv-sanity':>14}{'ratio':>8}")
     for name, unit in (("train", "s"), ("rank", "s"), ("peak_mb", "MB")):
         ratio = ours[name] / theirs[name] if theirs[name] else float("nan")
         print(f"{name:10}{ours[name]:>10.3f} {unit:2}{theirs[name]:>12.3f} {unit:2}{ratio:>7.2f}x")
     print(f"retrain after one decision: {ours['retrain']:.3f} s (goal < 1 s)")
-    print(f"ranked {ours['ranked']:,.0f} candidates in {ours['rank']:.3f} s (goal < 0.5 s), "
-          f"peak {ours['peak_mb']:,.0f} MB (goal <= 1,024 MB)")
+    print(
+        f"ranked {ours['ranked']:,.0f} candidates in {ours['rank']:.3f} s (goal < 0.5 s), "
+        f"peak {ours['peak_mb']:,.0f} MB (goal <= 1,024 MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,7 @@ from mlnews.formats import mlnews_jsonl
 from mlnews.items import Item
 from mlnews.rank import evaluate, features
 from mlnews.rank.base import Corpus, Examples, Model, percentiles
-from mlnews.rank.features import Document
-from mlnews.rank.features import BUCKETS
+from mlnews.rank.features import BUCKETS, Document
 from mlnews.rank.taste import TasteRanker, taste_scores, tfidf
 from mlnews.weeks import Week
 
@@ -96,7 +95,9 @@ def test_candidates_come_best_first_with_reasons(run, iclr, shared_data: Path) -
     assert hits >= min(wanted, 10) * 0.6, (hits, wanted)
     top = shown[0]["reasons"]
     assert top["terms"], "the words that weigh most are named"
-    assert any(word in " ".join(top["terms"]) for word in ("reinforcement", "policy", "agent", "reward", "rl"))
+    assert any(
+        word in " ".join(top["terms"]) for word in ("reinforcement", "policy", "agent", "reward", "rl")
+    )
     assert top["like"].endswith(tuple(str(w) for w in WEEKS[:4])), "the nearest past pick, with its week"
 
     # The plain table shows the same, one line of reasons under each item.
@@ -149,7 +150,10 @@ def test_the_model_is_stored_as_data_and_kept_in_step_with_decisions(run, iclr) 
     assert db.execute("SELECT params FROM models").fetchone()[0] != stamp
     assert '"alpha"' in params
     # Every item got its features when it was imported.
-    assert db.execute("SELECT count(*) FROM items").fetchone() == db.execute("SELECT count(*) FROM features").fetchone()
+    assert (
+        db.execute("SELECT count(*) FROM items").fetchone()
+        == db.execute("SELECT count(*) FROM features").fetchone()
+    )
 
 
 def test_features_follow_the_item(run, demo_copy) -> None:  # type: ignore[no-untyped-def]
@@ -226,7 +230,9 @@ def _dense(model: Model) -> np.ndarray:
 def test_taste_beats_arxiv_sanity_on_simulated_iclr_curators(shared_data: Path) -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("taste_bench", Path(__file__).parents[1] / "bench" / "taste.py")
+    spec = importlib.util.spec_from_file_location(
+        "taste_bench", Path(__file__).parents[1] / "bench" / "taste.py"
+    )
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

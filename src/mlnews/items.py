@@ -43,6 +43,17 @@ class Event:
 
 
 @dataclass
+class Signal:
+    """A number others gave the item (retweets, likes, upvotes, stars, a rating), with when it
+    was read and by what: popularity and quality, apart from the curator's taste."""
+
+    name: str  # retweets, likes, hf_upvotes, github_stars, openreview_rating, ...
+    value: float
+    at: str  # when it was read (ISO 8601)
+    source: str = ""  # the source or importer that read it
+
+
+@dataclass
 class Item:
     title: str
     kind: str = "other"
@@ -65,6 +76,7 @@ class Item:
     score: float | None = None
     history: list[Event] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
     # The record each source gave, by source name: kept so nothing a source said is lost.
     raw: dict[str, Any] = field(default_factory=dict)
     first_seen: str | None = None
@@ -90,6 +102,10 @@ class Item:
             values["score"] = float(values["score"])  # as the library stores it (REAL)
         values["history"] = [Event(**e) for e in values.get("history") or []]
         values["texts"] = [Text(**t) for t in values.get("texts") or []]
+        values["signals"] = [
+            Signal(s["name"], float(s["value"]), s["at"], s.get("source", ""))
+            for s in values.get("signals") or []
+        ]
         return cls(**values)
 
 
@@ -104,6 +120,8 @@ _EVENT_KEYS = frozenset(f.name for f in dataclasses.fields(Event))
 _EVENT_REQUIRED = frozenset({"at", "state"})
 _TEXT_KEYS = frozenset(f.name for f in dataclasses.fields(Text))
 _TEXT_REQUIRED = frozenset({"name", "lang", "text"})
+_SIGNAL_KEYS = frozenset(f.name for f in dataclasses.fields(Signal))
+_SIGNAL_REQUIRED = frozenset({"name", "value", "at"})
 
 
 def _check_types(values: dict[str, Any]) -> None:
@@ -129,7 +147,7 @@ def _check_types(values: dict[str, Any]) -> None:
     if _holds_non_finite(raw):
         # JSON has no NaN or infinity: such an item could not be exported again.
         raise ValueError("field 'raw' must not hold NaN or infinite numbers")
-    for name in ("history", "texts"):
+    for name in ("history", "texts", "signals"):
         entries = values.get(name) or []
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             raise ValueError(f"field {name!r} must be a list of objects")
@@ -142,6 +160,8 @@ def _check_types(values: dict[str, Any]) -> None:
         _check_event(f"history[{number}]", event)
     for number, text in enumerate(values.get("texts") or [], start=1):
         _check_text(f"texts[{number}]", text)
+    for number, signal in enumerate(values.get("signals") or [], start=1):
+        _check_signal(f"signals[{number}]", signal)
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -188,6 +208,18 @@ def _check_text(name: str, text: dict[str, Any]) -> None:
             raise ValueError(f"field '{name}.{key}' must be a string")
     if not isinstance(text.get("edited", False), bool):
         raise ValueError(f"field '{name}.edited' must be true or false, got {text['edited']!r}")
+
+
+def _check_signal(name: str, signal: dict[str, Any]) -> None:
+    _check_keys(name, signal, _SIGNAL_KEYS, _SIGNAL_REQUIRED)
+    for key in ("name", "at", "source"):
+        if key in signal and not isinstance(signal[key], str):
+            raise ValueError(f"field '{name}.{key}' must be a string")
+    value = signal["value"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
+        raise ValueError(f"field '{name}.value' must be a finite number, got {value!r}")
+    if iso(signal["at"]) is None:
+        raise ValueError(f"field '{name}.at' must be an ISO 8601 date, got {signal['at']!r}")
 
 
 def _finite(number: float) -> bool:

@@ -110,7 +110,8 @@ def list_command(
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1, max=_MAX_LIMIT, help="At most this many items.")] = None,
     sort: Annotated[
-        str, typer.Option(help="`published` (newest first) or `score` (best first, as `mlnews rank` left it).")
+        str,
+        typer.Option(help="`published` (newest first) or `score` (best first, as `mlnews rank` left it)."),
     ] = "published",
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlnews.collect.ingest import FileReport
-from mlnews.items import Item
+from mlnews.items import Item, Signal
 from mlnews.library import Hit
 from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START
 
@@ -112,6 +112,7 @@ def print_item(item: Item) -> None:
         ("tags", ", ".join(item.tags)),
         ("state", item.state + (f" ({item.section}, {item.week})" if item.section or item.week else "")),
         ("score", "" if item.score is None else f"{item.score:.3f}"),
+        ("signals", "\n".join(_signal(s) for s in item.signals)),
     ]
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
@@ -126,6 +127,12 @@ def print_item(item: Item) -> None:
     for event in item.history:
         where = ", ".join(x for x in (event.section, event.week) if x)
         console.print(Text(f"  {event.at}  {event.state}" + (f" ({where})" if where else ""), style="dim"))
+
+
+def _signal(signal: Signal) -> str:
+    value = f"{signal.value:,.2f}".rstrip("0").rstrip(".")
+    read = f"read {signal.at[:10]}" + (f" by {signal.source}" if signal.source else "")
+    return f"{signal.name.replace('_', ' ')} {value} ({read})"
 
 
 def print_reports(reports: list[FileReport]) -> None:

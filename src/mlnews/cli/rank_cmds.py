@@ -67,7 +67,9 @@ def candidates_command(
     config = workspace.config
     chosen = Week.parse(week)
     with Library.open(workspace.library_path) as library:
-        ranked = [r for r in pipeline.rank_week(library, config, chosen) if decided or r.state == "new"][:limit]
+        ranked = [r for r in pipeline.rank_week(library, config, chosen) if decided or r.state == "new"][
+            :limit
+        ]
         model = pipeline.current_model(library, config, pipeline.ranker_for(config))
         why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked])
     _show(

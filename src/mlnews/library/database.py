@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from mlnews import identity
 from mlnews.dates import now
 from mlnews.errors import ItemNotFound
-from mlnews.items import STATES, Event, Item, Text
+from mlnews.items import STATES, Event, Item, Signal, Text
 from mlnews.library import connection
 from mlnews.library.ranking import Ranking
 from mlnews.library.rows import (
@@ -122,6 +122,7 @@ class Library:
                 "SELECT * FROM texts WHERE item_id = ? ORDER BY name, lang", (row["id"],)
             )
         ]
+        item.signals = self.ranking.signals([row["id"]]).get(row["id"], [])
         return item
 
     def _id_for(self, reference: str) -> int:
@@ -139,8 +140,9 @@ class Library:
         """The item a key, id or URL refers to, in any of their forms."""
         return self._load(self._id_for(reference))
 
-    def signals(self, ids=None):  # TEMP until the signals branch lands
-        return {}
+    def signals(self, ids: Sequence[int]) -> dict[int, list[Signal]]:
+        """The popularity and quality numbers of items, by item id (none for most)."""
+        return self.ranking.signals(ids)
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM items").fetchone()[0])

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from mlnews import identity
-from mlnews.items import Item, Text
+from mlnews.items import Item, Signal, Text
 
 T = TypeVar("T")
 
@@ -35,6 +35,7 @@ def merge(existing: Item, incoming: Item) -> Item:
         tags=_union(existing.tags, incoming.tags),
         score=existing.score if existing.score is not None else incoming.score,
         texts=_merge_texts(existing.texts, incoming.texts),
+        signals=_merge_signals(existing.signals, incoming.signals),
         raw=_merge_raw(existing, incoming),
         first_seen=_earliest(existing.first_seen, incoming.first_seen),
     )
@@ -145,3 +146,13 @@ def _merge_texts(existing: list[Text], incoming: list[Text]) -> list[Text]:
         if current is None or (not current.edited and (text.edited or text.updated > current.updated)):
             texts[(text.name, text.lang)] = text
     return list(texts.values())
+
+
+def _merge_signals(existing: list[Signal], incoming: list[Signal]) -> list[Signal]:
+    """One number per name and source: the one read latest."""
+    latest = {(s.name, s.source): s for s in existing}
+    for signal in incoming:
+        current = latest.get((signal.name, signal.source))
+        if current is None or signal.at > current.at:
+            latest[(signal.name, signal.source)] = signal
+    return sorted(latest.values(), key=lambda s: (s.name, s.source))

@@ -189,6 +189,24 @@ def m006_bigger_fts_batches(db: sqlite3.Connection) -> None:
 
 
 @migration
+def m007_signals(db: sqlite3.Connection) -> None:
+    # Popularity and quality numbers, one per (item, name, source): the latest reading.
+    run_script(
+        db,
+        """
+        CREATE TABLE signals (
+            item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            source TEXT NOT NULL,
+            value REAL NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (item_id, name, source)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+@migration
 def m008_taste(db: sqlite3.Connection) -> None:
     # What the rankers read: each item's hashed term counts, built when the item is stored
     # (not when ranking), and the trained models, as plain arrays (never pickles).

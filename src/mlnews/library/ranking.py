@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mlnews.items import Item
+from mlnews.items import Item, Signal
 from mlnews.library.rows import SUMMARY_SELECT, from_summary
 
 _CHUNK = 900  # ids per `IN (...)`: under SQLite's default limit of variables
@@ -165,6 +165,22 @@ class Ranking:
                 f"SELECT items.id, {SUMMARY_SELECT} FROM items WHERE id IN ({marks})", chunk
             ):
                 found[row[0]] = from_summary(row[1:])
+        return found
+
+    # -- popularity and quality ----------------------------------------------------------
+
+    def signals(self, ids: Sequence[int]) -> dict[int, list[Signal]]:
+        found: dict[int, list[Signal]] = {}
+        sql = "SELECT item_id, name, value, at, source FROM signals"
+        if len(ids) > _CHUNK * 20:
+            wanted = set(ids)
+            rows = [row for row in self._plain(sql, ()) if row[0] in wanted]
+        else:
+            rows = []
+            for chunk in _chunks(ids):
+                rows += self._plain(sql + f" WHERE item_id IN ({', '.join('?' * len(chunk))})", chunk)
+        for item_id, name, value, at, source in sorted(rows, key=lambda r: (r[0], r[1], r[4])):
+            found.setdefault(item_id, []).append(Signal(name, value, at, source))
         return found
 
     # -- models and scores -----------------------------------------------------------------

@@ -17,7 +17,7 @@ import orjson
 
 from mlnews import identity
 from mlnews.errors import MlnewsError
-from mlnews.items import KINDS, STATES, Event, Item, Text
+from mlnews.items import KINDS, STATES, Event, Item, Signal, Text
 
 COLUMNS = (
     "key", "kind", "title", "title_norm", "authors", "site", "urls", "identifiers", "published",
@@ -37,12 +37,13 @@ class LibraryError(MlnewsError):
 
 class Prepared(NamedTuple):
     """An item ready to write: its row in `COLUMNS` order, every key it is known by,
-    and its history and texts as rows."""
+    and its history, texts and signals as rows."""
 
     values: tuple[Any, ...]
     idents: tuple[str, ...]
     history: tuple[tuple[Any, ...], ...] = ()
     texts: tuple[tuple[Any, ...], ...] = ()
+    signals: tuple[tuple[Any, ...], ...] = ()  # (name, source, value, at)
 
     @property
     def title_norm(self) -> str:
@@ -58,6 +59,7 @@ class Prepared(NamedTuple):
         item.texts = [
             Text(n, lang, text, bool(edited), updated) for n, lang, text, edited, updated in self.texts
         ]
+        item.signals = [Signal(name, value, at, source) for name, source, value, at in self.signals]
         return item
 
 
@@ -85,12 +87,13 @@ def prepare(item: Item) -> Prepared:
     )  # fmt: skip
     history = tuple((e.at, e.state, e.section, e.week) for e in item.history)
     texts = tuple((t.name, t.lang, t.text, int(t.edited), t.updated) for t in item.texts)
-    return Prepared(values, tuple(idents), history, texts)
+    signals = tuple((s.name, s.source, float(s.value), s.at) for s in item.signals)
+    return Prepared(values, tuple(idents), history, texts, signals)
 
 
 def same(a: Prepared, b: Prepared) -> bool:
     """Whether two prepared items would write the same rows."""
-    return a.values == b.values and a.history == b.history and a.texts == b.texts
+    return a.values == b.values and a.history == b.history and a.texts == b.texts and a.signals == b.signals
 
 
 def distinct_urls(urls: list[str]) -> list[str]:

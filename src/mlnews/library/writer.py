@@ -45,6 +45,7 @@ _INSERT = (
 _UPDATE = f"UPDATE items SET {', '.join(f'{c} = ?' for c in COLUMNS)}, changed = ? WHERE id = ?"
 _FTS_INSERT = "INSERT INTO items_fts (rowid, title, authors, abstract, body) VALUES (?, ?, ?, ?, ?)"
 HISTORY_INSERT = "INSERT INTO history (item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?)"
+SIGNAL_INSERT = "INSERT OR REPLACE INTO signals (item_id, name, source, value, at) VALUES (?, ?, ?, ?, ?)"
 _TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
 
 
@@ -278,6 +279,7 @@ class Writer:
         ident_rows: list[tuple[str, int]] = []
         history_rows: list[tuple[Any, ...]] = []
         text_rows: list[tuple[Any, ...]] = []
+        signal_rows: list[tuple[Any, ...]] = []
         for item_id, new in enumerate(self._pending, start=next_id):
             values = new.values
             rows.append((item_id, *values[:FIRST_SEEN], values[FIRST_SEEN] or stamp, stamp))
@@ -286,6 +288,8 @@ class Writer:
                 history_rows += [(item_id, *event) for event in new.history]
             if new.texts:
                 text_rows += [(item_id, *text) for text in new.texts]
+            if new.signals:
+                signal_rows += [(item_id, *signal) for signal in new.signals]
         self.db.executemany(_INSERT, rows)
         # Indexed here rather than by a trigger: an AFTER INSERT trigger doubles the cost.
         self.db.executemany(
@@ -300,6 +304,8 @@ class Writer:
                     self._written.add_title(row[1 + TITLE_NORM], row[0])
         self.db.executemany(HISTORY_INSERT, history_rows)
         self.db.executemany(_TEXT_INSERT, text_rows)
+        if signal_rows:  # a library whose migrations are still running may not have the table
+            self.db.executemany(SIGNAL_INSERT, signal_rows)
         self._forget_pending()
 
     def _forget_pending(self) -> None:
@@ -321,3 +327,5 @@ class Writer:
         self.db.executemany(HISTORY_INSERT, [(item_id, *event) for event in new.history])
         self.db.execute("DELETE FROM texts WHERE item_id = ?", (item_id,))
         self.db.executemany(_TEXT_INSERT, [(item_id, *text) for text in new.texts])
+        if new.signals:  # merged, they only ever grow or get newer readings: replacing is enough
+            self.db.executemany(SIGNAL_INSERT, [(item_id, *signal) for signal in new.signals])

@@ -70,7 +70,7 @@ class Model:
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **self.arrays)
+        np.savez_compressed(buffer, allow_pickle=False, **self.arrays)
         return buffer.getvalue()
 
     @classmethod

@@ -39,7 +39,7 @@ class Document:
 
 def tokens(document: Document) -> list[str]:
     """Words and word pairs of the title and text, then `author:` and `category:` tokens."""
-    found = _words(f"{document.title}. {document.text}")
+    found: list[str] = list(_words(f"{document.title}. {document.text}"))
     found += [f"author:{name.strip().lower()}" for name in document.authors if name.strip()]
     found += [f"category:{name.strip().lower()}" for name in document.categories if name.strip()]
     return found

@@ -47,12 +47,12 @@ def corpus(library: Library, ids: Sequence[int] | None = None) -> Corpus:
     """Items with their features (all when `ids` is None), prior and dates."""
     rows = library.ranking.features(ids)
     item_ids, frequencies = features.decode(rows)
-    return Corpus(item_ids, frequencies, prior.values(library, item_ids.tolist()), prior.recency([r[3] for r in rows]))
+    return Corpus(
+        item_ids, frequencies, prior.values(library, item_ids.tolist()), prior.recency([r[3] for r in rows])
+    )
 
 
-def train(
-    library: Library, config: Config, ranker: Ranker, *, quick: bool = False
-) -> Model:
+def train(library: Library, config: Config, ranker: Ranker, *, quick: bool = False) -> Model:
     """Learn from every decision made and store the model.
 
     `quick`: right after a decision; reuse what the last full training chose (the idf and

@@ -12,14 +12,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mlnews.items import Signal
 from mlnews.library import Library
-
-if TYPE_CHECKING:
-    from mlnews.items import Signal
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def _terms(item: Item, vector: object, weights: dict[int, float]) -> list[str]:
         ),
         reverse=True,
     )
-    shown = []
+    shown: list[str] = []
     for contribution, col in scored:
         if contribution <= 0 or len(shown) == TERMS:
             break

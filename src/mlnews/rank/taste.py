@@ -110,7 +110,9 @@ def _popularity(value: float) -> float | None:
     if value == -1:
         return None
     if not 0 <= value <= 1:
-        raise UsageError(f"[ranker.taste] popularity: expected a number from 0 to 1 (or -1: automatic), got {value}")
+        raise UsageError(
+            f"[ranker.taste] popularity: expected a number from 0 to 1 (or -1: automatic), got {value}"
+        )
     return float(value)
 
 
@@ -169,7 +171,8 @@ def taste_scores(model: Model, tf: sparse.csr_matrix) -> np.ndarray:
     idf = model.arrays["idf"]
     weights = np.zeros(BUCKETS, dtype=np.float32)
     weights[model.arrays["cols"]] = model.arrays["coef"]
-    return np.asarray(tf @ (weights * idf), dtype=np.float64) / _lengths(tf, idf)
+    scores: np.ndarray = np.asarray(tf @ (weights * idf), dtype=np.float64) / _lengths(tf, idf)
+    return scores
 
 
 def popularity(prior: np.ndarray, days: np.ndarray) -> np.ndarray:
