@@ -24,7 +24,9 @@ SOURCE = "hot-papers"
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _POST_DATE = re.compile(r"^title:\s*\"?Hot Papers (\d{4}-\d{2}-\d{2})", re.MULTILINE)
 _ENTRY = re.compile(r"^# (\d+)\. (.+)$", re.MULTILINE)
-_COUNTS = re.compile(r"^- retweets: (\d+), favorites: (\d+) \((\d\d)/(\d\d)/(\d{4}) (\d\d:\d\d:\d\d)\)", re.MULTILINE)
+_COUNTS = re.compile(
+    r"^- retweets: (\d+), favorites: (\d+) \((\d\d)/(\d\d)/(\d{4}) (\d\d:\d\d:\d\d)\)", re.MULTILINE
+)
 _ABS = re.compile(r"\[abs\]\((https?://arxiv\.org/abs/[^)\s]+)\)")
 _CATEGORY = re.compile(r"\[([a-z-]+(?:\.[A-Za-z-]+)?)\]\(https?://arxiv\.org/list/")
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mlnews import identity
+from mlnews.errors import UsageError
 from mlnews.formats.base import Format, Parsed, ParseError, Problem
 from mlnews.issue import source
 from mlnews.issue.model import Entry, normal_key
@@ -150,7 +151,7 @@ def _title(line: str) -> tuple[Week, str] | None:
         if match:
             try:
                 return Week.parse(f"{match[year]}-W{int(match[number]):02d}"), lang
-            except ValueError:
+            except (ValueError, UsageError):  # week 60
                 return None
     return None
 

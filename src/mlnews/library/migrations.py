@@ -216,7 +216,8 @@ def m008_taste(db: sqlite3.Connection) -> None:
         CREATE TABLE features (
             item_id INTEGER PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
             terms BLOB NOT NULL,  -- uint32 term buckets, ascending
-            counts BLOB NOT NULL,  -- float32, one per bucket
+            counts BLOB NOT NULL,  -- uint8, one per bucket
+            day TEXT,  -- the item's date (published, else first seen), read with them for recency
             built TEXT NOT NULL  -- the item's `changed` when built: a different one means stale
         );
         CREATE TABLE models (

@@ -24,6 +24,7 @@ class Text:
 
     item_id: int
     changed: str
+    day: str | None
     kind: str
     title: str
     abstract: str
@@ -61,14 +62,15 @@ class Ranking:
     def stale(self, limit: int | None = None) -> list[Text]:
         """Items whose features are missing or older than the item."""
         sql = (
-            "SELECT i.id, i.changed, i.kind, i.title, i.abstract, i.body, i.authors, i.categories"
+            "SELECT i.id, i.changed, coalesce(i.published, i.first_seen), i.kind, i.title, i.abstract,"
+            " i.body, i.authors, i.categories"
             " FROM items i LEFT JOIN features f ON f.item_id = i.id"
             " WHERE f.item_id IS NULL OR f.built != i.changed ORDER BY i.id"
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [
-            Text(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]), json.loads(row[7]))
+            Text(*row[:7], json.loads(row[7]), json.loads(row[8]))
             for row in self.db.execute(sql).fetchall()
         ]
 
@@ -80,20 +82,17 @@ class Ranking:
             ).fetchone()[0]
         )
 
-    def save_features(self, rows: Iterable[tuple[int, bytes, bytes, str]]) -> None:
-        """(item id, terms, counts, the item's `changed`); use inside a transaction."""
+    def save_features(self, rows: Iterable[tuple[int, bytes, bytes, str | None, str]]) -> None:
+        """(item id, terms, counts, its date, its `changed`); use inside a transaction."""
         self.db.executemany(
-            "INSERT OR REPLACE INTO features (item_id, terms, counts, built) VALUES (?, ?, ?, ?)", rows
+            "INSERT OR REPLACE INTO features (item_id, terms, counts, day, built) VALUES (?, ?, ?, ?, ?)", rows
         )
 
     def features(self, ids: Sequence[int] | None = None) -> list[tuple[int, bytes, bytes, str | None]]:
         """(item id, terms, counts, date) of the given items (all when None), in the order asked."""
-        sql = (
-            "SELECT f.item_id, f.terms, f.counts, coalesce(i.published, i.first_seen)"
-            " FROM features f JOIN items i ON i.id = f.item_id"
-        )
+        sql = "SELECT item_id, terms, counts, day FROM features"
         if ids is None:
-            return self._plain(sql + " ORDER BY f.item_id", ())
+            return self._plain(sql + " ORDER BY item_id", ())
         found: dict[int, tuple[int, bytes, bytes, str | None]] = {}
         if len(ids) > _CHUNK * 20:
             # Most of the library (a month of arXiv): one pass over it beats a thousand lookups.
@@ -102,7 +101,7 @@ class Ranking:
         else:
             for chunk in _chunks(ids):
                 marks = ", ".join("?" * len(chunk))
-                for row in self._plain(sql + f" WHERE f.item_id IN ({marks})", chunk):
+                for row in self._plain(sql + f" WHERE item_id IN ({marks})", chunk):
                     found[row[0]] = row
         return [found[i] for i in ids if i in found]
 

@@ -97,7 +97,7 @@ def update(library: Library, progress: Callable[[int, int], None] | None = None)
         if not batch:
             break
         matrix = counts(document_of(t) for t in batch)
-        rows = [(text.item_id, *encode(matrix, row), text.changed) for row, text in enumerate(batch)]
+        rows = [(text.item_id, *encode(matrix, row), text.day, text.changed) for row, text in enumerate(batch)]
         with library.transaction():
             store.save_features(rows)
         done += len(batch)
@@ -121,14 +121,16 @@ def encode(matrix: sparse.csr_matrix, row: int) -> tuple[bytes, bytes]:
 
 def decode(rows: Sequence[tuple[int, bytes, bytes, str | None]]) -> tuple[np.ndarray, sparse.csr_matrix]:
     """Item ids and their sublinear term frequencies, from what `Ranking.features` returns."""
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    lengths = np.fromiter((len(r[2]) for r in rows), dtype=np.int64, count=len(rows))
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    indices = np.frombuffer(b"".join(r[1] for r in rows), dtype=TERM_TYPE)
-    data = _SUBLINEAR[np.frombuffer(b"".join(r[2] for r in rows), dtype=COUNT_TYPE)]
+    if not rows:
+        return np.zeros(0, dtype=np.int64), sparse.csr_matrix((0, BUCKETS), dtype=np.float32)
+    ids, terms, counts, _ = zip(*rows, strict=True)  # columns, at C speed
+    # int32 offsets, as the int32 buckets: mixed, scipy would copy every index to int64.
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, counts), dtype=np.int32, count=len(rows)), out=indptr[1:])
+    indices = np.frombuffer(b"".join(terms), dtype=TERM_TYPE)
+    data = _SUBLINEAR.take(np.frombuffer(b"".join(counts), dtype=COUNT_TYPE))
     matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS), copy=False)
-    return ids, matrix
+    return np.array(ids, dtype=np.int64), matrix
 
 
 def load(library: Library, ids: Sequence[int] | None = None) -> tuple[np.ndarray, sparse.csr_matrix]:
