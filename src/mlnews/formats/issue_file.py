@@ -176,7 +176,7 @@ def _read_body(lines: list[str], issue: _Published) -> None:
         numbered = _SECTION.match(name)
         if any(word in lowered for word in _PICKS):
             mode = "picks"
-        elif any(word in lowered for word in _PAST) or name.startswith("—") and not numbered:
+        elif any(word in lowered for word in _PAST) or (name.startswith("—") and not numbered):
             mode = ""
         elif numbered and 1 <= int(numbered[1]) <= len(SECTIONS):
             mode, section = "section", SECTIONS[int(numbered[1]) - 1]

@@ -70,7 +70,9 @@ class Ranking:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [
-            Text(*row[:7], json.loads(row[7]), json.loads(row[8]))
+            Text(
+                row[0], row[1], row[2], row[3], row[4], row[5], row[6], json.loads(row[7]), json.loads(row[8])
+            )
             for row in self.db.execute(sql).fetchall()
         ]
 
@@ -85,7 +87,8 @@ class Ranking:
     def save_features(self, rows: Iterable[tuple[int, bytes, bytes, str | None, str]]) -> None:
         """(item id, terms, counts, its date, its `changed`); use inside a transaction."""
         self.db.executemany(
-            "INSERT OR REPLACE INTO features (item_id, terms, counts, day, built) VALUES (?, ?, ?, ?, ?)", rows
+            "INSERT OR REPLACE INTO features (item_id, terms, counts, day, built) VALUES (?, ?, ?, ?, ?)",
+            rows,
         )
 
     def features(self, ids: Sequence[int] | None = None) -> list[tuple[int, bytes, bytes, str | None]]:

@@ -97,7 +97,9 @@ def update(library: Library, progress: Callable[[int, int], None] | None = None)
         if not batch:
             break
         matrix = counts(document_of(t) for t in batch)
-        rows = [(text.item_id, *encode(matrix, row), text.day, text.changed) for row, text in enumerate(batch)]
+        rows = [
+            (text.item_id, *encode(matrix, row), text.day, text.changed) for row, text in enumerate(batch)
+        ]
         with library.transaction():
             store.save_features(rows)
         done += len(batch)
