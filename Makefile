@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(BIN)/mlnews demo demo-workspace
 	$(BIN)/mlnews -w demo-workspace list --limit 8
 	$(BIN)/mlnews -w demo-workspace search 'video conferencing'
+	$(BIN)/mlnews -w demo-workspace candidates 2020-W49 --limit 5
 	$(BIN)/mlnews -w demo-workspace render 2020-W49 --lang zh
 
 $(VNU):
@@ -38,6 +39,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/collect.py
+	$(BIN)/python bench/rank.py
+	$(BIN)/python bench/taste.py
 
 # After adding or changing a translatable string: refresh the template and every catalogue
 # (docs/languages.md says how to translate and how to add a language).
