@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from mlnews.cli import output, rank_cmds
@@ -173,15 +173,8 @@ def _progress(announce: str | None = None) -> Iterator[Callable[[int, int, str],
     With `announce`, a line says first how many there are, terminal or not: the first
     figure may take a while, and nothing else would show why.
     """
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("figures {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=output.errors,
-        transient=True,
-        disable=not output.errors.is_terminal,
-    )
+    columns = (SpinnerColumn(), TextColumn("figures {task.description}"), BarColumn(), MofNCompleteColumn())
+    bar = output.bar(*columns)
     task = bar.add_task("", total=None)
 
     def show(done: int, total: int, key: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
+from rich.progress import Progress, ProgressColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -183,3 +184,8 @@ def _last_columns(text: str, columns: int) -> str:
     while cell_len(text[start:]) > columns:
         start += 1
     return text[start:]
+
+
+def bar(*columns: ProgressColumn | str) -> Progress:
+    """A progress bar on stderr, gone when done, quiet when stderr is not a terminal."""
+    return Progress(*columns, console=errors, transient=True, disable=not errors.is_terminal)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -125,13 +125,6 @@ def _show(ranked: list[Ranked], why: list[reasons.Reasons], as_json: bool, empty
 
 def build_features(library: Library) -> None:
     """What the ranker reads of each new or changed item, built as it is stored (with a bar)."""
-    with Progress(
-        TextColumn("ranking features"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=output.errors,
-        transient=True,
-        disable=not output.errors.is_terminal,
-    ) as progress:
+    with output.bar(TextColumn("ranking features"), BarColumn(), MofNCompleteColumn()) as progress:
         task = progress.add_task("features", total=None)
         features.update(library, lambda done, total: progress.update(task, completed=done, total=total))
