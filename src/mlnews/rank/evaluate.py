@@ -176,22 +176,24 @@ def backtest_library(library: Library, config: Config) -> Report:
         for i in whole.ids
     ]
     row_of = {int(item_id): row for row, item_id in enumerate(whole.ids)}
+    final = labels.collect(library, lookback_days=0).by_item  # every decision, as it stands now
+    weeks = sorted({Week.parse(label.week) for label in final.values() if label.yes and label.week})
     cases = [
         case
-        for week in _weeks_with_picks(library)
-        if (case := _case(library, config, whole, row_of, week, lookback)) is not None
+        for week in weeks
+        if (case := _case(library, config, whole, row_of, final, week, lookback)) is not None
     ]
     return run("Backtest on this library's history", whole, cases, methods(ranker))
 
 
-def _weeks_with_picks(library: Library) -> list[Week]:
-    final: dict[int, labels.Label] = labels.collect(library, lookback_days=0).by_item
-    weeks = {label.week for label in final.values() if label.yes and label.week}
-    return sorted(Week.parse(w) for w in weeks)
-
-
 def _case(
-    library: Library, config: Config, whole: Corpus, row_of: dict[int, int], week: Week, lookback: int
+    library: Library,
+    config: Config,
+    whole: Corpus,
+    row_of: dict[int, int],
+    final: dict[int, labels.Label],
+    week: Week,
+    lookback: int,
 ) -> Case | None:
     known = labels.collect(library, before=week, lookback_days=lookback, first_weekday=config.first_weekday)
     if not known.picks:
@@ -199,8 +201,7 @@ def _case(
     train = labels.as_examples(known, row_of)
     decided = {i for i, label in known.by_item.items() if label.weight != labels.BACKGROUND}
     start, end = labels.window(week, lookback, config.first_weekday)
-    now_final = labels.collect(library, lookback_days=0).by_item
-    picks = [i for i, label in now_final.items() if label.yes and label.week == str(week)]
+    picks = [i for i, label in final.items() if label.yes and label.week == str(week)]
     pool = {d.item_id for d in library.ranking.dated(start, end)} - decided | set(picks)
     candidates = np.array(sorted(row_of[i] for i in pool if i in row_of), dtype=np.int64)
     pick_rows = np.array(sorted(row_of[i] for i in picks if i in row_of), dtype=np.int64)
