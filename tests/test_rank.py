@@ -244,3 +244,16 @@ def test_taste_beats_arxiv_sanity_on_simulated_iclr_curators(shared_data: Path) 
     assert ours["recall@20"][0] > theirs["recall@20"][0]
     assert ours["nDCG@20"][0] > theirs["nDCG@20"][0]
     assert report.results["random"]["recall@20"][0] < 0.2
+
+
+def test_examples_can_be_a_bibtex_export(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", "ws").code == 0
+    assert run("demo-files", "ws").code == 0
+    assert run("-w", "ws", "import", "ws/papers.atom", "ws/reading.bib").code == 0
+    _set(Path("ws"), "examples", ["reading.bib", "arXiv:2011.12289v1"])
+    assert run("-w", "ws", "rank", "--week", "2020-W49").code == 0
+    params = sqlite3.connect("ws/library.db").execute("SELECT params FROM models").fetchone()[0]
+    assert '"positives": 6' in params  # the five records of reading.bib, and one key
+    _set(Path("ws"), "examples", ["mlnews.toml"])
+    result = run("-w", "ws", "rank")
+    assert result.code == 1 and "examples: " in result.err and "mlnews.toml" in result.err

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
-from mlnews import plugins
+from mlnews import identity, plugins
 from mlnews.config import Config
 from mlnews.dates import now
 from mlnews.errors import UsageError
+from mlnews.formats.base import sniff
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.rank import features, labels, prior
@@ -180,16 +182,28 @@ def _pseudo_document(ranker: Ranker) -> Document | None:
 
 
 def _example_ids(library: Library, ranker: Ranker) -> list[int]:
-    keys = list(getattr(ranker, "examples", []))
-    ids = []
-    for key in keys:
-        try:
-            item = library.get(key)
-        except Exception:
-            continue
-        found = library.ranking.ids_for_keys([item.key or key])
-        ids += list(found.values())
-    return ids
+    """The new curator's example papers: keys, or files (a BibTeX or Zotero export, an issue)
+    whose records, once imported, are the examples."""
+    keys: list[str] = []
+    for example in getattr(ranker, "examples", []):
+        path = library.path.parent / example
+        keys += _keys_in(path) if path.suffix and path.is_file() else [example]
+    found = library.ranking.ids_for_keys(
+        identity.identifiers([key for key in keys if identity.identify(key)]) + keys
+    )
+    return sorted(set(found.values()))
+
+
+def _keys_in(path: Path) -> list[str]:
+    data = path.read_bytes()
+    fmt = sniff(data)
+    if fmt is None:
+        raise UsageError(f"[ranker.taste] examples: {path}: not a file mlnews can read (see `mlnews import`)")
+    return [key for parsed in fmt.parse(data) if isinstance(parsed, Item) for key in _keys_of(parsed)]
+
+
+def _keys_of(item: Item) -> list[str]:
+    return identity.identifiers([*item.identifiers, *([item.key] if item.key else []), *item.urls])
 
 
 def _lookback(ranker: Ranker) -> int:

@@ -46,7 +46,8 @@ class TasteRanker(Ranker):
         Setting(
             "examples",
             [],
-            "A new curator's example papers: keys, ids or URLs (as `mlnews show` takes them).",
+            "A new curator's example papers: keys, ids or URLs, or files already imported"
+            " (a BibTeX or Zotero export, an issue), relative to the workspace.",
         ),
         Setting("topics", [], "Words and phrases you want to read about, e.g. 'diffusion models'."),
         Setting("authors", [], "Authors you follow, as their names are written on papers."),
