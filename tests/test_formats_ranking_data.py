@@ -152,3 +152,22 @@ def test_formats_do_not_claim_each_other(shared_data: Path, seeds: Path) -> None
     assert sniff(hot) is not None and sniff(hot).name == "hot-papers"  # type: ignore[union-attr]
     assert sniff(seed) is not None and sniff(seed).name == "issue"  # type: ignore[union-attr]
     assert not get_format("issue").sniff(hot) and not get_format("hot-papers").sniff(seed)
+
+
+def test_openreview_ratings_join_the_papers_they_name(run, shared_data: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = shared_data / "openreview" / "iclr2021"
+    assert run("init", "ws").code == 0
+    early = run("-w", "ws", "import", str(folder / "ratings.tsv"))
+    assert early.code == 0 and early.err.count("not in the library") == 1  # one line, not 2,965
+    result = run("-w", "ws", "import", *(str(folder / n) for n in ("paperlist.tsv", "ratings.20201111.tsv")))
+    assert result.code == 0, result.err
+    assert run("-w", "ws", "import", str(folder / "ratings.tsv")).code == 0
+    sam = run("-w", "ws", "show", "openreview:6Tm1mposlrM", "--json").json()
+    assert isinstance(sam, dict)
+    signals = {s["name"]: s["value"] for s in sam["signals"]}
+    assert signals["openreview_accepted"] == 1.0 and 6 <= signals["openreview_rating"] <= 9
+    assert "Sharpness Minimization" in sam["categories"]
+    db = sqlite3.connect(Path("ws") / "library.db")
+    before = db.execute("SELECT count(*), max(changed) FROM items").fetchone()
+    again = run("-w", "ws", "import", str(folder / "ratings.tsv"))
+    assert again.code == 0 and db.execute("SELECT count(*), max(changed) FROM items").fetchone() == before

@@ -41,7 +41,7 @@ def import_command(
             "--format",
             "-f",
             help="Force a format (default: sniffed from content): arxiv-atom, oai-pmh, arxiv-snapshot, "
-            "feed, json-feed, opml, bibtex, mlnews-jsonl, hot-papers, issue.",
+            "feed, json-feed, opml, bibtex, mlnews-jsonl, hot-papers, issue, openreview-tsv.",
         ),
     ] = None,
     kind: Annotated[

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlnews import config, config_file, parallel
-from mlnews.errors import ConfigError
-from mlnews.formats.base import Format, ParseError, Problem, Subscription, get_format, sniff
+from mlnews.errors import ConfigError, ItemNotFound
+from mlnews.formats.base import Format, ParseError, Problem, Signals, Subscription, get_format, sniff
 from mlnews.items import Item
 from mlnews.library import Library, LibraryError, Prepared
 
@@ -36,6 +36,7 @@ class FileReport:
     failed: int = 0
     sources_added: int = 0
     error: str | None = None  # the whole file failed: nothing from it was imported
+    unknown: int = 0  # numbers about items the library does not hold
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -98,6 +99,11 @@ def import_file(
                 raise ParseError(f"nothing in it reads as {forced.name}; leave out --format to sniff it")
             if subscriptions:
                 report.sources_added = _register(subscriptions, config_path, str(path))
+            if report.unknown:
+                report.warnings.append(
+                    f"{path}: {report.unknown} rows name items not in the library: skipped; "
+                    "import those items first"
+                )
     except ParseError as error:
         _fail(report, error.where(str(path)))
     except (LibraryError, ConfigError) as error:
@@ -134,6 +140,14 @@ def _take(
     if isinstance(parsed, parallel.Skipped):
         report.failed += 1
         report.warnings.append(f"{origin}: skipped {parsed.title or 'a record'!r}: {parsed.reason}")
+    elif isinstance(parsed, Signals):
+        try:
+            outcome = library.add_signals(parsed.ident, parsed.signals)
+        except ItemNotFound:
+            report.failed += 1
+            report.unknown += 1
+        else:
+            setattr(report, outcome, getattr(report, outcome) + 1)
     elif isinstance(parsed, Problem):
         report.warnings.append(parsed.where(origin))
     elif isinstance(parsed, Subscription):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from mlnews import plugins
-from mlnews.items import Item
+from mlnews.items import Item, Signal
 
 
 class ParseError(Exception):
@@ -56,7 +56,16 @@ class Subscription:
     site_url: str = ""
 
 
-Parsed = Item | Problem | Subscription
+@dataclass
+class Signals:
+    """Numbers about an item the library should already hold (a ratings file names papers by
+    id, without their facts): they join that item; an unknown id is counted as failed."""
+
+    ident: str
+    signals: list[Signal]
+
+
+Parsed = Item | Problem | Subscription | Signals
 DEFAULT_SNIFF_ORDER = 100  # a plugin's format is tried after the built-in ones
 
 

@@ -144,6 +144,11 @@ class Library:
         """The popularity and quality numbers of items, by item id (none for most)."""
         return self.ranking.signals(ids)
 
+    def add_signals(self, reference: str, signals: list[Signal]) -> Outcome:
+        """Give a stored item numbers read about it; use inside `transaction()`."""
+        item = self.get(reference)
+        return self.add(Item(title=item.title, kind=item.kind, key=item.key, signals=signals))
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM items").fetchone()[0])
 

@@ -149,10 +149,11 @@ def _merge_texts(existing: list[Text], incoming: list[Text]) -> list[Text]:
 
 
 def _merge_signals(existing: list[Signal], incoming: list[Signal]) -> list[Signal]:
-    """One number per name and source: the one read latest."""
+    """One number per name and source: the one read latest. The same number read again
+    keeps its first reading, so importing a file twice changes nothing."""
     latest = {(s.name, s.source): s for s in existing}
     for signal in incoming:
         current = latest.get((signal.name, signal.source))
-        if current is None or signal.at > current.at:
+        if current is None or (signal.at > current.at and signal.value != current.value):
             latest[(signal.name, signal.source)] = signal
     return sorted(latest.values(), key=lambda s: (s.name, s.source))
