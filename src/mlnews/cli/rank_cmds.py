@@ -41,6 +41,9 @@ def rank_command(
     with Library.open(workspace.library_path) as library:
         if backtest:
             report = evaluate.backtest_library(library, config)
+            if not report.cases:
+                output.say("nothing to backtest yet: no week has picks with decisions before it")
+                return
             output.console.print(evaluate.table(report))
             return
         chosen = Week.parse(week) if week else pipeline.today_week(config)
