@@ -171,3 +171,18 @@ def test_openreview_ratings_join_the_papers_they_name(run, shared_data: Path) ->
     before = db.execute("SELECT count(*), max(changed) FROM items").fetchone()
     again = run("-w", "ws", "import", str(folder / "ratings.tsv"))
     assert again.code == 0 and db.execute("SELECT count(*), max(changed) FROM items").fetchone() == before
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "zh"])
+def test_an_issue_as_mlnews_publishes_it_imports_as_its_picks(run, demo_copy, lang: str) -> None:  # type: ignore[no-untyped-def]
+    rendered = demo_copy.root / "markdown" / f"2020-W49.{lang}.md"
+    assert run("init", "fresh").code == 0
+    result = run("-w", "fresh", "import", str(rendered))
+    assert result.code == 0, result.err
+    before = _json(run("-w", str(demo_copy.root), "list", "--week", "2020-W49", "--json"))
+    after = _json(run("-w", "fresh", "list", "--week", "2020-W49", "--json"))
+    assert {(e["key"], e["state"], e["section"]) for e in after} == {
+        (e["key"], e["state"], e["section"]) for e in before
+    }
+    texts = run("-w", "fresh", "show", "2011.15126", "--json").json()
+    assert isinstance(texts, dict) and {t["lang"] for t in texts["texts"]} == {lang}
