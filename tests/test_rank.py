@@ -257,3 +257,15 @@ def test_examples_can_be_a_bibtex_export(run) -> None:  # type: ignore[no-untype
     _set(Path("ws"), "examples", ["mlnews.toml"])
     result = run("-w", "ws", "rank")
     assert result.code == 1 and "examples: " in result.err and "mlnews.toml" in result.err
+
+
+def test_features_built_in_workers_are_the_same(demo_copy, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from mlnews.library import Library
+
+    with Library.open(demo_copy.root / "library.db") as library:
+        before = library.ranking.features()
+        library.db.execute("DELETE FROM features")
+        monkeypatch.setattr(features, "_PARALLEL_FROM", 1)
+        monkeypatch.setattr(features, "_BATCH", 7)  # several batches in flight
+        assert features.update(library) == len(before)
+        assert library.ranking.features() == before

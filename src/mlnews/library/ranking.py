@@ -59,13 +59,13 @@ class Ranking:
 
     # -- features --------------------------------------------------------------------------
 
-    def stale(self, limit: int | None = None) -> list[Text]:
-        """Items whose features are missing or older than the item."""
+    def stale(self, limit: int | None = None, after: int = 0) -> list[Text]:
+        """Items whose features are missing or older than the item (ids above `after`)."""
         sql = (
             "SELECT i.id, i.changed, coalesce(i.published, i.first_seen), i.kind, i.title, i.abstract,"
             " i.body, i.authors, i.categories"
             " FROM items i LEFT JOIN features f ON f.item_id = i.id"
-            " WHERE f.item_id IS NULL OR f.built != i.changed ORDER BY i.id"
+            f" WHERE i.id > {int(after)} AND (f.item_id IS NULL OR f.built != i.changed) ORDER BY i.id"
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"

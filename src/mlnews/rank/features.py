@@ -9,8 +9,12 @@ a score (`terms_of`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 
 import numpy as np
 from scipy import sparse
@@ -88,24 +92,52 @@ def document_of(text: Text) -> Document:
 
 
 def update(library: Library, progress: Callable[[int, int], None] | None = None) -> int:
-    """Build the features of every item that has none or changed since; returns how many."""
+    """Build the features of every item that has none or changed since; returns how many.
+
+    A big import's worth (a snapshot) is hashed in worker processes while this one reads
+    and writes; hashing is nearly all the work."""
     store = library.ranking
     total = store.count_stale()
     done = 0
-    while done < total:
-        batch = store.stale(limit=_BATCH)
-        if not batch:
-            break
-        matrix = counts(document_of(t) for t in batch)
-        rows = [
-            (text.item_id, *encode(matrix, row), text.day, text.changed) for row, text in enumerate(batch)
-        ]
+    for rows in _built(_batches(library), parallel=total >= _PARALLEL_FROM):
         with library.transaction():
             store.save_features(rows)
-        done += len(batch)
+        done += len(rows)
         if progress:
             progress(done, total)
     return done
+
+
+Row = tuple[int, bytes, bytes, str | None, str]
+_PARALLEL_FROM = 20_000  # below this, starting the workers costs more than they save
+
+
+def _batches(library: Library) -> Iterator[list[Text]]:
+    after = 0
+    while batch := library.ranking.stale(limit=_BATCH, after=after):
+        yield batch
+        after = batch[-1].item_id
+
+
+def _built(batches: Iterator[list[Text]], *, parallel: bool) -> Iterator[list[Row]]:
+    if not parallel or (os.cpu_count() or 1) < 2:
+        yield from map(build_rows, batches)
+        return
+    # spawn: never fork a process that holds a SQLite connection.
+    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=get_context("spawn")) as pool:
+        pending: deque[Future[list[Row]]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(build_rows, batch))
+            if len(pending) > 2 * (os.cpu_count() or 1):
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def build_rows(batch: list[Text]) -> list[Row]:
+    """The features table's rows for a batch of items (runs in a worker for big batches)."""
+    matrix = counts(document_of(t) for t in batch)
+    return [(text.item_id, *encode(matrix, row), text.day, text.changed) for row, text in enumerate(batch)]
 
 
 # Stored small, as they are read in bulk (100,000 items for a month of arXiv): a bucket fits
