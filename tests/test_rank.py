@@ -269,3 +269,17 @@ def test_features_built_in_workers_are_the_same(demo_copy, monkeypatch: pytest.M
         monkeypatch.setattr(features, "_BATCH", 7)  # several batches in flight
         assert features.update(library) == len(before)
         assert library.ranking.features() == before
+
+
+@pytest.mark.parametrize("name", ["arxiv-sanity", "popularity"])
+def test_the_other_rankers_serve_the_same_commands(run, iclr, name: str) -> None:  # type: ignore[no-untyped-def]
+    ws, liked, _ = iclr
+    path = ws / "mlnews.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document["newsletter"]["ranker"] = name  # type: ignore[index]
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    assert run("-w", str(ws), "shortlist", *liked[:8], "--week", str(WEEKS[0])).code == 0
+    shown = run("-w", str(ws), "candidates", str(WEEKS[2]), "--limit", "5", "--json").json()
+    assert isinstance(shown, list) and len(shown) == 5
+    assert run("-w", str(ws), "similar", liked[0], "--limit", "3").code == 0
+    assert run("-w", str(ws), "reject", liked[9]).code == 0

@@ -85,6 +85,7 @@ class Ranker:
 
     name: ClassVar[str]
     description: ClassVar[str]
+    needs_text: ClassVar[bool] = False  # reads the items' words itself, not only their features
 
     def train(self, corpus: Corpus, examples: Examples, previous: Model | None = None) -> Model:
         """`previous`: the last model trained on the whole library, when this is a quick

@@ -20,7 +20,6 @@ from mlnews.config import Config
 from mlnews.library import Library
 from mlnews.rank import labels, pipeline
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
-from mlnews.rank.features import Document
 from mlnews.rank.popularity import PopularityRanker
 from mlnews.rank.sanity import ArxivSanityRanker
 from mlnews.rank.taste import ndcg
@@ -169,12 +168,7 @@ def _cell(value: tuple[float, float, float]) -> str:
 def backtest_library(library: Library, config: Config) -> Report:
     ranker = pipeline.ranker_for(config)
     lookback = int(getattr(ranker, "lookback_days", 28))
-    whole = pipeline.corpus(library)
-    texts = library.ranking.summaries(whole.ids.tolist())
-    whole.documents = [
-        Document(texts[int(i)].title, texts[int(i)].abstract, texts[int(i)].authors, texts[int(i)].categories)
-        for i in whole.ids
-    ]
+    whole = pipeline.corpus(library, text=True)
     row_of = {int(item_id): row for row, item_id in enumerate(whole.ids)}
     final = labels.collect(library, lookback_days=0).by_item  # every decision, as it stands now
     weeks = sorted({Week.parse(label.week) for label in final.values() if label.yes and label.week})

@@ -26,7 +26,7 @@ from mlnews.library import Library
 from mlnews.rank import features, labels, prior
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.features import Document
-from mlnews.rank.taste import inverse_document_frequency, taste_scores, tfidf
+from mlnews.rank.taste import hashed_idf, inverse_document_frequency, taste_scores, tfidf
 from mlnews.weeks import Week
 
 _PSEUDO_ID = -1  # the row a new curator's topics, authors and categories make
@@ -45,13 +45,21 @@ def ranker_for(config: Config) -> Ranker:
     return ranker
 
 
-def corpus(library: Library, ids: Sequence[int] | None = None) -> Corpus:
-    """Items with their features (all when `ids` is None), prior and dates."""
+def corpus(library: Library, ids: Sequence[int] | None = None, *, text: bool = False) -> Corpus:
+    """Items with their features (all when `ids` is None), prior and dates; `text`: and their
+    words, for a ranker that reads them itself."""
     rows = library.ranking.features(ids)
     item_ids, frequencies = features.decode(rows)
-    return Corpus(
+    found = Corpus(
         item_ids, frequencies, prior.values(library, item_ids.tolist()), prior.recency([r[3] for r in rows])
     )
+    if text:
+        items = library.ranking.summaries(item_ids.tolist())
+        found.documents = [
+            Document(items[i].title, items[i].abstract, items[i].authors, items[i].categories)
+            for i in item_ids.tolist()
+        ]
+    return found
 
 
 def train(library: Library, config: Config, ranker: Ranker, *, quick: bool = False) -> Model:
@@ -61,14 +69,15 @@ def train(library: Library, config: Config, ranker: Ranker, *, quick: bool = Fal
     the popularity weight) and read only the decided items, to stay well under a second.
     """
     features.update(library)
-    previous = load_model(library, ranker) if quick else None
+    # A ranker that reads the words (arxiv-sanity-lite's) learns from the whole library each time.
+    previous = load_model(library, ranker) if quick and not ranker.needs_text else None
     found = labels.collect(
         library,
         examples=_example_ids(library, ranker),
         lookback_days=_lookback(ranker),
         first_weekday=config.first_weekday,
     )
-    whole = corpus(library, sorted(found.by_item) if previous is not None else None)
+    whole = corpus(library, sorted(found.by_item) if previous is not None else None, text=ranker.needs_text)
     whole, examples = _with_labels(whole, found, _pseudo_document(ranker))
     model = ranker.train(whole, examples, previous)
     model.params["decisions"] = _decisions_stamp(library)
@@ -114,7 +123,7 @@ def rank_week(library: Library, config: Config, week: Week, *, retrain: bool = F
     ids = candidates(library, week, _lookback(ranker), config.first_weekday)
     if not ids:
         return []
-    week_corpus = corpus(library, ids)
+    week_corpus = corpus(library, ids, text=ranker.needs_text)
     scores = ranker.score(model, week_corpus)
     with library.transaction():
         library.ranking.save_scores(zip(week_corpus.ids.tolist(), scores.tolist(), strict=True))
@@ -139,8 +148,9 @@ def similar(library: Library, config: Config, reference: str, limit: int = 10) -
 
 def _idf(library: Library, config: Config, whole: Corpus) -> np.ndarray:
     model = load_model(library, ranker_for(config))
-    if model is not None and "idf" in model.arrays:
-        return model.arrays["idf"]
+    idf = hashed_idf(model) if model is not None else None
+    if idf is not None:
+        return idf
     return inverse_document_frequency(whole.tf)
 
 

@@ -14,7 +14,7 @@ from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.rank import features, prior
 from mlnews.rank.base import Model
-from mlnews.rank.taste import tfidf
+from mlnews.rank.taste import hashed_idf, tfidf
 
 TERMS = 3
 LIKE_AT_LEAST = 0.03  # cosine likeness below this is no resemblance worth naming (bigrams keep it low)
@@ -48,7 +48,7 @@ def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -
     item_ids, frequencies = features.load(library, ids)
     row_of = {int(i): n for n, i in enumerate(item_ids)}
     weights = _weights(model)
-    idf = model.arrays.get("idf")
+    idf = hashed_idf(model)
     matrix = tfidf(frequencies, idf) if idf is not None else None
     picks = _picks(library, model)
     signals = library.signals(ids)
@@ -114,7 +114,7 @@ class _Picks:
 
 def _picks(library: Library, model: Model) -> _Picks | None:
     pick_ids = model.arrays.get("picks")
-    idf = model.arrays.get("idf")
+    idf = hashed_idf(model)
     if pick_ids is None or idf is None or not len(pick_ids):
         return None
     ids, frequencies = features.load(library, [int(i) for i in pick_ids])

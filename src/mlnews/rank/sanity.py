@@ -44,6 +44,7 @@ class ArxivSanityRanker(Ranker):
 
     name: ClassVar[str] = "arxiv-sanity"
     description: ClassVar[str] = __doc__ or ""
+    needs_text: ClassVar[bool] = True
 
     def train(self, corpus: Corpus, examples: Examples, previous: Model | None = None) -> Model:
         texts = [text_of(d) for d in _documents(corpus)]

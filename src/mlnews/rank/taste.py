@@ -125,6 +125,13 @@ def inverse_document_frequency(tf: sparse.csr_matrix) -> np.ndarray:
     return np.asarray(np.log((1 + tf.shape[0]) / (1 + documents)) + 1, dtype=np.float32)
 
 
+def hashed_idf(model: Model) -> np.ndarray | None:
+    """The model's idf over the hashed features, if it has one (a ranker with a vocabulary
+    of its own, like arxiv-sanity-lite's, does not)."""
+    idf = model.arrays.get("idf")
+    return idf if idf is not None and len(idf) == BUCKETS else None
+
+
 def tfidf(tf: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     """Term frequency times idf, each row of unit length."""
     weighted = sparse.csr_matrix((tf.data * idf[tf.indices], tf.indices, tf.indptr), shape=tf.shape)
