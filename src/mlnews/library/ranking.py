@@ -92,21 +92,19 @@ class Ranking:
         )
 
     def features(self, ids: Sequence[int] | None = None) -> list[tuple[int, bytes, bytes, str | None]]:
-        """(item id, terms, counts, date) of the given items (all when None), in the order asked."""
+        """(item id, terms, counts, date) of the given items (all when None), by item id."""
         sql = "SELECT item_id, terms, counts, day FROM features"
         if ids is None:
             return self._plain(sql + " ORDER BY item_id", ())
-        found: dict[int, tuple[int, bytes, bytes, str | None]] = {}
         if len(ids) > _CHUNK * 20:
             # Most of the library (a month of arXiv): one pass over it beats a thousand lookups.
             wanted = set(ids)
-            found = {row[0]: row for row in self._plain(sql, ()) if row[0] in wanted}
-        else:
-            for chunk in _chunks(ids):
-                marks = ", ".join("?" * len(chunk))
-                for row in self._plain(sql + f" WHERE item_id IN ({marks})", chunk):
-                    found[row[0]] = row
-        return [found[i] for i in ids if i in found]
+            return [row for row in self._plain(sql + " ORDER BY item_id", ()) if row[0] in wanted]
+        found = []
+        for chunk in _chunks(sorted(set(ids))):
+            marks = ", ".join("?" * len(chunk))
+            found += self._plain(sql + f" WHERE item_id IN ({marks}) ORDER BY item_id", chunk)
+        return found
 
     # -- decisions and candidates ----------------------------------------------------------
 
