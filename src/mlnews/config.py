@@ -24,6 +24,7 @@ from mlnews.errors import ConfigError
 from mlnews.i18n import N_
 from mlnews.identity import canonical_url
 from mlnews.items import KINDS
+from mlnews.translate import Glossary
 
 LANGUAGES = tuple(i18n.languages())  # a language is a catalogue: see docs/languages.md
 WEEKDAYS = ("sunday", "monday")
@@ -72,6 +73,14 @@ SETTINGS: tuple[Setting, ...] = (
         "extractive",
         "What drafts headlines, summaries and posts: 'extractive' (built in, offline) or a plugin's name.",
         plugin_kind="summariser",
+    ),
+    Setting(
+        "translator",
+        "",
+        "What translates your text into the other languages: 'memory' (built in, offline: texts"
+        " translated before), 'openai' (any OpenAI-compatible endpoint), a plugin's name, or ''"
+        " (none: the other languages show your text, marked as such).",
+        plugin_kind="translator",
     ),
     Setting(
         "ranker",
@@ -241,6 +250,7 @@ class Config:
     site_url: str = "https://example.org/"
     footer: str = ""
     summariser: str = "extractive"
+    translator: str = ""
     ranker: str = "taste"
     publishers: tuple[str, ...] = ("markdown", "site", "thread")
     sections: tuple[Section, ...] = field(
@@ -253,6 +263,11 @@ class Config:
     email: EmailSettings = field(default_factory=EmailSettings)
     # `[KIND.NAME]` tables as given, checked: ((kind, name), ((key, value), ...)), ...
     backends: tuple[tuple[tuple[str, str], tuple[tuple[str, Any], ...]], ...] = ()
+    glossary: Glossary = field(default_factory=Glossary)
+
+    @property
+    def source_language(self) -> str:
+        return self.languages[0]
 
     def settings_of(self, kind: str, name: str) -> dict[str, Any]:
         """A backend's settings: its `[KIND.NAME]` table over its defaults."""
@@ -296,12 +311,20 @@ def load(path: Path) -> Config:
 
 def check(path: Path, data: dict[str, Any]) -> Config:
     """Check settings already parsed from `path`; ConfigError naming file and key if they are bad."""
-    unknown = set(data) - {"newsletter", "network", "email", "sections", "sources", *BACKEND_TABLES}
+    unknown = set(data) - {
+        "newsletter",
+        "network",
+        "email",
+        "sections",
+        "sources",
+        "glossary",
+        *BACKEND_TABLES,
+    }
     if unknown:
         tables = ", ".join(f"[{kind}.NAME]" for kind in BACKEND_TABLES)
         raise ConfigError(
             f"{path}: unknown key {sorted(unknown)[0]!r}; "
-            f"expected [newsletter], [network], [email], [[sections]], [sources.NAME], {tables}"
+            f"expected [newsletter], [network], [email], [[sections]], [sources.NAME], [glossary], {tables}"
         )
     values = _check_settings(path, data, "newsletter", SETTINGS)
     network = NetworkSettings(**_check_settings(path, data, "network", NETWORK_SETTINGS))
@@ -324,9 +347,36 @@ def check(path: Path, data: dict[str, Any]) -> Config:
     values["languages"] = tuple(values["languages"])
     values["publishers"] = tuple(values["publishers"])
     backends = _check_backends(path, data)
+    glossary = _check_glossary(path, data.get("glossary", {}), values["languages"])
     return Config(
-        **values, sections=tuple(sections), sources=sources, network=network, email=email, backends=backends
+        **values,
+        sections=tuple(sections),
+        sources=sources,
+        network=network,
+        email=email,
+        backends=backends,
+        glossary=glossary,
     )
+
+
+def _check_glossary(path: Path, table: Any, languages: tuple[str, ...]) -> Glossary:
+    """`[glossary]`: `keep = [...]` terms kept as written, `[glossary.zh]` term = rendering."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'glossary' must be a table ([glossary])")
+    keep = table.get("keep", [])
+    if not isinstance(keep, list) or not all(isinstance(t, str) and t.strip() for t in keep):
+        raise ConfigError(f"{path}: glossary.keep: expected a list of terms, got {_show(keep)}")
+    terms: dict[str, dict[str, str]] = {}
+    for lang, renderings in table.items():
+        if lang == "keep":
+            continue
+        if lang not in languages[1:]:
+            known = ", ".join(f"[glossary.{code}]" for code in languages[1:])
+            raise ConfigError(f"{path}: glossary.{lang}: not a language you translate into; expected {known}")
+        if not isinstance(renderings, dict) or not all(isinstance(v, str) for v in renderings.values()):
+            raise ConfigError(f'{path}: glossary.{lang}: expected term = "rendering" lines')
+        terms[lang] = dict(renderings)
+    return Glossary(tuple(keep), terms)
 
 
 # The plugin kinds whose backends take a `[KIND.NAME]` table of their own settings.
@@ -419,7 +469,8 @@ def _check_setting(path: Path, setting: Setting, value: Any, table: str = "newsl
         _check_url(path, key, value)
     choices = setting.choices
     if setting.plugin_kind is not None:
-        choices = tuple(plugins.names(setting.plugin_kind))
+        # A backend whose default is "" may be left out: `translator = ""` means none.
+        choices = tuple(plugins.names(setting.plugin_kind)) + (("",) if setting.default == "" else ())
     if choices is None:
         return value
     chosen = value if isinstance(value, list) else [value]

@@ -21,12 +21,22 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlnews.errors import UsageError
 
 if TYPE_CHECKING:
     from mlnews.config import Setting
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a backend may use besides its settings, given to its `prepare(context)` if it has one."""
+
+    workspace: Path  # the workspace folder: files named in settings are relative to it
+    network: Any  # NetworkSettings: timeouts, retries, for a backend that talks HTTP
+    responses: Any = None  # the library's cache of model answers (`library.responses.Responses`)
 
 
 @dataclass(frozen=True)
@@ -182,8 +192,10 @@ def _load(kind_name: str, entry: metadata.EntryPoint) -> Plugin:
 
 def _broken(plugin: Plugin, problem: str) -> Plugin:
     package = plugin.origin.split(" ")[0]
-    warn(f"warning: {plugin.kind} plugin {plugin.name!r} ({_where(plugin)}): {problem}; skipped "
-         f"(reinstall or uninstall {package})")
+    warn(
+        f"warning: {plugin.kind} plugin {plugin.name!r} ({_where(plugin)}): {problem}; skipped "
+        f"(reinstall or uninstall {package})"
+    )
     return Plugin(plugin.kind, plugin.name, plugin.origin, plugin.target, None, problem)
 
 

@@ -9,6 +9,7 @@ import sys
 from mlnews.cli import (  # noqa: F401  (register commands)
     collect_cmds,
     issue_cmds,
+    keys_cmds,
     library_cmds,
     plugin_cmds,
     publish_cmds,

@@ -13,7 +13,7 @@ from mlnews import files
 from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.issue import compose, source
-from mlnews.issue.check import problems
+from mlnews.issue.check import notices, problems
 from mlnews.issue.source import IssueError
 from mlnews.library import Library
 from mlnews.render.links import FileLinks, Links, SiteLinks
@@ -68,9 +68,23 @@ def print_report(report: compose.Report) -> None:
         parts.append(f"{len(report.figures)} {'figure' if len(report.figures) == 1 else 'figures'} added")
     if report.refreshed or report.kept:
         parts.append(f"{report.refreshed} fields redrafted, {report.kept} edited fields kept")
+    translated = report.translated
+    if translated is not None and (translated.translated or translated.kept or translated.missing):
+        parts.append(f"{translated.translated} texts translated")
+        if translated.kept:
+            parts.append(f"{translated.kept} edited translations kept")
+        if translated.missing:
+            parts.append(f"{translated.missing} texts left untranslated")
     output.say(f"{report.path}: {verb} ({', '.join(parts)})")
     for key in report.skipped:
         output.say(f"  {key}: left out (you removed it from the file)", style="yellow")
+    for line in [*report.flagged, *(translated.flagged if translated else [])]:
+        output.say(f"  flagged: {line}", style="yellow")
+    if report.checked:
+        passed, checked = report.checked - report.unfaithful, report.checked
+        output.say(f"  faithfulness: {passed} of {checked} generated texts pass ({passed / checked:.0%})")
+    for line in report.usage:
+        output.say(f"  tokens: {line}")
 
 
 @app.command("check")
@@ -87,17 +101,25 @@ def check_command(
     """
     workspace = current_workspace(ctx)
     paths = [_issue_path(workspace, name) for name in issues] if issues else _all_issues(workspace)
-    found = []
+    found, flagged, stale = [], [], []
     for path in paths:
         try:
-            found += problems(source.read(path), workspace.config, path)
+            parsed = source.read(path)
         except IssueError as error:
             found.append(str(error))
-    for line in found:
+            continue
+        found += problems(parsed, workspace.config, path)
+        more_flagged, more_stale = notices(parsed, path)
+        flagged += more_flagged
+        stale += more_stale
+    for line in [*found, *flagged]:
         output.errors.print(Text(line))
-    if found:
+    for line in stale:
+        output.errors.print(Text(line), style="yellow")
+    if found or flagged:
         raise typer.Exit(1)
-    output.say(f"{len(paths)} issue source(s): no problems")
+    more = f"; {len(stale)} stale translation(s)" if stale else ""
+    output.say(f"{len(paths)} issue source(s): no problems{more}")
 
 
 @app.command("render")

@@ -13,7 +13,7 @@ from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.issue import source
-from mlnews.issue.check import read_valid
+from mlnews.issue.check import notices, read_valid
 from mlnews.publish import mime, publishers, smtp
 from mlnews.weeks import parse_period
 
@@ -49,7 +49,12 @@ def publish_command(
         path = source.path_for(workspace.issues_dir, period)
         if not path.exists():
             raise UsageError(f"{path}: no such issue; run `mlnews compose {period}` first")
-        read_valid(path, config)  # a problem in any issue stops the run before anything is written
+        # A problem in any issue stops the run before anything is written; so does a text
+        # flagged as unfaithful: it is never published without the curator seeing it.
+        flagged, _ = notices(read_valid(path, config), path)
+        if flagged:
+            more = f" (and {len(flagged) - 1} more)" if len(flagged) > 1 else ""
+            raise UsageError(f"{flagged[0]}{more}; see `mlnews check {period}`")
     if not periods:
         raise UsageError(f"{workspace.issues_dir}: no issues yet; run `mlnews compose WEEK` first")
     if not names:

@@ -40,6 +40,7 @@ FILES = (
 # What `mlnews demo-files` hands out: the sources above, and feeds to subscribe to (the
 # demo itself imports no OPML, which would add sources that `collect` fetches).
 SAMPLES = (*(name for name, _ in FILES), "blogs.opml")
+TRANSLATIONS = "translations.toml"  # the `memory` translator's default file, in the workspace
 MONTHS = (Month(2020, 9), Month(2020, 10), Month(2020, 11))
 EMAIL = {
     "from_address": "mlnews demo <demo@example.org>",
@@ -49,6 +50,9 @@ SETTINGS = {
     "name": "mlnews demo digest",
     "author": "The mlnews demo",
     "publishers": ["markdown", "site", "email", "thread"],
+    # The demo's Chinese and Japanese texts: the project's own translations of its drafts, in a
+    # translation memory (TRANSLATIONS), so that every language is whole, offline.
+    "translator": "memory",
     "footer": "Built by `mlnews demo` from the project's own sample data. "
     "Each entry's one-line post is in its issue source, ready to share.",
 }
@@ -95,6 +99,9 @@ def build(folder: Path) -> Result:
     if created:
         _apply_settings(made.config_path)
     with data_dir() as data, Library.open(made.library_path) as library:
+        memory = made.root / TRANSLATIONS
+        if not memory.exists():  # the curator's own, if there is one, is left alone
+            files.write_bytes(memory, (data / TRANSLATIONS).read_bytes())
         imports = [
             report
             for name, kind in FILES

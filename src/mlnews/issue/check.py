@@ -7,6 +7,7 @@ from pathlib import Path
 from mlnews import identity
 from mlnews.config import Config
 from mlnews.errors import MlnewsError
+from mlnews.issue.model import Issue, Texts
 from mlnews.issue.source import IssueError, Parsed, read
 from mlnews.items import KINDS
 from mlnews.render.safe import is_safe_url
@@ -51,10 +52,75 @@ def problems(parsed: Parsed, config: Config, path: Path) -> list[str]:
             found.append(
                 (entry.field_lines["issue"], f"issue {entry.issue!r}: expected a week such as 2020-W45")
             )
+    found += _translation_problems(issue, config)
     keys = {identity.identify(e.key) or e.key for e in issue.entries}
     for pick in issue.picks:
         if (identity.identify(pick) or pick) not in keys:
             found.append((issue.line_of.get("picks", 1), f"pick {pick!r} names no entry of this issue"))
+    return [f"{path}:{line}: {problem}" for line, problem in sorted(found, key=lambda p: p[0])]
+
+
+def _translation_problems(issue: Issue, config: Config) -> list[tuple[int, str]]:
+    found = []
+    targets = config.languages[1:]
+    owners = [issue.intro_translations, *(e.translations for e in issue.entries)]
+    for translations in owners:
+        for lang, translation in translations.items():
+            if lang not in targets:
+                expected = ", ".join(targets) or "none: [newsletter] languages has only one"
+                found.append(
+                    (translation.line, f"translation into {lang!r}: languages translated into: {expected}")
+                )
+    return found
+
+
+def notices(parsed: Parsed, path: Path) -> tuple[list[str], list[str]]:
+    """What to look at before publishing: (flagged texts, stale translations), as FILE:LINE lines.
+
+    A flagged text failed the faithfulness check: publishing refuses it until the curator
+    edits it (or deletes its mark). A stale translation was made from words since changed.
+    """
+    issue = parsed.issue
+    flagged: list[tuple[int, str]] = []
+    stale: list[tuple[int, str]] = []
+    for translation in issue.intro_translations.values():
+        flagged += _flags(translation, translation.line, f"the intro's {translation.lang} text")
+        if translation.stale({"summary": issue.intro}):
+            stale.append(
+                (translation.line, f"the intro's {translation.lang} text is stale: the intro changed")
+            )
+    for entry in issue.entries:
+        flagged += _flags(entry, entry.line, "the")
+        for lang, translation in entry.translations.items():
+            flagged += _flags(translation, translation.line, f"the {lang}")
+            changed = translation.stale(entry.originals())
+            if changed:
+                what = " and ".join(changed)
+                stale.append(
+                    (
+                        translation.line,
+                        f"the {lang} {what} of {entry.key} is stale: the source changed since it was "
+                        f"translated; update it and remove {what} from its 'source:' line, or empty it to "
+                        "have compose translate it again",
+                    )
+                )
+    return _lines(flagged, path), _lines(stale, path)
+
+
+def _flags(texts: Texts, line: int, prefix: str) -> list[tuple[int, str]]:
+    found = []
+    for name, reason in texts.flags().items():
+        where = texts.field_lines.get(name, line) if name == "post" else line
+        found.append(
+            (
+                where,
+                f"{prefix} {name} may be unfaithful ({reason}); check it, then delete its 'flagged:' mark",
+            )
+        )
+    return found
+
+
+def _lines(found: list[tuple[int, str]], path: Path) -> list[str]:
     return [f"{path}:{line}: {problem}" for line, problem in sorted(found, key=lambda p: p[0])]
 
 

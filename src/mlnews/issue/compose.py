@@ -16,13 +16,14 @@ new entries are merged into the file already there:
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlnews import identity, summarise
+from mlnews import identity
 from mlnews.config import Config
-from mlnews.issue import classify
+from mlnews.issue import classify, drafting, examples, translations
 from mlnews.issue.check import read_valid
 from mlnews.issue.model import DRAFTABLE, Entry, Issue, normal_key
 from mlnews.issue.monthly import copy_of, refresh, weeks_in
@@ -48,6 +49,19 @@ class Report:
     skipped: list[str] = field(default_factory=list)  # deleted from the file by the curator
     figures: list[str] = field(default_factory=list)  # entries given a figure fetched since
     changed: bool = False
+    drafted: int = 0  # entries drafted by the summariser
+    flagged: list[str] = field(default_factory=list)  # drafts that failed the faithfulness check
+    translated: translations.Report | None = None  # None: no translator configured
+    usage: list[str] = field(default_factory=list)  # tokens spent, one line per backend
+
+    @property
+    def checked(self) -> int:
+        """Generated texts checked for faithfulness in this run."""
+        return self.drafted * len(drafting.CHECKED) + (self.translated.translated if self.translated else 0)
+
+    @property
+    def unfaithful(self) -> int:
+        return len(self.flagged) + (len(self.translated.flagged) if self.translated else 0)
 
 
 @dataclass
@@ -56,7 +70,7 @@ class Candidate:
     idents: set[str]
     section: str
     featured: bool
-    make: Callable[[], Entry]  # drafting costs time: only for entries that are written
+    make: Callable[[], Entry]  # drafting costs time: only for entries that are written (once)
     figure: str = ""  # the item's figure now, cheap to know without drafting
     score: float | None = None  # the ranker's, for proposing picks
 
@@ -64,7 +78,9 @@ class Candidate:
 def compose_week(
     issues_dir: Path, config: Config, library: Library, week: Week, *, force: bool = False
 ) -> Report:
-    drafter = summarise.get(config.summariser, config.settings_of("summariser", config.summariser))
+    backends = drafting.backends(config, issues_dir.parent, library)
+    if getattr(backends.drafter, "uses_examples", False):
+        backends.examples = examples.gather(issues_dir, library, config, week)
     # Scores first: the picks proposed for a new issue are the best-scored of each section.
     pipeline.rank_week(library, config, week)
     candidates = []
@@ -77,12 +93,15 @@ def compose_week(
                 _idents(item),
                 section,
                 featured,
-                _drafting(item, section, drafter),
+                _drafting(item, section, backends, config),
                 figure=item.figure or "",
                 score=item.score,
             )
         )
-    return _compose(issues_dir, config, library, week, candidates, force)
+    try:
+        return _compose(issues_dir, config, library, week, candidates, force, backends)
+    finally:
+        backends.close()
 
 
 def compose_month(
@@ -116,7 +135,11 @@ def compose_month(
     order = [normal_key(k) for turn in range(PICKS) for picks in picked for k in picks[turn : turn + 1]]
     for candidate in candidates:
         candidate.featured = normal_key(candidate.key) in order
-    return _compose(issues_dir, config, library, month, candidates, force, pick_order=order)
+    backends = drafting.backends(config, issues_dir.parent, library)
+    try:
+        return _compose(issues_dir, config, library, month, candidates, force, backends, pick_order=order)
+    finally:
+        backends.close()
 
 
 def _compose(
@@ -126,6 +149,7 @@ def _compose(
     period: Period,
     candidates: list[Candidate],
     force: bool,
+    backends: drafting.Backends,
     pick_order: list[str] | None = None,
 ) -> Report:
     path = path_for(issues_dir, period)
@@ -142,6 +166,9 @@ def _compose(
     # deleting the whole file starts afresh.
     given = library.composed(issue.name) if library is not None and path.exists() else set()
     in_file = {normal_key(e.key): e for e in issue.entries}
+    # Drafting may wait on a model: every draft this run needs, made at once, in parallel.
+    needed = [c for c in candidates if _written(c, in_file, given, force)]
+    drafting.in_parallel(lambda c: c.make(), needed, backends.concurrency)
     new_entries: list[Entry] = []
     for candidate in candidates:
         entry = next((in_file[i] for i in candidate.idents if i in in_file), None)
@@ -159,6 +186,14 @@ def _compose(
         issue.entries.append(entry)
         report.added.append(entry.key)
     _propose_picks(issue, candidates, new_entries, report.created, pick_order)
+    for candidate in needed:
+        report.drafted += getattr(candidate.make, "drafted", False)
+        report.flagged += getattr(candidate.make, "flagged", [])
+    if backends.translator is not None:
+        report.translated = translations.translate_issue(
+            issue, config, backends.translator, drafting.translator_concurrency(backends)
+        )
+    report.usage = backends.usage()
     text = dumps(issue, order)
     if text != before:
         issues_dir.mkdir(parents=True, exist_ok=True)
@@ -167,6 +202,13 @@ def _compose(
     if library is not None and report.added:
         library.record_composed(issue.name, report.added)
     return report
+
+
+def _written(candidate: Candidate, in_file: dict[str, Entry], given: set[str], force: bool) -> bool:
+    """Whether this run writes the candidate's entry: new to the file, or redrafted by --force."""
+    if any(i in in_file for i in candidate.idents):
+        return force
+    return not candidate.idents & given
 
 
 def _order(config: Config) -> list[str]:
@@ -236,28 +278,33 @@ def _propose_picks(
             issue.picks.append(key)
 
 
-def _drafting(item: Item, section: str, drafter: summarise.Summariser) -> Callable[[], Entry]:
-    def make() -> Entry:
-        link = item.url or ""
-        site = identity.host(link)
+class _Drafting:
+    """An item's entry, drafted once (compose asks for it from several threads' results)."""
+
+    def __init__(self, item: Item, section: str, backends: drafting.Backends, config: Config):
+        self.item, self.section, self.backends, self.config = item, section, backends, config
+        self.entry: Entry | None = None
+        self.drafted = False
+        self.flagged: list[str] = []
+
+    def __call__(self) -> Entry:
+        if self.entry is None:
+            self.entry = self._make()
+        return copy.deepcopy(self.entry)
+
+    def _make(self) -> Entry:
+        item = self.item
+        source = drafting.source_for(item, self.backends.examples)
         description = "" if item.kind == "paper" else _shorten(item.abstract, DESCRIPTION_LIMIT)
-        draft = drafter.draft(
-            summarise.Source(
-                kind=item.kind,
-                title=item.title,
-                text=item.abstract or item.body[:4000],
-                url=link,
-                site=site,
-                authors=tuple(item.authors),
-            )
-        )
-        entry = Entry(key=item.key or link, section=section)
+        draft = self.backends.drafter.draft(source)
+        self.drafted = True
+        entry = Entry(key=item.key or source.url, section=self.section)
         values = {
             "kind": item.kind,
             "title": item.title,
-            "link": link,
+            "link": source.url,
             "authors": ", ".join(item.authors),
-            "site": site,
+            "site": source.site,
             "description": description,
             "figure": item.figure or "",
             "issue": "",
@@ -267,9 +314,12 @@ def _drafting(item: Item, section: str, drafter: summarise.Summariser) -> Callab
         }
         for name in DRAFTABLE:
             entry.set_drafted(name, values[name])
+        self.flagged = drafting.flag_unfaithful(entry, source, self.config)
         return entry
 
-    return make
+
+def _drafting(item: Item, section: str, backends: drafting.Backends, config: Config) -> Callable[[], Entry]:
+    return _Drafting(item, section, backends, config)
 
 
 def _copying(weekly: Entry, week: Week) -> Callable[[], Entry]:

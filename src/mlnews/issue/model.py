@@ -12,10 +12,82 @@ from mlnews.weeks import Month, Period, Week
 # `summary` the text under its fields; both are Markdown. The others are plain text.
 FIELDS = ("key", "kind", "title", "link", "authors", "site", "description", "figure", "issue", "post")
 DRAFTABLE = (*FIELDS[1:], "headline", "summary")
+# The curator's own words, which are translated: a translation holds these three.
+TRANSLATABLE = ("headline", "summary", "post")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A generated text that failed the faithfulness check, tied to the text it was about."""
+
+    fingerprint: str
+    reason: str  # e.g. 'the number "40%" is not in the source'
+
+
+class Texts:
+    """What entries and translations share: fields written by compose, and flags on them."""
+
+    drafted: dict[str, str]
+    flagged: dict[str, Flag]
+    field_lines: dict[str, int]
+
+    def value(self, name: str) -> str:
+        return str(getattr(self, name))
+
+    def untouched(self, name: str) -> bool:
+        """True if compose wrote this field and the curator has not changed it since."""
+        return self.drafted.get(name) == fingerprint(self.value(name))
+
+    def set_drafted(self, name: str, value: str) -> None:
+        setattr(self, name, value)
+        self.flagged.pop(name, None)
+        if value:
+            self.drafted[name] = fingerprint(value)
+        else:
+            self.drafted.pop(name, None)
+
+    def may_redraft(self, name: str) -> bool:
+        """Compose wrote it and it is untouched, or it was never written (empty, not drafted)."""
+        return self.untouched(name) or (name not in self.drafted and not self.value(name))
+
+    def flag(self, name: str, reason: str) -> None:
+        self.flagged[name] = Flag(fingerprint(self.value(name)), reason)
+
+    def flags(self) -> dict[str, str]:
+        """The standing flags: a flag on a text the curator has edited since no longer holds."""
+        return {
+            name: flag.reason
+            for name, flag in self.flagged.items()
+            if flag.fingerprint == fingerprint(self.value(name))
+        }
 
 
 @dataclass
-class Entry:
+class Translation(Texts):
+    """An entry's (or the intro's) text in another language, under `#### LANG` in the source."""
+
+    lang: str
+    headline: str = ""
+    summary: str = ""  # for the intro: the intro's text
+    post: str = ""
+    # Fingerprints of the source texts it was translated from: a changed source makes it stale.
+    source: dict[str, str] = field(default_factory=dict)
+    drafted: dict[str, str] = field(default_factory=dict)
+    flagged: dict[str, Flag] = field(default_factory=dict)
+    line: int = 0
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def stale(self, originals: dict[str, str]) -> list[str]:
+        """The fields translated from a source text that has changed since."""
+        return [
+            name
+            for name, mark in self.source.items()
+            if name in originals and self.value(name) and mark != fingerprint(originals[name])
+        ]
+
+
+@dataclass
+class Entry(Texts):
     key: str
     section: str
     headline: str = ""
@@ -32,26 +104,14 @@ class Entry:
     # Fingerprints of the values compose wrote: a field whose value still matches was not
     # edited by the curator, so `compose --force` may write it again.
     drafted: dict[str, str] = field(default_factory=dict)
+    flagged: dict[str, Flag] = field(default_factory=dict)
+    translations: dict[str, Translation] = field(default_factory=dict)  # by language
     line: int = 0  # where its heading is in the file (for messages)
     field_lines: dict[str, int] = field(default_factory=dict)
 
-    def value(self, name: str) -> str:
-        return str(getattr(self, name))
-
-    def untouched(self, name: str) -> bool:
-        """True if compose wrote this field and the curator has not changed it since."""
-        return self.drafted.get(name) == fingerprint(self.value(name))
-
-    def set_drafted(self, name: str, value: str) -> None:
-        setattr(self, name, value)
-        if value:
-            self.drafted[name] = fingerprint(value)
-        else:
-            self.drafted.pop(name, None)
-
-    def may_redraft(self, name: str) -> bool:
-        """Compose wrote it and it is untouched, or it was never written (empty, not drafted)."""
-        return self.untouched(name) or (name not in self.drafted and not self.value(name))
+    def originals(self) -> dict[str, str]:
+        """The texts its translations are made from."""
+        return {name: self.value(name) for name in TRANSLATABLE}
 
 
 @dataclass
@@ -60,6 +120,7 @@ class Issue:
     entries: list[Entry] = field(default_factory=list)
     picks: list[str] = field(default_factory=list)
     intro: str = ""  # the curator's own words, shown after the standard intro
+    intro_translations: dict[str, Translation] = field(default_factory=dict)  # text in `summary`
     title: str = ""  # overrides the standard title when set
     # The front matter as the curator wrote it: written back with its comments and layout,
     # changing only what compose changed.

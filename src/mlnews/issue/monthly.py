@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mlnews.config import Config
 from mlnews.issue.check import read_valid
-from mlnews.issue.model import DRAFTABLE, Entry, Issue, normal_key
+from mlnews.issue.model import DRAFTABLE, TRANSLATABLE, Entry, Issue, Translation, normal_key
 from mlnews.issue.source import IssueError, existing, path_for
 from mlnews.weeks import Month, Week, weeks_starting_in
 
@@ -26,6 +26,13 @@ def copy_of(weekly: Entry, week: Week) -> Entry:
     entry = Entry(key=weekly.key, section=weekly.section)
     for name in DRAFTABLE:
         entry.set_drafted(name, str(week) if name == "issue" else weekly.value(name))
+    entry.flagged = dict(weekly.flagged)  # a flag still stands on the same words
+    for lang, translation in weekly.translations.items():
+        copied = Translation(lang, source=dict(translation.source), flagged=dict(translation.flagged))
+        for name in TRANSLATABLE:
+            copied.set_drafted(name, translation.value(name))
+        copied.flagged = dict(translation.flagged)
+        entry.translations[lang] = copied
     return entry
 
 
@@ -37,8 +44,23 @@ def refresh(entry: Entry, fresh: Entry) -> tuple[int, int]:
             kept += 1
         elif " ".join(entry.value(name).split()) != " ".join(fresh.value(name).split()):  # keep re-wrapping
             entry.set_drafted(name, fresh.value(name))
+            if name in fresh.flagged:
+                entry.flagged[name] = fresh.flagged[name]
             rewritten += 1
+    for lang, new in fresh.translations.items():
+        old = entry.translations.setdefault(lang, Translation(lang))
+        for name in TRANSLATABLE:
+            if old.may_redraft(name) and _words(old.value(name)) != _words(new.value(name)):
+                old.set_drafted(name, new.value(name))
+                if name in new.source:
+                    old.source[name] = new.source[name]
+                if name in new.flagged:
+                    old.flagged[name] = new.flagged[name]
     return rewritten, kept
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def as_published(issue: Issue, issues_dir: Path, config: Config) -> Issue:

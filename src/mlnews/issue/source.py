@@ -21,6 +21,7 @@ source holds everything rendering needs.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -30,17 +31,20 @@ import tomlkit
 
 from mlnews import files
 from mlnews.errors import MlnewsError
-from mlnews.issue.model import DRAFTABLE, FIELDS, Entry, Issue
+from mlnews.issue.model import DRAFTABLE, FIELDS, Entry, Flag, Issue, Translation
 from mlnews.text import without_controls
 from mlnews.weeks import Period, Week, parse_period
 
 FRONT_MATTER = "+++"
 KNOWN_FRONT_MATTER = ("week", "month", "title", "picks")
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z_]*):(.*)$")
-_HEADING = re.compile(r"^(#{1,3})(?:[ \t]+(.*)|[ \t]*)$")  # `## x`, `###`, `### ` ...
+_HEADING = re.compile(r"^(#{1,4})(?:[ \t]+(.*)|[ \t]*)$")  # `## x`, `###`, `### ` ...
 _SQUASHED_HEADING = re.compile(r"^#{2,3}[^#\s]")  # `###Title`: meant as a heading, read as text
-_FIELD_IN_TEXT = re.compile(r"^(key|link|drafted|post):", re.IGNORECASE)
+_FIELD_IN_TEXT = re.compile(r"^(key|link|drafted|flagged|source|post):", re.IGNORECASE)
 _DRAFTED = re.compile(r"([a-z_]+)=([0-9a-f]{6})\b")
+_FLAGGED = re.compile(r'([a-z_]+)=([0-9a-f]{6}) "((?:[^"\\]|\\.)*)"')
+MARKS = ("drafted", "flagged")  # fingerprints compose keeps: not the curator's to write
+TRANSLATION_FIELDS = ("post", "source", *MARKS)
 
 
 class IssueError(MlnewsError):
@@ -135,12 +139,15 @@ def _body(lines: list[str], start: int, parsed: Parsed, name: str) -> None:
     issue = parsed.issue
     section: str | None = None
     entry: Entry | None = None
+    translation: Translation | None = None
     in_fields = False
-    text: list[str] = []  # the intro, or the summary of the current entry
+    text: list[str] = []  # the intro, or the summary of the current entry or translation
 
     def finish() -> None:
         content = "\n".join(text).strip()
-        if entry is not None:
+        if translation is not None:
+            translation.summary = content
+        elif entry is not None:
             entry.summary = content
         elif section is None:
             issue.intro = content
@@ -155,33 +162,47 @@ def _body(lines: list[str], start: int, parsed: Parsed, name: str) -> None:
             raise IssueError(f"{name}:{number}: use '## SECTION' for sections and '### headline' for entries")
         if heading and len(heading.group(1)) == 2:
             finish()
-            section, entry, in_fields = (heading.group(2) or "").strip(), None, False
+            section, entry, translation, in_fields = (heading.group(2) or "").strip(), None, None, False
             if not section:
                 parsed.problems.append((number, "a section heading needs its section id ('## papers')"))
             parsed.section_lines.setdefault(section, number)
             continue
-        if heading:
+        if heading and len(heading.group(1)) == 3:
             finish()
             if section is None:
                 raise IssueError(f"{name}:{number}: entry before any section; put '## SECTION' above it")
             entry = Entry(key="", section=section, headline=(heading.group(2) or "").strip(), line=number)
+            translation = None
             issue.entries.append(entry)
             in_fields = True
             continue
-        if entry is not None and in_fields:
+        if heading:
+            finish()
+            translation = _translation(heading.group(2) or "", number, parsed)
+            owner = entry.translations if entry is not None else issue.intro_translations
+            if entry is None and section is not None:
+                parsed.problems.append((number, f"a translation in section {section!r} outside any entry"))
+            elif translation.lang in owner:
+                parsed.problems.append((number, f"a second {translation.lang} translation here"))
+            else:
+                owner[translation.lang] = translation
+            in_fields = True
+            continue
+        fields_of = translation if translation is not None else entry
+        if fields_of is not None and in_fields:
             if not line.strip():
                 in_fields = False
                 continue
             match = _FIELD.match(line)
             if match and " " not in match.group(1):
-                _set_field(entry, match.group(1).lower(), match.group(2).strip(), number, parsed)
+                _set_field(fields_of, match.group(1).lower(), match.group(2).strip(), number, parsed)
                 continue
             in_fields = False  # a summary that starts right under the fields
-        if entry is None and section is not None and line.strip():
+        if entry is None and translation is None and section is not None and line.strip():
             problem = f"text in section {section!r} outside any entry ('### headline')"
             parsed.problems.append((number, problem))
             continue
-        if entry is not None and _FIELD_IN_TEXT.match(line):
+        if fields_of is not None and _FIELD_IN_TEXT.match(line):
             problem = "a field line in the summary: fields go right under the '###' line"
             parsed.problems.append((number, problem))
         text.append(line)
@@ -191,18 +212,29 @@ def _body(lines: list[str], start: int, parsed: Parsed, name: str) -> None:
             parsed.problems.append((entry.line, "entry has no 'key:' line"))
 
 
-def _set_field(entry: Entry, name: str, value: str, number: int, parsed: Parsed) -> None:
-    if name in entry.field_lines:
+def _translation(heading: str, number: int, parsed: Parsed) -> Translation:
+    """`#### zh 标题`: the language, then the translated headline."""
+    lang, _, headline = heading.strip().partition(" ")
+    if not lang:
+        parsed.problems.append((number, "a translation heading needs its language ('#### zh')"))
+    return Translation(lang=lang, headline=headline.strip(), line=number)
+
+
+def _set_field(owner: Entry | Translation, name: str, value: str, number: int, parsed: Parsed) -> None:
+    if name in owner.field_lines:
         parsed.problems.append((number, f"field {name!r} appears twice in this entry"))
         return
-    entry.field_lines[name] = number
-    if name == "drafted":
-        entry.drafted = {k: v for k, v in _DRAFTED.findall(value) if k in DRAFTABLE}
-    elif name in FIELDS:
-        setattr(entry, name, value)
+    owner.field_lines[name] = number
+    known = TRANSLATION_FIELDS if isinstance(owner, Translation) else (*FIELDS, *MARKS)
+    if name not in known:
+        parsed.problems.append((number, f"unknown field {name!r}; fields are: {', '.join(known)}"))
+    elif name in ("drafted", "source"):
+        marks = {k: v for k, v in _DRAFTED.findall(value) if k in DRAFTABLE}
+        setattr(owner, name, marks)
+    elif name == "flagged":
+        owner.flagged = {k: Flag(v, json.loads(f'"{reason}"')) for k, v, reason in _FLAGGED.findall(value)}
     else:
-        known = ", ".join((*FIELDS, "drafted"))
-        parsed.problems.append((number, f"unknown field {name!r}; fields are: {known}"))
+        setattr(owner, name, value)
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -213,6 +245,8 @@ def dumps(issue: Issue, section_order: list[str]) -> str:
     out = [FRONT_MATTER, _front_matter_text(issue), FRONT_MATTER, ""]
     if issue.intro:
         out += [issue.intro, ""]
+    for translation in issue.intro_translations.values():
+        out += _translation_lines(translation)
     present = list(dict.fromkeys(e.section for e in issue.entries))
     ordered = [s for s in section_order if s in present] + [s for s in present if s not in section_order]
     for section in ordered:
@@ -242,12 +276,43 @@ def _entry_lines(entry: Entry) -> list[str]:
         value = _one_line(entry.value(name))
         if value:
             out.append(f"{name}: {value}")
-    drafted = [f"{name}={entry.drafted[name]}" for name in DRAFTABLE if name in entry.drafted]
-    if drafted:
-        out.append("drafted: " + " ".join(drafted))
+    out += _marks(entry, ("drafted", "flagged"))
     out.append("")
     if entry.summary.strip():
         out += [entry.summary.strip(), ""]
+    for translation in entry.translations.values():
+        out += _translation_lines(translation)
+    return out
+
+
+def _translation_lines(translation: Translation) -> list[str]:
+    out = [f"#### {translation.lang} {_one_line(translation.headline)}".rstrip()]
+    if translation.post.strip():
+        out.append(f"post: {_one_line(translation.post)}")
+    out += _marks(translation, ("source", "drafted", "flagged"))
+    out.append("")
+    if translation.summary.strip():
+        out += [translation.summary.strip(), ""]
+    return out
+
+
+def _marks(owner: Entry | Translation, names: tuple[str, ...]) -> list[str]:
+    out = []
+    for name in names:
+        if name == "flagged":
+            flags = owner.flags()  # a flag the curator's edit made void is not written back
+            marks = [
+                f"{k}={owner.flagged[k].fingerprint} {json.dumps(flags[k], ensure_ascii=False)}"
+                for k in DRAFTABLE
+                if k in flags
+            ]
+            if marks:
+                out.append("flagged: " + " ".join(marks))
+            continue
+        values: dict[str, str] = getattr(owner, name)
+        marks = [f"{k}={values[k]}" for k in DRAFTABLE if k in values]
+        if marks:
+            out.append(f"{name}: " + " ".join(marks))
     return out
 
 

@@ -196,6 +196,16 @@ class Library:
         ).fetchall()
         return [self._full(row) for row in rows]
 
+    def curator_texts(self, lang: str) -> list[tuple[str, str, str, str, str]]:
+        """Texts the curator wrote or edited (imported past issues): (key, title, abstract, name, text)."""
+        rows = self.db.execute(
+            "SELECT items.key, items.title, items.abstract, texts.name, texts.text FROM texts"
+            " JOIN items ON items.id = texts.item_id WHERE texts.edited AND texts.lang = ?"
+            " ORDER BY items.id, texts.name",
+            (lang,),
+        ).fetchall()
+        return [(r[0] or "", r[1], r[2], r[3], r[4]) for r in rows]
+
     def shortlisted_without_figure(self) -> list[Item]:
         rows = self.db.execute(
             "SELECT * FROM items WHERE state IN ('shortlisted', 'featured') AND figure IS NULL ORDER BY id"

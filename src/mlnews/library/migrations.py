@@ -230,6 +230,25 @@ def m008_taste(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m009_responses(db: sqlite3.Connection) -> None:
+    # A model's answers, keyed by a hash of the model and the whole prompt: composing again
+    # asks the model nothing it was asked before.
+    run_script(
+        db,
+        """
+        CREATE TABLE responses (
+            key TEXT PRIMARY KEY,  -- sha256 of the endpoint's model and the request body
+            model TEXT NOT NULL,
+            answer TEXT NOT NULL,  -- the message content as the model wrote it
+            prompt_tokens INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+        );
+        """,
+    )
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

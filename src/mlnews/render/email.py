@@ -69,6 +69,7 @@ class _Entry:
     summary_text: str
     backlink_html: str
     backlink_text: str
+    lang: str  # the language of its headline and summary (the source's where untranslated)
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def _entry(view: EntryView, labels: dict[str, str], site: SiteLinks, cids: dict[
         summary_text=_html_text(summary_html),
         backlink_html=backlink_html,
         backlink_text=backlink_text,
+        lang=view.lang,
     )
 
 

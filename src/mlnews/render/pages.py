@@ -147,6 +147,7 @@ class Pages:
                 "title": entry.entry.title,
                 "text": plain(entry.entry.summary),
                 "section": section.id,
+                "lang": entry.lang,
             }
             for section in issue.sections
             for entry in section.entries

@@ -6,7 +6,7 @@ and the wording are decided once, here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -28,8 +28,9 @@ class Link:
 
 @dataclass
 class EntryView:
-    entry: Entry
+    entry: Entry  # with the headline, summary and post in the language shown
     anchor: str
+    lang: str = ""  # the language its text is in: the issue's, else the source's where untranslated
     figure_url: str = ""
     figure_alt: str = ""
     backlink: Link | None = None  # monthly summaries: the weekly issue it comes from
@@ -64,6 +65,7 @@ class IssueView:
     title: str
     intro: str  # plain text
     note: str  # the curator's own intro, Markdown
+    note_lang: str
     sections: list[SectionView]
     picks: list[Pick]
     navigation: Navigation
@@ -87,6 +89,10 @@ class Context:
 def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
     config = context.config
     sections = _sections(issue, config, cat, context)
+    note, note_lang = issue.intro, config.source_language
+    translated_note = issue.intro_translations.get(cat.lang)
+    if cat.lang != config.source_language and translated_note is not None and translated_note.summary:
+        note, note_lang = translated_note.summary, cat.lang
     by_key = {normal_key(view.entry.key): (view, section) for section in sections for view in section.entries}
     picks = []
     for key in issue.picks:
@@ -98,7 +104,8 @@ def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
         lang=cat.lang,
         title=issue.title or title(issue.period, cat, config.first_weekday),
         intro=_intro(issue.period, cat, config.first_weekday),
-        note=issue.intro,
+        note=note,
+        note_lang=note_lang,
         sections=sections,
         picks=picks,
         navigation=_navigation(issue.period, context, cat),
@@ -156,13 +163,31 @@ def _sections(issue: Issue, config: Config, cat: Catalogue, context: Context) ->
     for number, (section_id, name) in enumerate(dict(names).items(), start=1):
         section = SectionView(number, section_id, name)
         for entry in issue.in_section(section_id):
-            section.entries.append(_entry(entry, cat, context))
+            shown, lang = localised(entry, cat.lang, config.source_language)
+            section.entries.append(_entry(shown, lang, cat, context))
         sections.append(section)
     return sections
 
 
-def _entry(entry: Entry, cat: Catalogue, context: Context) -> EntryView:
-    view = EntryView(entry, anchor=anchor(entry.key))
+def localised(entry: Entry, lang: str, source_lang: str) -> tuple[Entry, str]:
+    """The entry with its text in `lang`, and the language it is in: the source's, where there is
+    no translation (a headline and summary in two languages would read as a mistake)."""
+    translation = entry.translations.get(lang)
+    if lang == source_lang or translation is None or not translation.headline:
+        return entry, source_lang
+    if entry.summary.strip() and not translation.summary.strip():
+        return entry, source_lang
+    shown = replace(
+        entry,
+        headline=translation.headline,
+        summary=translation.summary,
+        post=translation.post or entry.post,
+    )
+    return shown, lang
+
+
+def _entry(entry: Entry, lang: str, cat: Catalogue, context: Context) -> EntryView:
+    view = EntryView(entry, anchor=anchor(entry.key), lang=lang)
     if entry.figure:
         view.figure_url = context.links.media(entry.figure)
         view.figure_alt = cat("Figure from “{title}”", title=entry.title or entry.headline)

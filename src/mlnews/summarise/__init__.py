@@ -27,6 +27,17 @@ HEADLINE_LIMIT = 90
 
 
 @dataclass(frozen=True)
+class Example:
+    """An entry the curator wrote (or edited) in a past issue, with what it was written from."""
+
+    title: str
+    text: str  # the item's abstract or description
+    headline: str
+    summary: str
+    post: str = ""
+
+
+@dataclass(frozen=True)
 class Source:
     """What a summariser is given about one item."""
 
@@ -36,6 +47,15 @@ class Source:
     url: str  # the item's link
     site: str = ""  # e.g. "arxiv.org", "deepmind.com"
     authors: tuple[str, ...] = ()
+    key: str = ""  # the item's key, for messages
+    body: str = ""  # more of the item where the library has it: page text, a PDF's first pages
+    # The curator's own entries most like this item, best first: their voice, to imitate.
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def whole(self) -> str:
+        """Everything a draft may state facts from."""
+        return "\n".join(part for part in (self.title, self.text, self.body) if part)
 
 
 @dataclass(frozen=True)

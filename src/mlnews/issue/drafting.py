@@ -1,0 +1,125 @@
+"""The backends compose drafts and translates with, what they are given, and what they cost.
+
+A summariser drafts each new entry from a `Source`: the item's title and abstract, the
+body text the library holds (an article's page text, a paper's first PDF pages) and the
+curator's own past entries most like it. Drafts are made in parallel, as many at once as
+the backend allows (`max_concurrency`), and each is checked for faithfulness: a number
+or a name the source does not have flags the field in the issue source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mlnews import faithful, identity, plugins, summarise, translate
+from mlnews.config import Config
+from mlnews.issue.examples import Examples
+from mlnews.issue.model import Entry
+from mlnews.items import Item
+from mlnews.library import Library
+from mlnews.library.responses import Responses
+from mlnews.render.safe import plain
+
+BODY_LIMIT = 20_000  # characters of body text a source carries; a backend cuts it to its budget
+CHECKED = ("headline", "summary", "post")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class Backends:
+    drafter: summarise.Summariser
+    translator: translate.Translator | None
+    examples: Examples = field(default_factory=lambda: Examples([]))
+
+    @property
+    def concurrency(self) -> int:
+        return _concurrency(self.drafter)
+
+    def usage(self) -> list[str]:
+        """One line per backend that spent tokens (or saved them from the cache) in this run."""
+        lines = []
+        for doing, backend in (("drafting", self.drafter), ("translating", self.translator)):
+            client = getattr(backend, "client", None)
+            usage = getattr(client, "usage", None)
+            if backend is not None and usage is not None and (usage.requests or usage.cached):
+                lines.append(f"{doing} with {backend.name} ({client.model}): {usage.describe()}")  # type: ignore[union-attr]
+        return lines
+
+    def close(self) -> None:
+        for backend in (self.drafter, self.translator):
+            close = getattr(getattr(backend, "client", None), "close", None)
+            if close is not None:
+                close()
+
+
+def backends(
+    config: Config, workspace: Path, library: Library | None, *, translating: bool = True
+) -> Backends:
+    context = plugins.Context(
+        workspace, config.network, Responses(library.path) if library is not None else None
+    )
+    drafter = summarise.get(config.summariser, config.settings_of("summariser", config.summariser))
+    _prepare(drafter, context)
+    translator = None
+    if translating and config.translator and len(config.languages) > 1:
+        translator = translate.get(config.translator, config.settings_of("translator", config.translator))
+        _prepare(translator, context)
+    return Backends(drafter, translator)
+
+
+def _prepare(backend: object, context: plugins.Context) -> None:
+    prepare: Callable[[plugins.Context], None] | None = getattr(backend, "prepare", None)
+    if prepare is not None:
+        prepare(context)
+
+
+def source_for(item: Item, examples: Examples) -> summarise.Source:
+    link = item.url or ""
+    return summarise.Source(
+        kind=item.kind,
+        title=item.title,
+        text=item.abstract or item.body[:4000],
+        url=link,
+        site=identity.host(link),
+        authors=tuple(item.authors),
+        key=item.key or link,
+        body=item.body[:BODY_LIMIT] if item.abstract else item.body[4000:BODY_LIMIT],
+        examples=examples.like(item.title, item.abstract),
+    )
+
+
+def flag_unfaithful(entry: Entry, source: summarise.Source, config: Config) -> list[str]:
+    """Flag each drafted text that states what the source does not; returns "FIELD: problem" lines."""
+    found = []
+    for name in CHECKED:
+        text = entry.value(name)
+        if not text or not entry.untouched(name):
+            continue
+        problems = "; ".join(str(p) for p in faithful.check(plain(text), source.whole, (config.name,)))
+        if problems:
+            entry.flag(name, problems)
+            found.append(f"{entry.key} {name}: {problems}")
+    return found
+
+
+def in_parallel(function: Callable[[T], R], things: Sequence[T], concurrency: int) -> list[R]:
+    """`function` over `things`, `concurrency` at a time, results in order."""
+    if concurrency <= 1 or len(things) <= 1:
+        return [function(thing) for thing in things]
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(function, things))
+
+
+def _concurrency(backend: Any) -> int:
+    client = getattr(backend, "client", None)
+    return int(getattr(client, "concurrency", 1) or 1)
+
+
+def translator_concurrency(backends: Backends) -> int:
+    return _concurrency(backends.translator)

@@ -1,0 +1,118 @@
+"""Compose's second step: the curator's text in every other language, kept in the issue source.
+
+Each entry (and the intro) gets a `#### LANG` block per language. A translation records
+which source texts it was made from (`source:` fingerprints): when the curator changes a
+headline, its translations are stale. Compose translates what is missing and what is
+stale but untouched; a translation the curator edited is theirs and is never written
+over (`mlnews check` lists it while stale). Every text a translator returns is checked
+for faithfulness (`mlnews.faithful`) and flagged in the file when it fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from mlnews import faithful
+from mlnews.config import Config
+from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Translation, fingerprint
+from mlnews.text import squash
+from mlnews.translate import Request, Translator
+
+
+@dataclass
+class Report:
+    translated: int = 0  # texts written
+    kept: int = 0  # stale translations left alone: the curator edited them
+    missing: int = 0  # texts the translator had no translation for
+    flagged: list[str] = field(default_factory=list)  # "KEY LANG FIELD: problem"
+
+    @property
+    def checked(self) -> int:
+        return self.translated
+
+
+@dataclass
+class _Job:
+    owner: Entry | None  # None: the intro
+    translation: Translation
+    request: Request
+    originals: dict[str, str]
+    context: str  # what names may come from besides the text itself: the item's title
+
+
+def translate_issue(issue: Issue, config: Config, translator: Translator, concurrency: int = 1) -> Report:
+    """Translate what needs it into every language after the first; returns what was done."""
+    report = Report()
+    jobs = list(_jobs(issue, config, report))
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        answers = list(pool.map(lambda job: translator.translate(job.request), jobs))
+    for job, answer in zip(jobs, answers, strict=True):
+        _apply(job, answer, config, report)
+        owners = job.owner.translations if job.owner is not None else issue.intro_translations
+        if job.translation.lang not in owners and any(job.translation.value(n) for n in TRANSLATABLE):
+            owners[job.translation.lang] = job.translation
+    return report
+
+
+def _jobs(issue: Issue, config: Config, report: Report) -> Iterator[_Job]:
+    source = config.source_language
+    for lang in config.languages[1:]:
+        places: list[tuple[Entry | None, dict[str, str], dict[str, Translation], str, str]] = [
+            (None, {"summary": issue.intro}, issue.intro_translations, issue.name, "")
+        ]
+        places += [(e, e.originals(), e.translations, e.key, e.title) for e in issue.entries]
+        for owner, originals, translations, about, title in places:
+            translation = translations.get(lang) or Translation(lang)
+            wanted = {}
+            for name, text in originals.items():
+                if not text.strip():
+                    continue
+                state = _state(translation, name, text)
+                if state == "kept":
+                    report.kept += 1
+                elif state == "needed":
+                    wanted[name] = text
+            if wanted:
+                request = Request(wanted, source, lang, about, title, config.glossary)
+                yield _Job(owner, translation, request, originals, title)
+
+
+def _state(translation: Translation, name: str, original: str) -> str:
+    """ "current", "needed" (missing, or stale and untouched) or "kept" (stale, edited by the curator)."""
+    if not translation.value(name).strip():
+        return "needed"
+    if name not in translation.source:
+        return "current"  # the curator wrote it: nothing says from what
+    if translation.source[name] == fingerprint(original):
+        return "current"
+    return "needed" if translation.untouched(name) else "kept"
+
+
+def _apply(job: _Job, answer: dict[str, str], config: Config, report: Report) -> None:
+    translation, request = job.translation, job.request
+    for name in request.texts:
+        text = answer.get(name, "")
+        text = text.strip() if name == "summary" else squash(text)
+        if not text:
+            report.missing += 1
+            continue
+        translation.set_drafted(name, text)
+        translation.source[name] = fingerprint(job.originals[name])
+        report.translated += 1
+        problems = problems_of(text, job.originals[name], job.context, request.target, config)
+        if problems:
+            translation.flag(name, problems)
+            report.flagged.append(f"{request.about} {request.target} {name}: {problems}")
+
+
+def problems_of(text: str, original: str, context: str, lang: str, config: Config) -> str:
+    """What a translation states that its source text does not, as one line ("" if nothing)."""
+    keep, terms = config.glossary.for_text(original, lang)
+    allowed = (context, config.name, *terms.values())
+    found = [str(p) for p in faithful.check(text, original, allowed)]
+    found += [
+        f'the glossary keeps "{term}" as written' for term in keep if term.casefold() not in text.casefold()
+    ]
+    return "; ".join(found)

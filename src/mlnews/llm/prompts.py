@@ -1,0 +1,132 @@
+"""What the model is asked: to draft an entry in the curator's voice, or to translate one.
+
+The default style is the reference series': a headline that states the gist in plain
+words (not the title), a summary that goes problem → proposal → result, a post under 280
+characters. The curator's own past entries, the ones most like the item, are shown as
+earlier turns of the conversation: a model imitates examples better than descriptions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from mlnews.summarise import HEADLINE_LIMIT, Example, Source
+from mlnews.translate import Request
+
+Messages = list[dict[str, str]]
+
+LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese", "ja": "Japanese"}
+
+
+@dataclass(frozen=True)
+class Style:
+    newsletter: str = "a weekly machine-learning research digest"
+    language: str = "English"
+    summary_words: int = 80
+    tone: str = "plain and concrete, like a researcher telling a colleague; no hype, no exclamation marks"
+    examples: int = 3
+
+
+def draft_messages(source: Source, style: Style, budget: int) -> Messages:
+    system = (
+        f"You write entries for {style.newsletter}, in {style.language}. For the item the user gives, "
+        'answer with one JSON object: {"headline": ..., "summary": ..., "post": ...}.\n'
+        f"- headline: the gist in plain words, a whole clause, not the item's title; at most "
+        f"{HEADLINE_LIMIT} characters.\n"
+        f"- summary: one paragraph of about {style.summary_words} words: the problem, what the authors "
+        "propose, and the result. Say what they did in the third person for a paper; keep a blog "
+        "post's or an article's own voice.\n"
+        "- post: one line for social media, under 250 characters, without a link.\n"
+        "- Use only facts the item states: every number, and every name of a model, dataset, method or "
+        "organisation, must appear in the item's text.\n"
+        f"- Tone: {style.tone}."
+    )
+    messages: Messages = [{"role": "system", "content": system}]
+    for example in source.examples[: style.examples]:
+        messages.append({"role": "user", "content": _item_text(example.title, example.text)})
+        messages.append({"role": "assistant", "content": _example_answer(example)})
+    used = tokens(system) + sum(tokens(m["content"]) for m in messages[1:])
+    room = max(0, budget - used - tokens(_item_text(source.title, source.text)) - 50)
+    body = cut(source.body, room)
+    messages.append({"role": "user", "content": _item_text(source.title, source.text, source, body)})
+    return messages
+
+
+def _item_text(title: str, text: str, source: Source | None = None, body: str = "") -> str:
+    lines = [f"Title: {title}"]
+    if source is not None:
+        lines.append(f"Kind: {source.kind}")
+        if source.authors:
+            lines.append(f"Authors: {', '.join(source.authors[:8])}")
+        if source.site:
+            lines.append(f"Site: {source.site}")
+    lines.append(f"Text: {text or '(none)'}")
+    if body:
+        lines.append(f"More of it: {body}")
+    return "\n".join(lines)
+
+
+def _example_answer(example: Example) -> str:
+    answer = {
+        "headline": example.headline,
+        "summary": example.summary,
+        "post": example.post or example.headline,
+    }
+    return json.dumps(answer, ensure_ascii=False)
+
+
+def translation_messages(request: Request) -> Messages:
+    source = LANGUAGE_NAMES.get(request.source, request.source)
+    target = LANGUAGE_NAMES.get(request.target, request.target)
+    rules = [
+        f"Translate the curator's texts from {source} into {target}. Answer with one JSON object with "
+        f"the same keys ({', '.join(request.texts)}), each value translated.",
+        "- Keep Markdown, links and code as they are.",
+        "- Keep names of models, datasets, methods and organisations as written.",
+        "- Add nothing and leave nothing out: every number stays the same number.",
+        "- A headline stays one line; a post stays under 140 characters.",
+    ]
+    keep, terms = request.glossary.for_text(" ".join(request.texts.values()), request.target)
+    if keep:
+        rules.append(f"- Keep these terms exactly as written: {', '.join(keep)}.")
+    for term, rendering in terms.items():
+        rules.append(f'- Translate "{term}" as "{rendering}".')
+    if request.title:
+        rules.append(f"The texts are about: {request.title}")
+    return [
+        {"role": "system", "content": "\n".join(rules)},
+        {"role": "user", "content": json.dumps(request.texts, ensure_ascii=False)},
+    ]
+
+
+def again(messages: Messages, answer: str, problems: list[str]) -> Messages:
+    """The conversation with the model's answer and what is wrong with it, to write it again."""
+    return [
+        *messages,
+        {"role": "assistant", "content": answer},
+        {
+            "role": "user",
+            "content": "Write it again as one JSON object, fixing this: " + "; ".join(problems) + ".",
+        },
+    ]
+
+
+def tokens(text: str) -> int:
+    """About how many tokens a text is: four characters of Latin script, or one CJK character, each."""
+    wide = sum(1 for c in text if ord(c) > 0x2E7F)
+    return (len(text) - wide) // 4 + wide + 1
+
+
+def cut(text: str, budget: int) -> str:
+    """The start of `text` within `budget` tokens, cut at a sentence or word end."""
+    if tokens(text) <= budget:
+        return text
+    if budget <= 0:
+        return ""
+    cut_at = budget * 4
+    while cut_at > 0 and tokens(text[:cut_at]) > budget:
+        cut_at = int(cut_at * 0.9)
+    piece = text[:cut_at]
+    end = max(piece.rfind(". "), piece.rfind("。"))
+    return piece[: end + 1] if end > len(piece) // 2 else piece.rsplit(" ", 1)[0]
