@@ -299,3 +299,6 @@ def test_without_a_translation_the_source_text_is_shown_marked_with_its_language
     assert run("-w", str(ws), "publish", WEEK, "--to", "site").code == 0
     page = (ws / "site" / "zh" / WEEK / "index.html").read_text(encoding="utf-8")
     assert 'lang="en"' in page and "Sending keypoints instead of frames" in page
+    assert '<small class="lang" lang="zh">(英语)</small>' in page
+    ja = run("-w", str(ws), "render", WEEK, "--lang", "ja").out
+    assert "### Sending keypoints instead of frames cuts a video call's bandwidth to a tenth (英語)" in ja

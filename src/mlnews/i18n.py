@@ -70,6 +70,10 @@ class Catalogue:
             return format_skeleton(skeleton, day, locale=self.locale)
         return format_date(day, pattern, locale=self.locale)
 
+    def language_name(self, code: str) -> str:
+        """A language's name in this one: "英语" for "en" in Chinese."""
+        return str(self.locale.languages.get(code, code))
+
     def month_name(self, day: date) -> str:
         return format_date(day, "LLLL", locale=self.locale)  # stand-alone: "November", not "of November"
 

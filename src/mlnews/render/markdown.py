@@ -68,7 +68,8 @@ def _section(section: SectionView, labels: dict[str, str]) -> list[str]:
 
 
 def _headline(view: EntryView) -> str:
-    return disarm(" ".join(view.entry.headline.split())) or escape(view.entry.title)
+    headline = disarm(" ".join(view.entry.headline.split())) or escape(view.entry.title)
+    return f"{headline} {escape(view.lang_label)}" if view.lang_label else headline
 
 
 def _paper(view: EntryView) -> list[str]:

@@ -31,6 +31,7 @@ class EntryView:
     entry: Entry  # with the headline, summary and post in the language shown
     anchor: str
     lang: str = ""  # the language its text is in: the issue's, else the source's where untranslated
+    lang_label: str = ""  # "(English)", in the issue's language, where the text is not in it
     figure_url: str = ""
     figure_alt: str = ""
     backlink: Link | None = None  # monthly summaries: the weekly issue it comes from
@@ -188,6 +189,8 @@ def localised(entry: Entry, lang: str, source_lang: str) -> tuple[Entry, str]:
 
 def _entry(entry: Entry, lang: str, cat: Catalogue, context: Context) -> EntryView:
     view = EntryView(entry, anchor=anchor(entry.key), lang=lang)
+    if lang != cat.lang:
+        view.lang_label = f"({cat.language_name(lang)})"
     if entry.figure:
         view.figure_url = context.links.media(entry.figure)
         view.figure_alt = cat("Figure from “{title}”", title=entry.title or entry.headline)
