@@ -128,10 +128,20 @@ def test_search_puts_title_matches_first_then_the_newest(page: Any, address: str
 
 def test_enter_in_the_search_box_opens_the_first_result(page: Any, address: str) -> None:
     page.goto(address + "/zh/")
-    page.locator("#search-box").fill("keypoint bandwidth")
+    page.locator("#search-box").fill("关键点 带宽")  # the Chinese site's index is in Chinese
     page.locator("#search-box").press("Enter")  # at once: before the index has even loaded
     page.wait_for_url(address + "/zh/2020-W49/#arxiv-2011-15126")
     assert page.errors == []
+
+
+def test_the_chinese_site_search_finds_chinese_words(page: Any, address: str) -> None:
+    page.goto(address + "/zh/")
+    page.locator("#search-box").fill("视频")
+    page.locator(".results a").first.wait_for()
+    links = page.locator(".results a")
+    assert links.count() >= 2
+    assert all(href.startswith("/zh/") for href in links.evaluate_all("ls => ls.map(l => l.getAttribute('href'))"))
+    assert "视频" in links.first.inner_text() or "视频" in page.locator(".results").inner_text()
 
 
 def test_the_layout_holds_at_phone_width(browser: Any, address: str) -> None:

@@ -43,3 +43,30 @@ def test_demo_composes_and_renders_every_week_and_month_and_reruns_without_chang
     assert again.code == 0, again.err
     assert again.out.count("unchanged (0 added)") == len(issues)
     assert snapshot(root) == before  # not even rewritten
+
+
+def test_the_demo_issues_are_whole_in_chinese_and_japanese(demo_built) -> None:  # type: ignore[no-untyped-def]
+    """The demo ships its own translations: every entry of every issue in zh and ja, faithful."""
+    from mlnews.issue.check import notices
+    from mlnews.issue.source import read
+
+    root = demo_built.workspace.root
+    missing, stale_or_flagged = [], []
+    for path in sorted((root / "issues").glob("*.md")):
+        parsed = read(path)
+        flagged, stale = notices(parsed, path)
+        stale_or_flagged += flagged + stale
+        for entry in parsed.issue.entries:
+            for lang in ("zh", "ja"):
+                translation = entry.translations.get(lang)
+                for name in ("headline", "summary", "post"):
+                    if entry.value(name) and (translation is None or not translation.value(name)):
+                        missing.append(f"{path.name} {entry.key} {lang} {name}")
+    assert missing == []
+    assert stale_or_flagged == []
+    for lang, label in (("zh", "(英语)"), ("ja", "(英語)")):
+        page = (root / "markdown" / f"2020-W49.{lang}.md").read_text(encoding="utf-8")
+        assert label not in page
+    # The Chinese site's search finds Chinese words: its index holds the Chinese text.
+    index = (root / "site" / "zh" / "search.json").read_text(encoding="utf-8")
+    assert "视频" in index
