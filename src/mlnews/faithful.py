@@ -16,7 +16,9 @@ from dataclasses import dataclass
 # Not the digits inside a name ("GPT-4" is checked as a name) or a word.
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.\-])\d+(?:[.,]\d+)*")
 # A run of letters, digits, and inner hyphens or dots: "GPT-3", "ResNet-50", "Llama-2-7B".
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
+# A dot joins only when a digit or a small letter follows ("H.264", "Node.js"): in
+# "stability.They" it ends a sentence whose space was lost.
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+|\.(?=[a-z0-9])[A-Za-z0-9]+)*")
 _SENTENCE_END = re.compile(r"[.!?:。！？：]\s*$|^\s*$")
 # Capitalised words a sentence may hold anywhere without being names.
 _COMMON = frozenset(
