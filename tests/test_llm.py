@@ -302,3 +302,44 @@ def test_without_a_translation_the_source_text_is_shown_marked_with_its_language
     assert '<small class="lang" lang="zh">(英语)</small>' in page
     ja = run("-w", str(ws), "render", WEEK, "--lang", "ja").out
     assert "### Sending keypoints instead of frames cuts a video call's bandwidth to a tenth (英語)" in ja
+
+
+PAST_ISSUE = """\
++++
+week = "2020-W48"
++++
+
+## papers
+
+### Video chat over a thin line: a generative model redraws the face from keypoints
+key: arxiv:2012.00328
+title: Low Bandwidth Video-Chat Compression using Deep Generative Models
+link: https://arxiv.org/abs/2012.00328
+
+My own words on video-chat compression, written for last week's issue.
+
+### DETR converges faster once the decoder's cross-attention is gone
+key: arxiv:2011.10881
+title: Rethinking Transformer-based Set Prediction for Object Detection
+link: https://arxiv.org/abs/2011.10881
+
+My own words on a transformer for detection.
+"""
+
+
+def test_the_curators_own_past_entries_most_like_the_item_are_the_examples(
+    run: Any, ws: Path, replay: tuple[Replay, str]
+) -> None:
+    server, _ = replay
+    (ws / "issues").mkdir(exist_ok=True)
+    (ws / "issues" / "2020-W48.md").write_text(PAST_ISSUE, encoding="utf-8")
+    assert run("-w", str(ws), "compose", WEEK).code == 0
+    drafts = {r["messages"][-1]["content"].split("\n")[0]: r for r in server.requests if len(r["messages"]) > 2}
+    talking_head = drafts["Title: One-Shot Free-View Neural Talking-Head Synthesis for Video Conferencing"]
+    roles = [m["role"] for m in talking_head["messages"]]
+    assert roles == ["system", "user", "assistant", "user", "assistant", "user"]
+    first_example = json.loads(talking_head["messages"][2]["content"])
+    assert first_example["headline"].startswith("Video chat over a thin line")
+    assert first_example["summary"] == "My own words on video-chat compression, written for last week's issue."
+    transformer = drafts["Title: Pre-Trained Image Processing Transformer"]
+    assert json.loads(transformer["messages"][2]["content"])["headline"].startswith("DETR converges faster")
