@@ -99,6 +99,8 @@ class ChatClient:
         self._key: str | None = None
         self._key_read = False
         self._local = threading.local()  # a Fetcher per thread: each runs one exchange at a time
+        self._fetchers: list[Fetcher] = []
+        self._lock = threading.Lock()
 
     @property
     def local(self) -> bool:
@@ -147,6 +149,8 @@ class ChatClient:
         if fetcher is None:
             fetcher = Fetcher(self.network)
             self._local.fetcher = fetcher
+            with self._lock:
+                self._fetchers.append(fetcher)
         url = f"{self.base_url}/chat/completions"
         try:
             response = fetcher.post_json(url, body, token=self.key(), trusted=True, timeout=self.timeout)
@@ -158,9 +162,11 @@ class ChatClient:
         return data
 
     def close(self) -> None:
-        fetcher: Fetcher | None = getattr(self._local, "fetcher", None)
-        if fetcher is not None:
-            fetcher.close()
+        with self._lock:
+            for fetcher in self._fetchers:
+                fetcher.close()
+            self._fetchers.clear()
+        self._local = threading.local()
 
 
 def _content(data: dict[str, Any], about: str) -> str:
