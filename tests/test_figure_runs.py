@@ -218,3 +218,16 @@ def test_compose_adds_a_figure_fetched_since_unless_the_curator_set_or_removed_o
     forced = run("-w", "ws", "compose", WEEK, "--force")
     assert forced.code == 0, forced.err
     assert entries(issue.read_text(encoding="utf-8")) == after
+
+
+def test_the_pdf_fetched_for_a_figure_gives_the_paper_its_first_pages_as_body(
+    run: Any, httpserver: HTTPServer, keys: list[str], shared_data: Path
+) -> None:
+    paper = (shared_data / "pdf" / "2010.08895v1_fourier_neural_operator.pdf").read_bytes()
+    httpserver.expect_request(pdf_path(keys[0])).respond_with_data(paper, content_type="application/pdf")
+    shortlist(run, keys[0])
+    assert run("-w", "ws", "figures", keys[0]).code == 0
+    item = json.loads(run("-w", "ws", "show", keys[0], "--json").out)
+    assert item["figure"]
+    # The drafter (and a model, within its budget) now reads the paper, not only its abstract.
+    assert "Fourier" in item["body"] and 2_000 < len(item["body"]) <= 20_000

@@ -24,6 +24,7 @@ from mlnews.config import NetworkSettings
 from mlnews.enrich.images import sniff_image_type, web_image
 from mlnews.enrich.metadata import looks_like_pdf, page_meta
 from mlnews.enrich.pdf import extract_figure
+from mlnews.enrich.pdf_text import read_pdf
 from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher, FetchError, Response
 from mlnews.items import Item
@@ -45,6 +46,7 @@ class Attached:
     error: str | None = None
     gave_up: str = ""  # the host this failure gave up for the run
     skipped: str = ""  # the host, given up earlier in the run: nothing was fetched
+    body: str = ""  # a paper's first pages, read from the PDF fetched for its figure
 
 
 @dataclass
@@ -69,6 +71,7 @@ def attach(
 ) -> Attached:
     """Fetch and save the item's figure; the error, if any, is one line naming the URL."""
     key = item.key or ""
+    body = ""
     down = down if down is not None else DownHosts()
     known_down = set(down.errors)
     try:
@@ -86,6 +89,8 @@ def attach(
             )
             if not looks_like_pdf(response.content):
                 return Attached(key, error=f"{url}: not a PDF ({response.content_type or 'no type'})")
+            # The PDF is here anyway: its first pages give the drafter more than the abstract.
+            body = "" if item.body else read_pdf(response.content).body
             figure = extract_figure(response.content)
             data, extension = figure.image, figure.format
         else:
@@ -104,7 +109,7 @@ def attach(
     relative = f"media/{file_stem(key)}.{extension}"
     (workspace / "media").mkdir(exist_ok=True)
     files.write_bytes(workspace / relative, data)
-    return Attached(key, path=relative)
+    return Attached(key, path=relative, body=body)
 
 
 def _get(
@@ -193,6 +198,8 @@ def attach_missing(
         result = attach(item, fetcher, network, workspace, down)
         if result.path:
             library.set_figure(item.key or "", result.path)
+        if result.body:
+            library.set_body(item.key or "", result.body)
         results.append(result)
     if progress and items:
         progress(len(items), len(items), "")

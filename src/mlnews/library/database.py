@@ -219,6 +219,14 @@ class Library:
                 (path, now(), self._id_for(reference)),
             )
 
+    def set_body(self, reference: str, body: str) -> None:
+        """Give an item body text (a paper's first PDF pages) where it has none."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE items SET body = ?, changed = ? WHERE id = ? AND body = ''",
+                (body, now(), self._id_for(reference)),
+            )
+
     def composed(self, issue: str) -> set[str]:
         """Every key and identifier of the items an issue source has been given so far."""
         return {
