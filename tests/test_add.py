@@ -7,9 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pymupdf
 import pytest
 from PIL import Image
 from pytest_httpserver import HTTPServer
+
+from mlnews.enrich.pdf_text import MAX_BODY, PdfText, read_pdf
+from mlnews.summarise import Source
+from mlnews.summarise.extractive import ExtractiveSummariser
 
 NETWORK = """
 [network]
@@ -145,9 +150,96 @@ def test_a_pdf_url_is_a_paper_titled_from_the_pdf(
     assert result.code == 0, result.err
     item = show(run, "url:" + httpserver.url_for("/papers/s2orc.pdf"))
     assert item["kind"] == "paper" and "S2ORC" in item["title"]
+    # Its abstract, without the footnote mark after "S2ORC," and with "cor-pus" whole again.
+    assert item["abstract"].startswith("We introduce S2ORC, a large corpus of 81.1M English-language")
+    assert "The corpus consists of rich metadata" in item["abstract"]
+    assert item["abstract"].endswith("tools and tasks for text mining over academic text.")
+    assert "Academic papers are an increasingly important textual domain" in item["body"]
     result = run("-w", "ws", "figures", item["key"])
     assert result.code == 0, result.err
     assert show(run, item["key"])["figure"].startswith("media/url-")
+
+
+def test_a_pdf_gets_its_abstract_and_first_pages_and_so_a_summary(
+    run: Any, ws: Path, httpserver: HTTPServer, shared_data: Path
+) -> None:
+    fno = (shared_data / "pdf" / "2010.08895v1_fourier_neural_operator.pdf").read_bytes()
+    httpserver.expect_request("/papers/fno.pdf").respond_with_data(fno, content_type="application/pdf")
+    result = run("-w", "ws", "add", httpserver.url_for("/papers/fno.pdf"))
+    assert result.code == 0, result.err
+    item = show(run, "url:" + httpserver.url_for("/papers/fno.pdf"))
+    # Titled by its first page's biggest horizontal text, not arXiv's stamp up the margin.
+    assert item["title"] == "Fourier Neural Operator for Parametric Partial Differential Equations"
+    abstract = item["abstract"]
+    assert abstract.startswith("The classical development of neural networks has primarily focused")
+    assert abstract.endswith("three orders of magnitude faster compared to traditional PDE solvers.")
+    assert "Introduction" not in abstract and "arXiv:" not in abstract
+    body = item["body"]
+    assert 5_000 < len(body) <= MAX_BODY
+    assert "Many problems in science and engineering involve solving complex partial" in body
+    assert "arXiv:2010.08895v1" not in body  # the stamp up the margin
+    # With an abstract, the offline drafter writes a real summary.
+    source = Source("paper", item["title"], abstract, item["urls"][0], body=body)
+    draft = ExtractiveSummariser().draft(source)
+    assert "They formulate a new neural operator by parameterizing the integral kernel" in draft.summary
+    assert draft.headline and draft.headline != item["title"]
+
+
+def _paper_pdf(*parts: tuple[str, float, str]) -> bytes:
+    """A one-page PDF of (text, font size, font) parts, one under the other."""
+    document = pymupdf.open()
+    page = document.new_page()
+    y = 72.0
+    for text, size, font in parts:
+        height = size * 1.5 * (1 + len(text) * size * 0.5 // 460)
+        page.insert_textbox(pymupdf.Rect(72, y, 532, y + height + size), text, fontsize=size, fontname=font)
+        y += height + size
+    data: bytes = document.tobytes()
+    return data
+
+
+PROSE = (
+    "Sparse expert models route each token to a few of many feed-forward experts, which keeps the cost "
+    "of a forward pass low while the number of parameters grows. We show that routing by a learned hash "
+    "matches learned routers on three translation benchmarks and halves the time spent on routing."
+)
+
+
+def test_a_pdfs_abstract_ends_where_its_first_section_begins() -> None:
+    pdf = _paper_pdf(
+        ("Hashing Is All You Route", 18, "hebo"),
+        ("Abstract", 11, "hebo"),
+        (PROSE, 10, "helv"),
+        ("1 Introduction", 11, "hebo"),
+        ("Mixture-of-experts layers go back to the early nineties. " * 4, 10, "helv"),
+    )
+    text = read_pdf(pdf)
+    assert text.title == "Hashing Is All You Route"
+    assert text.abstract == PROSE
+    assert "early nineties" in text.body and "early nineties" not in text.abstract
+    # An inline heading too ("Abstract. Sparse ..."), and "Keywords" after it.
+    pdf = _paper_pdf(
+        ("A title long enough", 18, "hebo"), ("Abstract. " + PROSE, 10, "helv"), ("Keywords: moe", 10, "helv")
+    )
+    assert read_pdf(pdf).abstract == PROSE
+
+
+def test_a_pdf_without_an_abstract_heading_offers_its_first_prose() -> None:
+    pdf = _paper_pdf(
+        ("Notes on Routing", 18, "hebo"), ("Draft, not for circulation", 9, "helv"), (PROSE, 10, "helv")
+    )
+    assert read_pdf(pdf).abstract == PROSE
+
+
+def test_reading_a_pdf_is_bounded_and_never_fails(shared_data: Path) -> None:
+    fno = (shared_data / "pdf" / "2010.08895v1_fourier_neural_operator.pdf").read_bytes()
+    whole, first = read_pdf(fno), read_pdf(fno, max_pages=1)
+    assert len(first.body) < len(whole.body) <= MAX_BODY
+    assert "Many problems in science" in first.body and "Fourier space" in first.abstract
+    assert len(read_pdf(fno, max_body=1_000).body) <= 1_000
+    assert read_pdf(b"<html>not a PDF</html>") == PdfText("", (), "", "")
+    truncated = read_pdf(fno[: len(fno) // 3])  # whatever MuPDF can still read, and no error
+    assert isinstance(truncated, PdfText) and len(truncated.body) <= MAX_BODY
 
 
 def test_figures_refuses_what_is_not_an_image_and_reports_it(

@@ -140,7 +140,9 @@ def test_the_chinese_site_search_finds_chinese_words(page: Any, address: str) ->
     page.locator(".results a").first.wait_for()
     links = page.locator(".results a")
     assert links.count() >= 2
-    assert all(href.startswith("/zh/") for href in links.evaluate_all("ls => ls.map(l => l.getAttribute('href'))"))
+    assert all(
+        href.startswith("/zh/") for href in links.evaluate_all("ls => ls.map(l => l.getAttribute('href'))")
+    )
     assert "视频" in links.first.inner_text() or "视频" in page.locator(".results").inner_text()
 
 

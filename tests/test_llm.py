@@ -334,12 +334,16 @@ def test_the_curators_own_past_entries_most_like_the_item_are_the_examples(
     (ws / "issues").mkdir(exist_ok=True)
     (ws / "issues" / "2020-W48.md").write_text(PAST_ISSUE, encoding="utf-8")
     assert run("-w", str(ws), "compose", WEEK).code == 0
-    drafts = {r["messages"][-1]["content"].split("\n")[0]: r for r in server.requests if len(r["messages"]) > 2}
+    drafts = {
+        r["messages"][-1]["content"].split("\n")[0]: r for r in server.requests if len(r["messages"]) > 2
+    }
     talking_head = drafts["Title: One-Shot Free-View Neural Talking-Head Synthesis for Video Conferencing"]
     roles = [m["role"] for m in talking_head["messages"]]
     assert roles == ["system", "user", "assistant", "user", "assistant", "user"]
     first_example = json.loads(talking_head["messages"][2]["content"])
     assert first_example["headline"].startswith("Video chat over a thin line")
-    assert first_example["summary"] == "My own words on video-chat compression, written for last week's issue."
+    assert (
+        first_example["summary"] == "My own words on video-chat compression, written for last week's issue."
+    )
     transformer = drafts["Title: Pre-Trained Image Processing Transformer"]
     assert json.loads(transformer["messages"][2]["content"])["headline"].startswith("DETR converges faster")

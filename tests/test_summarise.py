@@ -19,6 +19,7 @@ from mlnews.items import Item
 from mlnews.summarise import HEADLINE_LIMIT, Draft, Source, fits, get, names, post_length
 from mlnews.summarise.compress import compress, tidy
 from mlnews.summarise.extractive import ExtractiveSummariser
+from mlnews.summarise.reword import drop_back_reference
 from mlnews.summarise.sentences import split_sentences
 from mlnews.text import squash
 
@@ -247,6 +248,44 @@ def test_a_japanese_abstract_drops_the_closing_verb() -> None:
     assert_sound(source, draft)
 
 
+def test_openers_pointing_back_are_dropped_and_the_rest_re_cased() -> None:
+    assert drop_back_reference("To bridge this gap, we present X.") == "we present X."
+    assert drop_back_reference("However, existing methods fail.") == "existing methods fail."
+    assert drop_back_reference("However existing methods fail.") == "existing methods fail."
+    assert drop_back_reference("To this end, we propose X.") == "we propose X."
+    assert (
+        drop_back_reference("Moreover, in a multi-speaker setting, it works.")
+        == "in a multi-speaker setting, it works."
+    )
+    # Not pointing back: kept as written.
+    for sentence in (
+        "On ImageNet, X reaches 80%.",
+        "To train the model, we use Y.",
+        "In this post, we review X.",
+        "In contrast to earlier work, X is linear.",
+        "Through 2,140 trials, we show Y.",
+    ):
+        assert drop_back_reference(sentence) == sentence
+
+
+@pytest.mark.parametrize(
+    ("cut", "tidied"),
+    [
+        ("A model that can answer any question with regard", "A model that can answer any question"),
+        ("An approach that uses TSL in conjunction", "An approach that uses TSL"),
+        (
+            "Rao introduced the score test statistic as an alternative",
+            "Rao introduced the score test statistic",
+        ),
+        ("The first analysis of the IRM objective—as well", "The first analysis of the IRM objective"),
+        ("Networks trained in order", "Networks trained"),
+        ("Results that we could", "Results"),
+    ],
+)
+def test_tidy_leaves_no_phrase_waiting_for_its_next_words(cut: str, tidied: str) -> None:
+    assert tidy(cut) == tidied
+
+
 # ---- edge cases ----------------------------------------------------------------------------------
 
 
@@ -273,7 +312,8 @@ def test_markup_in_the_text_stays_plain_text() -> None:
     )
     draft = _draft(source)
     assert "<script>alert(1)</script>" in draft.headline
-    assert draft.summary == "They propose <script>alert(1)</script> a way to do things with <b>tags</b>."
+    # Not a paper: its own words, "we" and all.
+    assert draft.summary == "We propose <script>alert(1)</script> a way to do things with <b>tags</b>."
 
 
 def test_a_link_in_the_text_is_counted_as_x_counts_it() -> None:
@@ -398,7 +438,7 @@ def test_the_extractive_summariser_is_built_in() -> None:
 
 
 def test_an_unknown_summariser_names_the_available_ones() -> None:
-    with pytest.raises(UsageError, match=r"^summariser 'gpt-9': unknown; available: extractive$"):
+    with pytest.raises(UsageError, match=r"^summariser 'gpt-9': unknown; available: extractive, openai$"):
         get("gpt-9")
 
 
@@ -421,7 +461,7 @@ def test_a_plugin_is_found_through_its_entry_point(
     _plugins(
         monkeypatch, metadata.EntryPoint("echo", "mlnews_echo_plugin:EchoSummariser", "mlnews.summarisers")
     )
-    assert names() == ["echo", "extractive"]
+    assert names() == ["echo", "extractive", "openai"]
     draft = get("echo").draft(Source("paper", "Title", "Text.", "https://x"))
     assert draft == Draft("TITLE", "Text.", "Title")
 
@@ -430,7 +470,7 @@ def test_a_broken_plugin_is_one_warning_and_a_usage_error_naming_it(
     registry: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _plugins(monkeypatch, metadata.EntryPoint("broken", "mlnews_no_such_module:Thing", "mlnews.summarisers"))
-    assert names() == ["extractive"]  # the built-in still works
+    assert names() == ["extractive", "openai"]  # the built-ins still work
     assert len(registry) == 1 and "\n" not in registry[0]
     assert registry[0].startswith("warning: summariser plugin 'broken' (plugin mlnews_no_such_module:Thing")
     with pytest.raises(UsageError, match=r"summariser 'broken' .*mlnews_no_such_module.*failed to load"):

@@ -167,7 +167,8 @@ def test_the_glossary_keeps_terms_as_written() -> None:
     config = Config(languages=("en", "zh"), glossary=Glossary(keep=("H.264",)))
     report = translate_issue(issue, config, translator)
     assert report.flagged == [
-        'arxiv:2011.15126 zh summary: the name "H264" is not in the source; the glossary keeps "H.264" as written'
+        'arxiv:2011.15126 zh summary: the name "H264" is not in the source; '
+        'the glossary keeps "H.264" as written'
     ]
 
 

@@ -6,7 +6,8 @@
 * Any other http(s) URL: the page's metadata (citation_*, Dublin Core, OpenGraph,
   Twitter cards, JSON-LD, <title>) and main text; its canonical URL names it. An
   OpenReview forum or a journal page is a paper, a blog post an article. A PDF is a paper
-  named by its URL, titled from its own metadata or its first page.
+  named by its URL, titled from its own metadata or its first page; its abstract and the
+  text of its first pages are read from it (`enrich.pdf_text`), so it can be summarised.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher, Response
 from mlnews.items import Item
 from mlnews.sources.base import parse, polite_interval
-from mlnews.text import squash
 
 HTML = "text/html, application/xhtml+xml;q=0.9, application/pdf;q=0.8, */*;q=0.5"
 
@@ -98,50 +98,22 @@ def _page_item(meta: PageMeta, response: Response) -> Item:
 
 
 def _pdf_item(response: Response) -> Item:
-    title, authors = _pdf_title(response.content)
+    from mlnews.enrich.pdf_text import read_pdf  # PyMuPDF loads only when a PDF is added
+
+    text = read_pdf(response.content)
     keys = identity.identifiers([response.url])
     return Item(
-        title=title or response.url.rsplit("/", 1)[-1],
+        title=text.title or response.url.rsplit("/", 1)[-1],
         kind="paper",
         key=identity.best_key(keys) if keys else None,
-        authors=authors,
+        authors=list(text.authors),
         site=identity.host(response.url),
         urls=[response.url],
         identifiers=keys,
+        abstract=text.abstract,
+        body=text.body,
         raw={"web": {"pdf_url": response.url}},
     )
-
-
-def _pdf_title(data: bytes) -> tuple[str, list[str]]:
-    """The PDF's own title and author, else the biggest text on its first page."""
-    import pymupdf
-
-    try:
-        with pymupdf.open(stream=data, filetype="pdf") as document:  # type: ignore[no-untyped-call]
-            info = document.metadata or {}
-            title = squash(str(info.get("title") or ""))
-            authors = [
-                squash(a) for a in str(info.get("author") or "").replace(";", ",").split(",") if a.strip()
-            ]
-            if len(title) < 8 and document.page_count:
-                title = _largest_text(document[0]) or title
-            return title, authors
-    except (RuntimeError, ValueError):
-        return "", []
-
-
-def _largest_text(page: Any) -> str:
-    spans = [
-        (span["size"], squash(span["text"]))
-        for block in page.get_text("dict")["blocks"]
-        for line in block.get("lines", [])
-        for span in line.get("spans", [])
-        if squash(span["text"])
-    ]
-    if not spans:
-        return ""
-    biggest = max(size for size, _ in spans)
-    return squash(" ".join(text for size, text in spans if size >= biggest - 0.5))[:300]
 
 
 def _with_identity(item: Item, key: str, kind: str | None = None) -> Item:

@@ -7,7 +7,7 @@ from collections import Counter
 
 from mlnews.summarise.sentences import WORD, is_cjk, word_set
 
-_STOPWORDS = word_set(
+STOPWORDS = word_set(
     "a an the and or but of to in on at by for with from as is are was were be been being this that "
     "these those it its we our they their which who whose what when where while than then there here "
     "also can could may might will would should such not no into over under between both each more most "
@@ -21,7 +21,7 @@ def _terms(sentence: str) -> Counter[str]:
     for word in WORD.findall(sentence.lower()):
         if is_cjk(word[0]):
             terms.update(word[i : i + 2] for i in range(max(1, len(word) - 1)))
-        elif len(word) > 2 and word not in _STOPWORDS:
+        elif len(word) > 2 and word not in STOPWORDS:
             terms[
                 word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 4 else word
             ] += 1

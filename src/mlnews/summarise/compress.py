@@ -35,6 +35,17 @@ _INCOMPLETE = word_set(
     "number set range series kind type form part use role impact importance effect"
 )
 _VERB_BEFORE = word_set("that which who whose to can will may must should could would does do did")
+# Adverbs that point at what follows them ("separated solely | on the basis of X").
+_FOCUSING = word_set(
+    "solely only mainly primarily largely exclusively partly partially purely specifically particularly "
+    "especially mostly even just merely chiefly"
+)
+# Nouns whose "that" clause is what they say ("evidence that X").
+_TOLD = word_set(
+    "evidence fact idea claim claims finding findings observation hypothesis proof notion belief assumption "
+    "insight intuition conjecture argument result results conclusion possibility question premise"
+)
+_AUXILIARIES = word_set("is are was were be been being has have had get gets got")
 _ASKS = word_set("where when whether how what that which who whose why")
 _OPENS = frozenset({"both", "either", "between", "neither"})
 _DANGLING = word_set(
@@ -43,7 +54,24 @@ _DANGLING = word_set(
     "using over under between among not can will has have we they it also more most very so if e.g i.e "
     "based compared per until whereas like without within across against through toward towards upon "
     "about after before beyond during including near since unlike except along around whilst regarding "
-    "concerning involving"
+    "concerning involving do does did being had could would should may might must shall"
+)
+# Phrases that want what follows them ("with regard | to X", "as an alternative | to Y"): a cut
+# never ends on one, and `tidy` trims it off.
+_WANTS_MORE = re.compile(
+    r"(?:^|[\s—–])(?:(?:with|in) (?:regard|respect|reference)|in (?:terms|order|conjunction|response"
+    r"|addition|contrast|comparison|favou?r|lieu|spite|light|front|need|search)|on (?:behalf|top)|"
+    r"by (?:means|way|virtue)|as (?:an? )?(?:alternative|result|consequence|opposed|well|part|function)|"
+    r"(?:such|so) as|rather|due|according|prior|similar|relative|thanks|regardless|irrespective|"
+    r"not only)$",
+    re.IGNORECASE,
+)
+# Noun phrases that only name a part or an amount of what follows ("a set | of rules").
+_PART_OF = re.compile(
+    r"(?:^|\s)(?:an?|the) (?:set|variety|range|series|number|combination|couple|lot|handful|family|"
+    r"collection|kind|type|class|mixture|sequence|pair|suite|use|amount|lack|role|ability|importance|"
+    r"effect|impact|form|problem of)$",
+    re.IGNORECASE,
 )
 _TRAILING = ",;:—–-(/[{&+\\\"“‘'·、，；：（"
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("（", "）"))
@@ -96,7 +124,7 @@ def _cut_weight(kept: str, rest: str) -> float:
         or following in {"e.g.", "i.e."}
     ):
         return 1.0
-    if following in _CLAUSE_OPENERS:
+    if following in _CLAUSE_OPENERS and not _verb_here(following, kept, rest):
         return 1.0 if punctuation else 0.9
     if _LIST_ITEM.match(rest) or (following in {"and", "or"} and _LAST_ITEM.search(kept)):
         return 0.5
@@ -107,14 +135,36 @@ def _cut_weight(kept: str, rest: str) -> float:
     return 0.3
 
 
+def _verb_here(following: str, kept: str, rest: str) -> bool:
+    """Whether a clause opener is not one here: "such | an X" (not "such as"), "you'll actually | like"."""
+    if following == "such":
+        return rest.split()[1:2] != ["as"]
+    last = kept.lower().split()[-1] if kept.split() else ""
+    return following == "like" and (last in _SUBJECTS or last.endswith(("ly", "'ll", "’ll")))
+
+
+_SUBJECTS = word_set("i you we they he she it who would will could should might may to not")
+
+
 def _ending(kept: str, rest: str) -> float:
     """How complete a cut reads from its last word and the word it leaves behind (0..1)."""
     words = kept.lower().split()
     following = rest.split(None, 1)[0].lower().strip(",;:") if rest.strip() else ""
     if not words:
         return 1.0
+    if following == "that" and words[-1] in _TOLD:
+        return 0.4  # "the first evidence | that X": what the evidence shows is the news
+    if _PART_OF.search(kept) or (following == "but" and "not only" in kept.lower()):
+        return 0.3  # "a set | of rules", "not only X | but also Y"
     if words[-1] in _INCOMPLETE or (words[-1].endswith("ing") and following in _ASKS):
         return 0.5
+    if (
+        following in _LINK_WORDS
+        and len(words) > 1
+        and words[-2] not in _AUXILIARIES
+        and (words[-1] in _FOCUSING or (words[-1].endswith("ed") and words[-2] not in _DANGLING))
+    ):
+        return 0.5  # "networks trained | on X", "separated solely | on the basis of X"
     if _VERB_BEFORE & set(words[-3:-1]) and following in _LINK_WORDS:
         return 0.6  # "whose edges come | from ...": the relative clause's verb wants its complement
     if following in {"and", "or", "nor"} and _OPENS & set(words[-5:]):
@@ -126,6 +176,32 @@ def _ending(kept: str, rest: str) -> float:
     ):
         return 0.7  # an adjective waiting for its noun
     return 1.0
+
+
+def cut_reads_whole(text: str, cut: str) -> bool:
+    """Whether `cut`, a prefix of `text` (as `compress` gives), reads as a whole phrase: the text
+    itself, or a cut where a clause or phrase ends that leaves no word or phrase waiting."""
+    flat = squash(text).rstrip(_TRAILING + ".。．!！?？ ")
+    if not cut or dangles(cut):
+        return False
+    if len(cut) >= len(flat):
+        return True
+    rest = squash(text)[len(cut) :]
+    return _cut_weight(cut, rest) * _ending(cut, rest) >= 0.6
+
+
+def dangles(text: str) -> bool:
+    """Whether a text ends on what leaves the reader waiting: "of", "with regard", "a set", "(" ..."""
+    text = text.strip()
+    last = text.rsplit(None, 1)[-1].lower().rstrip(".") if text else ""
+    return (
+        not text
+        or text[-1] in _TRAILING
+        or last in _DANGLING
+        or any(text.count(opening) > text.count(closing) for opening, closing in _PAIRS)
+        or _WANTS_MORE.search(text) is not None
+        or _PART_OF.search(text) is not None
+    )
 
 
 def word_cut(text: str, limit: int) -> str:
@@ -151,6 +227,8 @@ def tidy(text: str) -> str:
         for opening, closing in _PAIRS:
             if text.count(opening) > text.count(closing):
                 text = text[: text.rfind(opening)]
+            elif text.endswith(closing) and text.count(closing) > text.count(opening):
+                text = text[:-1]  # the end of an aside whose start was cut off
         if text.count('"') % 2:
             text = text[: text.rfind('"')]
         maths = [i for i, char in enumerate(text) if char == "$" and not text[i + 1 : i + 2].isdigit()]
@@ -159,6 +237,9 @@ def tidy(text: str) -> str:
         last = text.rsplit(None, 1)
         if len(last) == 2 and last[1].lower().rstrip(".") in _DANGLING:
             text = last[0]
+        wanting = _WANTS_MORE.search(text)
+        if wanting and wanting.start() > 0:
+            text = text[: wanting.start()]
         if text == before:
             break
     return text

@@ -1,8 +1,9 @@
 """The headline: the gist in plain words, not the item's title.
 
 It is the proposal (or result) sentence reworded — openers, "we propose" and
-asides gone — and cut back where a clause ends; a candidate that only restates
-the title is passed over for the next one.
+asides gone — and cut back where a clause ends. A candidate that only restates
+the title, that would be the summary's first sentence again, or that a cut left
+waiting for its next words ("with regard", "a set") is passed over for the next one.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import re
 
 from mlnews.summarise import HEADLINE_LIMIT
-from mlnews.summarise.compress import compress, has_maths, tidy, word_cut
+from mlnews.summarise.centrality import STOPWORDS
+from mlnews.summarise.compress import compress, cut_reads_whole, dangles, has_maths, tidy, word_cut
 from mlnews.summarise.reword import (
     capitalise,
+    drop_back_reference,
     drop_cjk_claim,
     drop_claim,
     drop_in_this_paper,
@@ -20,7 +23,7 @@ from mlnews.summarise.reword import (
     strip_openers,
     third_person,
 )
-from mlnews.summarise.sentences import CJK, WORD, leans_back, mostly_cjk
+from mlnews.summarise.sentences import CJK, WORD, is_cjk, leans_back, mostly_cjk
 from mlnews.summarise.verbs import object_of
 
 # A CJK character carries about a word: 40 of them make as long a headline as 90 Latin letters.
@@ -39,6 +42,7 @@ _ASIDE = re.compile(
 )
 # "which builds X, fuses Y, and adds Z": the aside is itself a list of what it does.
 _VERB_LIST = re.compile(r", and (?!this\b|thus\b)[a-z]{2,}[^s\W]s\b")
+_VOICE = re.compile(r"\b(?:[Ww]e|[Oo]ur|us|I|[Mm]y|me)\b")  # the writer's own voice (not "the US")
 _QUESTION_WORDS = re.compile(r"\b(?:how|why|what|when|whether|where|who)\b", re.IGNORECASE)
 _CJK_LEAD = re.compile(
     r"^(?:本文|本研究|本稿|本論文|本工作|我们|我們|我々|この論文|この研究)(?:では|は|で|が|も)?[，,、]?"
@@ -48,20 +52,36 @@ _CJK_VERB = re.compile(r"^(?:提出了|提出|介绍了|介绍|提案する|提�
 _CJK_TAIL = re.compile(r"(?:を|が)(?:提案|開発|紹介|示)(?:する|した|します|しました|している)。?$")
 
 
-def headline_from(sentence: str, title: str = "") -> str:
-    """A sentence reworded as a headline: openers, "we propose" and asides gone, at most 90 characters.
-
-    A cut that would only restate the title is passed over for another cut.
-    """
+def _candidate(sentence: str, title: str, paper: bool) -> tuple[str, str]:
+    """A sentence reworded as a headline — openers, "we propose" and asides gone, at most 90
+    characters, a cut that only restates the title passed over — and the text it was cut from.
+    Only a paper's authors become "they" ("our" -> "the"); a post or an article keeps its words."""
     text, proposed = _gist(sentence)
-    text = third_person(_plainer(text, proposed), our="the")
+    text = _plainer(text, proposed).rstrip(" .。．")  # the full stop would cost a character
+    if paper:
+        text = third_person(text, our="the")
     limit = CJK_HEADLINE_LIMIT if mostly_cjk(text) else HEADLINE_LIMIT
-    return capitalise(tidy(compress(text, limit, avoid=lambda cut: _restates(cut, title))))
+    return capitalise(tidy(compress(text, limit, avoid=lambda cut: _restates(cut, title)))), text
+
+
+def _whole_clause(text: str, title: str) -> str:
+    """The longest cut of a reworded sentence that reads whole and says more than the title ("" if none)."""
+    limit = CJK_HEADLINE_LIMIT if mostly_cjk(text) else HEADLINE_LIMIT
+    flat = " ".join(text.split())
+    ends = [i for i, char in enumerate(flat[: limit + 1]) if char == " "]
+    for end in reversed(ends):
+        cut = tidy(flat[:end])
+        if len(cut.split()) < 4:
+            break
+        if len(cut) <= limit and cut_reads_whole(flat, cut) and not _restates(cut, title):
+            return capitalise(cut)
+    return ""
 
 
 def _gist(sentence: str) -> tuple[str, bool]:
     """What the sentence says is proposed or found, without who says it; and whether a verb was dropped."""
-    text = _drop_aside(strip_openers(drop_parentheticals(sentence))).strip()
+    text = strip_openers(drop_back_reference(strip_openers(drop_parentheticals(sentence))))
+    text = _drop_aside(text).strip()
     text = drop_in_this_paper(text)  # "we construct in this paper X" -> "we construct X"
     claim = drop_claim(text)  # "we show that, by doing Y, X" -> "X"
     purpose = _PURPOSE.match(claim)
@@ -77,7 +97,7 @@ def _plainer(text: str, proposed: bool) -> str:
     text = _NAME_ASIDE.sub(" ", text, count=1)  # "a framework, RLMutation, for RL" -> "a framework for RL"
     text = _drop_aside(text)
     text = re.sub(r"^(these|those)\b", "the", text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(of|on|for|in) (these|those)\b", r"\1 the", text)
+    text = re.sub(r"\b(of|on|for|in|to|with) (this|these|those)\b", r"\1 the", text)
     appositive = _APPOSITIVE.match(text)
     if proposed and appositive and len(appositive.group(1).split()) <= 5:
         text = appositive.group(2)  # "FROST, a method that ..." -> "a method that ..."
@@ -118,16 +138,58 @@ def headline_from_title(title: str) -> str:
     return capitalise(tidy(cut) or cut.strip())
 
 
-def choose_headline(sentences: list[str], order: list[int], title: str) -> tuple[str, int | None]:
-    """The first candidate that says something beyond the title; and which sentence it came from."""
+def choose_headline(
+    sentences: list[str],
+    order: list[int],
+    title: str,
+    opening: str = "",
+    paper: bool = True,
+    spare_opening: bool = False,
+) -> tuple[str, int | None]:
+    """The best headline and which sentence it came from, by these, in turn:
+
+    1. a candidate (in `order`) that reads whole and says more than the title (for a post, one
+       not in its writer's voice: "We review ...");
+    2. the title's own explanation ("FROST: Faster and more robust ..." -> "Faster and ...");
+    3. a candidate that reads whole in the writer's voice; the longest cut of a candidate that
+       reads whole;
+    4. a cut that leaves no word waiting; then anything that differs from the title.
+
+    None repeats `opening`, the summary's first sentence, unless `spare_opening` says the
+    summary can do without it (the caller then drops it).
+    """
+
+    def fresh(headline: str) -> bool:
+        return spare_opening or not repeats(headline, opening)
+
+    read: list[tuple[str, str, int]] = []  # (headline, reworded sentence, index) worth a look
     fallback: tuple[str, int | None] = ("", None)
     for i in order:
-        candidate = headline_from(sentences[i], title)
+        candidate, text = _candidate(sentences[i], title, paper)
         if not gist_like(candidate):
             continue
-        if not _restates(candidate, title):
+        if _restates(candidate, title):
+            fallback = fallback if fallback[0] else (candidate, i)
+            continue
+        read.append((candidate, text, i))
+        # A post's "we" stays as written; a headline in the writer's voice waits for one without.
+        if cut_reads_whole(text, candidate) and fresh(candidate) and (paper or not _VOICE.search(candidate)):
             return candidate, i
-        fallback = fallback if fallback[0] else (candidate, i)
+    from_title = _title_gist(title)
+    if from_title and fresh(from_title):
+        return from_title, None
+    for candidate, text, i in read:
+        if cut_reads_whole(text, candidate) and fresh(candidate):
+            return candidate, i
+    for _, text, i in read:
+        clause = _whole_clause(text, title)
+        if clause and gist_like(clause) and fresh(clause):
+            return clause, i
+    for candidate, _, i in read:
+        if not dangles(candidate) and fresh(candidate):
+            return candidate, i
+    if read:
+        return read[0][0], read[0][2]
     # Nothing both readable and new: any sentence that differs from the title, cut at its words.
     for i in order:
         for candidate in (
@@ -139,10 +201,62 @@ def choose_headline(sentences: list[str], order: list[int], title: str) -> tuple
     return fallback if fallback[0] else (headline_from_title(title), None)
 
 
+def _title_gist(title: str) -> str:
+    """The part of a "Name: what it is" title that says what it is, when that reads whole."""
+    name, sep, tail = title.partition(": ")
+    if not sep or len(tail.split()) < 3 or len(name.split()) > 4:
+        return ""
+    text = capitalise(tail.strip())
+    return text if len(text) <= HEADLINE_LIMIT and gist_like(text) and not dangles(text) else ""
+
+
+def repeats(headline: str, sentence: str) -> bool:
+    """Whether a headline says again what a sentence says: it is a run of the sentence's words, or
+    most of its content words are the sentence's and make up much of it ("a", "of" aside, "they"
+    as "we", endings aside: "analyzing" as "analyze"; CJK text character by character)."""
+    ours, theirs = _tokens(headline), _tokens(sentence)
+    if not ours or not theirs:
+        return False
+    span = len(ours)
+    if span >= 4 and any(theirs[i : i + span] == ours for i in range(len(theirs) - span + 1)):
+        return True
+    mine, other = set(_content(ours)), set(_content(theirs))
+    shared = mine & other
+    return bool(mine) and len(shared) >= 0.75 * len(mine) and len(shared) >= 0.4 * len(other)
+
+
+_SAME = {"they": "we", "their": "our", "them": "us", "the": "our"}  # "our X" is "the X" in a headline
+
+
+def _tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    for word in WORD.findall(text.lower()):
+        if is_cjk(word[0]):
+            tokens.extend(char for char in word if is_cjk(char))
+        else:
+            tokens.append(_stem(_SAME.get(word, word)))
+    return tokens
+
+
+def _content(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if t not in STOPWORDS and (len(t) > 2 or is_cjk(t))] or tokens
+
+
+def _stem(word: str) -> str:
+    """ "focusing" ~ "focus", "analyzes" ~ "analyze": endings off while four letters remain."""
+    while True:
+        for ending in ("ing", "ed", "es", "s", "e"):
+            if word.endswith(ending) and len(word) - len(ending) >= 4:
+                word = word[: -len(ending)]
+                break
+        else:
+            return word
+
+
 def gist_like(text: str) -> bool:
     """Whether a cut reads as a gist on its own: a few words, no maths, no "It ..." leaning back."""
-    if has_maths(text) or leans_back(text):
-        return False  # LaTeX, or "It ..." that needs the sentence before: other sentences are tried first
+    if has_maths(text) or leans_back(text) or text[:1] in ",;:.!?)]}—–-、，；：":
+        return False  # LaTeX, "It ..." that needs the sentence before, or the tail of a clause
     return len(text.split()) >= 4 or (len(text) >= 6 and CJK.search(text) is not None)
 
 

@@ -10,7 +10,10 @@ import re
 
 # Discourse openers: a sentence reads the same without them. Each is followed by a comma, or by
 # "we"/"our" directly ("Here we show"); "in this paper" by anything.
-_DOCUMENT = r"(?:paper|work|article|study|letter|note|report|manuscript|thesis|chapter|survey|review|project)"
+_DOCUMENT = (
+    r"(?:paper|work|article|study|letter|note|report|manuscript|thesis|chapter|survey|review|project"
+    r"|research)"
+)
 _OPENER_PHRASES = (
     r"to (?:this|that) end|as such|at the same time|in this (?:context|setting|regard)",
     r"against this background",
@@ -38,9 +41,12 @@ _DOCUMENT_OPENER = (
     r"|approach|findings|design|setting|significance)\s*:\s*"
 )
 _LIGHT_OPENER = re.compile(f"^(?:{_DOCUMENT_OPENER})", re.IGNORECASE)
+# An opener ends at a comma, but not at one inside a number ("with 2,140 participants").
+_CLAUSE = r"(?:[^,]|(?<=\d),(?=\d))"
 _OPENER = re.compile(
     rf"^(?:{_DOCUMENT_OPENER}"
-    rf"|(?:{'|'.join(_OPENER_PHRASES)})(?:,\s*(?:which|who|where)\b[^,]{{1,120}}?)?(?:\s*,\s*|\s+(?=we\b|our\b)))",
+    rf"|(?:{'|'.join(_OPENER_PHRASES)})(?:,\s*(?:which|who|where)\b[^,]{{1,120}}?)?"
+    r"(?:\s*,(?!\d)\s*|\s+(?=we\b|our\b)))".replace("[^,]", _CLAUSE),
     re.IGNORECASE,
 )
 _IN_THIS_PAPER = re.compile(rf"(,?) in this {_DOCUMENT}\b(,?)", re.IGNORECASE)
@@ -84,6 +90,56 @@ def strip_openers(sentence: str, light: bool = False) -> str:
         sentence = shorter
 
 
+# Openers that point back at a sentence before ("However, ", "To this end, ", "To bridge this gap, "):
+# a sentence that opens a summary, or follows one the summary left out, reads better without them.
+_THAT = r"(?:this|these|that|those|such|both|the (?:above|aforementioned|former|latter|same))\b"
+_BACK_PHRASES = (
+    r"however|moreover|furthermore|in addition|additionally|besides|also|thus|therefore|hence",
+    r"consequently|as a (?:result|consequence)|accordingly|as such|in contrast|by contrast",
+    r"on the other hand|on the contrary|instead|nevertheless|nonetheless|still|yet|but|and|so|then|next",
+    r"finally|lastly|first(?:ly)?|second(?:ly)?|third(?:ly)?|meanwhile|similarly|likewise|specifically",
+    r"in particular|notably|importantly|indeed|in fact|in turn|in short|in other words|that is|namely",
+    r"overall|in summary|in conclusion|to (?:summari[sz]e|conclude)|further|alternatively|interestingly",
+    r"surprisingly|unfortunately|crucially|concretely|more (?:importantly|specifically|precisely|generally)",
+    r"in doing so|to do (?:so|this|that)|here(?:in)?|as (?:a|an) (?:remedy|solution|alternative)",
+    r"(?:to|toward|towards) (?:this|that) (?:end|goal|aim)",
+    r"for (?:this|that|these|those) (?:purpose|reason)s?",
+    r"in (?:this|that|such a) (?:way|regard|respect|context|setting|case|direction|spirit|vein|light|sense)",
+    r"in (?:such|these|those|both|all|each) (?:cases?|settings?)|along (?:this|these) lines?",
+    # "To bridge this gap, ", "Motivated by these observations, ", "Despite this progress, ".
+    rf"(?:in order )?to [a-z]+ [^,]{{0,60}}?\b{_THAT}[^,]{{0,50}}?",
+    r"(?:in order )?to [a-z]+ (?:with )?the (?:problem|issue|gap|challenge|limitation|difficulty|shortcoming"
+    r"|drawback|bottleneck|question)s?",
+    rf"(?:motivated|inspired|guided|driven|informed|encouraged) by {_THAT}[^,]{{0,60}}?",
+    rf"(?:building|based|drawing|relying|capitalizing|capitalising) (?:on|upon) {_THAT}[^,]{{0,60}}?",
+    rf"(?:given|despite|with|following|in light of|in view of|beyond|unlike|like|apart from|besides"
+    rf"|in (?:addition|contrast|response) to|compared (?:to|with)|against) {_THAT}[^,]{{0,60}}?",
+    rf"(?:in|within|through) (?:this|the present|our)(?: \w+)? {_DOCUMENT}",
+)
+_BACK_OPENER = rf"^(?:{'|'.join(_BACK_PHRASES)})(?:\s*,(?!\d)\s*|\s+(?=(?:we|our|they|their)\b))"
+_BACK_REFERENCE = re.compile(
+    _BACK_OPENER.replace("[^,]", _CLAUSE)
+    # These need no comma to be read as pointing back ("However existing methods ...").
+    + r"|^(?:however|moreover|furthermore|therefore|thus|hence|consequently|nevertheless|nonetheless|yet"
+    r"|but|and|then)\s+(?=[A-Za-z(])",
+    re.IGNORECASE,
+)
+
+
+# What follows an opener that was part of the sentence's syntax ("However, which ...").
+_RELATIVE = re.compile(r"(?:which|who|whose|whom|where|whereas|than|of)\b", re.IGNORECASE)
+
+
+def drop_back_reference(sentence: str) -> str:
+    """ "However, X" -> "X"; "To bridge this gap, we propose Y" -> "we propose Y": what is left
+    stands on its own when the sentence it pointed back at is not there."""
+    while True:
+        shorter = _BACK_REFERENCE.sub("", sentence, count=1)
+        if shorter == sentence or not shorter or _RELATIVE.match(shorter) or not shorter[0].isalnum():
+            return sentence
+        sentence = shorter
+
+
 def third_person(sentence: str, our: str = "their") -> str:
     """ "We propose" -> "They propose": the newsletter reports on the authors."""
 
@@ -113,7 +169,8 @@ def capitalise(text: str) -> str:
 # "Experiments show that X", "we find that X": who claims, and the claiming, before what is claimed.
 _CLAIM = re.compile(
     r"^[^,;:]{0,100}?\b(?:show|shows|showed|shown|demonstrate[sd]?|indicate[sd]?|suggest(?:s|ed)?|"
-    r"confirm(?:s|ed)?|reveal(?:s|ed)?|verif(?:y|ies|ied)|prove[sd]?|find|finds|found)\s+that\b\s*",
+    r"confirm(?:s|ed)?|reveal(?:s|ed)?|verif(?:y|ies|ied)|prove[sd]?|find|finds|found|evidence)"
+    r"(?:\s*,\s*[^,;:]{1,40}?\s*,)?\s+that\b\s*",  # "we show, somewhat surprisingly, that X"
     re.IGNORECASE,
 )
 _LEADING_ASIDE = re.compile(r"^,\s*[^,]{1,150},\s*")

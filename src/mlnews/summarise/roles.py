@@ -89,7 +89,7 @@ _SECONDARY = re.compile(
 _BOILERPLATE = re.compile(
     r"https?://|github|\bcode\b.{0,40}\bavailable|available at|project page|will be (?:made )?"
     r"(?:publicly )?(?:released|available)|accepted (?:at|to|for)|to appear in|copyright|©|"
-    r"\b\d+ pages\b|\bsubmitted to\b",
+    r"\b\d+ pages\b|\bsubmitted to\b|^\[?\s*updated on \d{4}-\d\d-\d\d|^\[?\s*update\s*:",
     re.IGNORECASE,
 )
 
@@ -124,7 +124,9 @@ def pick_roles(sentences: list[str], lead_first: bool = False) -> Roles:
     central, usable = scores.central, scores.usable
     by_centrality = sorted(range(len(sentences)), key=lambda i: (-central[i], i))
     first = [proposal, result] if not lead_first else [0, proposal, result]
-    headline_order = unique([*first, *by_centrality])
+    # Sentences about the item rather than its content ("[Updated on ...]") are tried last.
+    content = [i for i in (*first, *by_centrality) if i is not None and usable[i]]
+    headline_order = unique(content + by_centrality)
     post_order = unique([i for i in (result, proposal, *by_centrality) if i is not None and usable[i]])
     return Roles(problem, proposal, result, headline_order, post_order, central)
 

@@ -39,8 +39,9 @@ _SUBJECTLESS = word_set(
 )
 # After "we", verbs that do not say what the paper does ("We are the first to ...").
 _NOT_ACTIONS = word_set(
-    "are is were was have has had can could will would do did may might must should need believe hope "
-    "call refer term also then further first now here thus therefore"
+    "are is were was have has had can could will would do did may might must should need believe hope the "
+    "all any its one two some more most many such these those this that their our not like love want wish "
+    "call refer term also then further furthermore moreover first now here thus therefore"
 )
 _IRREGULAR_PAST = word_set(
     "made took gave got went saw found built ran did had came brought thought wrote held kept led left lost "
@@ -50,7 +51,9 @@ _DOUBLED = word_set("run set get put map plan stop cut begin drop ship scan chat
 _LEAD = re.compile(
     r"^(?:(?P<subject>we|they|the authors|(?:this|our|the) (?:\w+ )?"
     r"(?:paper|work|article|study|letter|note|report|survey|review|post))\s+)?"
-    r"(?:(?:\w+ly|also|then|further|first|now|here|therefore|thus|hence|instead|still|have|has)\s+)?"
+    r"(?:(?:will|shall)\s+)?"  # "we will review X" -> "Reviewing X"
+    r"(?:(?:\w+ly|also|then|further|furthermore|moreover|first|now|here|therefore|thus|hence|instead|still|have"
+    r"|has)\s+)?"
     r"(?P<verb>[a-z]+)\b(?:\s+and\s+[a-z]+\b)?(?:\s+(?P<particle>that|to|into|on|at|how|why|what|whether|when)\b)?\s*",
     re.IGNORECASE,
 )
@@ -67,7 +70,7 @@ def object_of(text: str) -> str:
     if subject is None and (verb not in _SUBJECTLESS or word == verb):
         return text  # a noun, an imperative, or a verb too often a noun: leave the sentence be
     if verb is None:
-        if subject.lower() not in {"we", "they"} or word in _NOT_ACTIONS or _past(word):
+        if subject.lower() not in {"we", "they"} or word in _NOT_ACTIONS or _past(word) or len(word) < 3:
             return text
         verb = word  # "We train X" -> "Training X"
     rest = text[lead.end() :]
