@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -167,6 +168,33 @@ class ChatClient:
                 fetcher.close()
             self._fetchers.clear()
         self._local = threading.local()
+
+
+Reader = Callable[[str], tuple[dict[str, str] | None, list[str]]]
+
+
+def ask(
+    client: ChatClient, messages: list[dict[str, str]], about: str, read: Reader, what: str
+) -> dict[str, str]:
+    """The fields of the model's answer, `read` from it; what `read` finds wrong is put to the
+    model once, named. Still unreadable: a ModelError naming the item. Still with problems but
+    readable (an unfaithful number, say): returned, for the caller to flag."""
+    answer = client.complete(messages, about)
+    fields, problems = read(answer.content)
+    if problems:
+        again = [
+            *messages,
+            {"role": "assistant", "content": answer.content},
+            {
+                "role": "user",
+                "content": "Write it again as one JSON object, fixing this: " + "; ".join(problems) + ".",
+            },
+        ]
+        answer = client.complete(again, about)
+        fields, problems = read(answer.content)
+    if fields is None:
+        raise ModelError(f"{about}: the model's answer is not {what}: {'; '.join(problems)}")
+    return fields
 
 
 def _content(data: dict[str, Any], about: str) -> str:

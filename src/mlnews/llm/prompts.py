@@ -100,18 +100,6 @@ def translation_messages(request: Request) -> Messages:
     ]
 
 
-def again(messages: Messages, answer: str, problems: list[str]) -> Messages:
-    """The conversation with the model's answer and what is wrong with it, to write it again."""
-    return [
-        *messages,
-        {"role": "assistant", "content": answer},
-        {
-            "role": "user",
-            "content": "Write it again as one JSON object, fixing this: " + "; ".join(problems) + ".",
-        },
-    ]
-
-
 def tokens(text: str) -> int:
     """About how many tokens a text is: four characters of Latin script, or one CJK character, each."""
     wide = sum(1 for c in text if ord(c) > 0x2E7F)

@@ -14,7 +14,7 @@ from typing import Any
 from mlnews import faithful, plugins
 from mlnews.config import Setting
 from mlnews.llm import answers, prompts
-from mlnews.llm.client import SETTINGS, ChatClient, ModelError
+from mlnews.llm.client import SETTINGS, ChatClient, ask
 from mlnews.summarise import Draft, Source
 
 DRAFT_FIELDS = ("headline", "summary", "post")
@@ -53,15 +53,7 @@ class OpenAISummariser:
     def draft(self, source: Source) -> Draft:
         about = source.key or source.url or source.title
         messages = prompts.draft_messages(source, self.style, self.client.max_input_tokens)
-        answer = self.client.complete(messages, about)
-        fields, problems = self._read(answer.content, source)
-        if problems:
-            messages = prompts.again(messages, answer.content, problems)
-            answer = self.client.complete(messages, about)
-            fields, problems = self._read(answer.content, source)
-            if fields is None:
-                raise ModelError(f"{about}: the model's answer is not a draft: {'; '.join(problems)}")
-        assert fields is not None
+        fields = ask(self.client, messages, about, lambda content: self._read(content, source), "a draft")
         return Draft(headline=fields["headline"], summary=fields["summary"], post=fields["post"])
 
     def _read(self, content: str, source: Source) -> tuple[dict[str, str] | None, list[str]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from mlnews import faithful, plugins
 from mlnews.llm import answers, prompts
-from mlnews.llm.client import SETTINGS, ChatClient, ModelError
+from mlnews.llm.client import SETTINGS, ChatClient, ask
 from mlnews.translate import Request
 
 
@@ -31,16 +31,9 @@ class OpenAITranslator:
     def translate(self, request: Request) -> dict[str, str]:
         about = f"{request.about} ({request.target})"
         messages = prompts.translation_messages(request)
-        answer = self.client.complete(messages, about)
-        fields, problems = self._read(answer.content, request)
-        if problems:
-            messages = prompts.again(messages, answer.content, problems)
-            answer = self.client.complete(messages, about)
-            fields, problems = self._read(answer.content, request)
-            if fields is None:
-                raise ModelError(f"{about}: the model's answer is not a translation: {'; '.join(problems)}")
-        assert fields is not None
-        return fields
+        return ask(
+            self.client, messages, about, lambda content: self._read(content, request), "a translation"
+        )
 
     def _read(self, content: str, request: Request) -> tuple[dict[str, str] | None, list[str]]:
         try:
