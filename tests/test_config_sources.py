@@ -57,7 +57,9 @@ def test_a_source_that_would_make_the_config_invalid_changes_nothing(tmp_path: P
     path = workspace_config(tmp_path)
     before = path.read_bytes()
     with pytest.raises(ConfigError, match=r"sources.x.type"):
-        config_file.add_sources(path, [config.Source(name="", title="x", type="gopher", url="https://a.org/")])
+        config_file.add_sources(
+            path, [config.Source(name="", title="x", type="gopher", url="https://a.org/")]
+        )
     assert path.read_bytes() == before
 
 

@@ -301,9 +301,7 @@ def test_post_json_gives_up_after_the_retries_and_is_not_redirected(
         fetcher.post_json(httpserver.url_for("/old"), {})
 
 
-def test_post_json_with_its_own_timeout_still_has_a_deadline(
-    httpserver: HTTPServer, sleeps: Sleeps
-) -> None:
+def test_post_json_with_its_own_timeout_still_has_a_deadline(httpserver: HTTPServer, sleeps: Sleeps) -> None:
     def stall(request: Request) -> Response:
         time.sleep(0.6)
         return Response("{}", content_type="application/json")

@@ -83,7 +83,7 @@ def test_plugins_lists_every_kind_with_its_origin_and_settings(plugin_path: Path
     assert any("extractive" in line and "mlnews 0.1.0 (built in)" in line for line in lines)
     echo = next(line for line in lines if line.startswith("  echo "))
     assert "mlnews-echo 1.0" in echo and "Says the title back." in echo
-    assert any('[summariser.echo] shout = false: Headlines in capitals.' in line for line in lines)
+    assert any("[summariser.echo] shout = false: Headlines in capitals." in line for line in lines)
     assert any('[publisher.site] folder = "site"' in line for line in lines)
     assert any("categories (optional)" in line for line in lines)  # a source type's own keys
 

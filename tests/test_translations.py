@@ -99,7 +99,7 @@ def test_a_translation_into_a_language_not_published_is_a_problem(tmp_path: Path
     path = tmp_path / "2020-W49.md"
     text = SOURCE.replace("#### ja ", "#### fr ")
     found = problems(parse(text, str(path)), Config(), path)
-    assert found == [f"{path}:31: translation into 'fr': languages translated into: zh, ja"]
+    assert found == [f"{path}:31: translation into 'fr': languages it can be: ja, zh"]
 
 
 def test_a_translation_outside_any_entry_is_a_problem() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlnews import identity
-from mlnews.config import Config
+from mlnews.config import LANGUAGES, Config
 from mlnews.errors import MlnewsError
 from mlnews.issue.model import Issue, Texts
 from mlnews.issue.source import IssueError, Parsed, read
@@ -61,16 +61,19 @@ def problems(parsed: Parsed, config: Config, path: Path) -> list[str]:
 
 
 def _translation_problems(issue: Issue, config: Config) -> list[tuple[int, str]]:
+    # A language dropped from the settings keeps its translations in the file, unused: the
+    # curator may bring it back. One mlnews cannot publish in, or the source's own, is a typo.
     found = []
-    targets = config.languages[1:]
     owners = [issue.intro_translations, *(e.translations for e in issue.entries)]
     for translations in owners:
         for lang, translation in translations.items():
-            if lang not in targets:
-                expected = ", ".join(targets) or "none: [newsletter] languages has only one"
+            if lang == config.source_language:
                 found.append(
-                    (translation.line, f"translation into {lang!r}: languages translated into: {expected}")
+                    (translation.line, f"translation into {lang!r}, the language the issue is written in")
                 )
+            elif lang not in LANGUAGES:
+                known = ", ".join(code for code in LANGUAGES if code != config.source_language)
+                found.append((translation.line, f"translation into {lang!r}: languages it can be: {known}"))
     return found
 
 
