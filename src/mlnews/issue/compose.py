@@ -49,7 +49,7 @@ class Report:
     skipped: list[str] = field(default_factory=list)  # deleted from the file by the curator
     figures: list[str] = field(default_factory=list)  # entries given a figure fetched since
     changed: bool = False
-    drafted: int = 0  # entries drafted by the summariser
+    drafted: int = 0  # texts (headlines, summaries, posts) drafted by the summariser
     flagged: list[str] = field(default_factory=list)  # drafts that failed the faithfulness check
     translated: translations.Report | None = None  # None: no translator configured
     usage: list[str] = field(default_factory=list)  # tokens spent, one line per backend
@@ -57,7 +57,7 @@ class Report:
     @property
     def checked(self) -> int:
         """Generated texts checked for faithfulness in this run."""
-        return self.drafted * len(drafting.CHECKED) + (self.translated.translated if self.translated else 0)
+        return self.drafted + (self.translated.translated if self.translated else 0)
 
     @property
     def unfaithful(self) -> int:
@@ -187,7 +187,7 @@ def _compose(
         report.added.append(entry.key)
     _propose_picks(issue, candidates, new_entries, report.created, pick_order)
     for candidate in needed:
-        report.drafted += getattr(candidate.make, "drafted", False)
+        report.drafted += getattr(candidate.make, "drafted", 0)
         report.flagged += getattr(candidate.make, "flagged", [])
     if backends.translator is not None:
         report.translated = translations.translate_issue(
@@ -284,7 +284,7 @@ class _Drafting:
     def __init__(self, item: Item, section: str, backends: drafting.Backends, config: Config):
         self.item, self.section, self.backends, self.config = item, section, backends, config
         self.entry: Entry | None = None
-        self.drafted = False
+        self.drafted = 0  # texts drafted, each checked for faithfulness
         self.flagged: list[str] = []
 
     def __call__(self) -> Entry:
@@ -297,7 +297,7 @@ class _Drafting:
         source = drafting.source_for(item, self.backends.examples)
         description = "" if item.kind == "paper" else _shorten(item.abstract, DESCRIPTION_LIMIT)
         draft = self.backends.drafter.draft(source)
-        self.drafted = True
+        self.drafted = sum(1 for text in (draft.headline, draft.summary, draft.post) if text.strip())
         entry = Entry(key=item.key or source.url, section=self.section)
         values = {
             "kind": item.kind,

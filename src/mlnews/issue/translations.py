@@ -28,10 +28,6 @@ class Report:
     missing: int = 0  # texts the translator had no translation for
     flagged: list[str] = field(default_factory=list)  # "KEY LANG FIELD: problem"
 
-    @property
-    def checked(self) -> int:
-        return self.translated
-
 
 @dataclass
 class _Job:
