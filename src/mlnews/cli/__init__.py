@@ -7,6 +7,7 @@ import sqlite3
 import sys
 
 from mlnews.cli import (  # noqa: F401  (register commands)
+    app_cmds,
     collect_cmds,
     issue_cmds,
     keys_cmds,

@@ -1,0 +1,210 @@
+"""The triage app: a week's candidates, best first, and the decisions made on them.
+
+Pages are static (the HTML shell, the script, the style); the data is JSON:
+
+    GET  /api/weeks/2020-W49/candidates   the week's items, ranked, with reasons
+    POST /api/decisions                   {"keys": [...], "state": "shortlisted", "section": ..., "week": ...}
+    POST /api/undo                        the last decision, undone
+
+A decision is stored at once (a short transaction: `collect` and `import` run beside the
+app, WAL and a busy timeout keep them apart) and the ranker retrains in the background,
+so that the answer does not wait for it; the page asks for the ranking again after.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from mlnews.app.guard import TOKEN_COOKIE, Guard
+from mlnews.cli.output import summary
+from mlnews.errors import MlnewsError
+from mlnews.items import STATES
+from mlnews.library import Library
+from mlnews.rank import pipeline, reasons
+from mlnews.weeks import Week
+from mlnews.workspace import Workspace
+
+STATIC = ("app.js", "app.css")
+
+
+class Decision(BaseModel):
+    keys: list[str]
+    state: str
+    section: str | None = None
+    week: str | None = None
+
+
+@dataclass
+class _Undo:
+    key: str
+    state: str
+    section: str | None
+    week: str | None
+
+
+@dataclass
+class State:
+    workspace: Workspace
+    undo: list[list[_Undo]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    retrainer: _Retrainer | None = None
+
+
+class _Retrainer:
+    """One background thread that retrains after decisions; decisions made meanwhile are
+    folded into the next run rather than queued one by one."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.wanted = threading.Event()
+        self.idle = threading.Event()
+        self.idle.set()
+        self.runs = 0
+        threading.Thread(target=self._loop, name="mlnews-retrain", daemon=True).start()
+
+    def request(self) -> None:
+        self.idle.clear()
+        self.wanted.set()
+
+    def _loop(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            try:
+                with Library.open(self.workspace.library_path) as library:
+                    pipeline.after_decision(library, self.workspace.config)
+            except MlnewsError:
+                pass  # the next decision tries again; the ranking shown stays the last good one
+            self.runs += 1
+            if not self.wanted.is_set():
+                self.idle.set()
+
+
+def create_app(workspace: Workspace, hosts: set[str], access_token: str | None = None) -> Any:
+    state = State(workspace, retrainer=_Retrainer(workspace))
+    api = FastAPI(title="mlnews", docs_url=None, redoc_url=None, openapi_url=None)
+    api.state.mlnews = state
+    guard = Guard(api, hosts, access_token)
+
+    @api.get("/")
+    def home() -> RedirectResponse:
+        return RedirectResponse(f"/weeks/{pipeline.today_week(workspace.config)}")
+
+    @api.get("/weeks/{week}", response_class=HTMLResponse)
+    def week_page(week: str, request: Request) -> Response:
+        chosen = _week(week)
+        page = _asset("app.html").replace("{{csrf}}", guard.csrf).replace("{{week}}", str(chosen))
+        sections = "".join(
+            f'<option value="{s.id}">{number}. {_escape(s.name)}</option>'
+            for number, s in enumerate(workspace.config.sections, start=1)
+        )
+        response = HTMLResponse(page.replace("{{sections}}", sections))
+        if access_token is not None and request.query_params.get("token") == access_token:
+            response.set_cookie(TOKEN_COOKIE, access_token, httponly=True, samesite="strict")
+        return response
+
+    @api.get("/favicon.ico")
+    def icon() -> Response:
+        icon = (resources.files("mlnews") / "theme" / "assets" / "icon.svg").read_bytes()
+        return Response(icon, media_type="image/svg+xml")
+
+    @api.get("/static/{name}")
+    def static(name: str) -> Response:
+        if name not in STATIC:
+            raise HTTPException(404)
+        kind = "text/javascript" if name.endswith(".js") else "text/css"
+        return Response(_asset(name), media_type=f"{kind}; charset=utf-8")
+
+    @api.get("/api/weeks/{week}/candidates")
+    def candidates(week: str) -> dict[str, Any]:
+        chosen = _week(week)
+        config = workspace.config
+        with Library.open(workspace.library_path) as library:
+            ranked = pipeline.rank_week(library, config, chosen)
+            model = pipeline.current_model(library, config, pipeline.ranker_for(config))
+            why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked])
+        items = [
+            {
+                **summary(r.item),
+                "abstract": r.item.abstract,
+                "figure": r.item.figure,
+                "score": round(r.score, 4),
+                "reasons": w.lines(),
+            }
+            for r, w in zip(ranked, why, strict=True)
+        ]
+        return {
+            "week": str(chosen),
+            "items": items,
+            "retrained": state.retrainer.runs if state.retrainer else 0,
+        }
+
+    @api.post("/api/decisions")
+    def decide(decision: Decision) -> dict[str, Any]:
+        if decision.state not in STATES:
+            raise HTTPException(422, f"unknown state {decision.state!r}; states are: {', '.join(STATES)}")
+        sections = {s.id for s in workspace.config.sections}
+        if decision.section is not None and decision.section not in sections:
+            raise HTTPException(422, f"unknown section {decision.section!r}")
+        keep = decision.state in ("shortlisted", "featured")
+        week = str(_week(decision.week)) if keep and decision.week else None
+        with state.lock, Library.open(workspace.library_path) as library:
+            try:
+                before = [library.get(key) for key in decision.keys]
+                library.triage(decision.keys, decision.state, decision.section if keep else None, week)
+            except MlnewsError as error:
+                raise HTTPException(422, str(error)) from None
+            state.undo.append([_Undo(i.key or "", i.state, i.section, i.week) for i in before])
+        if state.retrainer is not None:
+            state.retrainer.request()
+        return {"ok": True, "keys": decision.keys, "state": decision.state}
+
+    @api.post("/api/undo")
+    def undo() -> dict[str, Any]:
+        with state.lock:
+            if not state.undo:
+                raise HTTPException(409, "nothing to undo")
+            last = state.undo.pop()
+            with Library.open(workspace.library_path) as library:
+                for previous in last:
+                    library.triage([previous.key], previous.state, previous.section, previous.week)
+        if state.retrainer is not None:
+            state.retrainer.request()
+        return {"ok": True, "keys": [u.key for u in last]}
+
+    return guard
+
+
+def _week(text: str) -> Week:
+    try:
+        return Week.parse(text)
+    except MlnewsError as error:
+        raise HTTPException(404, str(error)) from None
+
+
+def _asset(name: str) -> str:
+    return (resources.files("mlnews.app") / "static" / name).read_text(encoding="utf-8")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def hosts_for(host: str, port: int) -> set[str]:
+    """The Host header values the app answers to when bound to `host`."""
+    names = {host}
+    if host in ("127.0.0.1", "localhost", "::1"):
+        names |= {"127.0.0.1", "localhost"}
+    return {f"{name}:{port}" for name in names}
+
+
+def folder() -> Path:
+    return Path(str(resources.files("mlnews.app")))

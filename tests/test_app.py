@@ -1,0 +1,198 @@
+"""`mlnews app`: the triage app served by uvicorn on loopback, driven by a real browser
+(Debian's chromium through Playwright) and by plain HTTP for its guards."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from mlnews.app.server import create_app, hosts_for
+from mlnews.demo import data_dir
+from mlnews.library import Library
+from mlnews.workspace import Workspace
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+WEEK = "2020-W49"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(workspace: Workspace, token: str | None = None) -> tuple[uvicorn.Server, str]:
+    port = free_port()
+    application = create_app(workspace, hosts_for("127.0.0.1", port), token)
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return server, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def app(demo_copy: Workspace) -> Iterator[tuple[Workspace, str]]:
+    server, address = serve(demo_copy)
+    yield demo_copy, address
+    server.should_exit = True
+
+
+def states(workspace: Workspace, keys: list[str]) -> dict[str, tuple[str, str | None]]:
+    with Library.open(workspace.library_path, writing=False) as library:
+        return {key: (library.get(key).state, library.get(key).section) for key in keys}
+
+
+def csrf_of(address: str) -> str:
+    page = httpx.get(f"{address}/weeks/{WEEK}").text
+    return page.split('name="csrf-token" content="')[1].split('"')[0]
+
+
+# -- the guards ------------------------------------------------------------------------------------
+
+
+def test_a_change_without_the_pages_csrf_token_is_refused(app: tuple[Workspace, str]) -> None:
+    workspace, address = app
+    body = {"keys": ["arxiv:2012.00364"], "state": "rejected"}
+    refused = httpx.post(f"{address}/api/decisions", json=body)
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    cross_site = httpx.post(
+        f"{address}/api/decisions",
+        json=body,
+        headers={"X-CSRF-Token": csrf_of(address), "Origin": "https://evil.example"},
+    )
+    assert cross_site.status_code == 403 and "another site" in cross_site.text
+    assert states(workspace, ["arxiv:2012.00364"])["arxiv:2012.00364"][0] == "new"
+    accepted = httpx.post(f"{address}/api/decisions", json=body, headers={"X-CSRF-Token": csrf_of(address)})
+    assert accepted.status_code == 200
+    assert states(workspace, ["arxiv:2012.00364"])["arxiv:2012.00364"][0] == "rejected"
+
+
+def test_another_host_name_is_refused_and_every_answer_has_a_csp(app: tuple[Workspace, str]) -> None:
+    _, address = app
+    rebound = httpx.get(f"{address}/weeks/{WEEK}", headers={"Host": "attacker.example"})
+    assert rebound.status_code == 421
+    page = httpx.get(f"{address}/weeks/{WEEK}")
+    assert page.status_code == 200
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_beyond_loopback_every_request_needs_the_token(demo_copy: Workspace) -> None:
+    server, address = serve(demo_copy, token="s3cret-token")
+    try:
+        assert httpx.get(f"{address}/weeks/{WEEK}").status_code == 401
+        with httpx.Client() as client:
+            first = client.get(f"{address}/weeks/{WEEK}?token=s3cret-token")
+            assert first.status_code == 200 and "mlnews_token" in first.headers["set-cookie"]
+            assert "HttpOnly" in first.headers["set-cookie"]
+            assert client.get(f"{address}/api/weeks/{WEEK}/candidates").status_code == 200
+    finally:
+        server.should_exit = True
+
+
+def test_serving_beyond_loopback_without_a_token_is_refused(run: Any, demo_copy: Workspace) -> None:
+    result = run("-w", str(demo_copy.root), "app", WEEK, "--host", "0.0.0.0", "--no-open")
+    assert result.code == 1 and "needs an access token, e.g. --token" in result.err
+
+
+# -- decisions and the CLI at the same time -----------------------------------------------------
+
+
+def test_decisions_and_an_import_at_the_same_time_lose_nothing(
+    app: tuple[Workspace, str], tmp_path: Path
+) -> None:
+    workspace, address = app
+    listed = httpx.get(f"{address}/api/weeks/{WEEK}/candidates").json()["items"]
+    keys = [item["key"] for item in listed if item["state"] == "new"][:8]
+    token = csrf_of(address)
+    with data_dir() as data:
+        feed = tmp_path / "papers.atom"
+        feed.write_bytes((data / "papers.atom").read_bytes())
+    importing = subprocess.Popen(
+        [sys.executable, "-m", "mlnews", "-w", str(workspace.root), "import", str(feed)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for key in keys:
+        answer = httpx.post(
+            f"{address}/api/decisions",
+            json={"keys": [key], "state": "shortlisted", "section": "other", "week": WEEK},
+            headers={"X-CSRF-Token": token},
+            timeout=30,
+        )
+        assert answer.status_code == 200, answer.text
+    _, err = importing.communicate(timeout=120)
+    assert importing.returncode == 0, err
+    assert set(states(workspace, keys).values()) == {("shortlisted", "other")}
+
+
+# -- a curator at the keyboard ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip(
+            "no chromium found: install Debian's chromium (`apt-get install chromium`) for browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.mark.browser
+def test_a_week_is_triaged_by_keyboard_and_the_decisions_are_in_the_library(
+    browser: Any, app: tuple[Workspace, str]
+) -> None:
+    workspace, address = app
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("dialog", lambda dialog: (errors.append("dialog: " + dialog.message), dialog.dismiss()))
+    page.goto(f"{address}/weeks/{WEEK}")
+    page.locator("#items li").first.wait_for()
+    keys = page.locator("#items li").evaluate_all("items => items.map(i => i.dataset.key)")
+    assert len(keys) >= 6
+    page.locator("#items").focus()
+    # s: shortlist (section from the box), x: reject, f: editor's pick, 4: shortlist into "other",
+    # j: skip one; then u undoes the last decision.
+    for key_press in ["s", "x", "f", "4", "j", "x", "u"]:
+        page.keyboard.press(key_press)
+        page.wait_for_timeout(150)
+    deadline = time.monotonic() + 10
+    wanted = {
+        keys[0]: ("shortlisted", "papers"),
+        keys[1]: ("rejected", None),
+        keys[2]: ("featured", "papers"),
+        keys[3]: ("shortlisted", "other"),
+        keys[4]: ("new", None),
+        keys[5]: ("new", None),  # rejected, then undone
+    }
+    while states(workspace, list(wanted)) != wanted and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert states(workspace, list(wanted)) == wanted
+    # The search box filters; hostile text in the demo's items stays text.
+    page.keyboard.press("/")
+    page.keyboard.type("keypoint")
+    page.wait_for_timeout(200)
+    assert errors == []
+    context.close()
