@@ -56,14 +56,25 @@ class State:
     undo: list[list[_Undo]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     retrainer: _Retrainer | None = None
+    # Each week's ranking, best first: (item id, score). Ranking 100,000 candidates takes most
+    # of a second, a page must not: it is made once and again after each retrain, in the background.
+    rankings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+
+    def ranking(self, library: Library, week: Week) -> list[tuple[int, float]]:
+        if str(week) not in self.rankings:
+            self.rankings[str(week)] = [
+                (r.item_id, r.score) for r in pipeline.rank_week(library, self.workspace.config, week)
+            ]
+        return self.rankings[str(week)]
 
 
 class _Retrainer:
     """One background thread that retrains after decisions; decisions made meanwhile are
     folded into the next run rather than queued one by one."""
 
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, state: State):
         self.workspace = workspace
+        self.state = state
         self.wanted = threading.Event()
         self.idle = threading.Event()
         self.idle.set()
@@ -81,6 +92,9 @@ class _Retrainer:
             try:
                 with Library.open(self.workspace.library_path) as library:
                     pipeline.after_decision(library, self.workspace.config)
+                    for week in list(self.state.rankings):
+                        ranked = pipeline.rank_week(library, self.workspace.config, Week.parse(week))
+                        self.state.rankings[week] = [(r.item_id, r.score) for r in ranked]
             except MlnewsError:
                 pass  # the next decision tries again; the ranking shown stays the last good one
             self.runs += 1
@@ -89,7 +103,8 @@ class _Retrainer:
 
 
 def create_app(workspace: Workspace, hosts: set[str], access_token: str | None = None) -> Any:
-    state = State(workspace, retrainer=_Retrainer(workspace))
+    state = State(workspace)
+    state.retrainer = _Retrainer(workspace, state)
     api = FastAPI(title="mlnews", docs_url=None, redoc_url=None, openapi_url=None)
     api.state.mlnews = state
     guard = Guard(api, hosts, access_token)
@@ -124,28 +139,21 @@ def create_app(workspace: Workspace, hosts: set[str], access_token: str | None =
         return Response(_asset(name), media_type=f"{kind}; charset=utf-8")
 
     @api.get("/api/weeks/{week}/candidates")
-    def candidates(week: str) -> dict[str, Any]:
+    def candidates(week: str, limit: int = 300) -> dict[str, Any]:
         chosen = _week(week)
         config = workspace.config
         with Library.open(workspace.library_path) as library:
-            ranked = pipeline.rank_week(library, config, chosen)
+            ranking = state.ranking(library, chosen)
+            top = ranking[: max(1, min(limit, 2000))]
+            found = library.ranking.summaries([item_id for item_id, _ in top])
+            shown = [(item_id, found[item_id], score) for item_id, score in top if item_id in found]
             model = pipeline.current_model(library, config, pipeline.ranker_for(config))
-            why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked])
+            why = reasons.explain(library, model, [(item_id, item) for item_id, item, _ in shown])
         items = [
-            {
-                **summary(r.item),
-                "abstract": r.item.abstract,
-                "figure": r.item.figure,
-                "score": round(r.score, 4),
-                "reasons": w.lines(),
-            }
-            for r, w in zip(ranked, why, strict=True)
+            {**summary(item), "abstract": item.abstract, "score": round(score, 4), "reasons": w.lines()}
+            for (_, item, score), w in zip(shown, why, strict=True)
         ]
-        return {
-            "week": str(chosen),
-            "items": items,
-            "retrained": state.retrainer.runs if state.retrainer else 0,
-        }
+        return {"week": str(chosen), "items": items, "total": len(ranking)}
 
     @api.post("/api/decisions")
     def decide(decision: Decision) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from mlnews.items import Item
 from mlnews.library import Library
@@ -49,17 +50,25 @@ def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -
     row_of = {int(i): n for n, i in enumerate(item_ids)}
     weights = _weights(model)
     idf = hashed_idf(model)
-    matrix = tfidf(frequencies, idf) if idf is not None else None
+    matrix = sparse.csr_matrix(tfidf(frequencies, idf)) if idf is not None else None
     picks = _picks(library, model)
+    # Likeness of every item to every past pick at once: one product, not one per item (a
+    # page of 300 candidates took 0.9 s the other way).
+    likeness = (
+        np.asarray((matrix @ picks.matrix.T).toarray())  # type: ignore[attr-defined]
+        if matrix is not None and picks is not None and len(picks.ids)
+        else None
+    )
     signals = library.signals(ids)
     out = []
     for item_id, item in items:
         reasons = Reasons(popularity=prior.describe(signals.get(item_id, ())))
         row = row_of.get(item_id)
         if row is not None and matrix is not None:
-            vector = matrix[row]
-            reasons.terms = _terms(item, vector, weights)
-            reasons.like = _like(vector, picks, item_id)
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            reasons.terms = _terms(item, matrix.indices[start:end], matrix.data[start:end], weights)
+            if likeness is not None and picks is not None:
+                reasons.like = _like(likeness[row], picks, item_id)
         out.append(reasons)
     return out
 
@@ -70,21 +79,22 @@ def _weights(model: Model) -> dict[int, float]:
     return dict(zip(model.arrays["cols"].tolist(), model.arrays["coef"].tolist(), strict=True))
 
 
-def _terms(item: Item, vector: object, weights: dict[int, float]) -> list[str]:
+def _terms(item: Item, cols: np.ndarray, values: np.ndarray, weights: dict[int, float]) -> list[str]:
     if not weights:
+        return []
+    scored = sorted(
+        (
+            (value * weights.get(col, 0.0), col)
+            for col, value in zip(cols.tolist(), values.tolist(), strict=True)
+        ),
+        reverse=True,
+    )
+    if not scored or scored[0][0] <= 0:
         return []
     names = features.terms_of(
         features.Document(
             item.title, item.abstract or item.body[: features.BODY_CHARS], item.authors, item.categories
         )
-    )
-    row = vector.tocoo()  # type: ignore[attr-defined]
-    scored = sorted(
-        (
-            (value * weights.get(int(col), 0.0), int(col))
-            for col, value in zip(row.col, row.data, strict=True)
-        ),
-        reverse=True,
     )
     shown: list[str] = []
     for contribution, col in scored:
@@ -127,10 +137,8 @@ def _picks(library: Library, model: Model) -> _Picks | None:
     )
 
 
-def _like(vector: object, picks: _Picks | None, item_id: int) -> str:
-    if picks is None or not len(picks.ids):
-        return ""
-    likeness = np.asarray((picks.matrix @ vector.T).toarray()).ravel()  # type: ignore[attr-defined]
+def _like(likeness: np.ndarray, picks: _Picks, item_id: int) -> str:
+    likeness = likeness.copy()
     likeness[picks.ids == item_id] = -1  # a pick is not like itself
     best = int(np.argmax(likeness))
     if likeness[best] < LIKE_AT_LEAST:
