@@ -41,6 +41,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/collect.py
 	$(BIN)/python bench/rank.py
 	$(BIN)/python bench/taste.py
+	$(BIN)/python bench/drafts.py
+	$(BIN)/python bench/app.py
 
 # After adding or changing a translatable string: refresh the template and every catalogue
 # (docs/languages.md says how to translate and how to add a language).

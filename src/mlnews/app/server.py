@@ -102,9 +102,15 @@ class _Retrainer:
                 self.idle.set()
 
 
-def create_app(workspace: Workspace, hosts: set[str], access_token: str | None = None) -> Any:
+def create_app(
+    workspace: Workspace, hosts: set[str], access_token: str | None = None, week: Week | None = None
+) -> Any:
+    """The app, guarded; with `week`, that week is ranked before the first page is asked for."""
     state = State(workspace)
     state.retrainer = _Retrainer(workspace, state)
+    if week is not None:
+        with Library.open(workspace.library_path) as library:
+            state.ranking(library, week)
     api = FastAPI(title="mlnews", docs_url=None, redoc_url=None, openapi_url=None)
     api.state.mlnews = state
     guard = Guard(api, hosts, access_token)

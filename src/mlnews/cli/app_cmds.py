@@ -53,7 +53,8 @@ def app_command(
         raise UsageError(
             f"--host {host}: serving beyond this machine needs an access token, e.g. --token {made}"
         )
-    application = create_app(workspace, hosts_for(host, port), token)
+    output.say(f"Ranking the candidates of {chosen}…")
+    application = create_app(workspace, hosts_for(host, port), token, chosen)
     url = f"http://{'127.0.0.1' if host in LOOPBACK else host}:{port}/weeks/{chosen}"
     output.say(f"Serving the triage app at {url}{'?token=…' if token else ''} (Ctrl-C stops it)")
     if open_browser:
