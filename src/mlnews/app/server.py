@@ -13,6 +13,7 @@ so that the answer does not wait for it; the page asks for the ranking again aft
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass, field
 from importlib import resources
@@ -95,8 +96,8 @@ class _Retrainer:
                     for week in list(self.state.rankings):
                         ranked = pipeline.rank_week(library, self.workspace.config, Week.parse(week))
                         self.state.rankings[week] = [(r.item_id, r.score) for r in ranked]
-            except MlnewsError:
-                pass  # the next decision tries again; the ranking shown stays the last good one
+            except Exception as error:  # the thread outlives a failure: the next decision tries again
+                print(f"mlnews app: retraining failed: {type(error).__name__}: {error}", file=sys.stderr)
             self.runs += 1
             if not self.wanted.is_set():
                 self.idle.set()
