@@ -108,6 +108,20 @@ def test_serving_beyond_loopback_without_a_token_is_refused(run: Any, demo_copy:
     assert result.code == 1 and "needs an access token, e.g. --token" in result.err
 
 
+def test_more_like_this_and_figures_from_the_workspace_only(app: tuple[Workspace, str]) -> None:
+    workspace, address = app
+    similar = httpx.get(f"{address}/api/items/arxiv:2011.15126/similar").json()["items"]
+    assert similar and all(item["key"] != "arxiv:2011.15126" for item in similar)
+    assert "arxiv:2012.00328" in [item["key"] for item in similar[:3]]  # the other video-call paper
+    figure = workspace.root / "media" / "arxiv-2011.15126.png"
+    figure.parent.mkdir(exist_ok=True)
+    figure.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)  # what `mlnews figures` would have saved
+    served = httpx.get(f"{address}/media/{figure.name}")
+    assert served.status_code == 200 and served.content == figure.read_bytes()
+    for sneaky in ("..%2Fmlnews.toml", "%2E%2E%2Fmlnews.toml", ".hidden", "..%5Cmlnews.toml"):
+        assert httpx.get(f"{address}/media/{sneaky}").status_code == 404
+
+
 # -- decisions and the CLI at the same time -----------------------------------------------------
 
 
@@ -190,6 +204,8 @@ def test_a_week_is_triaged_by_keyboard_and_the_decisions_are_in_the_library(
     while states(workspace, list(wanted)) != wanted and time.monotonic() < deadline:
         time.sleep(0.1)
     assert states(workspace, list(wanted)) == wanted
+    page.keyboard.press("m")
+    page.locator("#detail .similar li").first.wait_for()
     # The search box filters; hostile text in the demo's items stays text.
     page.keyboard.press("/")
     page.keyboard.type("keypoint")

@@ -162,6 +162,27 @@ def create_app(
         ]
         return {"week": str(chosen), "items": items, "total": len(ranking)}
 
+    @api.get("/api/items/{key:path}/similar")
+    def more_like(key: str, limit: int = 10) -> dict[str, Any]:
+        with Library.open(workspace.library_path) as library:
+            try:
+                ranked = pipeline.similar(library, workspace.config, key, max(1, min(limit, 50)))
+            except MlnewsError as error:
+                raise HTTPException(404, str(error)) from None
+        return {"key": key, "items": [{**summary(r.item), "score": round(r.score, 4)} for r in ranked]}
+
+    @api.get("/media/{name}")
+    def media(name: str) -> Response:
+        # Only a file right inside the workspace's media/: no path from a request reaches further.
+        folder = workspace.root / "media"
+        path = folder / name
+        if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+            raise HTTPException(404)
+        kind = {".png": "image/png", ".webp": "image/webp", ".jpg": "image/jpeg", ".gif": "image/gif"}
+        return Response(
+            path.read_bytes(), media_type=kind.get(path.suffix.lower(), "application/octet-stream")
+        )
+
     @api.post("/api/decisions")
     def decide(decision: Decision) -> dict[str, Any]:
         if decision.state not in STATES:

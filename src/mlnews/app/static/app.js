@@ -76,7 +76,32 @@
       a.href = item.url; a.rel = "noopener noreferrer"; a.target = "_blank";
       detail.appendChild(a);
     }
+    if (item.figure && /^media\/[^\/]+$/.test(item.figure)) {
+      var img = el("img");
+      img.src = "/" + item.figure; img.alt = "Figure from " + item.title;
+      detail.appendChild(img);
+    }
     detail.appendChild(el("p", "abstract", item.abstract || ""));
+  }
+
+  function moreLike() {
+    var item = shown[current];
+    if (!item) return;
+    fetch("/api/items/" + encodeURIComponent(item.key) + "/similar")
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var box = el("section", "similar");
+        box.appendChild(el("h3", "", "More like this"));
+        var ol = el("ol");
+        (data.items || []).forEach(function (other) {
+          var li = el("li", "", other.title);
+          li.appendChild(el("span", "state", other.state));
+          ol.appendChild(li);
+        });
+        box.appendChild(ol);
+        detail.appendChild(box);
+      })
+      .catch(function (e) { status.textContent = e.message; });
   }
 
   function move(by) {
@@ -137,6 +162,7 @@
       case "f": decide("featured"); break;
       case "x": decide("rejected"); break;
       case "u": undo(); break;
+      case "m": moreLike(); break;
       case "o": if (shown[current] && /^https?:\/\//.test(shown[current].url || "")) window.open(shown[current].url, "_blank", "noopener"); break;
       case "/": search.focus(); break;
       default:
