@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -212,3 +213,69 @@ def test_a_week_is_triaged_by_keyboard_and_the_decisions_are_in_the_library(
     page.wait_for_timeout(200)
     assert errors == []
     context.close()
+
+
+# -- the issue, edited in the page and in an editor --------------------------------------------
+
+
+def test_an_edit_made_on_an_older_version_of_the_file_is_refused(app: tuple[Workspace, str]) -> None:
+    workspace, address = app
+    token = csrf_of(address)
+    shown = httpx.get(f"{address}/api/issues/{WEEK}").json()
+    key = shown["sections"][0]["entries"][0]["key"]
+    path = workspace.issues_dir / f"{WEEK}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # an editor saved it meanwhile
+    edit = {"key": key, "field": "headline", "value": "Mine", "version": shown["version"]}
+    refused = httpx.post(f"{address}/api/issues/{WEEK}/edits", json=edit, headers={"X-CSRF-Token": token})
+    assert refused.status_code == 409 and "changed on disk" in refused.text
+    assert "### Mine" not in path.read_text(encoding="utf-8")
+    edit["version"] = httpx.get(f"{address}/api/issues/{WEEK}").json()["version"]
+    edit["lang"] = "ja"
+    saved = httpx.post(f"{address}/api/issues/{WEEK}/edits", json=edit, headers={"X-CSRF-Token": token})
+    assert saved.status_code == 200
+    assert "#### ja Mine" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_an_edit_in_the_page_reaches_the_file_and_one_in_the_file_reaches_the_page(
+    browser: Any, app: tuple[Workspace, str]
+) -> None:
+    from playwright.sync_api import expect
+
+    workspace, address = app
+    path = workspace.issues_dir / f"{WEEK}.md"
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{address}/issues/{WEEK}")
+    headline = page.locator("article.entry").first.locator('input[name="headline"]')
+    headline.wait_for()
+    headline.fill("<img src=x onerror=alert(1)> A headline typed in the app")
+    page.locator("#lang").focus()  # leaving the field saves it
+    expect(page.locator("#status")).to_have_text(re.compile("^Saved"))  # (the CSP allows no eval)
+    text = path.read_text(encoding="utf-8")
+    assert "### <img src=x onerror=alert(1)> A headline typed in the app" in text
+    # The curator's edit is theirs: compose will not write over it.
+    assert run_check(workspace) == 0
+    # Now an editor changes the file: the page shows it within a poll.
+    path.write_text(
+        text.replace("A headline typed in the app", "A headline from the editor"), encoding="utf-8"
+    )
+    expect(headline).to_have_value(re.compile("A headline from the editor$"))
+    # The Chinese texts are the demo's translations, editable the same way.
+    page.select_option("#lang", "zh")
+    assert "关键点" in " ".join(
+        page.locator('textarea[name="summary"]').evaluate_all("ts => ts.map(t => t.value)")
+    )
+    assert errors == []
+    context.close()
+
+
+def run_check(workspace: Workspace) -> int:
+    done = subprocess.run(
+        [sys.executable, "-m", "mlnews", "-w", str(workspace.root), "check", WEEK],
+        capture_output=True,
+        text=True,
+    )
+    return done.returncode

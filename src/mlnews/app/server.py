@@ -24,16 +24,17 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
+from mlnews.app import issue_view
 from mlnews.app.guard import TOKEN_COOKIE, Guard
 from mlnews.cli.output import summary
 from mlnews.errors import MlnewsError
 from mlnews.items import STATES
 from mlnews.library import Library
 from mlnews.rank import pipeline, reasons
-from mlnews.weeks import Week
+from mlnews.weeks import Week, parse_period
 from mlnews.workspace import Workspace
 
-STATIC = ("app.js", "app.css")
+STATIC = ("app.js", "app.css", "issue.js")
 
 
 class Decision(BaseModel):
@@ -133,6 +134,16 @@ def create_app(
             response.set_cookie(TOKEN_COOKIE, access_token, httponly=True, samesite="strict")
         return response
 
+    api.include_router(issue_view.router(workspace))
+
+    @api.get("/issues/{period}", response_class=HTMLResponse)
+    def issue_page(period: str) -> Response:
+        name = str(parse_period(period)) if _is_period(period) else ""
+        if not name:
+            raise HTTPException(404, f"{period}: not a week or a month")
+        page = _asset("issue.html").replace("{{csrf}}", guard.csrf).replace("{{period}}", name)
+        return HTMLResponse(page)
+
     @api.get("/favicon.ico")
     def icon() -> Response:
         icon = (resources.files("mlnews") / "theme" / "assets" / "icon.svg").read_bytes()
@@ -217,6 +228,14 @@ def create_app(
         return {"ok": True, "keys": [u.key for u in last]}
 
     return guard
+
+
+def _is_period(text: str) -> bool:
+    try:
+        parse_period(text)
+    except MlnewsError:
+        return False
+    return True
 
 
 def _week(text: str) -> Week:
