@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,3 +130,21 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the user's workspace or home directory."""
     monkeypatch.delenv("MLNEWS_WORKSPACE", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright; the test skips, saying so, where it is missing."""
+    if CHROMIUM is None:
+        pytest.skip(
+            "no chromium found: install Debian's chromium (`apt-get install chromium`) for browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,7 +22,6 @@ from mlnews.demo import data_dir
 from mlnews.library import Library
 from mlnews.workspace import Workspace
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WEEK = "2020-W49"
 
 
@@ -156,20 +154,6 @@ def test_decisions_and_an_import_at_the_same_time_lose_nothing(
 
 
 # -- a curator at the keyboard ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip(
-            "no chromium found: install Debian's chromium (`apt-get install chromium`) for browser tests"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.mark.browser

@@ -34,7 +34,7 @@ from mlnews.rank import pipeline, reasons
 from mlnews.weeks import Week, parse_period
 from mlnews.workspace import Workspace
 
-STATIC = ("app.js", "app.css", "issue.js")
+STATIC = ("common.js", "app.js", "app.css", "issue.js")
 
 
 class Decision(BaseModel):

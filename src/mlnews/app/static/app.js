@@ -2,7 +2,7 @@
 // put in with textContent, never as markup.
 (function () {
   "use strict";
-  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var el = window.mlnews.el, post = window.mlnews.post, get = window.mlnews.get;
   var week = document.querySelector('meta[name="week"]').content;
   var list = document.getElementById("items");
   var detail = document.getElementById("detail");
@@ -15,16 +15,8 @@
   var shown = [];
   var current = 0;
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
   function load() {
-    return fetch("/api/weeks/" + encodeURIComponent(week) + "/candidates")
-      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+    return get("/api/weeks/" + encodeURIComponent(week) + "/candidates")
       .then(function (data) { items = data.items; render(); })
       .catch(function (e) { status.textContent = "Could not load the candidates: " + e.message; });
   }
@@ -87,8 +79,7 @@
   function moreLike() {
     var item = shown[current];
     if (!item) return;
-    fetch("/api/items/" + encodeURIComponent(item.key) + "/similar")
-      .then(function (r) { return r.json(); })
+    get("/api/items/" + encodeURIComponent(item.key) + "/similar")
       .then(function (data) {
         var box = el("section", "similar");
         box.appendChild(el("h3", "", "More like this"));
@@ -108,19 +99,6 @@
     if (!shown.length) return;
     current = Math.max(0, Math.min(current + by, shown.length - 1));
     highlight();
-  }
-
-  function post(path, body) {
-    return fetch(path, {
-      method: "POST",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: JSON.stringify(body)
-    }).then(function (r) {
-      return r.json().then(function (data) {
-        if (!r.ok) throw new Error(data.detail || ("HTTP " + r.status));
-        return data;
-      });
-    });
   }
 
   function decide(state, section) {

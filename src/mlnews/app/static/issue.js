@@ -3,7 +3,7 @@
 // disk is never overwritten; the page shows it instead. Text only, never markup.
 (function () {
   "use strict";
-  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var el = window.mlnews.el, post = window.mlnews.post, get = window.mlnews.get;
   var period = document.querySelector('meta[name="period"]').content;
   var root = document.getElementById("sections");
   var status = document.getElementById("status");
@@ -11,16 +11,8 @@
   var data = null;
   var editing = 0;  // fields with unsaved changes
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
   function load() {
-    return fetch("/api/issues/" + encodeURIComponent(period))
-      .then(function (r) { return r.json().then(function (d) { if (!r.ok) throw new Error(d.detail); return d; }); })
+    return get("/api/issues/" + encodeURIComponent(period))
       .then(function (fresh) { data = fresh; render(); })
       .catch(function (e) { status.textContent = e.message; });
   }
@@ -69,23 +61,18 @@
     delete input.dataset.dirty;
     editing = Math.max(0, editing - 1);
     var body = {key: key, field: field, value: input.value, version: data.version, lang: langBox.value || null};
-    fetch("/api/issues/" + encodeURIComponent(period) + "/edits", {
-      method: "POST",
-      headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: JSON.stringify(body)
-    }).then(function (r) {
-      return r.json().then(function (d) {
-        if (r.status === 409) { status.textContent = "Not saved: " + d.detail; return load(); }
-        if (!r.ok) throw new Error(d.detail || ("HTTP " + r.status));
-        data.version = d.version;
-        status.textContent = "Saved " + key + " " + field + " (version " + d.version + ")";
-      });
-    }).catch(function (e) { status.textContent = "Not saved: " + e.message; });
+    post("/api/issues/" + encodeURIComponent(period) + "/edits", body).then(function (d) {
+      data.version = d.version;
+      status.textContent = "Saved " + key + " " + field + " (version " + d.version + ")";
+    }).catch(function (e) {
+      status.textContent = "Not saved: " + e.message;
+      if (e.status === 409) load().then(function () { status.textContent = "Not saved: " + e.message; });
+    });
   }
 
   function poll() {  // an edit in an editor shows here, unless the curator is typing
     if (editing || !data) return;
-    fetch("/api/issues/" + encodeURIComponent(period)).then(function (r) { return r.json(); })
+    get("/api/issues/" + encodeURIComponent(period))
       .then(function (fresh) {
         if (fresh.version && fresh.version !== data.version && !editing) { data = fresh; render(); status.textContent = "The file changed on disk: shown as it is now"; }
       });
