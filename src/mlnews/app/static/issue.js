@@ -39,6 +39,7 @@
           var label = el("label", "field", field + " ");
           var input = field === "summary" ? el("textarea") : el("input");
           input.name = field;
+          input.lang = lang || data.languages[0];  // the right fonts and spelling for the text's language
           input.value = texts[field] || "";
           input.dataset.saved = input.value;
           input.addEventListener("input", function () { editing += input.dataset.dirty ? 0 : 1; input.dataset.dirty = "1"; });
