@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -263,3 +264,63 @@ def run_check(workspace: Workspace) -> int:
         text=True,
     )
     return done.returncode
+
+
+@pytest.mark.browser
+def test_owasp_payloads_in_items_stay_text_in_the_app(
+    browser: Any, demo_copy: Workspace, tmp_path: Path
+) -> None:
+    from test_browser import OWASP
+
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "hostile",
+        "items": [
+            {
+                "id": f"https://example.org/xss-{n}",
+                "url": f"https://example.org/xss-{n}",
+                "title": f"xss {n} {payload}",
+                "content_text": " ".join(OWASP),
+                "authors": [{"name": payload}],
+                "date_published": "2020-11-30T10:00:00Z",
+            }
+            for n, payload in enumerate(OWASP)
+        ],
+    }
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    imported = subprocess.run(
+        [sys.executable, "-m", "mlnews", "-w", str(demo_copy.root), "import", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stderr
+    server, address = serve(demo_copy)
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    outside: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda r: r.url.startswith(address) or outside.append(r.url))
+    try:
+        page.goto(f"{address}/weeks/{WEEK}")
+        page.locator("#items li").first.wait_for()
+        page.keyboard.press("/")
+        page.keyboard.type("xss")
+        page.keyboard.press("Enter")
+        rows = page.locator("#items li")
+        assert rows.count() == len(OWASP)
+        shown = " ".join(rows.all_inner_texts())
+        # Import already dropped the tags from titles; what is left is shown as text, not as a link.
+        assert "[click](javascript:alert('xss8'))" in shown
+        for _ in range(len(OWASP)):
+            page.keyboard.press("j")
+            page.keyboard.press("m")
+        page.wait_for_timeout(500)
+        injected = "#items script, #items img, #items iframe, #items svg, #detail script, #detail iframe, "
+        injected += "#detail svg, #detail img, [onerror], [onload], a[href^='javascript']"
+        assert page.locator(injected).count() == 0
+        assert dialogs == [] and outside == []
+    finally:
+        context.close()
+        server.should_exit = True
