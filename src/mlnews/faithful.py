@@ -135,7 +135,3 @@ def _spelled(number: str, haystack: str) -> bool:
 
 def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
-
-
-def share(results: list[bool]) -> float:
-    return sum(results) / len(results) if results else 1.0

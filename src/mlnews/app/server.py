@@ -13,11 +13,11 @@ so that the answer does not wait for it; the page asks for the ranking again aft
 
 from __future__ import annotations
 
+import html
 import sys
 import threading
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -126,7 +126,7 @@ def create_app(
         chosen = _week(week)
         page = _asset("app.html").replace("{{csrf}}", guard.csrf).replace("{{week}}", str(chosen))
         sections = "".join(
-            f'<option value="{s.id}">{number}. {_escape(s.name)}</option>'
+            f'<option value="{s.id}">{number}. {html.escape(s.name)}</option>'
             for number, s in enumerate(workspace.config.sections, start=1)
         )
         response = HTMLResponse(page.replace("{{sections}}", sections))
@@ -249,17 +249,9 @@ def _asset(name: str) -> str:
     return (resources.files("mlnews.app") / "static" / name).read_text(encoding="utf-8")
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def hosts_for(host: str, port: int) -> set[str]:
     """The Host header values the app answers to when bound to `host`."""
     names = {host}
     if host in ("127.0.0.1", "localhost", "::1"):
         names |= {"127.0.0.1", "localhost"}
     return {f"{name}:{port}" for name in names}
-
-
-def folder() -> Path:
-    return Path(str(resources.files("mlnews.app")))

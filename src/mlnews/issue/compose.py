@@ -191,7 +191,7 @@ def _compose(
         report.flagged += getattr(candidate.make, "flagged", [])
     if backends.translator is not None:
         report.translated = translations.translate_issue(
-            issue, config, backends.translator, drafting.translator_concurrency(backends)
+            issue, config, backends.translator, backends.translating_concurrency
         )
     report.usage = backends.usage()
     text = dumps(issue, order)

@@ -41,6 +41,10 @@ class Backends:
     def concurrency(self) -> int:
         return _concurrency(self.drafter)
 
+    @property
+    def translating_concurrency(self) -> int:
+        return _concurrency(self.translator)
+
     def usage(self) -> list[str]:
         """One line per backend that spent tokens (or saved them from the cache) in this run."""
         lines = []
@@ -119,7 +123,3 @@ def in_parallel(function: Callable[[T], R], things: Sequence[T], concurrency: in
 def _concurrency(backend: Any) -> int:
     client = getattr(backend, "client", None)
     return int(getattr(client, "concurrency", 1) or 1)
-
-
-def translator_concurrency(backends: Backends) -> int:
-    return _concurrency(backends.translator)

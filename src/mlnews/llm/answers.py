@@ -11,11 +11,11 @@ import json
 import re
 
 from mlnews.summarise import HEADLINE_LIMIT, fits
+from mlnews.summarise.headline import CJK_HEADLINE_LIMIT
 from mlnews.summarise.sentences import mostly_cjk
 
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
-CJK_HEADLINE_LIMIT = 40
 
 
 class AnswerError(ValueError):
