@@ -15,8 +15,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-src 'self'; frame-ancestors 'none'"
 )
+# The rendered issue is shown in a frame of the app's own issue page, and in no other.
+FRAMED = "/preview/"
 SAFE_METHODS = ("GET", "HEAD")
 CSRF_HEADER = b"x-csrf-token"
 TOKEN_COOKIE = "mlnews_token"
@@ -44,9 +46,11 @@ class Guard:
             await _answer(send, status, text)
             return
 
+        framed = str(scope.get("path", "")).startswith(FRAMED)
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *_security_headers()]
+                message["headers"] = [*message.get("headers", []), *_security_headers(framed)]
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -77,12 +81,13 @@ class Guard:
         return any(hmac.compare_digest(g, self.access_token) for g in given if g)
 
 
-def _security_headers() -> list[tuple[bytes, bytes]]:
+def _security_headers(framed: bool = False) -> list[tuple[bytes, bytes]]:
+    csp = CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'") if framed else CSP
     return [
-        (b"content-security-policy", CSP.encode()),
+        (b"content-security-policy", csp.encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"no-referrer"),
-        (b"x-frame-options", b"DENY"),
+        (b"x-frame-options", b"SAMEORIGIN" if framed else b"DENY"),
         (b"cache-control", b"no-store"),
     ]
 

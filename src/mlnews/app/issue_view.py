@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
+from mlnews.app.jobs import Jobs
 from mlnews.errors import MlnewsError
-from mlnews.issue.model import TRANSLATABLE, Issue, Translation
+from mlnews.issue.compose import section_order
+from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Translation
 from mlnews.issue.source import path_for, read, write
 from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace
@@ -34,7 +37,14 @@ class Edit(BaseModel):
     lang: str | None = None  # None: the language the issue is written in
 
 
-def router(workspace: Workspace) -> APIRouter:
+class Move(BaseModel):
+    key: str
+    section: str
+    position: int  # among the section's entries, after the move: 0 is first
+    version: str
+
+
+def router(workspace: Workspace, runner: Jobs | None = None) -> APIRouter:
     routes = APIRouter()
 
     @routes.get("/api/issues/{period}")
@@ -44,7 +54,6 @@ def router(workspace: Workspace) -> APIRouter:
 
     @routes.post("/api/issues/{period}/edits")
     def edit(period: str, change: Edit) -> dict[str, Any]:
-        path = _path(workspace, period)
         config = workspace.config
         if change.field not in TRANSLATABLE:
             raise HTTPException(
@@ -55,25 +64,64 @@ def router(workspace: Workspace) -> APIRouter:
                 422,
                 f"language {change.lang!r}: the issue is translated into {', '.join(config.languages[1:])}",
             )
-        with _LOCK:
-            if version(path) != change.version:
-                raise HTTPException(
-                    409, "the file changed on disk since the page read it; the page shows it now"
-                )
-            issue = _issue(path)
-            entry = issue.entry(change.key)
-            if entry is None:
-                raise HTTPException(404, f"{change.key}: not an entry of {period}")
+
+        def apply(entry: Entry, issue: Issue) -> None:
             value = change.value.strip() if change.field == "summary" else " ".join(change.value.split())
             if change.lang is None:
                 setattr(entry, change.field, value)
             else:
                 translation = entry.translations.setdefault(change.lang, Translation(change.lang))
                 setattr(translation, change.field, value)
-            write(path, issue, _order(issue, [s.id for s in config.sections]))
-        return _as_json(workspace, path)
+
+        return _change(workspace, runner, period, change.key, change.version, apply)
+
+    @routes.post("/api/issues/{period}/moves")
+    def move(period: str, wanted: Move) -> dict[str, Any]:
+        if wanted.section not in {s.id for s in workspace.config.sections}:
+            raise HTTPException(422, f"section {wanted.section!r}: not one of mlnews.toml's sections")
+
+        def apply(entry: Entry, issue: Issue) -> None:
+            issue.entries.remove(entry)
+            entry.section = wanted.section
+            others = issue.in_section(wanted.section)
+            position = max(0, min(wanted.position, len(others)))
+            if position < len(others):
+                issue.entries.insert(issue.entries.index(others[position]), entry)
+            elif others:
+                issue.entries.insert(issue.entries.index(others[-1]) + 1, entry)
+            else:
+                issue.entries.append(entry)
+
+        return _change(workspace, runner, period, wanted.key, wanted.version, apply)
 
     return routes
+
+
+def _change(
+    workspace: Workspace,
+    runner: Jobs | None,
+    period: str,
+    key: str,
+    seen: str,
+    apply: Callable[[Entry, Issue], None],
+) -> dict[str, Any]:
+    """One change to an entry, written atomically, only onto the version of the file the page saw."""
+    path = _path(workspace, period)
+    with _LOCK:
+        busy = runner.running() if runner is not None else None
+        if busy is not None and busy.command == "compose" and busy.period == path.stem:
+            raise HTTPException(409, f"compose is writing {path.name}; the change waits until it is done")
+        if version(path) != seen:
+            raise HTTPException(409, "the file changed on disk since the page read it; the page shows it now")
+        issue = _issue(path)
+        entry = issue.entry(key)
+        if entry is None:
+            raise HTTPException(404, f"{key}: not an entry of {path.stem}")
+        # The file's own order of sections, as compose keeps it, whatever the change moves.
+        order = section_order([e.section for e in issue.entries], [s.id for s in workspace.config.sections])
+        apply(entry, issue)
+        write(path, issue, order)
+    return _as_json(workspace, path)
 
 
 def version(path: Path) -> str:
@@ -98,14 +146,11 @@ def _issue(path: Path) -> Issue:
         raise HTTPException(422, str(error)) from None
 
 
-def _order(issue: Issue, configured: list[str]) -> list[str]:
-    return list(dict.fromkeys([e.section for e in issue.entries] + configured))
-
-
 def _as_json(workspace: Workspace, path: Path) -> dict[str, Any]:
     issue = _issue(path)
     names = {s.id: s.name for s in workspace.config.sections}
-    sections: dict[str, list[dict[str, Any]]] = {}
+    order = section_order([e.section for e in issue.entries], list(names))
+    sections: dict[str, list[dict[str, Any]]] = {section: [] for section in order}
     for entry in issue.entries:
         texts = {"": {name: entry.value(name) for name in TRANSLATABLE}}
         for lang in workspace.config.languages[1:]:
@@ -124,6 +169,7 @@ def _as_json(workspace: Workspace, path: Path) -> dict[str, Any]:
         "period": issue.name,
         "version": version(path),
         "languages": list(workspace.config.languages),
+        # Every section, empty ones too: an entry can be moved into any.
         "sections": [{"id": s, "name": names.get(s, s), "entries": e} for s, e in sections.items()],
         "picks": issue.picks,
     }

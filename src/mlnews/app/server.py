@@ -24,7 +24,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
-from mlnews.app import issue_view
+from mlnews.app import issue_view, jobs, preview
 from mlnews.app.guard import TOKEN_COOKIE, Guard
 from mlnews.cli.output import summary
 from mlnews.errors import MlnewsError
@@ -34,7 +34,7 @@ from mlnews.rank import pipeline, reasons
 from mlnews.weeks import Week, parse_period
 from mlnews.workspace import Workspace
 
-STATIC = ("common.js", "app.js", "app.css", "issue.js")
+STATIC = ("common.js", "app.js", "app.css", "issue.js", "issue.css")
 
 
 class Decision(BaseModel):
@@ -58,6 +58,7 @@ class State:
     undo: list[list[_Undo]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     retrainer: _Retrainer | None = None
+    runner: jobs.Jobs | None = None
     # Each week's ranking, best first: (item id, score). Ranking 100,000 candidates takes most
     # of a second, a page must not: it is made once and again after each retrain, in the background.
     rankings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
@@ -134,7 +135,10 @@ def create_app(
             response.set_cookie(TOKEN_COOKIE, access_token, httponly=True, samesite="strict")
         return response
 
-    api.include_router(issue_view.router(workspace))
+    state.runner = jobs.Jobs(workspace, finished=lambda job: _after(job, state))
+    api.include_router(jobs.router(state.runner))
+    api.include_router(issue_view.router(workspace, state.runner))
+    api.include_router(preview.router(workspace, lambda name: _media(workspace, name)))
 
     @api.get("/issues/{period}", response_class=HTMLResponse)
     def issue_page(period: str) -> Response:
@@ -184,15 +188,7 @@ def create_app(
 
     @api.get("/media/{name}")
     def media(name: str) -> Response:
-        # Only a file right inside the workspace's media/: no path from a request reaches further.
-        folder = workspace.root / "media"
-        path = folder / name
-        if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
-            raise HTTPException(404)
-        kind = {".png": "image/png", ".webp": "image/webp", ".jpg": "image/jpeg", ".gif": "image/gif"}
-        return Response(
-            path.read_bytes(), media_type=kind.get(path.suffix.lower(), "application/octet-stream")
-        )
+        return _media(workspace, name)
 
     @api.post("/api/decisions")
     def decide(decision: Decision) -> dict[str, Any]:
@@ -228,6 +224,21 @@ def create_app(
         return {"ok": True, "keys": [u.key for u in last]}
 
     return guard
+
+
+def _after(job: jobs.Job, state: State) -> None:
+    """New items after a collect: the weeks the app shows are ranked again, in the background."""
+    if job.command == "collect" and state.retrainer is not None:
+        state.retrainer.request()
+
+
+def _media(workspace: Workspace, name: str) -> Response:
+    """A figure: only a file right inside the workspace's media/; no path from a request reaches further."""
+    path = workspace.root / "media" / name
+    if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+        raise HTTPException(404)
+    kind = {".png": "image/png", ".webp": "image/webp", ".jpg": "image/jpeg", ".gif": "image/gif"}
+    return Response(path.read_bytes(), media_type=kind.get(path.suffix.lower(), "application/octet-stream"))
 
 
 def _is_period(text: str) -> bool:

@@ -58,7 +58,8 @@ def collect_command(
         raise UsageError(f"{workspace.config_path}: no sources yet; add [sources.NAME] tables (see README)")
     day = _day(since) if since else None
     with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
-        reports = collect(config, library, source, day, fetcher)
+        with output.steps() as step:
+            reports = collect(config, library, source, day, fetcher, step)
         rank_cmds.build_features(library)
         # The sources' outcome first: the figures after it may take a while.
         output.console.print(_table(reports))

@@ -49,14 +49,14 @@ def compose_command(
     """
     workspace = current_workspace(ctx)
     chosen = parse_period(period)
-    with Library.open(workspace.library_path) as library:
+    with Library.open(workspace.library_path) as library, output.steps() as step:
         if isinstance(chosen, Week):
             report = compose.compose_week(
-                workspace.issues_dir, workspace.config, library, chosen, force=force
+                workspace.issues_dir, workspace.config, library, chosen, force=force, step=step
             )
         else:
             report = compose.compose_month(
-                workspace.issues_dir, workspace.config, library, chosen, force=force
+                workspace.issues_dir, workspace.config, library, chosen, force=force, step=step
             )
     print_report(report)
 

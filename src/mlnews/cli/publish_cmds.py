@@ -62,11 +62,14 @@ def publish_command(
     chosen = [publishers.get(config, name) for name in names]
     for publisher in chosen:
         publishers.check(publisher, workspace)
-    for publisher in chosen:
-        done = publisher.publish(workspace, sorted(periods, key=str))
-        output.say(
-            f"{publisher.name}: {done.folder}: {len(done.written)} files written, {done.unchanged} unchanged"
-        )
+    results = []
+    with output.steps() as step:
+        for number, publisher in enumerate(chosen):
+            step("publishers", number, len(chosen))
+            results.append((publisher.name, publisher.publish(workspace, sorted(periods, key=str))))
+        step("publishers", len(chosen), len(chosen))
+    for name, done in results:
+        output.say(f"{name}: {done.folder}: {len(done.written)} files written, {done.unchanged} unchanged")
 
 
 @app.command("email")

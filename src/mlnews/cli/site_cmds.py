@@ -37,7 +37,8 @@ def build_command(
             known = ", ".join(workspace.config.languages)
             raise UsageError(f"--lang {chosen}: not one of this newsletter's languages ({known})")
     target = (out or _site_folder(workspace)).resolve()
-    built = site.build(workspace, target, lang)
+    with output.steps() as step:
+        built = site.build(workspace, target, lang, step)
     output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
 
 

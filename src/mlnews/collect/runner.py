@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from mlnews import progress
 from mlnews.config import Config, Source
 from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher
@@ -40,12 +41,18 @@ def collect(
     names: list[str] | None = None,
     since: date | None = None,
     fetcher: Fetcher | None = None,
+    step: progress.Step = progress.nothing,
 ) -> list[SourceReport]:
     sources = [config.source(name) for name in names] if names else list(config.sources)
     own = fetcher is None
     fetcher = fetcher or Fetcher(config.network)
+    reports: list[SourceReport] = []
     try:
-        return [_collect_one(source, config, library, since, fetcher) for source in sources]
+        for source in sources:
+            step("sources", len(reports), len(sources))
+            reports.append(_collect_one(source, config, library, since, fetcher))
+        step("sources", len(reports), len(sources))
+        return reports
     finally:
         if own:
             fetcher.close()

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlnews import identity
+from mlnews import identity, progress
 from mlnews.config import Config
 from mlnews.issue import classify, drafting, examples, translations
 from mlnews.issue.check import read_valid
@@ -76,7 +76,13 @@ class Candidate:
 
 
 def compose_week(
-    issues_dir: Path, config: Config, library: Library, week: Week, *, force: bool = False
+    issues_dir: Path,
+    config: Config,
+    library: Library,
+    week: Week,
+    *,
+    force: bool = False,
+    step: progress.Step = progress.nothing,
 ) -> Report:
     backends = drafting.backends(config, issues_dir.parent, library)
     if getattr(backends.drafter, "uses_examples", False):
@@ -99,13 +105,19 @@ def compose_week(
             )
         )
     try:
-        return _compose(issues_dir, config, library, week, candidates, force, backends)
+        return _compose(issues_dir, config, library, week, candidates, force, backends, step=step)
     finally:
         backends.close()
 
 
 def compose_month(
-    issues_dir: Path, config: Config, library: Library | None, month: Month, *, force: bool = False
+    issues_dir: Path,
+    config: Config,
+    library: Library | None,
+    month: Month,
+    *,
+    force: bool = False,
+    step: progress.Step = progress.nothing,
 ) -> Report:
     weeks = weeks_in(issues_dir, month, config.first_weekday)
     if not weeks:
@@ -137,7 +149,9 @@ def compose_month(
         candidate.featured = normal_key(candidate.key) in order
     backends = drafting.backends(config, issues_dir.parent, library)
     try:
-        return _compose(issues_dir, config, library, month, candidates, force, backends, pick_order=order)
+        return _compose(
+            issues_dir, config, library, month, candidates, force, backends, pick_order=order, step=step
+        )
     finally:
         backends.close()
 
@@ -151,6 +165,7 @@ def _compose(
     force: bool,
     backends: drafting.Backends,
     pick_order: list[str] | None = None,
+    step: progress.Step = progress.nothing,
 ) -> Report:
     path = path_for(issues_dir, period)
     report = Report(path, created=not path.exists())
@@ -160,7 +175,7 @@ def _compose(
             f"{path}: nothing {what}; shortlist items first (`mlnews shortlist KEY --week WEEK`)"
         )
     issue = read_valid(path, config).issue if path.exists() else Issue(period)
-    order = _section_order([e.section for e in issue.entries], _order(config))
+    order = section_order([e.section for e in issue.entries], _order(config))
     before = dumps(issue, order) if path.exists() else ""
     # What the file was given before, so that entries the curator deleted stay deleted;
     # deleting the whole file starts afresh.
@@ -168,7 +183,7 @@ def _compose(
     in_file = {normal_key(e.key): e for e in issue.entries}
     # Drafting may wait on a model: every draft this run needs, made at once, in parallel.
     needed = [c for c in candidates if _written(c, in_file, given, force)]
-    drafting.in_parallel(lambda c: c.make(), needed, backends.concurrency)
+    drafting.in_parallel(lambda c: c.make(), needed, backends.concurrency, step)
     new_entries: list[Entry] = []
     for candidate in candidates:
         entry = next((in_file[i] for i in candidate.idents if i in in_file), None)
@@ -191,7 +206,7 @@ def _compose(
         report.flagged += getattr(candidate.make, "flagged", [])
     if backends.translator is not None:
         report.translated = translations.translate_issue(
-            issue, config, backends.translator, backends.translating_concurrency
+            issue, config, backends.translator, backends.translating_concurrency, step
         )
     report.usage = backends.usage()
     text = dumps(issue, order)
@@ -215,7 +230,7 @@ def _order(config: Config) -> list[str]:
     return [s.id for s in config.sections]
 
 
-def _section_order(existing: list[str], configured: list[str]) -> list[str]:
+def section_order(existing: list[str], configured: list[str]) -> list[str]:
     """The file's own order of sections, with missing ones put where the settings have them."""
     order = list(dict.fromkeys(existing))
     for index, section in enumerate(configured):

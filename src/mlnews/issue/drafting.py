@@ -9,13 +9,14 @@ or a name the source does not have flags the field in the issue source.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mlnews import faithful, identity, plugins, summarise, translate
+from mlnews import faithful, identity, plugins, progress, summarise, translate
 from mlnews.config import Config
 from mlnews.issue.examples import Examples
 from mlnews.issue.model import Entry
@@ -112,12 +113,31 @@ def flag_unfaithful(entry: Entry, source: summarise.Source, config: Config) -> l
     return found
 
 
-def in_parallel(function: Callable[[T], R], things: Sequence[T], concurrency: int) -> list[R]:
-    """`function` over `things`, `concurrency` at a time, results in order."""
+def in_parallel(
+    function: Callable[[T], R],
+    things: Sequence[T],
+    concurrency: int,
+    step: progress.Step = progress.nothing,
+    what: str = "drafting",
+) -> list[R]:
+    """`function` over `things`, `concurrency` at a time, results in order; each one done is a step."""
+    done = 0
+    lock = threading.Lock()
+
+    def counted(thing: T) -> R:
+        nonlocal done
+        result = function(thing)
+        with lock:
+            done += 1
+            step(what, done, len(things))
+        return result
+
+    if things:
+        step(what, 0, len(things))
     if concurrency <= 1 or len(things) <= 1:
-        return [function(thing) for thing in things]
+        return [counted(thing) for thing in things]
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return list(pool.map(function, things))
+        return list(pool.map(counted, things))
 
 
 def _concurrency(backend: Any) -> int:

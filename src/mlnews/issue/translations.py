@@ -11,11 +11,11 @@ for faithfulness (`mlnews.faithful`) and flagged in the file when it fails.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from mlnews import faithful
+from mlnews import faithful, progress
 from mlnews.config import Config
+from mlnews.issue.drafting import in_parallel
 from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Translation, fingerprint
 from mlnews.text import squash
 from mlnews.translate import Request, Translator
@@ -38,12 +38,19 @@ class _Job:
     context: str  # what names may come from besides the text itself: the item's title
 
 
-def translate_issue(issue: Issue, config: Config, translator: Translator, concurrency: int = 1) -> Report:
+def translate_issue(
+    issue: Issue,
+    config: Config,
+    translator: Translator,
+    concurrency: int = 1,
+    step: progress.Step = progress.nothing,
+) -> Report:
     """Translate what needs it into every language after the first; returns what was done."""
     report = Report()
     jobs = list(_jobs(issue, config, report))
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        answers = list(pool.map(lambda job: translator.translate(job.request), jobs))
+    answers = in_parallel(
+        lambda job: translator.translate(job.request), jobs, concurrency, step, "translating"
+    )
     for job, answer in zip(jobs, answers, strict=True):
         _apply(job, answer, config, report)
         owners = job.owner.translations if job.owner is not None else issue.intro_translations

@@ -23,13 +23,14 @@ import os
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 
-from mlnews import files, i18n
+from mlnews import files, i18n, progress
+from mlnews.config import Config
 from mlnews.errors import MlnewsError
 from mlnews.issue import monthly, source
 from mlnews.issue.check import read_valid
@@ -44,6 +45,7 @@ from mlnews.weeks import Month, Period, parse_period, weeks_starting_in
 from mlnews.workspace import Workspace
 
 PARALLEL_FROM = 60  # pages to render before a second process pays for itself
+ASSETS = ("style.css", "search.js", "icon.svg")
 
 
 @dataclass
@@ -61,14 +63,19 @@ class SiteError(MlnewsError):
     pass
 
 
-def build(workspace: Workspace, out: Path, languages: Iterable[str] | None = None) -> Built:
+def build(
+    workspace: Workspace,
+    out: Path,
+    languages: Iterable[str] | None = None,
+    step: progress.Step = progress.nothing,
+) -> Built:
     try:
-        return _build(workspace, out, languages)
+        return _build(workspace, out, languages, step)
     except jinja2.TemplateError as error:
         raise SiteError(template_problem(error)) from None
 
 
-def _build(workspace: Workspace, out: Path, languages: Iterable[str] | None) -> Built:
+def _build(workspace: Workspace, out: Path, languages: Iterable[str] | None, step: progress.Step) -> Built:
     config = workspace.config
     langs = list(languages or config.languages)
     periods = sorted(source.existing(workspace.issues_dir), key=lambda p: (published(p, config), str(p)))
@@ -87,10 +94,12 @@ def _build(workspace: Workspace, out: Path, languages: Iterable[str] | None) -> 
     context = view.Context(config, tuple(periods), site.pages.relative)  # one, so neighbours are found once
     around = context.neighbours
     in_feeds = set(periods[-feeds.FEED_ENTRIES :])
-    for lang in langs:
+    for done, lang in enumerate(langs):
+        step("languages", done, len(langs))
         jobs = [site.plan(p, inputs[p], around[p], p in in_feeds, lang, cache) for p in periods]
         site.render_issues([job for job in jobs if job.digest is None], context, cache)
         site.language([job.digest for job in jobs if job.digest], context, lang, cache)
+    step("languages", len(langs), len(langs))
     site.outputs |= copy_figures(workspace.root, sources.values(), out)
     site.common()
     # Only now is every file of this site known: what an earlier build wrote and this one did
@@ -101,6 +110,32 @@ def _build(workspace: Workspace, out: Path, languages: Iterable[str] | None) -> 
     cache.files = sorted(site.outputs)
     cache.save()
     return built
+
+
+def issue_page(workspace: Workspace, period: Period, lang: str, site_url: str) -> str:
+    """One issue's page as `build` writes it, for a site served at `site_url` (the app's preview)."""
+    config = replace(workspace.config, site_url=site_url)
+    periods = sorted(source.existing(workspace.issues_dir), key=lambda p: (published(p, config), str(p)))
+    pages = Pages(config, workspace, list(config.languages))
+    context = view.Context(config, tuple(periods), pages.relative)
+    shown = _issue_view(workspace, config, period, context, lang)
+    return pages.page("issue.html", f"{pages.prefix(lang)}{period}/index.html", lang, issue=shown)
+
+
+def asset(workspace: Workspace, name: str) -> str:
+    """A theme asset's text: the workspace's own (theme/assets/NAME) first."""
+    override = workspace.root / "theme" / "assets" / name
+    if override.is_file():
+        return override.read_text(encoding="utf-8")
+    return (resources.files("mlnews") / "theme" / "assets" / name).read_text("utf-8")
+
+
+def _issue_view(
+    workspace: Workspace, config: Config, period: Period, context: view.Context, lang: str
+) -> view.IssueView:
+    issue = read_valid(source.path_for(workspace.issues_dir, period), config).issue
+    issue = monthly.as_published(issue, workspace.issues_dir, config)
+    return view.build(issue, context, i18n.catalogue(lang))
 
 
 @dataclass
@@ -184,9 +219,7 @@ class _Site:
         return self.pages.digest(job.period, issue_view, job.lang, job.in_feeds)
 
     def load(self, period: Period, context: view.Context, lang: str) -> view.IssueView:
-        issue = read_valid(source.path_for(self.workspace.issues_dir, period), self.config).issue
-        issue = monthly.as_published(issue, self.workspace.issues_dir, self.config)
-        return view.build(issue, context, i18n.catalogue(lang))
+        return _issue_view(self.workspace, self.config, period, context, lang)
 
     def language(self, digests: list[Digest], context: view.Context, lang: str, cache: Cache) -> None:
         """A language's home page, section pages, feeds and search index."""
@@ -214,16 +247,9 @@ class _Site:
         self.write(f"{prefix}search.json", search_index(weeks))
 
     def common(self) -> None:
-        """What every language shares: the theme's assets (a workspace's own first) and robots.txt."""
-        theme = resources.files("mlnews") / "theme" / "assets"
-        for name in ("style.css", "search.js", "icon.svg"):
-            override = self.workspace.root / "theme" / "assets" / name
-            text = (
-                override.read_text(encoding="utf-8")
-                if override.is_file()
-                else (theme / name).read_text("utf-8")
-            )
-            self.write(f"assets/{name}", text)
+        """What every language shares: the theme's assets and robots.txt."""
+        for name in ASSETS:
+            self.write(f"assets/{name}", asset(self.workspace, name))
         self.write("robots.txt", robots(self.pages.absolute.root))
 
     def remove_stale(self, previous: list[str]) -> None:

@@ -1,0 +1,208 @@
+"""The issue in the app: entries moved, the issue previewed as published, and the long work
+(compose, check, build, publish) started from the page, each a real `mlnews` process."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from mlnews.issue.source import read, write
+from mlnews.workspace import Workspace
+from test_app import WEEK, csrf_of, serve
+
+
+@pytest.fixture
+def app(demo_copy: Workspace) -> Iterator[tuple[Workspace, str]]:
+    server, address = serve(demo_copy)
+    yield demo_copy, address
+    server.should_exit = True
+
+
+def keys_by_section(workspace: Workspace) -> dict[str, list[str]]:
+    issue = read(workspace.issues_dir / f"{WEEK}.md").issue
+    found: dict[str, list[str]] = {}
+    for entry in issue.entries:
+        found.setdefault(entry.section, []).append(entry.key)
+    return found
+
+
+def wait_for(address: str, job: dict[str, Any], seconds: float = 90) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while job["state"] in ("running", "cancelling"):
+        assert time.monotonic() < deadline, f"{job['line']} still running: {job['output']}"
+        time.sleep(0.2)
+        job = httpx.get(f"{address}/api/jobs/{job['id']}").json()
+    return job
+
+
+def unpublish(workspace: Workspace) -> None:
+    """The demo has published week 49 already: start the week over."""
+    (workspace.issues_dir / f"{WEEK}.md").unlink()
+    for folder in ("markdown", "mail"):
+        for path in (workspace.root / folder).glob(f"{WEEK}*"):
+            path.unlink()
+
+
+def test_entries_move_within_and_across_sections_and_never_over_a_newer_file(
+    app: tuple[Workspace, str],
+) -> None:
+    workspace, address = app
+    token = {"X-CSRF-Token": csrf_of(address)}
+    before = keys_by_section(workspace)
+    papers = before["papers"]
+    shown = httpx.get(f"{address}/api/issues/{WEEK}").json()
+    assert [s["id"] for s in shown["sections"]][:2] == ["papers", "articles"]
+
+    move = {"key": papers[2], "section": "papers", "position": 0, "version": shown["version"]}
+    answer = httpx.post(f"{address}/api/issues/{WEEK}/moves", json=move, headers=token)
+    assert answer.status_code == 200, answer.text
+    assert keys_by_section(workspace)["papers"] == [papers[2], papers[0], papers[1], *papers[3:]]
+
+    # Into another section, last; texts and translations go with the entry.
+    entry_text = read(workspace.issues_dir / f"{WEEK}.md").issue.entry(papers[0])
+    move = {"key": papers[0], "section": "other", "position": 99, "version": answer.json()["version"]}
+    answer = httpx.post(f"{address}/api/issues/{WEEK}/moves", json=move, headers=token)
+    after = keys_by_section(workspace)
+    assert papers[0] not in after["papers"] and after["other"][-1] == papers[0]
+    moved = read(workspace.issues_dir / f"{WEEK}.md").issue.entry(papers[0])
+    assert moved is not None and entry_text is not None
+    assert moved.headline == entry_text.headline
+    assert moved.translations.keys() == entry_text.translations.keys()
+    # The sections keep the file's order.
+    assert list(after) == [s.id for s in workspace.config.sections if s.id in after]
+
+    # A move made on the version before is refused, and so is a section mlnews.toml lacks.
+    move["version"] = shown["version"]
+    assert httpx.post(f"{address}/api/issues/{WEEK}/moves", json=move, headers=token).status_code == 409
+    move.update(version=answer.json()["version"], section="nowhere")
+    refused = httpx.post(f"{address}/api/issues/{WEEK}/moves", json=move, headers=token)
+    assert refused.status_code == 422 and "nowhere" in refused.text
+    assert keys_by_section(workspace) == after
+
+
+def test_a_job_is_the_command_run_with_its_progress_and_only_one_runs_at_a_time(
+    app: tuple[Workspace, str],
+) -> None:
+    workspace, address = app
+    token = {"X-CSRF-Token": csrf_of(address)}
+    unpublish(workspace)
+    started = httpx.post(f"{address}/api/jobs", json={"command": "compose", "period": WEEK}, headers=token)
+    assert started.status_code == 202, started.text
+    assert started.json()["line"] == f"mlnews compose {WEEK}"
+    # Compose writes the issue file: nothing else may meanwhile, neither another job nor an edit.
+    busy = httpx.post(f"{address}/api/jobs", json={"command": "build"}, headers=token)
+    assert busy.status_code == 409 and "compose is running" in busy.text
+    done = wait_for(address, started.json())
+    assert done["state"] == "done" and done["code"] == 0, done["output"]
+    assert done["step"] == {"what": "translating", "done": 30, "total": 30}
+    assert any("created (15 added" in line for line in done["output"])
+    assert any("faithfulness" in line for line in done["output"])
+    assert (workspace.issues_dir / f"{WEEK}.md").exists()
+
+    # Only the app's commands, with a period that is one.
+    wrongs = ({"command": "rm"}, {"command": "compose", "period": "W49; rm -rf /"}, {"command": "publish"})
+    for wrong in wrongs:
+        refused = httpx.post(f"{address}/api/jobs", json=wrong, headers=token)
+        assert refused.status_code == 422, wrong
+    # A change from another site cannot start one.
+    foreign = {**token, "Origin": "https://evil.example"}
+    assert httpx.post(f"{address}/api/jobs", json={"command": "build"}, headers=foreign).status_code == 403
+
+    published = wait_for(
+        address,
+        httpx.post(f"{address}/api/jobs", json={"command": "publish", "period": WEEK}, headers=token).json(),
+    )
+    assert published["state"] == "done", published["output"]
+    assert published["step"] == {"what": "publishers", "done": 4, "total": 4}
+    for lang in ("en", "zh", "ja"):
+        assert (workspace.root / "markdown" / f"{WEEK}.{lang}.md").is_file()
+        assert (workspace.root / "mail" / f"{WEEK}.{lang}.eml").is_file()
+
+
+def test_a_cancelled_job_stops_and_a_failing_one_says_why(app: tuple[Workspace, str]) -> None:
+    workspace, address = app
+    token = {"X-CSRF-Token": csrf_of(address)}
+    job = httpx.post(f"{address}/api/jobs", json={"command": "build"}, headers=token).json()
+    httpx.post(f"{address}/api/jobs/{job['id']}/cancel", headers=token)
+    assert wait_for(address, job)["state"] == "cancelled"
+
+    # A flagged text stops publish: the job fails with the command's own one-line reason.
+    path = workspace.issues_dir / f"{WEEK}.md"
+    issue = read(path).issue
+    issue.entries[0].flag("headline", "the number 40% is not in the source")
+    write(path, issue, [s.id for s in workspace.config.sections])
+    failed = wait_for(
+        address,
+        httpx.post(f"{address}/api/jobs", json={"command": "publish", "period": WEEK}, headers=token).json(),
+    )
+    assert failed["state"] == "failed" and failed["code"] == 1
+    assert any("40%" in line for line in failed["output"]), failed["output"]
+
+
+def test_the_preview_is_the_published_page_in_each_language(app: tuple[Workspace, str]) -> None:
+    workspace, address = app
+    issue = read(workspace.issues_dir / f"{WEEK}.md").issue
+    entry = issue.entries[0]
+    for lang, prefix in (("en", ""), ("zh", "zh/"), ("ja", "ja/")):
+        page = httpx.get(f"{address}/preview/{prefix}{WEEK}/")
+        assert page.status_code == 200
+        assert f'<html lang="{lang}">' in page.text
+        headline = entry.headline if lang == "en" else entry.translations[lang].headline
+        assert headline in page.text
+        assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
+        assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert httpx.get(f"{address}/preview/assets/style.css").status_code == 200
+    assert httpx.get(f"{address}/preview/de/{WEEK}/").status_code == 404
+    assert httpx.get(f"{address}/preview/2020-W01/").status_code == 404
+    # Any other page of the app stays unframeable.
+    assert httpx.get(f"{address}/issues/{WEEK}").headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.browser
+def test_a_week_is_composed_moved_previewed_and_published_from_the_page(
+    browser: Any, app: tuple[Workspace, str]
+) -> None:
+    from playwright.sync_api import expect
+
+    workspace, address = app
+    unpublish(workspace)
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: errors.append(f"dialog {dialog.message}"))
+    page.goto(f"{address}/issues/{WEEK}")
+    expect(page.locator("#status")).to_have_text(re.compile("no such issue yet"))
+
+    page.click("#compose")
+    expect(page.locator("#job progress")).to_be_visible()
+    expect(page.locator("#job .job-state")).to_have_text(re.compile("^done"), timeout=90_000)
+    expect(page.locator("#job .job-step")).to_have_text("translating 30 of 30")
+    expect(page.locator("article.entry")).to_have_count(15)
+
+    # Alt+↓ in the first entry's headline moves it below the second, in the file too.
+    papers = keys_by_section(workspace)["papers"]
+    page.locator("article.entry").first.locator('input[name="headline"]').focus()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator("article.entry").nth(1)).to_have_attribute("data-key", papers[0])
+    assert keys_by_section(workspace)["papers"][:2] == [papers[1], papers[0]]
+
+    # The preview shows the issue as published, in Chinese on asking.
+    issue = read(workspace.issues_dir / f"{WEEK}.md").issue
+    chinese = issue.entries[0].translations["zh"].headline
+    page.click("#preview-langs >> text=zh")
+    expect(page.frame_locator("#preview").locator("h1")).to_have_text("2020 年第 49 周")
+    expect(page.frame_locator("#preview").locator("article.entry h3").first).to_have_text(chinese)
+
+    page.click("#publish")
+    expect(page.locator("#job .job-state")).to_have_text(re.compile("^done"), timeout=90_000)
+    for lang in ("en", "zh", "ja"):
+        assert (workspace.root / "markdown" / f"{WEEK}.{lang}.md").is_file()
+    assert chinese in (workspace.root / "site" / "zh" / WEEK / "index.html").read_text(encoding="utf-8")
+    assert errors == []
+    context.close()
