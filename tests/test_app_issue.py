@@ -180,6 +180,7 @@ def test_a_week_is_composed_moved_previewed_and_published_from_the_page(
     expect(page.locator("#status")).to_have_text(re.compile("no such issue yet"))
 
     page.click("#compose")
+    expect(page.locator("#job code")).to_have_text(f"mlnews compose {WEEK}")
     expect(page.locator("#job progress")).to_be_visible()
     expect(page.locator("#job .job-state")).to_have_text(re.compile("^done"), timeout=90_000)
     expect(page.locator("#job .job-step")).to_have_text("translating 30 of 30")
@@ -200,6 +201,7 @@ def test_a_week_is_composed_moved_previewed_and_published_from_the_page(
     expect(page.frame_locator("#preview").locator("article.entry h3").first).to_have_text(chinese)
 
     page.click("#publish")
+    expect(page.locator("#job code")).to_have_text(f"mlnews publish {WEEK}")
     expect(page.locator("#job .job-state")).to_have_text(re.compile("^done"), timeout=90_000)
     for lang in ("en", "zh", "ja"):
         assert (workspace.root / "markdown" / f"{WEEK}.{lang}.md").is_file()

@@ -16,6 +16,9 @@ from __future__ import annotations
 import html
 import sys
 import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -34,6 +37,7 @@ from mlnews.rank import pipeline, reasons
 from mlnews.weeks import Week, parse_period
 from mlnews.workspace import Workspace
 
+PAGE = 300  # candidates a page shows first, explained ahead of time
 STATIC = ("common.js", "app.js", "app.css", "issue.js", "issue.css")
 
 
@@ -53,22 +57,47 @@ class _Undo:
 
 
 @dataclass
+class Ranked:
+    """A week's ranking, best first, and why for the items a page shows first."""
+
+    order: list[tuple[int, float]]  # (item id, score)
+    reasons: dict[int, list[str]] = field(default_factory=dict)
+
+
+@dataclass
 class State:
     workspace: Workspace
     undo: list[list[_Undo]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     retrainer: _Retrainer | None = None
     runner: jobs.Jobs | None = None
-    # Each week's ranking, best first: (item id, score). Ranking 100,000 candidates takes most
-    # of a second, a page must not: it is made once and again after each retrain, in the background.
-    rankings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    # Ranking 100,000 candidates and saying why for a page of them takes most of a second;
+    # a page must not: both are made once, and again after each retrain, in the background.
+    rankings: dict[str, Ranked] = field(default_factory=dict)
 
-    def ranking(self, library: Library, week: Week) -> list[tuple[int, float]]:
+    def ranking(self, library: Library, week: Week) -> Ranked:
         if str(week) not in self.rankings:
-            self.rankings[str(week)] = [
-                (r.item_id, r.score) for r in pipeline.rank_week(library, self.workspace.config, week)
-            ]
+            self.rankings[str(week)] = self.rank(library, week)
         return self.rankings[str(week)]
+
+    def rank(self, library: Library, week: Week) -> Ranked:
+        config = self.workspace.config
+        ids, scores = pipeline.score_week(library, config, week)
+        ranked = Ranked(list(zip(ids.tolist(), scores.tolist(), strict=True)))
+        self.explain(library, ranked, [item_id for item_id, _ in ranked.order[:PAGE]])
+        return ranked
+
+    def explain(self, library: Library, ranked: Ranked, ids: list[int]) -> None:
+        """Why, for the items of `ids` not yet explained (the model is the one that ranked them)."""
+        wanted = [item_id for item_id in ids if item_id not in ranked.reasons]
+        if not wanted:
+            return
+        config = self.workspace.config
+        found = library.ranking.summaries(wanted)
+        model = pipeline.current_model(library, config, pipeline.ranker_for(config))
+        shown = [(item_id, found[item_id]) for item_id in wanted if item_id in found]
+        for (item_id, _), why in zip(shown, reasons.explain(library, model, shown), strict=True):
+            ranked.reasons[item_id] = why.lines()
 
 
 class _Retrainer:
@@ -82,25 +111,38 @@ class _Retrainer:
         self.idle = threading.Event()
         self.idle.set()
         self.runs = 0
-        threading.Thread(target=self._loop, name="mlnews-retrain", daemon=True).start()
+        self.seconds = 0.0
+        self.stopping = False
+        self.thread = threading.Thread(target=self._loop, name="mlnews-retrain", daemon=True)
+        self.thread.start()
 
     def request(self) -> None:
         self.idle.clear()
         self.wanted.set()
 
+    def stop(self) -> None:
+        """After the run under way, if any: a thread left in the middle of numerical code when
+        the interpreter exits aborts the process."""
+        self.stopping = True
+        self.wanted.set()
+        self.thread.join(timeout=60)
+
     def _loop(self) -> None:
         while True:
             self.wanted.wait()
             self.wanted.clear()
+            if self.stopping:
+                return
+            started = time.perf_counter()
             try:
                 with Library.open(self.workspace.library_path) as library:
                     pipeline.after_decision(library, self.workspace.config)
                     for week in list(self.state.rankings):
-                        ranked = pipeline.rank_week(library, self.workspace.config, Week.parse(week))
-                        self.state.rankings[week] = [(r.item_id, r.score) for r in ranked]
+                        self.state.rankings[week] = self.state.rank(library, Week.parse(week))
             except Exception as error:  # the thread outlives a failure: the next decision tries again
                 print(f"mlnews app: retraining failed: {type(error).__name__}: {error}", file=sys.stderr)
             self.runs += 1
+            self.seconds = time.perf_counter() - started  # the last run's, for the benchmark
             if not self.wanted.is_set():
                 self.idle.set()
 
@@ -110,11 +152,18 @@ def create_app(
 ) -> Any:
     """The app, guarded; with `week`, that week is ranked before the first page is asked for."""
     state = State(workspace)
-    state.retrainer = _Retrainer(workspace, state)
+    retrainer = state.retrainer = _Retrainer(workspace, state)
+    runner = state.runner = jobs.Jobs(workspace, finished=lambda job: _after(job, state))
     if week is not None:
         with Library.open(workspace.library_path) as library:
             state.ranking(library, week)
-    api = FastAPI(title="mlnews", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        yield
+        retrainer.stop()
+        runner.stop_all()
+
+    api = FastAPI(title="mlnews", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     api.state.mlnews = state
     guard = Guard(api, hosts, access_token)
 
@@ -135,9 +184,8 @@ def create_app(
             response.set_cookie(TOKEN_COOKIE, access_token, httponly=True, samesite="strict")
         return response
 
-    state.runner = jobs.Jobs(workspace, finished=lambda job: _after(job, state))
-    api.include_router(jobs.router(state.runner))
-    api.include_router(issue_view.router(workspace, state.runner))
+    api.include_router(jobs.router(runner))
+    api.include_router(issue_view.router(workspace, runner))
     api.include_router(preview.router(workspace, lambda name: _media(workspace, name)))
 
     @api.get("/issues/{period}", response_class=HTMLResponse)
@@ -161,21 +209,24 @@ def create_app(
         return Response(_asset(name), media_type=f"{kind}; charset=utf-8")
 
     @api.get("/api/weeks/{week}/candidates")
-    def candidates(week: str, limit: int = 300) -> dict[str, Any]:
+    def candidates(week: str, limit: int = PAGE) -> dict[str, Any]:
         chosen = _week(week)
-        config = workspace.config
         with Library.open(workspace.library_path) as library:
-            ranking = state.ranking(library, chosen)
-            top = ranking[: max(1, min(limit, 2000))]
-            found = library.ranking.summaries([item_id for item_id, _ in top])
-            shown = [(item_id, found[item_id], score) for item_id, score in top if item_id in found]
-            model = pipeline.current_model(library, config, pipeline.ranker_for(config))
-            why = reasons.explain(library, model, [(item_id, item) for item_id, item, _ in shown])
+            ranked = state.ranking(library, chosen)
+            top = ranked.order[: max(1, min(limit, 2000))]
+            state.explain(library, ranked, [item_id for item_id, _ in top])
+            found = library.ranking.summaries([item_id for item_id, _ in top])  # their state now
         items = [
-            {**summary(item), "abstract": item.abstract, "score": round(score, 4), "reasons": w.lines()}
-            for (_, item, score), w in zip(shown, why, strict=True)
+            {
+                **summary(found[item_id]),
+                "abstract": found[item_id].abstract,
+                "score": round(score, 4),
+                "reasons": ranked.reasons.get(item_id, []),
+            }
+            for item_id, score in top
+            if item_id in found
         ]
-        return {"week": str(chosen), "items": items, "total": len(ranking)}
+        return {"week": str(chosen), "items": items, "total": len(ranked.order)}
 
     @api.get("/api/items/{key:path}/similar")
     def more_like(key: str, limit: int = 10) -> dict[str, Any]:

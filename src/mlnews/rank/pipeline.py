@@ -109,25 +109,36 @@ def current_model(library: Library, config: Config, ranker: Ranker) -> Model:
 def candidates(library: Library, week: Week, lookback_days: int, first_weekday: str) -> list[int]:
     """The week's candidates: items from its window nobody decided on yet, and its own picks."""
     start, end = labels.window(week, lookback_days, first_weekday)
+    name = str(week)
     return [
         d.item_id
         for d in library.ranking.dated()
-        if (d.week == str(week) and d.state in labels.PICK) or (d.state == "new" and start <= d.date < end)
+        if (d.week == name and d.state in labels.PICK) or (d.state == "new" and start <= d.date < end)
     ]
 
 
 def rank_week(library: Library, config: Config, week: Week, *, retrain: bool = False) -> list[Ranked]:
     """Score the week's candidates, best first, and store their scores."""
+    ids, scores = score_week(library, config, week, retrain=retrain)
+    return _ranked(library, ids, scores)
+
+
+def score_week(
+    library: Library, config: Config, week: Week, *, retrain: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """The week's candidates' ids and scores, best first, the scores stored: `rank_week`
+    without reading the items (the app shows a page of them, not 100,000)."""
     ranker = ranker_for(config)
     model = train(library, config, ranker) if retrain else current_model(library, config, ranker)
     ids = candidates(library, week, _lookback(ranker), config.first_weekday)
     if not ids:
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
     week_corpus = corpus(library, ids, text=ranker.needs_text)
     scores = ranker.score(model, week_corpus)
     with library.transaction():
         library.ranking.save_scores(zip(week_corpus.ids.tolist(), scores.tolist(), strict=True))
-    return _ranked(library, week_corpus.ids, scores)
+    order = np.argsort(-scores, kind="stable")
+    return week_corpus.ids[order], scores[order]
 
 
 def similar(library: Library, config: Config, reference: str, limit: int = 10) -> list[Ranked]:
