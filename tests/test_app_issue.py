@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from mlnews.issue.source import read, write
+from mlnews.library import Library
 from mlnews.workspace import Workspace
 from test_app import WEEK, csrf_of, serve
 
@@ -208,3 +210,41 @@ def test_a_week_is_composed_moved_previewed_and_published_from_the_page(
     assert chinese in (workspace.root / "site" / "zh" / WEEK / "index.html").read_text(encoding="utf-8")
     assert errors == []
     context.close()
+
+
+def test_a_collect_from_the_app_and_decisions_meanwhile_lose_nothing(
+    app: tuple[Workspace, str], httpserver: Any, shared_data: Path
+) -> None:
+    workspace, address = app
+    feed = next((shared_data / "feeds" / "ml_blogs" / "lilianweng").glob("index.2026-*.xml")).read_bytes()
+    httpserver.expect_request("/index.xml").respond_with_data(feed, content_type="application/rss+xml")
+    settings = workspace.config_path.read_text(encoding="utf-8")
+    for before, after in (
+        ("allow_private_addresses = false", "allow_private_addresses = true"),  # the feed is on loopback
+        ("request_interval = 3.0", "request_interval = 0"),
+        ("fetch_figures = true", "fetch_figures = false"),
+    ):
+        assert before in settings
+        settings = settings.replace(before, after)
+    settings += f'\n[sources.lilianweng]\ntype = "feed"\nurl = "{httpserver.url_for("/index.xml")}"\n'
+    workspace.config_path.write_text(settings, encoding="utf-8")
+    token = {"X-CSRF-Token": csrf_of(address)}
+    with Library.open(workspace.library_path, writing=False) as library:
+        before_count = library.count()
+    candidates = httpx.get(f"{address}/api/weeks/{WEEK}/candidates").json()["items"]
+    keys = [item["key"] for item in candidates if item["state"] == "new"][:12]
+
+    job = httpx.post(f"{address}/api/jobs", json={"command": "collect"}, headers=token).json()
+    for key in keys:  # while the collect writes
+        decided = httpx.post(
+            f"{address}/api/decisions", json={"keys": [key], "state": "rejected"}, headers=token
+        )
+        assert decided.status_code == 200, decided.text
+        time.sleep(0.1)
+    done = wait_for(address, job)
+    assert done["state"] == "done", done["output"]
+    assert done["step"] == {"what": "ranking features", "done": 53, "total": 53}  # the last step
+    assert any(line.split()[:2] == ["lilianweng", "53"] for line in done["output"]), done["output"]
+    with Library.open(workspace.library_path, writing=False) as library:
+        assert library.count() == before_count + 53
+        assert {library.get(key).state for key in keys} == {"rejected"}
