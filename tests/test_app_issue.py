@@ -248,3 +248,53 @@ def test_a_collect_from_the_app_and_decisions_meanwhile_lose_nothing(
     with Library.open(workspace.library_path, writing=False) as library:
         assert library.count() == before_count + 53
         assert {library.get(key).state for key in keys} == {"rejected"}
+
+
+def test_a_flag_kept_and_a_stale_translation_marked_current_from_the_page(
+    app: tuple[Workspace, str],
+) -> None:
+    workspace, address = app
+    token = {"X-CSRF-Token": csrf_of(address)}
+    path = workspace.issues_dir / f"{WEEK}.md"
+    issue = read(path).issue
+    entry = issue.entries[0]
+    entry.translations["zh"].flag("summary", "the name “TReCS” is not in the source")
+    write(path, issue, [s.id for s in workspace.config.sections])
+    shown = httpx.get(f"{address}/api/issues/{WEEK}").json()
+    texts = shown["sections"][0]["entries"][0]["texts"]
+    assert texts["zh"]["flags"] == {"summary": "the name “TReCS” is not in the source"}
+    assert texts[""]["flags"] == {} and texts["ja"]["flags"] == {}
+
+    review = {
+        "key": entry.key,
+        "field": "summary",
+        "action": "keep",
+        "lang": "zh",
+        "version": shown["version"],
+    }
+    kept = httpx.post(f"{address}/api/issues/{WEEK}/reviews", json=review, headers=token)
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["sections"][0]["entries"][0]["texts"]["zh"]["flags"] == {}
+    assert "flagged:" not in path.read_text(encoding="utf-8").split("#### ja")[0]
+
+    # The English headline edited: its translations are stale until redone or marked current.
+    edit = {
+        "key": entry.key,
+        "field": "headline",
+        "value": "A new headline",
+        "version": kept.json()["version"],
+    }
+    edited = httpx.post(f"{address}/api/issues/{WEEK}/edits", json=edit, headers=token).json()
+    assert edited["sections"][0]["entries"][0]["texts"]["ja"]["stale"] == ["headline"]
+    review = {
+        "key": entry.key,
+        "field": "headline",
+        "action": "current",
+        "lang": "ja",
+        "version": edited["version"],
+    }
+    current = httpx.post(f"{address}/api/issues/{WEEK}/reviews", json=review, headers=token).json()
+    assert current["sections"][0]["entries"][0]["texts"]["ja"]["stale"] == []
+    assert current["sections"][0]["entries"][0]["texts"]["zh"]["stale"] == ["headline"]
+    review.update(action="bless", version=current["version"])
+    assert httpx.post(f"{address}/api/issues/{WEEK}/reviews", json=review, headers=token).status_code == 422

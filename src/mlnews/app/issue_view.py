@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from mlnews.app.jobs import Jobs
 from mlnews.errors import MlnewsError
 from mlnews.issue.compose import section_order
-from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Translation
+from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Texts, Translation, fingerprint
 from mlnews.issue.source import path_for, read, write
 from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace
@@ -35,6 +35,14 @@ class Edit(BaseModel):
     value: str
     version: str  # the file's version the edit was made on
     lang: str | None = None  # None: the language the issue is written in
+
+
+class Review(BaseModel):
+    key: str
+    field: str
+    action: str  # "keep": the flagged text is right as it is; "current": the translation is up to date
+    version: str
+    lang: str | None = None
 
 
 class Move(BaseModel):
@@ -74,6 +82,25 @@ def router(workspace: Workspace, runner: Jobs | None = None) -> APIRouter:
                 setattr(translation, change.field, value)
 
         return _change(workspace, runner, period, change.key, change.version, apply)
+
+    @routes.post("/api/issues/{period}/reviews")
+    def review(period: str, wanted: Review) -> dict[str, Any]:
+        """The curator's word on a flag or a stale translation, without editing the text."""
+        if wanted.action not in ("keep", "current") or (wanted.action == "current" and wanted.lang is None):
+            raise HTTPException(
+                422, f"action {wanted.action!r}: keep (a flagged text) or current (a translation)"
+            )
+
+        def apply(entry: Entry, issue: Issue) -> None:
+            texts: Texts | None = entry if wanted.lang is None else entry.translations.get(wanted.lang)
+            if texts is None:
+                raise HTTPException(404, f"{entry.key}: no {wanted.lang} translation")
+            if wanted.action == "keep":
+                texts.flagged.pop(wanted.field, None)
+            elif isinstance(texts, Translation) and wanted.field in entry.originals():
+                texts.source[wanted.field] = fingerprint(entry.value(wanted.field))
+
+        return _change(workspace, runner, period, wanted.key, wanted.version, apply)
 
     @routes.post("/api/issues/{period}/moves")
     def move(period: str, wanted: Move) -> dict[str, Any]:
@@ -146,23 +173,31 @@ def _issue(path: Path) -> Issue:
         raise HTTPException(422, str(error)) from None
 
 
+def _texts(texts: Texts, stale: list[str]) -> dict[str, Any]:
+    """An entry's texts in one language, with their standing flags and the stale ones."""
+    return {**{name: texts.value(name) for name in TRANSLATABLE}, "flags": texts.flags(), "stale": stale}
+
+
 def _as_json(workspace: Workspace, path: Path) -> dict[str, Any]:
     issue = _issue(path)
     names = {s.id: s.name for s in workspace.config.sections}
     order = section_order([e.section for e in issue.entries], list(names))
     sections: dict[str, list[dict[str, Any]]] = {section: [] for section in order}
     for entry in issue.entries:
-        texts = {"": {name: entry.value(name) for name in TRANSLATABLE}}
+        texts: dict[str, dict[str, Any]] = {"": _texts(entry, [])}
         for lang in workspace.config.languages[1:]:
             translation = entry.translations.get(lang)
-            texts[lang] = {name: translation.value(name) if translation else "" for name in TRANSLATABLE}
+            texts[lang] = (
+                _texts(translation, translation.stale(entry.originals()))
+                if translation
+                else {name: "" for name in TRANSLATABLE}
+            )
         sections.setdefault(entry.section, []).append(
             {
                 "key": entry.key,
                 "title": entry.title,
                 "link": entry.link,
                 "texts": texts,
-                "flags": entry.flags(),
             }
         )
     return {

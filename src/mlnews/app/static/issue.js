@@ -71,10 +71,30 @@
       label.appendChild(input);
       node.appendChild(label);
     });
-    Object.keys(entry.flags || {}).forEach(function (field) {
-      node.appendChild(el("p", "flag", field + " may be unfaithful: " + entry.flags[field]));
+    // A flag lapses when its text is edited; "keep as written" is the curator's word that it is right.
+    Object.keys(texts.flags || {}).forEach(function (field) {
+      node.appendChild(notice("flag", field + " may be unfaithful: " + texts.flags[field], "Keep as written",
+        {key: entry.key, field: field, action: "keep", lang: lang || null}));
+    });
+    (texts.stale || []).forEach(function (field) {
+      node.appendChild(notice("stale", "the " + field + " changed since it was translated", "Mark current",
+        {key: entry.key, field: field, action: "current", lang: lang}));
     });
     return node;
+  }
+
+  function notice(kind, text, label, review) {
+    var p = el("p", kind, text + " ");
+    var button = el("button", "", label);
+    button.type = "button";
+    button.addEventListener("click", function () {
+      serially(function () {
+        return post(api + "/reviews", Object.assign({version: data.version}, review))
+          .then(function (d) { changed(d, label + ": " + review.key + " " + review.field); });
+      });
+    });
+    p.appendChild(button);
+    return p;
   }
 
   function controls(entry, section, index) {
