@@ -178,7 +178,8 @@ def test_a_week_is_composed_moved_previewed_and_published_from_the_page(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("dialog", lambda dialog: errors.append(f"dialog {dialog.message}"))
-    page.goto(f"{address}/issues/{WEEK}")
+    page.goto(f"{address}/weeks/{WEEK}")
+    page.click("text=Write the issue")  # from the candidates to the issue
     expect(page.locator("#status")).to_have_text(re.compile("no such issue yet"))
 
     page.click("#compose")

@@ -324,5 +324,14 @@
   [search, dateFrom, dateTo].forEach(function (field) { field.addEventListener("input", render); });
   [stateFilter, kindFilter, sourceFilter, sectionFilter].forEach(function (box) { box.addEventListener("change", render); });
   fillSections();
+  // Collect runs as `mlnews collect` would; the new items join the ranking once it is done.
+  var work = window.mlnews.jobs(document.getElementById("job"), function (job) {
+    say(job.command + " " + job.state);
+    later();
+  });
+  document.getElementById("collect").addEventListener("click", function () {
+    work.run("collect").catch(function (e) { say(e.message); });
+  });
+  work.resume();
   load();
 })();
