@@ -80,7 +80,7 @@ class Jobs:
         self.jobs: dict[int, Job] = {}
 
     def running(self) -> Job | None:
-        return next((job for job in self.jobs.values() if job.state == "running"), None)
+        return next((job for job in self.jobs.values() if job.state in ("running", "cancelling")), None)
 
     def latest(self) -> Job | None:
         return self.jobs[max(self.jobs)] if self.jobs else None
@@ -136,7 +136,7 @@ class Jobs:
 
     def stop_all(self) -> None:
         for job in self.jobs.values():
-            if job.state == "running" and job.process is not None:
+            if job.state in ("running", "cancelling") and job.process is not None:
                 job.process.kill()
 
 
