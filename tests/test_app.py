@@ -90,6 +90,26 @@ def test_another_host_name_is_refused_and_every_answer_has_a_csp(app: tuple[Work
     assert page.headers["x-frame-options"] == "DENY"
 
 
+def test_the_page_offers_the_workspaces_sections_escaped(demo_copy: Workspace) -> None:
+    config = demo_copy.root / "mlnews.toml"
+    # Every [[sections]] table out, two in: one whose name is markup.
+    tables = re.compile(r"^\[\[sections\]\]\n(?:[^\[\n].*\n|\n)*", flags=re.M)
+    text = tables.sub("", config.read_text(encoding="utf-8"))
+    text += '\n[[sections]]\nid = "picks"\nname = "<b>Picks</b> & more"\nkinds = ["paper"]\n'
+    text += '\n[[sections]]\nid = "rest"\nname = "The rest"\nkinds = ["article", "news", "other"]\n'
+    config.write_text(text, encoding="utf-8")
+    workspace = Workspace(demo_copy.root)
+    assert [section.id for section in workspace.config.sections] == ["picks", "rest"]
+    server, address = serve(workspace)
+    try:
+        page = httpx.get(f"{address}/weeks/{WEEK}").text
+    finally:
+        server.should_exit = True
+    assert '<option value="picks">1. &lt;b&gt;Picks&lt;/b&gt; &amp; more</option>' in page
+    assert "<b>Picks</b>" not in page
+    assert "1–2 section" in page and "1–4" not in page
+
+
 def test_beyond_loopback_every_request_needs_the_token(demo_copy: Workspace) -> None:
     server, address = serve(demo_copy, token="s3cret-token")
     try:

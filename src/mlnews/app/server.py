@@ -1,6 +1,6 @@
 """The triage app: a week's candidates, best first, and the decisions made on them.
 
-Pages are static (the HTML shell, the script, the style); the data is JSON:
+Pages are an HTML shell (templates/), a script and a style (static/); the data is JSON:
 
     GET  /api/weeks/2020-W49/candidates   the week's items, ranked, with reasons
     POST /api/decisions                   {"keys": [...], "state": "shortlisted", "section": ..., "week": ...}
@@ -13,7 +13,7 @@ so that the answer does not wait for it; the page asks for the ranking again aft
 
 from __future__ import annotations
 
-import html
+import functools
 import sys
 import threading
 import time
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+import jinja2
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
@@ -157,6 +158,7 @@ def create_app(
     if week is not None:
         with Library.open(workspace.library_path) as library:
             state.ranking(library, week)
+
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         yield
@@ -174,12 +176,8 @@ def create_app(
     @api.get("/weeks/{week}", response_class=HTMLResponse)
     def week_page(week: str, request: Request) -> Response:
         chosen = _week(week)
-        page = _asset("app.html").replace("{{csrf}}", guard.csrf).replace("{{week}}", str(chosen))
-        sections = "".join(
-            f'<option value="{s.id}">{number}. {html.escape(s.name)}</option>'
-            for number, s in enumerate(workspace.config.sections, start=1)
-        )
-        response = HTMLResponse(page.replace("{{sections}}", sections))
+        page = _page("week.html", csrf=guard.csrf, week=str(chosen), sections=workspace.config.sections)
+        response = HTMLResponse(page)
         if access_token is not None and request.query_params.get("token") == access_token:
             response.set_cookie(TOKEN_COOKIE, access_token, httponly=True, samesite="strict")
         return response
@@ -193,8 +191,7 @@ def create_app(
         name = str(parse_period(period)) if _is_period(period) else ""
         if not name:
             raise HTTPException(404, f"{period}: not a week or a month")
-        page = _asset("issue.html").replace("{{csrf}}", guard.csrf).replace("{{period}}", name)
-        return HTMLResponse(page)
+        return HTMLResponse(_page("issue.html", csrf=guard.csrf, period=name))
 
     @api.get("/favicon.ico")
     def icon() -> Response:
@@ -305,6 +302,19 @@ def _week(text: str) -> Week:
         return Week.parse(text)
     except MlnewsError as error:
         raise HTTPException(404, str(error)) from None
+
+
+@functools.cache
+def _pages() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("mlnews.app", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _page(name: str, **values: Any) -> str:
+    return _pages().get_template(name).render(**values)
 
 
 def _asset(name: str) -> str:
