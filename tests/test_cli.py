@@ -323,3 +323,11 @@ def test_the_import_table_fits_80_columns_with_long_paths(  # type: ignore[no-un
     assert lines[3].startswith("inbox/reading.bib ")  # inside this folder: relative, as typed
     assert short_path("/x/" + "a" * 50 + ".atom", 20) == "…" + "a" * 14 + ".atom"
     assert short_path("ünï/€/" * 10 + "文件.bib", 20).endswith("…文件.bib")
+
+
+def test_starting_a_command_does_not_load_the_learning_libraries() -> None:
+    # Every job the app starts is a new `mlnews` process: scikit-learn alone would add a second
+    # to each, and to `mlnews --help`. It is loaded by the commands that rank or draft.
+    probe = "import sys, mlnews.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sklearn.feature_extraction.text import TfidfVectorizer
+from typing import TYPE_CHECKING, Any
 
 from mlnews.config import Config
 from mlnews.errors import MlnewsError
@@ -22,6 +20,9 @@ from mlnews.library import Library
 from mlnews.render.safe import plain
 from mlnews.summarise import Example
 from mlnews.weeks import Period, Week
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 DEFAULT_COUNT = 3
 
@@ -77,6 +78,8 @@ def gather(issues_dir: Path, library: Library, config: Config, before: Period) -
     usable = [e for e in found.values() if e.headline and e.summary]
     if not usable:
         return Examples([])
+    from sklearn.feature_extraction.text import TfidfVectorizer  # a second to import: only when drafting
+
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
     try:
         matrix = vectorizer.fit_transform([f"{e.title} {e.text}" for e in usable])

@@ -9,28 +9,27 @@ a score (`terms_of`).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
 
 from mlnews.library import Library
 from mlnews.library.ranking import Text
 
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
 BUCKETS = 2**20
 BODY_CHARS = 3000  # an article with no abstract: its opening stands in for one
 _BATCH = 2000
-
-_words = HashingVectorizer(
-    ngram_range=(1, 2), stop_words="english", strip_accents="unicode", lowercase=True
-).build_analyzer()
 
 
 @dataclass(frozen=True)
@@ -43,15 +42,38 @@ class Document:
 
 def tokens(document: Document) -> list[str]:
     """Words and word pairs of the title and text, then `author:` and `category:` tokens."""
-    found: list[str] = list(_words(f"{document.title}. {document.text}"))
+    found: list[str] = list(_words()(f"{document.title}. {document.text}"))
     found += [f"author:{name.strip().lower()}" for name in document.authors if name.strip()]
     found += [f"category:{name.strip().lower()}" for name in document.categories if name.strip()]
     return found
 
 
-_vectoriser = HashingVectorizer(
-    n_features=BUCKETS, analyzer=tokens, alternate_sign=False, norm=None, dtype=np.float32
-)
+# sklearn takes a second to import: built on first use, so that only the commands that
+# count terms pay it (not `mlnews --help`, not every job the app starts).
+@functools.cache
+def _words() -> Callable[[str], list[str]]:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    words = HashingVectorizer(
+        ngram_range=(1, 2), stop_words="english", strip_accents="unicode", lowercase=True
+    )
+    return words.build_analyzer()  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _vectoriser() -> HashingVectorizer:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        n_features=BUCKETS, analyzer=tokens, alternate_sign=False, norm=None, dtype=np.float32
+    )
+
+
+@functools.cache
+def _murmurhash() -> Callable[..., int]:
+    from sklearn.utils import murmurhash3_32
+
+    return murmurhash3_32  # type: ignore[no-any-return]
 
 
 # Sublinear term frequency, 1 + log(count), by count: what rankers weigh terms by.
@@ -60,7 +82,7 @@ _SUBLINEAR = np.r_[0.0, 1 + np.log(np.arange(1, 256))].astype(np.float32)
 
 def counts(documents: Iterable[Document]) -> sparse.csr_matrix:
     """Term counts, a row per document (what the library stores)."""
-    return _vectoriser.transform(list(documents)).tocsr()
+    return _vectoriser().transform(list(documents)).tocsr()
 
 
 def tf(documents: Iterable[Document]) -> sparse.csr_matrix:
@@ -72,7 +94,7 @@ def tf(documents: Iterable[Document]) -> sparse.csr_matrix:
 
 def bucket(term: str) -> int:
     """Where the vectoriser counts a term (sklearn hashes with signed MurmurHash3)."""
-    return abs(int(murmurhash3_32(term, seed=0))) % BUCKETS
+    return abs(int(_murmurhash()(term, seed=0))) % BUCKETS
 
 
 def terms_of(document: Document) -> dict[int, str]:

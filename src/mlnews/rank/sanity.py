@@ -8,15 +8,16 @@ with the picks as positives and every other item as a negative.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.svm import LinearSVC
 
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.features import Document
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 MAX_FEATURES = 20_000
 MIN_DF = 5
@@ -25,6 +26,9 @@ C = 0.01
 
 
 def vectoriser(vocabulary: dict[str, int] | None = None, min_df: int = MIN_DF) -> TfidfVectorizer:
+    # sklearn is imported where it is used: a second of start-up for every command otherwise.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         input="content", encoding="utf-8", decode_error="replace", strip_accents="unicode",
         lowercase=True, analyzer="word", stop_words="english",
@@ -60,6 +64,8 @@ class ArxivSanityRanker(Ranker):
         model.arrays["vocabulary"] = vocabulary
         model.arrays["idf"] = fitted.idf_.astype(np.float64)
         if 0 < labels.sum() < len(labels):
+            from sklearn.svm import LinearSVC
+
             svm = LinearSVC(class_weight="balanced", verbose=False, max_iter=10000, tol=1e-6, C=C)
             svm.fit(matrix, labels)
             model.arrays["coef"] = svm.coef_[0]

@@ -15,7 +15,6 @@ from typing import ClassVar
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 
 from mlnews.config import Setting
 from mlnews.errors import UsageError
@@ -158,6 +157,8 @@ def fit(matrix: sparse.csr_matrix, examples: Examples, c: float) -> tuple[np.nda
     rows = matrix[examples.rows]
     cols = np.unique(rows.indices).astype(np.uint32)
     weights = balanced(examples.weights, labels)
+    from sklearn.linear_model import LogisticRegression  # a second to import: only when training
+
     classifier = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
     classifier.fit(rows[:, cols], labels.astype(int), sample_weight=weights)
     return cols, classifier.coef_[0].astype(np.float32), float(classifier.intercept_[0])
