@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mlnews.issue.model import fingerprint
 from mlnews.issue.source import read, write
 from mlnews.library import Library
 from mlnews.workspace import Workspace
@@ -299,3 +300,151 @@ def test_a_flag_kept_and_a_stale_translation_marked_current_from_the_page(
     assert current["sections"][0]["entries"][0]["texts"]["zh"]["stale"] == ["headline"]
     review.update(action="bless", version=current["version"])
     assert httpx.post(f"{address}/api/issues/{WEEK}/reviews", json=review, headers=token).status_code == 422
+
+
+def test_an_entry_removed_stays_out_until_put_back_where_it_was_with_its_pick(
+    app: tuple[Workspace, str], run: Any
+) -> None:
+    workspace, address = app
+    token = {"X-CSRF-Token": csrf_of(address)}
+    path = workspace.issues_dir / f"{WEEK}.md"
+    before = read(path).issue
+    shown = httpx.get(f"{address}/api/issues/{WEEK}").json()
+    picked = shown["picks"][0]
+    assert picked in [e.key for e in before.entries]
+
+    body = {"key": picked, "version": shown["version"]}
+    gone = httpx.post(f"{address}/api/issues/{WEEK}/removals", json=body, headers=token)
+    assert gone.status_code == 200, gone.text
+    after = read(path).issue
+    assert after.entry(picked) is None and picked not in after.picks
+    assert len(after.entries) == len(before.entries) - 1
+    assert gone.json()["picks"] == shown["picks"][1:]
+    # compose leaves it out, as it does an entry deleted in an editor.
+    assert run("-w", str(workspace.root), "compose", WEEK).code == 0
+    assert read(path).issue.entry(picked) is None
+
+    version = httpx.get(f"{address}/api/issues/{WEEK}").json()["version"]
+    back = httpx.post(
+        f"{address}/api/issues/{WEEK}/restores", json={"key": picked, "version": version}, headers=token
+    )
+    assert back.status_code == 200, back.text
+    restored = read(path).issue
+    assert [e.key for e in restored.entries] == [e.key for e in before.entries]
+    assert restored.picks == before.picks
+    again, was = restored.entry(picked), before.entry(picked)
+    assert again is not None and was is not None
+    assert again.translations["zh"].summary == was.translations["zh"].summary
+    twice = httpx.post(
+        f"{address}/api/issues/{WEEK}/restores",
+        json={"key": picked, "version": back.json()["version"]},
+        headers=token,
+    )
+    assert twice.status_code == 404 and "not removed" in twice.json()["detail"]
+
+
+def test_the_picks_are_set_in_order_and_only_to_entries_of_the_issue(app: tuple[Workspace, str]) -> None:
+    workspace, address = app
+    token = {"X-CSRF-Token": csrf_of(address)}
+    path = workspace.issues_dir / f"{WEEK}.md"
+    shown = httpx.get(f"{address}/api/issues/{WEEK}").json()
+    keys = [e["key"] for s in shown["sections"] for e in s["entries"]]
+    wanted = [keys[-1], keys[3]]
+    body = {"keys": wanted, "version": shown["version"]}
+    answer = httpx.post(f"{address}/api/issues/{WEEK}/picks", json=body, headers=token)
+    assert answer.status_code == 200, answer.text
+    assert read(path).issue.picks == wanted == answer.json()["picks"]
+    version = answer.json()["version"]
+    for keys_, status in ((["arxiv:1234.56789"], 404), ([keys[0], keys[0]], 422)):
+        refused = httpx.post(
+            f"{address}/api/issues/{WEEK}/picks", json={"keys": keys_, "version": version}, headers=token
+        )
+        assert refused.status_code == status, refused.text
+    assert read(path).issue.picks == wanted
+
+
+def test_the_intro_is_edited_in_each_language_and_its_translation_goes_stale(
+    app: tuple[Workspace, str],
+) -> None:
+    workspace, address = app
+    token = {"X-CSRF-Token": csrf_of(address)}
+    path = workspace.issues_dir / f"{WEEK}.md"
+    shown = httpx.get(f"{address}/api/issues/{WEEK}").json()
+    assert set(shown["intro"]) == {"", "zh", "ja"}
+
+    def edit(value: str, lang: str | None, version: str) -> dict[str, Any]:
+        body = {"key": "", "field": "summary", "value": value, "lang": lang, "version": version}
+        answer = httpx.post(f"{address}/api/issues/{WEEK}/edits", json=body, headers=token)
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    first = edit("A quiet week: <b>two</b> papers stand out.", None, shown["version"])
+    chinese = edit("平静的一周：两篇论文脱颖而出。", "zh", first["version"])
+    issue = read(path).issue
+    assert issue.intro == "A quiet week: <b>two</b> papers stand out."
+    assert issue.intro_translations["zh"].summary == "平静的一周：两篇论文脱颖而出。"
+    assert chinese["intro"]["zh"]["summary"] == "平静的一周：两篇论文脱颖而出。"
+    assert chinese["intro"]["zh"]["stale"] == []
+
+    # A translation made from the intro (by compose) goes stale when the intro changes.
+    issue.intro_translations["zh"].source["summary"] = fingerprint(issue.intro)
+    write(path, issue, [s.id for s in workspace.config.sections])
+    version = httpx.get(f"{address}/api/issues/{WEEK}").json()["version"]
+    changed = edit("A busy week.", None, version)
+    assert changed["intro"]["zh"]["stale"] == ["summary"]
+    review = {"key": "", "field": "summary", "action": "current", "lang": "zh", "version": changed["version"]}
+    current = httpx.post(f"{address}/api/issues/{WEEK}/reviews", json=review, headers=token)
+    assert current.status_code == 200, current.text
+    assert current.json()["intro"]["zh"]["stale"] == []
+    wrong = {"key": "", "field": "headline", "value": "x", "version": current.json()["version"]}
+    refused = httpx.post(f"{address}/api/issues/{WEEK}/edits", json=wrong, headers=token)
+    assert refused.status_code == 422 and "the intro is one text" in refused.json()["detail"]
+
+
+@pytest.mark.browser
+def test_picks_removal_and_the_intro_from_the_page(browser: Any, app: tuple[Workspace, str]) -> None:
+    from playwright.sync_api import expect
+
+    workspace, address = app
+    path = workspace.issues_dir / f"{WEEK}.md"
+    before = read(path).issue
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{address}/issues/{WEEK}")
+    picks = page.locator("section.picks li")
+    expect(picks).to_have_count(len(before.picks))
+
+    # The last entry picked, then moved to the front of the picks.
+    last = page.locator("article.entry").last
+    key = last.get_attribute("data-key")
+    last.locator('button[name="pick"]').click()
+    expect(last.locator('button[name="pick"]')).to_have_attribute("aria-pressed", "true")
+    expect(picks).to_have_count(len(before.picks) + 1)
+    for place in reversed(range(len(before.picks))):
+        page.locator(f'section.picks li[data-key="{key}"]').locator("text=↑").click()
+        expect(picks.nth(place)).to_have_attribute("data-key", str(key))
+    expect(picks.first).to_have_attribute("data-key", str(key))
+    assert read(path).issue.picks == [key, *before.picks]
+
+    # Removed, then put back with Undo.
+    first = page.locator("article.entry").first
+    removed = str(first.get_attribute("data-key"))
+    first.locator('button[name="remove"]').click()
+    expect(page.locator("#status")).to_contain_text(f"Removed {removed}")
+    expect(page.locator(f'article.entry[data-key="{removed}"]')).to_have_count(0)
+    assert read(path).issue.entry(removed) is None
+    page.locator("#status button", has_text="Undo").click()
+    expect(page.locator("article.entry").first).to_have_attribute("data-key", removed)
+    assert [e.key for e in read(path).issue.entries] == [e.key for e in before.entries]
+
+    # The intro, in Japanese, saved when the field is left.
+    page.select_option("#lang", "ja")
+    intro = page.locator('section.intro textarea[name="summary"]')
+    intro.fill("今週は静かな一週間でした。")
+    page.locator("article.entry").first.locator('input[name="headline"]').focus()
+    expect(page.locator("#status")).to_contain_text("Saved the intro")
+    assert read(path).issue.intro_translations["ja"].summary == "今週は静かな一週間でした。"
+    assert errors == []
+    context.close()

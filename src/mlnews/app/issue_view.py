@@ -1,10 +1,14 @@
-"""The issue in the app: its entries by section, each text editable in every language.
+"""The issue in the app: its intro and entries by section, each text editable in every language,
+the picks, and entries moved or removed.
 
 An edit is written to the issue source at once, atomically, by the rules `compose` follows:
 a text the curator writes is theirs (its `drafted:` fingerprint no longer matches, so no
 compose overwrites it). Every answer carries the file's version (a hash of its bytes); an
 edit made on an older version is refused with 409, so that an edit made meanwhile in an
 editor is never overwritten, and the page shows the file as it now is.
+
+An entry removed here is gone from the file as if deleted in an editor (compose does not add
+it back); the app keeps it until it stops, so that the page can put it back where it was.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +26,7 @@ from pydantic import BaseModel
 from mlnews.app.jobs import Jobs
 from mlnews.errors import MlnewsError
 from mlnews.issue.compose import section_order
-from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Texts, Translation, fingerprint
+from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Texts, Translation, fingerprint, normal_key
 from mlnews.issue.source import path_for, read, write
 from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace
@@ -29,8 +34,11 @@ from mlnews.workspace import Workspace
 _LOCK = threading.Lock()  # one edit at a time from the app; an editor's are caught by the version
 
 
+INTRO = ""  # the key that stands for the intro in edits and reviews; its one text is `summary`
+
+
 class Edit(BaseModel):
-    key: str
+    key: str  # an entry's, or INTRO
     field: str  # headline, summary or post
     value: str
     version: str  # the file's version the edit was made on
@@ -50,6 +58,23 @@ class Move(BaseModel):
     section: str
     position: int  # among the section's entries, after the move: 0 is first
     version: str
+
+
+class Removal(BaseModel):
+    key: str
+    version: str
+
+
+class Picks(BaseModel):
+    keys: list[str]  # the picks, in order
+    version: str
+
+
+@dataclass
+class _Removed:
+    entry: Entry
+    index: int  # where it was among all entries
+    pick: int | None  # where it was among the picks
 
 
 def router(workspace: Workspace, runner: Jobs | None = None) -> APIRouter:
@@ -73,15 +98,23 @@ def router(workspace: Workspace, runner: Jobs | None = None) -> APIRouter:
                 f"language {change.lang!r}: the issue is translated into {', '.join(config.languages[1:])}",
             )
 
-        def apply(entry: Entry, issue: Issue) -> None:
+        def apply(issue: Issue) -> None:
             value = change.value.strip() if change.field == "summary" else " ".join(change.value.split())
+            if change.key == INTRO:
+                _intro_field(change.field)
+                if change.lang is None:
+                    issue.intro = value
+                else:
+                    issue.intro_translations.setdefault(change.lang, Translation(change.lang)).summary = value
+                return
+            entry = _entry(issue, change.key)
             if change.lang is None:
                 setattr(entry, change.field, value)
             else:
                 translation = entry.translations.setdefault(change.lang, Translation(change.lang))
                 setattr(translation, change.field, value)
 
-        return _change(workspace, runner, period, change.key, change.version, apply)
+        return _change(workspace, runner, period, change.version, apply)
 
     @routes.post("/api/issues/{period}/reviews")
     def review(period: str, wanted: Review) -> dict[str, Any]:
@@ -91,23 +124,32 @@ def router(workspace: Workspace, runner: Jobs | None = None) -> APIRouter:
                 422, f"action {wanted.action!r}: keep (a flagged text) or current (a translation)"
             )
 
-        def apply(entry: Entry, issue: Issue) -> None:
-            texts: Texts | None = entry if wanted.lang is None else entry.translations.get(wanted.lang)
+        def apply(issue: Issue) -> None:
+            texts: Texts | None
+            if wanted.key == INTRO:
+                _intro_field(wanted.field)
+                originals, what = {"summary": issue.intro}, "the intro"
+                texts = issue.intro_translations.get(wanted.lang) if wanted.lang else None
+            else:
+                entry = _entry(issue, wanted.key)
+                originals, what = entry.originals(), entry.key
+                texts = entry if wanted.lang is None else entry.translations.get(wanted.lang)
             if texts is None:
-                raise HTTPException(404, f"{entry.key}: no {wanted.lang} translation")
+                raise HTTPException(404, f"{what}: no {wanted.lang} translation")
             if wanted.action == "keep":
                 texts.flagged.pop(wanted.field, None)
-            elif isinstance(texts, Translation) and wanted.field in entry.originals():
-                texts.source[wanted.field] = fingerprint(entry.value(wanted.field))
+            elif isinstance(texts, Translation) and wanted.field in originals:
+                texts.source[wanted.field] = fingerprint(originals[wanted.field])
 
-        return _change(workspace, runner, period, wanted.key, wanted.version, apply)
+        return _change(workspace, runner, period, wanted.version, apply)
 
     @routes.post("/api/issues/{period}/moves")
     def move(period: str, wanted: Move) -> dict[str, Any]:
         if wanted.section not in {s.id for s in workspace.config.sections}:
             raise HTTPException(422, f"section {wanted.section!r}: not one of mlnews.toml's sections")
 
-        def apply(entry: Entry, issue: Issue) -> None:
+        def apply(issue: Issue) -> None:
+            entry = _entry(issue, wanted.key)
             issue.entries.remove(entry)
             entry.section = wanted.section
             others = issue.in_section(wanted.section)
@@ -119,7 +161,53 @@ def router(workspace: Workspace, runner: Jobs | None = None) -> APIRouter:
             else:
                 issue.entries.append(entry)
 
-        return _change(workspace, runner, period, wanted.key, wanted.version, apply)
+        return _change(workspace, runner, period, wanted.version, apply)
+
+    removed: dict[str, list[_Removed]] = {}  # by issue, the last removed last
+
+    @routes.post("/api/issues/{period}/removals")
+    def remove(period: str, wanted: Removal) -> dict[str, Any]:
+        def apply(issue: Issue) -> None:
+            entry = _entry(issue, wanted.key)
+            picks = [normal_key(p) for p in issue.picks]
+            pick = picks.index(normal_key(entry.key)) if normal_key(entry.key) in picks else None
+            removed.setdefault(issue.name, []).append(_Removed(entry, issue.entries.index(entry), pick))
+            issue.entries.remove(entry)
+            if pick is not None:
+                del issue.picks[pick]
+
+        return _change(workspace, runner, period, wanted.version, apply)
+
+    @routes.post("/api/issues/{period}/restores")
+    def restore(period: str, wanted: Removal) -> dict[str, Any]:
+        """An entry removed from the page put back where it was, texts and translations too."""
+
+        def apply(issue: Issue) -> None:
+            gone = removed.get(issue.name, [])
+            key = normal_key(wanted.key)
+            found = next((r for r in reversed(gone) if normal_key(r.entry.key) == key), None)
+            if found is None:
+                raise HTTPException(404, f"{wanted.key}: not removed from {issue.name} since the app started")
+            if issue.entry(wanted.key) is not None:
+                raise HTTPException(409, f"{wanted.key}: already in {issue.name}")
+            gone.remove(found)
+            issue.entries.insert(min(found.index, len(issue.entries)), found.entry)
+            if found.pick is not None:
+                issue.picks.insert(min(found.pick, len(issue.picks)), found.entry.key)
+
+        return _change(workspace, runner, period, wanted.version, apply)
+
+    @routes.post("/api/issues/{period}/picks")
+    def pick(period: str, wanted: Picks) -> dict[str, Any]:
+        """The issue's picks, as the page orders them: every one an entry of the issue, once."""
+
+        def apply(issue: Issue) -> None:
+            keys = [_entry(issue, key).key for key in wanted.keys]
+            if len({normal_key(k) for k in keys}) != len(keys):
+                raise HTTPException(422, "picks: an entry is picked once")
+            issue.picks = keys
+
+        return _change(workspace, runner, period, wanted.version, apply)
 
     return routes
 
@@ -128,11 +216,10 @@ def _change(
     workspace: Workspace,
     runner: Jobs | None,
     period: str,
-    key: str,
     seen: str,
-    apply: Callable[[Entry, Issue], None],
+    apply: Callable[[Issue], None],
 ) -> dict[str, Any]:
-    """One change to an entry, written atomically, only onto the version of the file the page saw."""
+    """One change to the issue, written atomically, only onto the version of the file the page saw."""
     path = _path(workspace, period)
     with _LOCK:
         busy = runner.running() if runner is not None else None
@@ -141,14 +228,23 @@ def _change(
         if version(path) != seen:
             raise HTTPException(409, "the file changed on disk since the page read it; the page shows it now")
         issue = _issue(path)
-        entry = issue.entry(key)
-        if entry is None:
-            raise HTTPException(404, f"{key}: not an entry of {path.stem}")
         # The file's own order of sections, as compose keeps it, whatever the change moves.
         order = section_order([e.section for e in issue.entries], [s.id for s in workspace.config.sections])
-        apply(entry, issue)
+        apply(issue)
         write(path, issue, order)
     return _as_json(workspace, path)
+
+
+def _entry(issue: Issue, key: str) -> Entry:
+    entry = issue.entry(key)
+    if entry is None:
+        raise HTTPException(404, f"{key}: not an entry of {issue.name}")
+    return entry
+
+
+def _intro_field(field: str) -> None:
+    if field != "summary":
+        raise HTTPException(422, f"field {field!r}: the intro is one text, its summary")
 
 
 def version(path: Path) -> str:
@@ -200,11 +296,21 @@ def _as_json(workspace: Workspace, path: Path) -> dict[str, Any]:
                 "texts": texts,
             }
         )
+    intro: dict[str, dict[str, Any]] = {"": {"summary": issue.intro, "flags": {}, "stale": []}}
+    for lang in workspace.config.languages[1:]:
+        translation = issue.intro_translations.get(lang)
+        intro[lang] = (
+            _texts(translation, translation.stale({"summary": issue.intro}))
+            if translation
+            else {"summary": "", "flags": {}, "stale": []}
+        )
     return {
         "period": issue.name,
         "version": version(path),
         "languages": list(workspace.config.languages),
+        "intro": intro,
         # Every section, empty ones too: an entry can be moved into any.
         "sections": [{"id": s, "name": names.get(s, s), "entries": e} for s, e in sections.items()],
-        "picks": issue.picks,
+        # As the entries' keys, however the file writes them (`arXiv:2011.15126v2`).
+        "picks": [picked.key if (picked := issue.entry(p)) else p for p in issue.picks],
     }

@@ -1,5 +1,6 @@
-// The issue view: every entry's headline, summary and post, in the language chosen, saved to
-// the issue file on blur; entries moved within and across sections; the issue as published,
+// The issue view: the intro and every entry's headline, summary and post, in the language
+// chosen, saved to the issue file on blur; the picks; entries moved within and across sections,
+// removed and put back; the issue as published,
 // in each language, beside it; compose, check, build and publish from here. The file's
 // version goes with each change: a file changed meanwhile on disk is never overwritten; the
 // page shows it instead. Text only, never markup.
@@ -16,6 +17,7 @@
   var data = null;
   var editing = 0;  // fields with unsaved changes
   var previewLang = null;
+  var INTRO = "";  // the key the app takes for the intro
 
   function load() {
     return get(api)
@@ -33,9 +35,11 @@
         langBox.appendChild(option);
       });
     }
-    var focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("article.entry");
+    var focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-key]");
     var refocus = focused ? [focused.dataset.key, document.activeElement.name] : null;
     root.textContent = "";
+    root.appendChild(intro());
+    root.appendChild(picks());
     data.sections.forEach(function (section) {
       var box = el("section", "entries");
       box.dataset.section = section.id;
@@ -47,41 +51,94 @@
       root.appendChild(box);
     });
     if (refocus) {
-      var again = root.querySelector('article[data-key="' + CSS.escape(refocus[0]) + '"] [name="' + refocus[1] + '"]');
+      var again = root.querySelector('[data-key="' + CSS.escape(refocus[0]) + '"] [name="' + refocus[1] + '"]');
       if (again) again.focus();
     }
     status.textContent = "Version " + data.version;
   }
 
   function article(entry, section, index) {
-    var lang = langBox.value;
     var node = el("article", "entry");
     node.dataset.key = entry.key;
     node.appendChild(el("p", "title", entry.title));
     node.appendChild(controls(entry, section, index));
-    var texts = entry.texts[lang] || {};
-    ["headline", "summary", "post"].forEach(function (field) {
-      var label = el("label", "field", field + " ");
+    fields(node, entry.key, entry.texts, ["headline", "summary", "post"]);
+    return node;
+  }
+
+  // The intro: the curator's own words after the standard opening, and their translations.
+  function intro() {
+    var node = el("section", "entry intro");
+    node.dataset.key = INTRO;
+    node.appendChild(el("h2", "", "Intro"));
+    fields(node, INTRO, data.intro, ["summary"], {label: "intro", placeholder: "your words, after the standard opening"});
+    return node;
+  }
+
+  // The texts of an entry (or the intro) in the language chosen, each saved on blur, with its
+  // flags and stale notices. `hint` (the intro's): a label and a placeholder for its one field.
+  function fields(node, key, byLang, names, hint) {
+    var lang = langBox.value;
+    var texts = byLang[lang] || {};
+    names.forEach(function (field) {
+      var label = el("label", "field", (hint ? hint.label : field) + " ");
       var input = field === "summary" ? el("textarea") : el("input");
       input.name = field;
       input.lang = lang || data.languages[0];  // the right fonts and spelling for the text's language
       input.value = texts[field] || "";
+      if (hint) input.placeholder = hint.placeholder;
       input.addEventListener("input", function () { editing += input.dataset.dirty ? 0 : 1; input.dataset.dirty = "1"; });
-      input.addEventListener("blur", function () { save(entry.key, field, input); });
+      input.addEventListener("blur", function () { save(key, field, input); });
       label.appendChild(input);
       node.appendChild(label);
     });
+    var what = key === INTRO ? "the intro" : "";
     // A flag lapses when its text is edited; "keep as written" is the curator's word that it is right.
     Object.keys(texts.flags || {}).forEach(function (field) {
-      node.appendChild(notice("flag", field + " may be unfaithful: " + texts.flags[field], "Keep as written",
-        {key: entry.key, field: field, action: "keep", lang: lang || null}));
+      node.appendChild(notice("flag", (what || field) + " may be unfaithful: " + texts.flags[field], "Keep as written",
+        {key: key, field: field, action: "keep", lang: lang || null}));
     });
     (texts.stale || []).forEach(function (field) {
-      node.appendChild(notice("stale", "the " + field + " changed since it was translated", "Mark current",
-        {key: entry.key, field: field, action: "current", lang: lang}));
+      node.appendChild(notice("stale", (what || "the " + field) + " changed since it was translated", "Mark current",
+        {key: key, field: field, action: "current", lang: lang}));
     });
+  }
+
+  // The editor's picks, in order: moved up and down, unpicked; an entry is picked from its controls.
+  function picks() {
+    var node = el("section", "picks");
+    node.appendChild(el("h2", "", "Editor's picks"));
+    var titles = {};
+    data.sections.forEach(function (s) { s.entries.forEach(function (e) { titles[e.key] = e.title; }); });
+    if (!data.picks.length) node.appendChild(el("p", "empty", "None yet: pick entries below"));
+    var list = el("ol");
+    data.picks.forEach(function (key, index) {
+      var item = el("li");
+      item.dataset.key = key;
+      item.appendChild(el("span", "", titles[key] || key));
+      item.appendChild(button("↑", "Earlier", index === 0, function () { setPicks(swap(data.picks, index, index - 1)); }));
+      item.appendChild(button("↓", "Later", index === data.picks.length - 1, function () { setPicks(swap(data.picks, index, index + 1)); }));
+      item.appendChild(button("Unpick", "Not a pick", false, function () { setPicks(without(data.picks, key)); }));
+      list.appendChild(item);
+    });
+    node.appendChild(list);
     return node;
   }
+
+  function button(text, title, disabled, click) {
+    var node = el("button", "", text);
+    node.type = "button"; node.title = title; node.disabled = disabled;
+    node.addEventListener("click", click);
+    return node;
+  }
+
+  function swap(keys, a, b) {
+    var copy = keys.slice();
+    copy[a] = keys[b]; copy[b] = keys[a];
+    return copy;
+  }
+
+  function without(keys, key) { return keys.filter(function (k) { return k !== key; }); }
 
   function notice(kind, text, label, review) {
     var p = el("p", kind, text + " ");
@@ -117,6 +174,16 @@
     select.addEventListener("change", function () { move(entry.key, select.value, 1e6); });
     label.appendChild(select);
     box.appendChild(up); box.appendChild(down); box.appendChild(label);
+    var picked = data.picks.indexOf(entry.key) >= 0;
+    var pick = button(picked ? "★ Picked" : "☆ Pick", picked ? "Take it out of the editor's picks" : "Add it to the editor's picks", false,
+      function () { setPicks(picked ? without(data.picks, entry.key) : data.picks.concat([entry.key])); });
+    pick.name = "pick";
+    pick.setAttribute("aria-pressed", String(picked));
+    box.appendChild(pick);
+    var remove = button("Remove", "Take it out of the issue (compose will not add it back)", false,
+      function () { removeEntry(entry.key); });
+    remove.name = "remove";
+    box.appendChild(remove);
     return box;
   }
 
@@ -149,7 +216,7 @@
       return post(api + "/edits", body).then(function (d) {
         editing = Math.max(0, editing - 1);
         data = d;  // the fields already show it: no redraw under the curator's cursor
-        status.textContent = "Saved " + key + " " + field + " (version " + d.version + ")";
+        status.textContent = "Saved " + (key === INTRO ? "the intro" : key + " " + field) + " (version " + d.version + ")";
         preview();
       }, function (e) { editing = Math.max(0, editing - 1); throw e; });
     });
@@ -159,6 +226,26 @@
     serially(function () {
       var body = {key: key, section: section, position: Math.max(0, position), version: data.version};
       return post(api + "/moves", body).then(function (d) { changed(d, "Moved " + key); });
+    });
+  }
+
+  function setPicks(keys) {
+    serially(function () {
+      return post(api + "/picks", {keys: keys, version: data.version}).then(function (d) { changed(d, "Picks saved"); });
+    });
+  }
+
+  function removeEntry(key) {
+    serially(function () {
+      return post(api + "/removals", {key: key, version: data.version}).then(function (d) {
+        changed(d, "Removed " + key);
+        // Put back where it was, with its texts: the app kept it.
+        status.appendChild(button("Undo", "Put it back", false, function () {
+          serially(function () {
+            return post(api + "/restores", {key: key, version: data.version}).then(function (d) { changed(d, "Put back " + key); });
+          });
+        }));
+      });
     });
   }
 
