@@ -116,9 +116,11 @@
       var item = el("li");
       item.dataset.key = key;
       item.appendChild(el("span", "", titles[key] || key));
-      item.appendChild(button("↑", "Earlier", index === 0, function () { setPicks(swap(data.picks, index, index - 1)); }));
-      item.appendChild(button("↓", "Later", index === data.picks.length - 1, function () { setPicks(swap(data.picks, index, index + 1)); }));
-      item.appendChild(button("Unpick", "Not a pick", false, function () { setPicks(without(data.picks, key)); }));
+      var tools = el("span", "tools");  // kept on one line, beside the title
+      tools.appendChild(button("↑", "Earlier", index === 0, function () { setPicks(swap(data.picks, index, index - 1)); }));
+      tools.appendChild(button("↓", "Later", index === data.picks.length - 1, function () { setPicks(swap(data.picks, index, index + 1)); }));
+      tools.appendChild(button("Unpick", "Not a pick", false, function () { setPicks(without(data.picks, key)); }));
+      item.appendChild(tools);
       list.appendChild(item);
     });
     node.appendChild(list);
