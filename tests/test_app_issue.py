@@ -382,6 +382,8 @@ def test_the_intro_is_edited_in_each_language_and_its_translation_goes_stale(
     chinese = edit("平静的一周：两篇论文脱颖而出。", "zh", first["version"])
     issue = read(path).issue
     assert issue.intro == "A quiet week: <b>two</b> papers stand out."
+    published = httpx.get(f"{address}/preview/{WEEK}/").text  # the intro's markup stays text
+    assert "A quiet week: &lt;b&gt;two&lt;/b&gt; papers stand out." in published and "<b>two" not in published
     assert issue.intro_translations["zh"].summary == "平静的一周：两篇论文脱颖而出。"
     assert chinese["intro"]["zh"]["summary"] == "平静的一周：两篇论文脱颖而出。"
     assert chinese["intro"]["zh"]["stale"] == []
