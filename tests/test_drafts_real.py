@@ -181,6 +181,18 @@ def test_no_headline_is_left_hanging(
     assert not hanging, "\n".join(hanging)
 
 
+# "X and demonstrate its Y": a verb whose subject (the authors) the headline has dropped.
+_SUBJECTLESS_VERB = re.compile(
+    r"(?:,|\band|\bthen) (?:also )?(?:demonstrate|illustrate|propose|develop|present|discuss|compare|provide"
+    r"|perform|tackle|evaluate|validate|apply|introduce|show)\b(?! that)",
+)
+
+
+def test_no_headline_keeps_a_verb_whose_subject_it_dropped(papers: list[tuple[Source, Draft]]) -> None:
+    orphaned = [f"{d.headline!r}" for _, d in papers if _SUBJECTLESS_VERB.search(d.headline)]
+    assert not orphaned, "\n".join(orphaned)
+
+
 def test_the_checks_catch_what_they_are_for() -> None:
     assert _dangles("A model that can answer any question with regard")
     assert _dangles("Combining TSL and LLMs in conjunction")

@@ -21,6 +21,7 @@ from mlnews.summarise.compress import compress, tidy
 from mlnews.summarise.extractive import ExtractiveSummariser
 from mlnews.summarise.reword import drop_back_reference
 from mlnews.summarise.sentences import split_sentences
+from mlnews.summarise.verbs import object_of
 from mlnews.text import squash
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
@@ -176,6 +177,41 @@ def test_a_proposal_becomes_a_plain_words_headline() -> None:
         "A speech recognizer that activates only two expert layers for each audio frame. RouteASR matches "
         "the word error rate of a dense model of the same size while using 60% less computation"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gist"),
+    [
+        # A second verb of the authors is theirs, not the gist's: cut before it.
+        (
+            "We propose a neural talking-head video synthesis model and demonstrate its application.",
+            "a neural talking-head video synthesis model",
+        ),
+        (
+            "We introduce a benchmark setup and compare state-of-the-art retrieval methods.",
+            "a benchmark setup",
+        ),
+        # Setting the scene, then proposing: the proposal is the gist.
+        (
+            "We study the low-level vision task and develop a new pre-trained model.",
+            "a new pre-trained model.",
+        ),
+        (
+            "We consider a discounted objective and propose to interpret the omission.",
+            "interpreting the omission.",
+        ),
+        # Adverbs before the verb.
+        ("We also completely characterize the testing complexity.", "characterizing the testing complexity."),
+        # Not a second verb: a noun pair, and two verbs of a "to".
+        ("We propose a split of training and test sets.", "a split of training and test sets."),
+        (
+            "We partner with experts to define and test a quality score.",
+            "partnering with experts to define and test a quality score.",
+        ),
+    ],
+)
+def test_the_gist_keeps_one_verb_of_the_authors(sentence: str, gist: str) -> None:
+    assert object_of(sentence) == gist
 
 
 def test_a_finding_becomes_the_headline_and_the_evidence_the_post() -> None:
