@@ -193,6 +193,23 @@ def test_no_headline_keeps_a_verb_whose_subject_it_dropped(papers: list[tuple[So
     assert not orphaned, "\n".join(orphaned)
 
 
+# A post's second part that is only a lead-in ("By combining X with Y"): its main clause was cut off.
+_LEAD_IN_ONLY = re.compile(
+    r"^(?:By|Due to|Despite|Unlike|Given|To|In order to|In contrast to|Although|Since|After)\b[^,]*$"
+)
+
+
+def test_a_posts_second_part_says_something(
+    papers: list[tuple[Source, Draft]], posts: list[tuple[Source, Draft]]
+) -> None:
+    cut_short = []
+    for _, draft in papers + posts:
+        second = draft.post[len(draft.headline) :].lstrip(". ")
+        if _LEAD_IN_ONLY.match(second) or re.search(r"\bnot only\b(?!.*\bbut\b)", second):
+            cut_short.append(second)
+    assert not cut_short, "\n".join(cut_short)
+
+
 def test_the_checks_catch_what_they_are_for() -> None:
     assert _dangles("A model that can answer any question with regard")
     assert _dangles("Combining TSL and LLMs in conjunction")

@@ -14,6 +14,8 @@ paper's abstract is reported in the third person ("we" -> "they"): a post keeps 
 
 from __future__ import annotations
 
+import re
+
 from mlnews.summarise import POST_LIMIT, Draft, Source, post_length
 from mlnews.summarise.compress import compress, tidy
 from mlnews.summarise.headline import choose_headline, gist_like, headline_from_title, normal, repeats
@@ -206,7 +208,10 @@ def make_post(headline: str, others: list[str], link: str, paper: bool = True) -
     budget = POST_LIMIT - post_length(" " + link)  # what the post itself may count
     post = _shrink(headline, budget)
     for sentence in others[:3]:
-        clause = _post_clause(sentence, paper)
+        whole = _post_clause(sentence, paper)
+        clause = capitalise(tidy(compress(whole, POST_CLAUSE)))
+        if not _stands_alone(clause, whole):
+            continue
         overshoot = post_length(_join(post, clause)) - budget
         if overshoot > 0:  # every character counts at least one, so this many fewer will fit
             clause = capitalise(tidy(compress(clause, len(clause) - overshoot)))
@@ -217,11 +222,28 @@ def make_post(headline: str, others: list[str], link: str, paper: bool = True) -
 
 
 def _post_clause(sentence: str, paper: bool) -> str:
-    """A sentence as the post's second part: reworded, without who claims it, cut to POST_CLAUSE."""
+    """A sentence as the post's second part: reworded, without who claims it (not yet cut)."""
     clause = strip_openers(drop_parentheticals(sentence))
     clause = third_person(clause, our="the") if paper else clause
-    clause = drop_claim(drop_cjk_claim(clause))
-    return capitalise(tidy(compress(clause, POST_CLAUSE)))
+    return drop_claim(drop_cjk_claim(clause))
+
+
+# Words that open a phrase leading into the main clause: "By combining X, the method ...".
+_LEAD_IN = re.compile(
+    r"^(?:by|to|due to|despite|unlike|in contrast to|in order to|given|after|before|while|although|though"
+    r"|whereas|because|since|compared (?:with|to)|based on|instead of|following|using|through|without"
+    r"|motivated by|inspired by|like)\b",
+    re.IGNORECASE,
+)  # not "in", "on", "for": "In all of them the loss falls" needs no comma before its main clause
+
+
+def _stands_alone(clause: str, whole: str) -> bool:
+    """Whether a cut clause still says something: not a lead-in cut where its main clause would
+    begin ("By combining X with Y"), not "not only X" without its "but"."""
+    rest = squash(whole)[len(clause) :].lstrip()
+    if rest.startswith(",") and _LEAD_IN.match(clause):
+        return False
+    return not (re.search(r"\bnot only\b", clause) and not re.search(r"\bbut\b", clause))
 
 
 def _shrink(text: str, budget: int) -> str:
