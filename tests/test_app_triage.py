@@ -200,9 +200,11 @@ def test_source_section_and_date_filters_narrow_the_list_together(browser: Any, 
         page.locator("#search").click()
         page.keyboard.type("sfx 1")  # letters and digits the list would take as decisions
         expect(session.rows()).to_have_count(0)
+        expect(page.locator("#empty")).to_have_text("No candidate matches these filters.")
         page.locator("#search").fill("")
         page.select_option("#source-filter", "")
         shows(in_range)
+        expect(page.locator("#empty")).to_be_hidden()
         assert session.posts == [] and decisions(demo_copy, list(before)) == before
         assert session.errors == []
 

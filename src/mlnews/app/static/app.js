@@ -16,6 +16,7 @@
   var dateFrom = document.getElementById("date-from");
   var dateTo = document.getElementById("date-to");
   var sectionBox = document.getElementById("section");
+  var empty = document.getElementById("empty");
   var NO_SECTION = "(none)";  // section ids are [a-z0-9-]: this value is never one
   var items = [];
   var shown = [];
@@ -93,9 +94,21 @@
     keepShownSelected();
     list.textContent = "";
     shown.forEach(function (item, index) { list.appendChild(row(item, index)); });
+    empty.hidden = shown.length > 0;
+    empty.textContent = nothingShown();
     var found = shown.findIndex(function (i) { return i.key === key; });
     current = Math.max(0, Math.min(found >= 0 ? found : current, shown.length - 1));
     highlight();
+  }
+
+  // Why the list is empty: the week is done, the filters hide everything, or nothing came in yet.
+  function nothingShown() {
+    if (!items.length) return "No candidates for this week yet: Collect, or import items with mlnews import.";
+    var undecided = items.some(function (i) { return i.state === "new"; });
+    if (stateFilter.value === "new" && !undecided && !search.value) {
+      return "Every candidate of the week is decided. Write the issue next.";
+    }
+    return "No candidate matches these filters.";
   }
 
   function row(item, index) {
