@@ -251,12 +251,24 @@ def test_the_key_comes_from_the_environment_and_is_never_written(
     assert "sk-test-secret-3456" not in (ws / "mlnews.toml").read_text(encoding="utf-8")
 
 
-def test_a_remote_endpoint_without_a_key_says_where_to_put_one(run: Any, ws: Path) -> None:
+def test_a_remote_endpoint_without_a_key_says_where_to_put_one(
+    run: Any, ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
     path = ws / "mlnews.toml"
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
     document["summariser"]["openai"]["base_url"] = "https://api.openai.com/v1"  # type: ignore[index]
     path.write_text(tomlkit.dumps(document), encoding="utf-8")
-    result = run("-w", str(ws), "compose", WEEK)
+    # No key anywhere, whatever this machine's environment or keyring holds.
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
+    try:
+        result = run("-w", str(ws), "compose", WEEK)
+    finally:
+        keyring.set_keyring(before)
     assert result.code == 1
     assert "OPENAI_API_KEY" in result.err and "mlnews keys set openai" in result.err
 
