@@ -147,6 +147,16 @@ def test_a_cancelled_job_stops_and_a_failing_one_says_why(app: tuple[Workspace, 
     assert any("40%" in line for line in failed["output"]), failed["output"]
 
 
+def test_a_months_page_links_to_the_candidates_of_its_last_week(app: tuple[Workspace, str]) -> None:
+    _, address = app
+    page = httpx.get(f"{address}/issues/2020-11").text
+    week = re.search(r'href="/weeks/([^"]+)">Candidates of ([^<]+)</a>', page)
+    assert week is not None and week.group(1) == week.group(2)
+    assert week.group(1) in ("2020-W48", "2020-W49")  # the week with November 30, by first weekday
+    assert httpx.get(f"{address}/weeks/{week.group(1)}").status_code == 200
+    assert f'href="/weeks/{WEEK}">Back to the candidates' in httpx.get(f"{address}/issues/{WEEK}").text
+
+
 def test_the_preview_is_the_published_page_in_each_language(app: tuple[Workspace, str]) -> None:
     workspace, address = app
     issue = read(workspace.issues_dir / f"{WEEK}.md").issue

@@ -188,10 +188,13 @@ def create_app(
 
     @api.get("/issues/{period}", response_class=HTMLResponse)
     def issue_page(period: str) -> Response:
-        name = str(parse_period(period)) if _is_period(period) else ""
-        if not name:
+        if not _is_period(period):
             raise HTTPException(404, f"{period}: not a week or a month")
-        return HTMLResponse(_page("issue.html", csrf=guard.csrf, period=name))
+        chosen = parse_period(period)
+        # A month's candidates are its weeks': the page links to its last one.
+        first_weekday = workspace.config.first_weekday
+        week = chosen if isinstance(chosen, Week) else Week.containing(chosen.end(), first_weekday)
+        return HTMLResponse(_page("issue.html", csrf=guard.csrf, period=str(chosen), week=str(week)))
 
     @api.get("/favicon.ico")
     def icon() -> Response:
