@@ -144,26 +144,21 @@
 
   function notice(kind, text, label, review) {
     var p = el("p", kind, text + " ");
-    var button = el("button", "", label);
-    button.type = "button";
-    button.addEventListener("click", function () {
+    p.appendChild(button(label, "", false, function () {
       serially(function () {
         return post(api + "/reviews", Object.assign({version: data.version}, review))
-          .then(function (d) { changed(d, label + ": " + review.key + " " + review.field); });
+          .then(function (d) { changed(d, label + ": " + (review.key || "the intro") + " " + review.field); });
       });
-    });
-    p.appendChild(button);
+    }));
     return p;
   }
 
   function controls(entry, section, index) {
     var box = el("div", "controls");
-    var up = el("button", "up", "↑");
-    up.type = "button"; up.name = "up"; up.title = "Move up"; up.disabled = index === 0;
-    up.addEventListener("click", function () { move(entry.key, section.id, index - 1); });
-    var down = el("button", "down", "↓");
-    down.type = "button"; down.name = "down"; down.title = "Move down"; down.disabled = index === section.entries.length - 1;
-    down.addEventListener("click", function () { move(entry.key, section.id, index + 1); });
+    var up = button("↑", "Move up", index === 0, function () { move(entry.key, section.id, index - 1); });
+    var last = index === section.entries.length - 1;
+    var down = button("↓", "Move down", last, function () { move(entry.key, section.id, index + 1); });
+    up.name = "up"; down.name = "down";
     var label = el("label", "", "Section ");
     var select = el("select");
     select.name = "section";
@@ -257,10 +252,7 @@
     previewLang = previewLang || data.languages[0];
     if (!previewLangs.children.length) {
       data.languages.forEach(function (code) {
-        var button = el("button", "", code);
-        button.type = "button";
-        button.addEventListener("click", function () { preview(code); });
-        previewLangs.appendChild(button);
+        previewLangs.appendChild(button(code, "The issue in " + code, false, function () { preview(code); }));
       });
     }
     Array.prototype.forEach.call(previewLangs.children, function (b) {
