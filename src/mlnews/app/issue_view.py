@@ -28,7 +28,7 @@ from mlnews.errors import MlnewsError
 from mlnews.issue.compose import section_order
 from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Texts, Translation, fingerprint, normal_key
 from mlnews.issue.source import path_for, read, write
-from mlnews.weeks import parse_period
+from mlnews.weeks import Period, parse_period
 from mlnews.workspace import Workspace
 
 _LOCK = threading.Lock()  # one edit at a time from the app; an editor's are caught by the version
@@ -169,8 +169,8 @@ def router(workspace: Workspace, runner: Jobs | None = None) -> APIRouter:
     def remove(period: str, wanted: Removal) -> dict[str, Any]:
         def apply(issue: Issue) -> None:
             entry = _entry(issue, wanted.key)
-            picks = [normal_key(p) for p in issue.picks]
-            pick = picks.index(normal_key(entry.key)) if normal_key(entry.key) in picks else None
+            key, picks = normal_key(entry.key), [normal_key(p) for p in issue.picks]
+            pick = picks.index(key) if key in picks else None
             removed.setdefault(issue.name, []).append(_Removed(entry, issue.entries.index(entry), pick))
             issue.entries.remove(entry)
             if pick is not None:
@@ -251,12 +251,16 @@ def version(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else ""
 
 
-def _path(workspace: Workspace, period: str) -> Path:
+def period_of(text: str) -> Period:
+    """The week or month a URL names; 404, saying what is expected, if it names neither."""
     try:
-        chosen = parse_period(period)
+        return parse_period(text)
     except MlnewsError as error:
         raise HTTPException(404, str(error)) from None
-    path = path_for(workspace.issues_dir, chosen)
+
+
+def _path(workspace: Workspace, period: str) -> Path:
+    path = path_for(workspace.issues_dir, period_of(period))
     if not path.exists():
         raise HTTPException(404, f"{path.name}: no such issue yet; compose it first")
     return path
@@ -296,11 +300,12 @@ def _as_json(workspace: Workspace, path: Path) -> dict[str, Any]:
                 "texts": texts,
             }
         )
-    intro: dict[str, dict[str, Any]] = {"": {"summary": issue.intro, "flags": {}, "stale": []}}
+    originals = {"summary": issue.intro}  # the intro's one text, as its translations see it
+    intro: dict[str, dict[str, Any]] = {"": {**originals, "flags": {}, "stale": []}}
     for lang in workspace.config.languages[1:]:
         translation = issue.intro_translations.get(lang)
         intro[lang] = (
-            _texts(translation, translation.stale({"summary": issue.intro}))
+            _texts(translation, translation.stale(originals))
             if translation
             else {"summary": "", "flags": {}, "stale": []}
         )

@@ -17,11 +17,11 @@ import jinja2
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mlnews.app.issue_view import period_of
 from mlnews.errors import MlnewsError
 from mlnews.issue import source
 from mlnews.publish import site
 from mlnews.render.pages import template_problem
-from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace
 
 KINDS = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
@@ -51,10 +51,7 @@ def router(workspace: Workspace, media: Callable[[str], Response]) -> APIRouter:
     def page(request: Request, period: str, lang: str) -> Response:
         if lang not in workspace.config.languages:
             raise HTTPException(404, f"{lang}: not one of this newsletter's languages")
-        try:
-            chosen = parse_period(period)
-        except MlnewsError as error:
-            raise HTTPException(404, str(error)) from None
+        chosen = period_of(period)
         if not source.path_for(workspace.issues_dir, chosen).exists():
             raise HTTPException(404, f"{chosen}: no such issue yet; compose it first")
         root = f"http://{request.headers['host']}/preview/"  # the guard let only the app's own host in

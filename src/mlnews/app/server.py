@@ -35,7 +35,7 @@ from mlnews.errors import MlnewsError
 from mlnews.items import STATES
 from mlnews.library import Library
 from mlnews.rank import pipeline, reasons
-from mlnews.weeks import Week, parse_period
+from mlnews.weeks import Week
 from mlnews.workspace import Workspace
 
 PAGE = 300  # candidates a page shows first, explained ahead of time
@@ -188,9 +188,7 @@ def create_app(
 
     @api.get("/issues/{period}", response_class=HTMLResponse)
     def issue_page(period: str) -> Response:
-        if not _is_period(period):
-            raise HTTPException(404, f"{period}: not a week or a month")
-        chosen = parse_period(period)
+        chosen = issue_view.period_of(period)
         # A month's candidates are its weeks': the page links to its last one.
         first_weekday = workspace.config.first_weekday
         week = chosen if isinstance(chosen, Week) else Week.containing(chosen.end(), first_weekday)
@@ -290,14 +288,6 @@ def _media(workspace: Workspace, name: str) -> Response:
         raise HTTPException(404)
     kind = {".png": "image/png", ".webp": "image/webp", ".jpg": "image/jpeg", ".gif": "image/gif"}
     return Response(path.read_bytes(), media_type=kind.get(path.suffix.lower(), "application/octet-stream"))
-
-
-def _is_period(text: str) -> bool:
-    try:
-        parse_period(text)
-    except MlnewsError:
-        return False
-    return True
 
 
 def _week(text: str) -> Week:
