@@ -255,7 +255,10 @@ def test_a_collect_from_the_app_and_decisions_meanwhile_lose_nothing(
         time.sleep(0.1)
     done = wait_for(address, job)
     assert done["state"] == "done", done["output"]
-    assert done["step"] == {"what": "ranking features", "done": 53, "total": 53}  # the last step
+    # The last step: the 53 new items' features, and those of any item decided while the collect ran
+    # that the retrainer had not rebuilt yet (a decision changes an item, so its features are redone).
+    step = done["step"]
+    assert step["what"] == "ranking features" and step["done"] == step["total"] >= 53, step
     assert any(line.split()[:2] == ["lilianweng", "53"] for line in done["output"]), done["output"]
     with Library.open(workspace.library_path, writing=False) as library:
         assert library.count() == before_count + 53
