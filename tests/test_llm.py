@@ -202,21 +202,47 @@ def test_429_and_500_are_retried(run: Any, ws: Path, replay: tuple[Replay, str],
         (["refusal"], "the model refused: I'm sorry, but I can't help with that request."),
         (["cut off", "cut off"], "the model's answer is not a draft: the answer is not a JSON object"),
         (["not json"], "is not JSON"),
-        (["bad key"], "HTTP 401: Incorrect API key provided"),
-        (["slow", "slow", "slow"], "timed out (ReadTimeout) (gave up after 3 tries)"),
+        (["slow", "slow"], "timed out (ReadTimeout) (gave up after 2 tries)"),
     ],
 )
-def test_a_failure_is_one_line_naming_the_item_and_writes_nothing(
+def test_a_bad_answer_costs_one_entry_flagged_and_retry_failed_asks_again(
     run: Any, ws: Path, replay: tuple[Replay, str], answers: list[str], message: str
 ) -> None:
     server, _ = replay
     configure_concurrency(ws, 1)
     server.first = list(answers)
     result = run("-w", str(ws), "compose", WEEK)
+    assert result.code == 0, result.err
+    issue = read(issue_file(ws)).issue
+    failed, other = issue.entries[0], issue.entries[1]
+    # The failed entry holds the offline draft, flagged with why; the other is the model's.
+    assert failed.headline and "kept offline" in failed.flags()["headline"]
+    assert message in failed.flags()["headline"]
+    assert other.key == B and other.headline.startswith("A transformer pre-trained")
+    assert f"kept offline: {failed.key}: " in result.out and message in result.out
+    assert "drafted 1 of 2 entries with openai, kept offline 1" in result.out
+    check = run("-w", str(ws), "check", WEEK)
+    assert check.code == 1 and "kept offline" in check.err
+    # The failed answer was not cached: asked again, the model's answer replaces the draft.
+    again = run("-w", str(ws), "compose", WEEK, "--retry-failed")
+    assert again.code == 0, again.err
+    redrafted = read(issue_file(ws)).issue.entry(failed.key)
+    assert redrafted is not None and redrafted.headline.startswith("Sending keypoints")
+    assert not redrafted.flags()
+    assert run("-w", str(ws), "check", WEEK).code == 0
+
+
+def test_a_key_the_endpoint_refuses_stops_the_run_in_one_line_and_writes_nothing(
+    run: Any, ws: Path, replay: tuple[Replay, str]
+) -> None:
+    server, _ = replay
+    configure_concurrency(ws, 1)
+    server.first = ["bad key"]
+    result = run("-w", str(ws), "compose", WEEK)
     assert result.code == 1
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result.err
-    assert "arxiv:" in lines[0] and message in lines[0], lines[0]
+    assert "HTTP 401: Incorrect API key provided" in lines[0] and "check the key" in lines[0]
     assert not issue_file(ws).exists()
 
 

@@ -474,7 +474,7 @@ def test_the_extractive_summariser_is_built_in() -> None:
 
 
 def test_an_unknown_summariser_names_the_available_ones() -> None:
-    with pytest.raises(UsageError, match=r"^summariser 'gpt-9': unknown; available: extractive, openai$"):
+    with pytest.raises(UsageError, match=r"^summariser 'gpt-9': unknown; available: extractive, local, openai$"):
         get("gpt-9")
 
 
@@ -497,7 +497,7 @@ def test_a_plugin_is_found_through_its_entry_point(
     _plugins(
         monkeypatch, metadata.EntryPoint("echo", "mlnews_echo_plugin:EchoSummariser", "mlnews.summarisers")
     )
-    assert names() == ["echo", "extractive", "openai"]
+    assert names() == ["echo", "extractive", "local", "openai"]
     draft = get("echo").draft(Source("paper", "Title", "Text.", "https://x"))
     assert draft == Draft("TITLE", "Text.", "Title")
 
@@ -506,7 +506,7 @@ def test_a_broken_plugin_is_one_warning_and_a_usage_error_naming_it(
     registry: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _plugins(monkeypatch, metadata.EntryPoint("broken", "mlnews_no_such_module:Thing", "mlnews.summarisers"))
-    assert names() == ["extractive", "openai"]  # the built-ins still work
+    assert names() == ["extractive", "local", "openai"]  # the built-ins still work
     assert len(registry) == 1 and "\n" not in registry[0]
     assert registry[0].startswith("warning: summariser plugin 'broken' (plugin mlnews_no_such_module:Thing")
     with pytest.raises(UsageError, match=r"summariser 'broken' .*mlnews_no_such_module.*failed to load"):

@@ -39,6 +39,9 @@ class Setting:
     choices: tuple[str, ...] | None = None
     is_url: bool = False  # must be an absolute http(s) URL: it ends up in links
     plugin_kind: str | None = None  # names installed backends of this kind (`mlnews plugins`)
+    # A backend's setting that comes from a shared table unless its own table sets it:
+    # `inherit="llm"` takes `[llm] model` for `[summariser.openai]` that does not name one.
+    inherit: str | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -158,6 +161,38 @@ NETWORK_SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
+# `[llm]`: the model the `openai` and `local` backends share; their own tables may override it.
+LLM_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "base_url",
+        "https://api.openai.com/v1",
+        "The endpoint, up to /v1 (e.g. http://127.0.0.1:8080/v1 for llama.cpp, :11434/v1 for Ollama).",
+        is_url=True,
+    ),
+    Setting("model", "gpt-4o-mini", "The model's name as the endpoint knows it."),
+    Setting("api_key_env", "OPENAI_API_KEY", "The environment variable holding the key."),
+    Setting("key_name", "openai", "Else, the keyring entry holding it (`mlnews keys set NAME`)."),
+    Setting("temperature", 0.2, "How freely it writes: 0 is the most literal."),
+    Setting("timeout", 120.0, "Seconds to wait for one answer (a timed-out request is tried once more)."),
+    Setting("max_concurrency", 4, "Requests in flight at once."),
+    Setting(
+        "context_tokens",
+        0,
+        "The model's context size in tokens; 0: ask the server (llama.cpp, Ollama), else assume 8192.",
+    ),
+    Setting("max_input_tokens", 6000, "The most a request may carry: longer body text is cut."),
+    Setting("max_output_tokens", 1024, "The most an answer may be, in tokens (each task asks for less)."),
+    Setting(
+        "json_mode",
+        True,
+        "Ask for JSON by schema (falling back to a JSON object, then plain text, where refused).",
+    ),
+    Setting("price_input", 0.0, "Price per million input tokens, for the cost line (0: not shown)."),
+    Setting("price_output", 0.0, "Price per million output tokens."),
+    Setting("model_path", "", "The `local` backends: the GGUF model file they run in-process."),
+    Setting("threads", 0, "The `local` backends: CPU threads (0: every core)."),
+)
+
 EMAIL_SETTINGS: tuple[Setting, ...] = (
     Setting("from_address", "", "Who the newsletter is from, e.g. 'ML News <news@example.org>'."),
     Setting("reply_to", "", "Where replies go, if not the From address."),
@@ -261,6 +296,7 @@ class Config:
     sources: tuple[Source, ...] = ()
     network: NetworkSettings = field(default_factory=NetworkSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    llm: tuple[tuple[str, Any], ...] = ()  # `[llm]` as given, where it differs from the defaults
     # `[KIND.NAME]` tables as given, checked: ((kind, name), ((key, value), ...)), ...
     backends: tuple[tuple[tuple[str, str], tuple[tuple[str, Any], ...]], ...] = ()
     glossary: Glossary = field(default_factory=Glossary)
@@ -270,9 +306,11 @@ class Config:
         return self.languages[0]
 
     def settings_of(self, kind: str, name: str) -> dict[str, Any]:
-        """A backend's settings: its `[KIND.NAME]` table over its defaults."""
+        """A backend's settings: its `[KIND.NAME]` table over the shared tables (`[llm]`) over
+        its defaults."""
         specs = plugins.plugins(kind)[name].settings if _known(kind, name) else ()
-        values = {s.name: s.default for s in specs}
+        shared = {"llm": dict(self.llm)}
+        values = {s.name: shared.get(s.inherit or "", {}).get(s.name, s.default) for s in specs}
         values.update(dict(dict(self.backends).get((kind, name), ())))
         return values
 
@@ -315,6 +353,7 @@ def check(path: Path, data: dict[str, Any]) -> Config:
         "newsletter",
         "network",
         "email",
+        "llm",
         "sections",
         "sources",
         "glossary",
@@ -324,11 +363,13 @@ def check(path: Path, data: dict[str, Any]) -> Config:
         tables = ", ".join(f"[{kind}.NAME]" for kind in BACKEND_TABLES)
         raise ConfigError(
             f"{path}: unknown key {sorted(unknown)[0]!r}; "
-            f"expected [newsletter], [network], [email], [[sections]], [sources.NAME], [glossary], {tables}"
+            "expected [newsletter], [network], [email], [llm], [[sections]], [sources.NAME], "
+            f"[glossary], {tables}"
         )
     values = _check_settings(path, data, "newsletter", SETTINGS)
     network = NetworkSettings(**_check_settings(path, data, "network", NETWORK_SETTINGS))
     email = EmailSettings(**_check_settings(path, data, "email", EMAIL_SETTINGS))
+    llm = _check_settings(path, data, "llm", LLM_SETTINGS)
     sections = [
         Section(**_check_table(path, f"sections[{i + 1}]", t, SECTION_FIELDS))
         for i, t in enumerate(_tables(path, data, "sections", DEFAULT_SECTIONS))
@@ -354,6 +395,7 @@ def check(path: Path, data: dict[str, Any]) -> Config:
         sources=sources,
         network=network,
         email=email,
+        llm=tuple((s.name, llm[s.name]) for s in LLM_SETTINGS if llm[s.name] != s.default),
         backends=backends,
         glossary=glossary,
     )
@@ -398,7 +440,12 @@ def _check_backends(
             specs = plugins.plugins(kind)[name].settings
             given = _check_settings(path, {f"{kind}.{name}": table}, f"{kind}.{name}", specs)
             # Only what differs from the defaults: a file as `mlnews init` wrote it is `Config()`.
-            changed = tuple((s.name, given[s.name]) for s in specs if given[s.name] != s.default)
+            # A shared setting counts wherever the table names it: it overrides `[llm]`.
+            changed = tuple(
+                (s.name, given[s.name])
+                for s in specs
+                if (s.name in table if s.inherit else given[s.name] != s.default)
+            )
             if changed:
                 checked.append(((kind, name), changed))
     return tuple(checked)

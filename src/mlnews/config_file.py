@@ -19,6 +19,7 @@ from mlnews.config import (
     BACKEND_TABLES,
     DEFAULT_SECTIONS,
     EMAIL_SETTINGS,
+    LLM_SETTINGS,
     NETWORK_SETTINGS,
     SECTION_FIELDS,
     SETTINGS,
@@ -53,6 +54,12 @@ def default_text() -> str:
     lines.append("# Sending the newsletter by e-mail (`mlnews email`, `mlnews send`).")
     lines.append("[email]")
     lines += _settings_lines(EMAIL_SETTINGS)
+    lines.append("")
+    lines.append("# The model that drafts and translates, for `summariser` or `translator` = 'openai'")
+    lines.append("# (any OpenAI-compatible endpoint) or 'local' (a GGUF file run in-process, with")
+    lines.append("# `pip install mlnews[local]`). `mlnews llm check` tries it. A key never goes here.")
+    lines.append("[llm]")
+    lines += _settings_lines(LLM_SETTINGS)
     lines.append("")
     lines += _backend_lines()
     lines.append("# Terms the translator keeps as written (model and dataset names), and terms it")
@@ -102,7 +109,10 @@ def _backend_lines() -> list[str]:
                 continue
             lines.append(f"# The {kind} {name!r}: {plugin.description}")
             lines.append(f"[{kind}.{name}]")
-            lines += _settings_lines(plugin.settings)
+            own = tuple(s for s in plugin.settings if s.inherit is None)
+            lines += _settings_lines(own)
+            for table in sorted({s.inherit for s in plugin.settings if s.inherit}):
+                lines.append(f"# Any [{table}] key may be set here too, for this {kind} only.")
             lines.append("")
     return lines
 

@@ -51,9 +51,11 @@ class FetchError(MlnewsError):
     from one host (figures) give such a host up for the run.
     """
 
-    def __init__(self, message: str, *, unreachable: bool = False):
+    def __init__(self, message: str, *, unreachable: bool = False, status: int | None = None, why: str = ""):
         super().__init__(message)
         self.unreachable = unreachable
+        self.status = status  # the HTTP status that ended it, if one did
+        self.why = why  # for an unreachable host: "connect", "timeout" or "status"
 
 
 def user_agent(settings: NetworkSettings) -> str:
@@ -94,6 +96,9 @@ class _Request:
     body: bytes | None = None
     trusted: bool = False  # a URL from the settings: private addresses allowed
     read_timeout: float | None = None  # instead of the settings' own
+    # Tries after the first, by what went wrong ("connect", "timeout", "status"), where they
+    # differ from the settings' `retries`: a model server that is down is not worth waiting for.
+    retries: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -142,8 +147,14 @@ class Fetcher:
         accept: str | None = None,
         max_bytes: int | None = None,
         interval: float = 0.0,
+        trusted: bool = False,
+        timeout: float | None = None,
+        retries: dict[str, int] | None = None,
     ) -> Response:
-        """GET with retries; a 304 comes back as a response with `not_modified`."""
+        """GET with retries; a 304 comes back as a response with `not_modified`.
+
+        `trusted`, `timeout` and `retries` as for `post_json`: for a backend's own URL (a model server's
+        properties), never for one from content."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -153,7 +164,10 @@ class Fetcher:
             headers["Accept"] = accept
         if params:
             url = str(httpx.URL(url, params={k: str(v) for k, v in params.items()}))
-        return self._retrying(_Request("GET", url, headers, self._limit(max_bytes), interval))
+        limit = self._limit(max_bytes)
+        patience = tuple((retries or {}).items())
+        request = _Request("GET", url, headers, limit, interval, None, trusted, timeout, patience)
+        return self._retrying(request)
 
     def post_json(
         self,
@@ -164,19 +178,31 @@ class Fetcher:
         trusted: bool = False,
         timeout: float | None = None,
         max_bytes: int | None = None,
+        retries: dict[str, int] | None = None,
     ) -> Response:
         """POST a JSON body (with a bearer token, if given) with retries; the answer is not followed
         through redirects: a backend that moved is the curator's setting to change.
 
         `trusted` is for URLs from the settings (an LLM server the curator runs on 127.0.0.1),
         never for a URL that came from content. `timeout` replaces the read timeout: a model
-        may think for minutes.
+        may think for minutes. `retries` sets the tries after the first by what went wrong
+        ("connect", "timeout", "status"), where they differ from the settings'.
         """
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         content = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        request = _Request("POST", url, headers, self._limit(max_bytes), 0.0, content, trusted, timeout)
+        request = _Request(
+            "POST",
+            url,
+            headers,
+            self._limit(max_bytes),
+            0.0,
+            content,
+            trusted,
+            timeout,
+            tuple((retries or {}).items()),
+        )
         return self._retrying(request)
 
     def _limit(self, max_bytes: int | None) -> int:
@@ -189,17 +215,23 @@ class Fetcher:
                 response = self._follow(request)
             except _Retryable as problem:
                 wait = self._wait(attempt, problem.retry_after)
-                if attempt >= self.settings.retries or wait is None:
+                limit = dict(request.retries).get(problem.why, self.settings.retries)
+                if attempt >= limit or wait is None:
+                    tries = f"gave up after {attempt + 1} tries" if attempt else "not tried again"
                     raise FetchError(
-                        f"{request.method} {request.url}: {problem} (gave up after {attempt + 1} tries)",
+                        f"{request.method} {request.url}: {problem} ({tries})",
                         unreachable=True,
+                        status=problem.status,
+                        why=problem.why,
                     ) from None
                 attempt += 1
                 self.sleep(wait)
                 continue
             if response.status >= 400:
                 reason = _reason(response, request.headers.get("Authorization", "").removeprefix("Bearer "))
-                raise FetchError(f"{request.method} {request.url}: HTTP {response.status}{reason}")
+                raise FetchError(
+                    f"{request.method} {request.url}: HTTP {response.status}{reason}", status=response.status
+                )
             return response
 
     def _wait(self, attempt: int, retry_after: float | None) -> float | None:
@@ -254,7 +286,8 @@ class Fetcher:
                 if not request.trusted:
                     self._check_peer(url, raw)
                 if raw.status_code in RETRY_STATUSES:
-                    raise _Retryable(f"HTTP {raw.status_code}", _retry_after(raw.headers.get("retry-after")))
+                    retry_after = _retry_after(raw.headers.get("retry-after"))
+                    raise _Retryable(f"HTTP {raw.status_code}", retry_after, "status", raw.status_code)
                 declared = raw.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > limit:
                     size = _megabytes(int(declared))
@@ -267,8 +300,12 @@ class Fetcher:
                             f"{request.method} {url}: the response is over the {_megabytes(limit)} cap"
                         )
                 return Response(str(raw.url), raw.status_code, dict(raw.headers), bytes(body))
+        except httpx.ConnectTimeout as error:
+            raise _Retryable(f"timed out ({type(error).__name__})", why="connect") from None
         except httpx.TimeoutException as error:
-            raise _Retryable(f"timed out ({type(error).__name__})") from None
+            raise _Retryable(f"timed out ({type(error).__name__})", why="timeout") from None
+        except httpx.ConnectError as error:  # refused, no route, no name
+            raise _Retryable(f"connection failed: {error or type(error).__name__}", why="connect") from None
         except httpx.DecodingError:
             raise FetchError(f"{request.method} {url}: the response's compression is broken") from None
         except httpx.TransportError as error:  # refused, reset, cut off mid-body
@@ -329,9 +366,17 @@ class Fetcher:
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        retry_after: float | None = None,
+        why: str = "connection",
+        status: int | None = None,
+    ):
         super().__init__(message)
         self.retry_after = retry_after
+        self.why = why  # "connect", "timeout", "status", or "connection" (cut off midway)
+        self.status = status
 
 
 def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:

@@ -12,6 +12,7 @@ from mlnews.cli import (  # noqa: F401  (register commands)
     issue_cmds,
     keys_cmds,
     library_cmds,
+    llm_cmds,
     plugin_cmds,
     publish_cmds,
     rank_cmds,

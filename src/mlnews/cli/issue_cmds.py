@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from mlnews import files
+from mlnews import files, summarise
 from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.issue import compose, source
@@ -39,11 +39,19 @@ def compose_command(
     force: Annotated[
         bool, typer.Option("--force", help="Draft again every part you have not edited.")
     ] = False,
+    retry_failed: Annotated[
+        bool,
+        typer.Option(
+            "--retry-failed",
+            help="Ask the model again for flagged entries and translations you have not edited.",
+        ),
+    ] = False,
 ) -> None:
     """Write or update an issue source in issues/: a week from its shortlist, a month from its weeks.
 
     Your edits to the file are kept: re-running adds newly shortlisted items, and
-    `--force` redrafts only what you have not touched.
+    `--force` redrafts only what you have not touched. An entry the model failed keeps
+    the offline draft, flagged; `--retry-failed` asks again for those.
 
     Example: `mlnews compose 2020-W49`, then edit issues/2020-W49.md
     """
@@ -52,11 +60,23 @@ def compose_command(
     with Library.open(workspace.library_path) as library, output.steps() as step:
         if isinstance(chosen, Week):
             report = compose.compose_week(
-                workspace.issues_dir, workspace.config, library, chosen, force=force, step=step
+                workspace.issues_dir,
+                workspace.config,
+                library,
+                chosen,
+                force=force,
+                retry_failed=retry_failed,
+                step=step,
             )
         else:
             report = compose.compose_month(
-                workspace.issues_dir, workspace.config, library, chosen, force=force, step=step
+                workspace.issues_dir,
+                workspace.config,
+                library,
+                chosen,
+                force=force,
+                retry_failed=retry_failed,
+                step=step,
             )
     print_report(report)
 
@@ -80,6 +100,14 @@ def print_report(report: compose.Report) -> None:
         output.say(f"  {key}: left out (you removed it from the file)", style="yellow")
     for line in [*report.flagged, *(translated.flagged if translated else [])]:
         output.say(f"  flagged: {line}", style="yellow")
+    if report.entries and report.drafter != summarise.DEFAULT:
+        offline = len(report.kept_offline)
+        line = f"  drafted {report.entries - offline} of {report.entries} entries with {report.drafter}"
+        output.say(line + (f", kept offline {offline} (the model failed them)" if offline else ""))
+    for line in report.kept_offline:
+        output.say(f"  kept offline: {line}", style="yellow")
+    for line in translated.failed if translated else []:
+        output.say(f"  left untranslated: {line}", style="yellow")
     if report.checked:
         passed, checked = report.checked - report.unfaithful, report.checked
         output.say(f"  faithfulness: {passed} of {checked} generated texts pass ({passed / checked:.0%})")

@@ -30,6 +30,7 @@ from mlnews.issue.monthly import copy_of, refresh, weeks_in
 from mlnews.issue.source import IssueError, dumps, path_for, write
 from mlnews.items import Item
 from mlnews.library import Library
+from mlnews.llm.client import ModelError
 from mlnews.rank import pipeline
 from mlnews.render.safe import escape
 from mlnews.text import squash
@@ -50,7 +51,10 @@ class Report:
     figures: list[str] = field(default_factory=list)  # entries given a figure fetched since
     changed: bool = False
     drafted: int = 0  # texts (headlines, summaries, posts) drafted by the summariser
-    flagged: list[str] = field(default_factory=list)  # drafts that failed the faithfulness check
+    flagged: list[str] = field(default_factory=list)  # drafts that failed a check: "KEY FIELD: why"
+    kept_offline: list[str] = field(default_factory=list)  # "KEY: why": the model failed, offline draft kept
+    entries: int = 0  # entries drafted in this run
+    drafter: str = ""  # by which summariser
     translated: translations.Report | None = None  # None: no translator configured
     usage: list[str] = field(default_factory=list)  # tokens spent, one line per backend
 
@@ -82,6 +86,7 @@ def compose_week(
     week: Week,
     *,
     force: bool = False,
+    retry_failed: bool = False,
     step: progress.Step = progress.nothing,
 ) -> Report:
     backends = drafting.backends(config, issues_dir.parent, library)
@@ -105,7 +110,17 @@ def compose_week(
             )
         )
     try:
-        return _compose(issues_dir, config, library, week, candidates, force, backends, step=step)
+        return _compose(
+            issues_dir,
+            config,
+            library,
+            week,
+            candidates,
+            force,
+            backends,
+            step=step,
+            retry_failed=retry_failed,
+        )
     finally:
         backends.close()
 
@@ -117,6 +132,7 @@ def compose_month(
     month: Month,
     *,
     force: bool = False,
+    retry_failed: bool = False,
     step: progress.Step = progress.nothing,
 ) -> Report:
     weeks = weeks_in(issues_dir, month, config.first_weekday)
@@ -150,7 +166,16 @@ def compose_month(
     backends = drafting.backends(config, issues_dir.parent, library)
     try:
         return _compose(
-            issues_dir, config, library, month, candidates, force, backends, pick_order=order, step=step
+            issues_dir,
+            config,
+            library,
+            month,
+            candidates,
+            force,
+            backends,
+            pick_order=order,
+            step=step,
+            retry_failed=retry_failed,
         )
     finally:
         backends.close()
@@ -166,6 +191,7 @@ def _compose(
     backends: drafting.Backends,
     pick_order: list[str] | None = None,
     step: progress.Step = progress.nothing,
+    retry_failed: bool = False,
 ) -> Report:
     path = path_for(issues_dir, period)
     report = Report(path, created=not path.exists())
@@ -182,13 +208,14 @@ def _compose(
     given = library.composed(issue.name) if library is not None and path.exists() else set()
     in_file = {normal_key(e.key): e for e in issue.entries}
     # Drafting may wait on a model: every draft this run needs, made at once, in parallel.
-    needed = [c for c in candidates if _written(c, in_file, given, force)]
+    redraft = {normal_key(e.key) for e in issue.entries if force or (retry_failed and drafting.failed(e))}
+    needed = [c for c in candidates if _written(c, in_file, given, redraft)]
     drafting.in_parallel(lambda c: c.make(), needed, backends.concurrency, step)
     new_entries: list[Entry] = []
     for candidate in candidates:
         entry = next((in_file[i] for i in candidate.idents if i in in_file), None)
         if entry is not None:
-            if force:
+            if normal_key(entry.key) in redraft:
                 _refresh(entry, candidate.make(), report)
             elif _fill_figure(entry, candidate.figure):
                 report.figures.append(entry.key)
@@ -201,12 +228,16 @@ def _compose(
         issue.entries.append(entry)
         report.added.append(entry.key)
     _propose_picks(issue, candidates, new_entries, report.created, pick_order)
+    report.entries, report.drafter = len(needed), backends.drafter.name
     for candidate in needed:
         report.drafted += getattr(candidate.make, "drafted", 0)
         report.flagged += getattr(candidate.make, "flagged", [])
+        failed = getattr(candidate.make, "failed", "")
+        if failed:
+            report.kept_offline.append(f"{candidate.key}: {failed}")
     if backends.translator is not None:
         report.translated = translations.translate_issue(
-            issue, config, backends.translator, backends.translating_concurrency, step
+            issue, config, backends.translator, backends.translating_concurrency, step, retry_failed
         )
     report.usage = backends.usage()
     text = dumps(issue, order)
@@ -219,10 +250,12 @@ def _compose(
     return report
 
 
-def _written(candidate: Candidate, in_file: dict[str, Entry], given: set[str], force: bool) -> bool:
-    """Whether this run writes the candidate's entry: new to the file, or redrafted by --force."""
-    if any(i in in_file for i in candidate.idents):
-        return force
+def _written(candidate: Candidate, in_file: dict[str, Entry], given: set[str], redraft: set[str]) -> bool:
+    """Whether this run writes the candidate's entry: new to the file, or one to draft again
+    (`--force`, or `--retry-failed` for a flagged one)."""
+    entry = next((in_file[i] for i in candidate.idents if i in in_file), None)
+    if entry is not None:
+        return normal_key(entry.key) in redraft
     return not candidate.idents & given
 
 
@@ -301,6 +334,7 @@ class _Drafting:
         self.entry: Entry | None = None
         self.drafted = 0  # texts drafted, each checked for faithfulness
         self.flagged: list[str] = []
+        self.failed = ""  # why the drafter gave nothing usable: the entry holds the offline draft
 
     def __call__(self) -> Entry:
         if self.entry is None:
@@ -311,7 +345,11 @@ class _Drafting:
         item = self.item
         source = drafting.source_for(item, self.backends.examples)
         description = "" if item.kind == "paper" else _shorten(item.abstract, DESCRIPTION_LIMIT)
-        draft = self.backends.drafter.draft(source)
+        try:
+            draft = self.backends.drafter.draft(source)
+        except ModelError as error:
+            self.failed = _why(str(error), source.key)
+            draft = self.backends.offline.draft(source)
         self.drafted = sum(1 for text in (draft.headline, draft.summary, draft.post) if text.strip())
         entry = Entry(key=item.key or source.url, section=self.section)
         values = {
@@ -329,8 +367,15 @@ class _Drafting:
         }
         for name in DRAFTABLE:
             entry.set_drafted(name, values[name])
-        self.flagged = drafting.flag_unfaithful(entry, source, self.config)
+        self.flagged = drafting.flag_problems(entry, source, self.config)
+        if self.failed:
+            drafting.flag_kept_offline(entry, self.failed)
         return entry
+
+
+def _why(message: str, key: str) -> str:
+    """A failure's message without the item's key it starts with: the report names the entry."""
+    return message.removeprefix(f"{key}: ") if key else message
 
 
 def _drafting(item: Item, section: str, backends: drafting.Backends, config: Config) -> Callable[[], Entry]:

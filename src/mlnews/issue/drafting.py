@@ -3,8 +3,11 @@
 A summariser drafts each new entry from a `Source`: the item's title and abstract, the
 body text the library holds (an article's page text, a paper's first PDF pages) and the
 curator's own past entries most like it. Drafts are made in parallel, as many at once as
-the backend allows (`max_concurrency`), and each is checked for faithfulness: a number
-or a name the source does not have flags the field in the issue source.
+the backend allows (`max_concurrency`), and each is checked: a number or a name the
+source does not have (`mlnews.faithful`), or a rule of the entry broken (`mlnews.validate`:
+the title for a headline, "we" in a paper's summary, a post too long) flags the field in
+the issue source. A model that answers nothing usable for one item costs that entry only:
+it gets the offline draft, flagged, and `compose --retry-failed` asks again.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mlnews import faithful, identity, plugins, progress, summarise, translate
+from mlnews import faithful, identity, plugins, progress, summarise, translate, validate
 from mlnews.config import Config
 from mlnews.issue.examples import Examples
 from mlnews.issue.model import Entry
@@ -27,6 +30,8 @@ from mlnews.render.safe import plain
 
 BODY_LIMIT = 20_000  # characters of body text a source carries; a backend cuts it to its budget
 CHECKED = ("headline", "summary", "post")
+# How a flag on an entry the model failed begins: `compose --retry-failed` finds them by it.
+KEPT_OFFLINE = "kept offline"
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,6 +42,8 @@ class Backends:
     drafter: summarise.Summariser
     translator: translate.Translator | None
     examples: Examples = field(default_factory=lambda: Examples([]))
+    # What an entry gets when the drafter fails it: the offline drafter's draft.
+    offline: summarise.Summariser = field(default_factory=lambda: summarise.get(summarise.DEFAULT))
 
     @property
     def concurrency(self) -> int:
@@ -99,18 +106,35 @@ def source_for(item: Item, examples: Examples) -> summarise.Source:
     )
 
 
-def flag_unfaithful(entry: Entry, source: summarise.Source, config: Config) -> list[str]:
-    """Flag each drafted text that states what the source does not; returns "FIELD: problem" lines."""
+def flag_problems(entry: Entry, source: summarise.Source, config: Config) -> list[str]:
+    """Flag each drafted text that states what the source does not, or breaks an entry's
+    rules; returns "KEY FIELD: problem" lines."""
+    texts = {name: plain(entry.value(name)) for name in CHECKED}
+    broken = validate.draft_problems(texts, source.title, source.kind, source.url)
     found = []
     for name in CHECKED:
-        text = entry.value(name)
-        if not text or not entry.untouched(name):
+        if not texts[name] or not entry.untouched(name):
             continue
-        problems = "; ".join(str(p) for p in faithful.check(plain(text), source.whole, (config.name,)))
+        problems = [str(p) for p in faithful.check(texts[name], source.whole, (config.name,))]
+        problems += broken.get(name, [])
         if problems:
-            entry.flag(name, problems)
-            found.append(f"{entry.key} {name}: {problems}")
+            entry.flag(name, "; ".join(problems))
+            found.append(f"{entry.key} {name}: {'; '.join(problems)}")
     return found
+
+
+def flag_kept_offline(entry: Entry, why: str) -> None:
+    """Mark an entry whose model draft failed: it holds the offline draft until asked again."""
+    reason = (
+        f"{KEPT_OFFLINE}: the model's answer was unusable ({why}); `mlnews compose --retry-failed` asks again"
+    )
+    if entry.headline:
+        entry.flag("headline", reason)
+
+
+def failed(entry: Entry) -> bool:
+    """An entry with a flag standing on a text compose wrote: what `--retry-failed` drafts again."""
+    return any(entry.untouched(name) for name in entry.flags())
 
 
 def in_parallel(
@@ -136,8 +160,13 @@ def in_parallel(
         step(what, 0, len(things))
     if concurrency <= 1 or len(things) <= 1:
         return [counted(thing) for thing in things]
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return list(pool.map(counted, things))
+    pool = ThreadPoolExecutor(max_workers=concurrency)
+    futures = [pool.submit(counted, thing) for thing in things]
+    try:
+        return [future.result() for future in futures]
+    finally:
+        # One failure ends the run: what has not started yet never will.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _concurrency(backend: Any) -> int:

@@ -5,7 +5,8 @@ which source texts it was made from (`source:` fingerprints): when the curator c
 headline, its translations are stale. Compose translates what is missing and what is
 stale but untouched; a translation the curator edited is theirs and is never written
 over (`mlnews check` lists it while stale). Every text a translator returns is checked
-for faithfulness (`mlnews.faithful`) and flagged in the file when it fails.
+for faithfulness (`mlnews.faithful`) and for its language (`mlnews.validate`: a "Chinese"
+text in English is no translation) and flagged in the file when it fails.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from mlnews import faithful, progress
+from mlnews import faithful, progress, validate
 from mlnews.config import Config
 from mlnews.issue.drafting import in_parallel
 from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Translation, fingerprint
+from mlnews.llm.client import ModelError
 from mlnews.text import squash
 from mlnews.translate import Request, Translator
 
@@ -27,6 +29,7 @@ class Report:
     kept: int = 0  # stale translations left alone: the curator edited them
     missing: int = 0  # texts the translator had no translation for
     flagged: list[str] = field(default_factory=list)  # "KEY LANG FIELD: problem"
+    failed: list[str] = field(default_factory=list)  # "KEY (LANG): why": left untranslated
 
 
 @dataclass
@@ -44,13 +47,23 @@ def translate_issue(
     translator: Translator,
     concurrency: int = 1,
     step: progress.Step = progress.nothing,
+    retry_failed: bool = False,
 ) -> Report:
-    """Translate what needs it into every language after the first; returns what was done."""
+    """Translate what needs it into every language after the first; returns what was done.
+
+    With `retry_failed`, a flagged translation compose wrote is asked for again too. One
+    that the translator fails costs those texts only: they stay untranslated."""
     report = Report()
-    jobs = list(_jobs(issue, config, report))
-    answers = in_parallel(
-        lambda job: translator.translate(job.request), jobs, concurrency, step, "translating"
-    )
+    jobs = list(_jobs(issue, config, report, retry_failed))
+
+    def translated(job: _Job) -> dict[str, str]:
+        try:
+            return translator.translate(job.request)
+        except ModelError as error:
+            report.failed.append(str(error))
+            return {}
+
+    answers = in_parallel(translated, jobs, concurrency, step, "translating")
     for job, answer in zip(jobs, answers, strict=True):
         _apply(job, answer, config, report)
         owners = job.owner.translations if job.owner is not None else issue.intro_translations
@@ -59,7 +72,7 @@ def translate_issue(
     return report
 
 
-def _jobs(issue: Issue, config: Config, report: Report) -> Iterator[_Job]:
+def _jobs(issue: Issue, config: Config, report: Report, retry_failed: bool) -> Iterator[_Job]:
     source = config.source_language
     for lang in config.languages[1:]:
         places: list[tuple[Entry | None, dict[str, str], dict[str, Translation], str, str]] = [
@@ -73,6 +86,8 @@ def _jobs(issue: Issue, config: Config, report: Report) -> Iterator[_Job]:
                 if not text.strip():
                     continue
                 state = _state(translation, name, text)
+                if retry_failed and state == "current" and name in translation.flags():
+                    state = "needed" if translation.untouched(name) else state
                 if state == "kept":
                     report.kept += 1
                 elif state == "needed":
@@ -114,7 +129,8 @@ def problems_of(text: str, original: str, context: str, lang: str, config: Confi
     """What a translation states that its source text does not, as one line ("" if nothing)."""
     keep, terms = config.glossary.for_text(original, lang)
     allowed = (context, config.name, *terms.values())
-    found = [str(p) for p in faithful.check(text, original, allowed)]
+    found = validate.language_problems(text, lang)
+    found += [str(p) for p in faithful.check(text, original, allowed)]
     found += [
         f'the glossary keeps "{term}" as written' for term in keep if term.casefold() not in text.casefold()
     ]

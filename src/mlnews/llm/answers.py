@@ -10,10 +10,6 @@ from __future__ import annotations
 import json
 import re
 
-from mlnews.summarise import HEADLINE_LIMIT, fits
-from mlnews.summarise.headline import CJK_HEADLINE_LIMIT
-from mlnews.summarise.sentences import mostly_cjk
-
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 
@@ -56,15 +52,3 @@ def _object(content: str) -> dict[str, object]:
             return data
         problem = "the answer is JSON but not an object"
     raise AnswerError(problem)
-
-
-def draft_problems(draft: dict[str, str], link: str) -> list[str]:
-    """What breaks the entry's rules, worded for the model."""
-    problems = []
-    headline = draft["headline"]
-    limit = CJK_HEADLINE_LIMIT if mostly_cjk(headline) else HEADLINE_LIMIT
-    if "\n" in headline or len(headline) > limit:
-        problems.append(f"the headline must be one line of at most {limit} characters")
-    if not fits(" ".join(draft["post"].split()), link):
-        problems.append("the post must fit in 280 characters with the link (a link counts 23, CJK twice)")
-    return problems

@@ -1,43 +1,69 @@
-"""One chat-completions endpoint: settings, the key, the cache, and what was spent."""
+"""One model, asked through the chat-completions protocol: the request a server honours,
+the cache, and what was spent.
+
+A request names the answer's JSON schema and its `max_tokens`; the prompt is built for the
+room the model's context leaves (`Task.build(budget)`), and built smaller once if the
+server still finds it too long. Servers differ in what they accept for the answer's
+format: a JSON schema (OpenAI, vLLM, llama.cpp, Ollama), else a JSON object, else plain
+text; a refusal moves the client one step down for the rest of the run. Only answers the
+caller found valid are kept in the library's cache (`remember`): a bad answer is asked
+again next time, never replayed.
+
+Where the model runs is an `Endpoint`: an HTTP server (`endpoints.HttpEndpoint`) or a GGUF
+file in this process (`local.LocalModel`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, Protocol
 
-from mlnews import secrets
-from mlnews.config import NetworkSettings, Setting
-from mlnews.errors import ConfigError, MlnewsError
-from mlnews.fetch import Fetcher, FetchError
+from mlnews.errors import MlnewsError
 from mlnews.library.responses import Responses, Stored
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "base_url",
-        "https://api.openai.com/v1",
-        "The endpoint, up to /v1 (e.g. http://127.0.0.1:8080/v1 for llama.cpp, :11434/v1 for Ollama).",
-        is_url=True,
-    ),
-    Setting("model", "gpt-4o-mini", "The model's name as the endpoint knows it."),
-    Setting("temperature", 0.2, "How freely it writes: 0 is the most literal."),
-    Setting("timeout", 120.0, "Seconds to wait for one answer."),
-    Setting("max_concurrency", 4, "Requests in flight at once."),
-    Setting("api_key_env", "OPENAI_API_KEY", "The environment variable holding the key."),
-    Setting("key_name", "openai", "Else, the keyring entry holding it (`mlnews keys set NAME`)."),
-    Setting("max_input_tokens", 6000, "The most a request may carry: longer body text is cut."),
-    Setting("json_mode", True, "Ask for a JSON object (response_format); turn off for servers without it."),
-    Setting("price_input", 0.0, "Price per million input tokens, for the cost line (0: not shown)."),
-    Setting("price_output", 0.0, "Price per million output tokens."),
-)
+FORMATS = ("json_schema", "json_object", "text")  # tried in this order; a refusal moves down
+DEFAULT_CONTEXT = 8192  # tokens, for a server that does not say (llama.cpp's common default)
+ANSWER_MARGIN = 64  # tokens between the prompt's estimate and the room the answer needs
 
 
 class ModelError(MlnewsError):
-    """The model answered nothing usable; the message names the item."""
+    """The model answered nothing usable for one item; the message names the item.
+
+    Compose keeps the offline draft for that entry, flags it, and goes on."""
+
+
+class EndpointError(MlnewsError):
+    """The endpoint itself fails (not listening, refuses the key, has no such model): every
+    request would, so the run stops with this one line."""
+
+
+class RequestError(MlnewsError):
+    """The endpoint refused one request (an HTTP 4xx): the message is the server's."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+class Endpoint(Protocol):
+    name: str  # where it is, for messages: "http://127.0.0.1:8080/v1", "SmolLM2.gguf"
+    model: str  # the model's name, as answers are cached under it
+
+    def post(self, body: dict[str, Any], about: str) -> dict[str, Any]:
+        """The chat completion for `body`; RequestError for a refused request, EndpointError
+        when nothing can be asked, ModelError for one that failed (timed out twice, 5xx)."""
+        ...
+
+    def context_size(self) -> int | None:
+        """The model's context in tokens, where the endpoint says; None where it does not."""
+        ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -76,125 +102,187 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class Task:
+    """One thing to ask: its prompt (built for a token budget), its answer's schema and size."""
+
+    build: Callable[[int], list[dict[str, str]]]  # budget in tokens -> messages
+    schema: dict[str, Any]  # the answer: a JSON object schema
+    max_tokens: int
+    about: str  # what it is for (an item's key), in messages
+    name: str = "answer"  # the schema's name
+
+
+@dataclass(frozen=True)
 class Answer:
     content: str
     cached: bool
+    key: str  # the cache key of the request that was asked
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 class ChatClient:
-    def __init__(self, settings: dict[str, Any], network: NetworkSettings | None = None):
-        self.base_url = str(settings["base_url"]).rstrip("/")
-        self.model = str(settings["model"])
+    """Settings that shape requests, the endpoint, the cache and the run's usage."""
+
+    def __init__(self, endpoint: Endpoint, settings: dict[str, Any]):
+        self.endpoint = endpoint
+        self.model = endpoint.model
         self.temperature = float(settings["temperature"])
-        self.timeout = float(settings["timeout"])
         self.concurrency = max(1, int(settings["max_concurrency"]))
         self.max_input_tokens = int(settings["max_input_tokens"])
-        self.json_mode = bool(settings["json_mode"])
-        self.key_env = str(settings["api_key_env"])
-        self.key_name = str(settings["key_name"])
-        self.network = network or NetworkSettings()
+        self.max_output_tokens = max(16, int(settings["max_output_tokens"]))
+        self.context_setting = int(settings["context_tokens"])
+        self.formats = list(FORMATS if settings["json_mode"] else FORMATS[-1:])
         self.usage = Usage(
             price_input=float(settings["price_input"]), price_output=float(settings["price_output"])
         )
         self.responses: Responses | None = None  # the library's cache, given by compose
-        self._key: str | None = None
-        self._key_read = False
-        self._local = threading.local()  # a Fetcher per thread: each runs one exchange at a time
-        self._fetchers: list[Fetcher] = []
+        self._context: int | None = None
         self._lock = threading.Lock()
 
-    @property
-    def local(self) -> bool:
-        """A server on this machine: it needs no key and may be on 127.0.0.1."""
-        host = urlsplit(self.base_url).hostname or ""
-        return host in ("localhost", "127.0.0.1", "::1")
+    def context(self) -> int:
+        """The model's context in tokens: the setting, else what the endpoint says, once a run."""
+        with self._lock:
+            if self._context is None:
+                said = self.context_setting or self.endpoint.context_size()
+                self._context = said if said and said > 0 else DEFAULT_CONTEXT
+            return self._context
 
-    def key(self) -> str | None:
-        if not self._key_read:
-            self._key = secrets.lookup(self.key_name, self.key_env)
-            self._key_read = True
-            if self._key is None and not self.local:
-                raise ConfigError(
-                    f"no API key for {self.base_url}: set the environment variable {self.key_env} "
-                    f"or run `mlnews keys set {self.key_name}`"
-                )
-        return self._key
+    def budget(self, max_tokens: int) -> int:
+        """Tokens a prompt may take: what the context leaves the answer, within the setting."""
+        return max(0, min(self.max_input_tokens, self.context() - max_tokens - ANSWER_MARGIN))
 
-    def complete(self, messages: list[dict[str, str]], about: str) -> Answer:
-        """The model's answer to the messages; from the cache when asked before.
+    def complete(self, task: Task, messages: list[dict[str, str]] | None = None) -> Answer:
+        """The model's answer; from the cache when a valid one was kept for the same request.
 
-        `about` names what it is for (an item's key) in errors.
-        """
-        body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature}
-        if self.json_mode:
-            body["response_format"] = {"type": "json_object"}
-        cache_key = hashlib.sha256(
-            json.dumps([self.base_url, body], ensure_ascii=False, sort_keys=True).encode()
-        ).hexdigest()
+        `messages` replaces the task's own prompt (a re-ask); the prompt is otherwise built
+        for the budget, and once smaller if the server says it does not fit."""
+        budget = self.budget(task.max_tokens)
+        sent = messages if messages is not None else task.build(budget)
+        key = self._key(sent, task)
         if self.responses is not None:
-            stored = self.responses.get(cache_key)
+            stored = self.responses.get(key)
             if stored is not None:
                 self.usage.add(stored.prompt_tokens, stored.completion_tokens, cached=True)
-                return Answer(stored.answer, cached=True)
-        data = self._post(body, about)
-        content = _content(data, about)
+                return Answer(stored.answer, True, key, stored.prompt_tokens, stored.completion_tokens)
+        shrunk = False
+        while True:
+            chosen = self.format
+            try:
+                data = self.endpoint.post(self._body(sent, task, chosen), task.about)
+            except RequestError as error:
+                if _too_long(str(error)) and not shrunk and messages is None:
+                    shrunk = True
+                    budget = _smaller(budget, str(error), task.max_tokens)
+                    sent = task.build(budget)  # the cache key stays the request's as first built
+                    continue
+                if error.status == 400 and self._step_down(chosen, str(error)):
+                    continue
+                raise ModelError(f"{task.about}: {error}") from None
+            break
+        content = _content(data, task.about)
         usage: dict[str, Any] = data["usage"] if isinstance(data.get("usage"), dict) else {}
         prompt, completion = _int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens"))
         self.usage.add(prompt, completion, cached=False)
-        if self.responses is not None:
-            self.responses.put(cache_key, self.model, Stored(content, prompt, completion))
-        return Answer(content, cached=False)
+        return Answer(content, False, key, prompt, completion)
 
-    def _post(self, body: dict[str, Any], about: str) -> dict[str, Any]:
-        fetcher: Fetcher | None = getattr(self._local, "fetcher", None)
-        if fetcher is None:
-            fetcher = Fetcher(self.network)
-            self._local.fetcher = fetcher
-            with self._lock:
-                self._fetchers.append(fetcher)
-        url = f"{self.base_url}/chat/completions"
-        try:
-            response = fetcher.post_json(url, body, token=self.key(), trusted=True, timeout=self.timeout)
-            data = response.json()
-        except FetchError as error:
-            raise ModelError(f"{about}: {error}") from None
-        if not isinstance(data, dict):
-            raise ModelError(f"{about}: {url} answered {type(data).__name__}, not a chat completion")
-        return data
+    def remember(self, key: str, answer: Answer) -> None:
+        """Keep a valid answer for the request `key`: composing again asks nothing."""
+        if self.responses is not None and not (answer.cached and answer.key == key):
+            stored = Stored(answer.content, answer.prompt_tokens, answer.completion_tokens)
+            self.responses.put(key, self.model, stored)
 
     def close(self) -> None:
+        self.endpoint.close()
+
+    @property
+    def format(self) -> str:
         with self._lock:
-            for fetcher in self._fetchers:
-                fetcher.close()
-            self._fetchers.clear()
-        self._local = threading.local()
+            return self.formats[0]
+
+    def _body(self, messages: list[dict[str, str]], task: Task, chosen: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": self.temperature,
+            "max_tokens": min(task.max_tokens, self.max_output_tokens),
+        }
+        if chosen == "json_schema":
+            schema = {"name": task.name, "strict": True, "schema": task.schema}
+            body["response_format"] = {"type": "json_schema", "json_schema": schema}
+        elif chosen == "json_object":
+            body["response_format"] = {"type": "json_object"}
+        return body
+
+    def _step_down(self, refused: str, message: str) -> bool:
+        """A server that refuses the answer's format: use the next one, for the rest of the run.
+
+        False when there is none left to try, or the refusal is about something else."""
+        if not _FORMAT_REFUSED.search(message):
+            return False
+        with self._lock:
+            if self.formats[0] == refused and len(self.formats) > 1:
+                self.formats.pop(0)  # another thread may have stepped down already
+            return self.formats[0] != refused
+
+    def _key(self, messages: list[dict[str, str]], task: Task) -> str:
+        request = [self.endpoint.name, self.model, messages, self.temperature, task.schema]
+        return hashlib.sha256(json.dumps(request, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 Reader = Callable[[str], tuple[dict[str, str] | None, list[str]]]
 
 
-def ask(
-    client: ChatClient, messages: list[dict[str, str]], about: str, read: Reader, what: str
-) -> dict[str, str]:
-    """The fields of the model's answer, `read` from it; what `read` finds wrong is put to the
-    model once, named. Still unreadable: a ModelError naming the item. Still with problems but
-    readable (an unfaithful number, say): returned, for the caller to flag."""
-    answer = client.complete(messages, about)
+def ask(client: ChatClient, task: Task, read: Reader, what: str) -> tuple[dict[str, str], list[str]]:
+    """The fields of the model's answer, `read` from it, and what is still wrong with them.
+
+    What `read` finds wrong is put to the model once, named; the better of the two answers
+    is kept (a readable one over an unreadable one). Unreadable both times: a ModelError
+    naming the item. Only an answer with nothing wrong is cached."""
+    answer = client.complete(task)
+    key = answer.key  # a valid answer is kept for the request as first asked
     fields, problems = read(answer.content)
     if problems:
         again = [
-            *messages,
+            *task.build(client.budget(task.max_tokens)),
             {"role": "assistant", "content": answer.content},
             {
                 "role": "user",
                 "content": "Write it again as one JSON object, fixing this: " + "; ".join(problems) + ".",
             },
         ]
-        answer = client.complete(again, about)
-        fields, problems = read(answer.content)
+        second = client.complete(task, again)
+        fields_again, problems_again = read(second.content)
+        if fields_again is not None or fields is None:
+            answer, fields, problems = second, fields_again, problems_again
     if fields is None:
-        raise ModelError(f"{about}: the model's answer is not {what}: {'; '.join(problems)}")
-    return fields
+        raise ModelError(f"{task.about}: the model's answer is not {what}: {'; '.join(problems)}")
+    if not problems:
+        client.remember(key, answer)
+    return fields, problems
+
+
+# A 400 saying the prompt is too long: llama.cpp ("exceeds the available context size"),
+# OpenAI ("maximum context length"), vLLM, Ollama ("prompt too long").
+_TOO_LONG = re.compile(r"context (size|length|window)|too long|too many tokens|exceeds", re.IGNORECASE)
+# A 400 refusing the answer's format.
+_FORMAT_REFUSED = re.compile(
+    r"response_format|json_schema|json schema|schema|grammar|not supported|unsupported", re.IGNORECASE
+)
+
+
+def _too_long(message: str) -> bool:
+    return bool(_TOO_LONG.search(message))
+
+
+def _smaller(budget: int, message: str, max_tokens: int) -> int:
+    """A budget that fits: from the sizes the server names (llama.cpp: "request (N tokens)
+    exceeds the available context size (M tokens)"), else half."""
+    sizes = [int(n) for n in re.findall(r"(\d+) tokens", message)]
+    if len(sizes) >= 2 and sizes[0] > sizes[1] > max_tokens:
+        asked, room = sizes[0], sizes[1] - max_tokens - ANSWER_MARGIN
+        return max(0, int(budget * room / asked * 0.9))
+    return budget // 2
 
 
 def _content(data: dict[str, Any], about: str) -> str:

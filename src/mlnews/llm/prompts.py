@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from mlnews.summarise import HEADLINE_LIMIT, Example, Source
 from mlnews.translate import Request
@@ -17,6 +18,7 @@ from mlnews.translate import Request
 Messages = list[dict[str, str]]
 
 LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese", "ja": "Japanese"}
+WIDE_LANGUAGES = ("Chinese", "Simplified Chinese", "Traditional Chinese", "Japanese", "Korean")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,42 @@ class Style:
     summary_words: int = 80
     tone: str = "plain and concrete, like a researcher telling a colleague; no hype, no exclamation marks"
     examples: int = 3
+
+
+def draft_schema(style: Style) -> dict[str, Any]:
+    """The answer a draft must be: the three fields, each within its length."""
+    post = 120 if style.language in WIDE_LANGUAGES else 250  # CJK counts twice on X
+    return _object(
+        {
+            "headline": {"type": "string", "minLength": 8, "maxLength": HEADLINE_LIMIT},
+            "summary": {"type": "string", "minLength": 40, "maxLength": style.summary_words * 10},
+            "post": {"type": "string", "minLength": 20, "maxLength": post},
+        }
+    )
+
+
+def draft_tokens(style: Style) -> int:
+    """Room for a draft's answer: the summary (a word is ~1.3 tokens, a CJK character ~1),
+    the headline, the post and the JSON around them."""
+    return style.summary_words * 3 + 250
+
+
+def translation_schema(request: Request) -> dict[str, Any]:
+    return _object({name: {"type": "string", "minLength": 1} for name in request.texts})
+
+
+def translation_tokens(request: Request) -> int:
+    """Room for a translation: CJK takes more tokens than the English it renders."""
+    return 2 * tokens(json.dumps(request.texts, ensure_ascii=False)) + 100
+
+
+def _object(properties: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
 
 
 def draft_messages(source: Source, style: Style, budget: int) -> Messages:
