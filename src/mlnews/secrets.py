@@ -31,7 +31,31 @@ def lookup(name: str, variable: str) -> str | None:
     return stored or None
 
 
-def store(name: str, value: str) -> None:
+def has_keyring() -> bool:
+    """Whether this machine has a system keyring (a headless Linux often has none)."""
+    keyring, _ = _keyring()
+    from keyring.backends import fail
+
+    return not isinstance(keyring.get_keyring(), fail.Keyring)
+
+
+def stored(name: str) -> bool | None:
+    """Whether the keyring holds an entry NAME; None where there is no keyring."""
+    if not has_keyring():
+        return None
+    keyring, error_type = _keyring()
+    try:
+        return keyring.get_password(SERVICE, name) is not None
+    except error_type:
+        return None
+
+
+def store(name: str, value: str, variable: str = "OPENAI_API_KEY") -> None:
+    if not has_keyring():
+        raise ConfigError(
+            f"keyring entry {name!r}: this machine has no system keyring; "
+            f"put the key in the environment variable {variable} instead"
+        )
     keyring, error_type = _keyring()
     try:
         keyring.set_password(SERVICE, name, value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from typing import Annotated, Any
 
@@ -77,6 +78,7 @@ def serve_command(
     model = local.LocalModel(settings)
     address = model.serve(port)
     output.say(f"serving {model.model} on {address}/v1 (context {model.n_ctx} tokens); Ctrl-C stops")
+    sys.stdout.flush()  # whoever started it (a script, a test) reads the address now
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):
