@@ -133,9 +133,9 @@ class ChatClient:
         self.max_output_tokens = max(16, int(settings["max_output_tokens"]))
         self.context_setting = int(settings["context_tokens"])
         self.formats = list(FORMATS if settings["json_mode"] else FORMATS[-1:])
-        self.usage = Usage(
-            price_input=float(settings["price_input"]), price_output=float(settings["price_output"])
-        )
+        # A model on this machine costs nothing a price would say.
+        prices = float(settings.get("price_input", 0.0)), float(settings.get("price_output", 0.0))
+        self.usage = Usage(price_input=prices[0], price_output=prices[1])
         self.responses: Responses | None = None  # the library's cache, given by compose
         self._context: int | None = None
         self._lock = threading.Lock()
