@@ -160,4 +160,5 @@ def test_the_chosen_summariser_must_be_installed(plugin_path: Path, tmp_path: Pa
     config.write_text(config.read_text().replace('summariser = "extractive"', 'summariser = "gpt-9"'))
     done = mlnews(plugin_path, "-w", "ws", "list", cwd=tmp_path)
     assert done.returncode == 1
-    assert "newsletter.summariser: expected 'echo' or 'extractive' or 'local' or 'openai', got 'gpt-9'" in done.stderr
+    expected = "expected 'echo' or 'extractive' or 'local' or 'openai', got 'gpt-9'"
+    assert f"newsletter.summariser: {expected}" in done.stderr

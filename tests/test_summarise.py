@@ -474,7 +474,8 @@ def test_the_extractive_summariser_is_built_in() -> None:
 
 
 def test_an_unknown_summariser_names_the_available_ones() -> None:
-    with pytest.raises(UsageError, match=r"^summariser 'gpt-9': unknown; available: extractive, local, openai$"):
+    available = "extractive, local, openai"
+    with pytest.raises(UsageError, match=rf"^summariser 'gpt-9': unknown; available: {available}$"):
         get("gpt-9")
 
 
