@@ -175,9 +175,9 @@ def test_an_answer_still_unfaithful_is_kept_flagged_and_not_published(
     assert 'the name "CNNs" is not in the source' in b.flags()["summary"]
     assert "flagged: arxiv:2012.00364 headline" in result.out
     check = run("-w", str(ws), "check", WEEK)
-    assert check.code == 1 and "may be unfaithful" in check.err
+    assert check.code == 1 and "is flagged" in check.err
     published = run("-w", str(ws), "publish", WEEK, "--to", "markdown")
-    assert published.code == 1 and "may be unfaithful" in published.err
+    assert published.code == 1 and "is flagged" in published.err
     assert not (ws / "markdown").exists()
     # The curator reads it and rewrites the headline: the flag no longer holds for it.
     path = issue_file(ws)
@@ -385,3 +385,80 @@ def test_the_curators_own_past_entries_most_like_the_item_are_the_examples(
     )
     transformer = drafts["Title: Pre-Trained Image Processing Transformer"]
     assert json.loads(transformer["messages"][2]["content"])["headline"].startswith("DETR converges faster")
+
+
+def test_requests_carry_max_tokens_and_a_schema_naming_every_field(
+    run: Any, ws: Path, replay: tuple[Replay, str]
+) -> None:
+    server, _ = replay
+    assert run("-w", str(ws), "compose", WEEK).code == 0
+    draft = next(r for r in server.requests if "You write entries" in r["messages"][0]["content"])
+    assert 0 < draft["max_tokens"] <= 1024
+    schema = draft["response_format"]["json_schema"]["schema"]
+    assert draft["response_format"]["type"] == "json_schema"
+    assert schema["required"] == ["headline", "summary", "post"]
+    assert schema["properties"]["headline"]["maxLength"] == 90
+    translation = next(r for r in server.requests if "Translate" in r["messages"][0]["content"])
+    assert set(translation["response_format"]["json_schema"]["schema"]["required"]) <= {
+        "headline",
+        "summary",
+        "post",
+    }
+
+
+def test_a_server_refusing_json_schema_is_asked_for_a_json_object_for_the_rest_of_the_run(
+    run: Any, ws: Path, replay: tuple[Replay, str]
+) -> None:
+    server, _ = replay
+    configure_concurrency(ws, 1)
+    refused = {"error": {"message": "'response_format' of type 'json_schema' is not supported"}}
+    server.answers["schema refused"] = {"status": 400, "body": refused}
+    server.first = ["schema refused"]
+    result = run("-w", str(ws), "compose", WEEK)
+    assert result.code == 0, result.err
+    formats = [r.get("response_format", {}).get("type") for r in server.requests]
+    assert formats[0] == "json_schema"
+    # The drafter stepped down once and stayed there; the translator found out for itself.
+    drafts = [r for r in server.requests[1:] if "You write entries" in r["messages"][0]["content"]]
+    assert {r["response_format"]["type"] for r in drafts} == {"json_object"}
+    assert read(issue_file(ws)).issue.entry(A).headline.startswith("Sending keypoints")  # type: ignore[union-attr]
+
+
+def test_a_prompt_over_the_context_is_cut_and_sent_once_more(
+    run: Any, ws: Path, replay: tuple[Replay, str]
+) -> None:
+    server, _ = replay
+    configure_concurrency(ws, 1)
+    too_long = {
+        "error": {
+            "code": 400,
+            "message": "request (8233 tokens) exceeds the available context size (8192 tokens), try increasing it",
+            "type": "exceed_context_size_error",
+        }
+    }
+    server.answers["too long"] = {"status": 400, "body": too_long}
+    server.first = ["too long"]
+    result = run("-w", str(ws), "compose", WEEK)
+    assert result.code == 0, result.err
+    assert server.requests[0]["messages"][-1]["content"] == server.requests[1]["messages"][-1]["content"] or (
+        len(server.requests[1]["messages"][-1]["content"])
+        < len(server.requests[0]["messages"][-1]["content"])
+    )
+    assert not read(issue_file(ws)).issue.entries[0].flags()
+
+
+def test_a_loopback_server_that_is_down_is_said_at_once(run: Any, ws: Path) -> None:
+    path = ws / "mlnews.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    for kind in ("summariser", "translator"):
+        document[kind]["openai"]["base_url"] = "http://127.0.0.1:9/v1"  # type: ignore[index]
+    document["network"]["backoff_seconds"] = 30.0  # type: ignore[index]  # a retry would show
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    started = time.monotonic()
+    result = run("-w", str(ws), "compose", WEEK)
+    assert result.code == 1
+    assert result.err.strip() == (
+        "Error: nothing listens on 127.0.0.1:9 — is the model server running? (http://127.0.0.1:9/v1)"
+    )
+    assert time.monotonic() - started < 30  # no backoff was waited: nothing was tried again
+    assert not issue_file(ws).exists()

@@ -80,7 +80,7 @@ def test_stale_translations_and_flags_are_listed(tmp_path: Path) -> None:
     parsed = parse(SOURCE, str(path))
     flagged, stale = notices(parsed, path)
     assert flagged == [
-        f'{path}:14: the headline may be unfaithful (the number "10" is not in the source); '
+        f'{path}:14: the headline is flagged (the number "10" is not in the source); '
         "check it, then delete its 'flagged:' mark"
     ]
     # The summary changed since the zh summary was made from it; the headline did not.

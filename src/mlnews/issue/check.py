@@ -117,7 +117,7 @@ def _flags(texts: Texts, line: int, prefix: str) -> list[tuple[int, str]]:
         found.append(
             (
                 where,
-                f"{prefix} {name} may be unfaithful ({reason}); check it, then delete its 'flagged:' mark",
+                f"{prefix} {name} is flagged ({reason}); check it, then delete its 'flagged:' mark",
             )
         )
     return found

@@ -95,7 +95,7 @@
     var what = key === INTRO ? "the intro" : "";
     // A flag lapses when its text is edited; "keep as written" is the curator's word that it is right.
     Object.keys(texts.flags || {}).forEach(function (field) {
-      node.appendChild(notice("flag", (what || field) + " may be unfaithful: " + texts.flags[field], "Keep as written",
+      node.appendChild(notice("flag", (what || field) + " is flagged: " + texts.flags[field], "Keep as written",
         {key: key, field: field, action: "keep", lang: lang || null}));
     });
     (texts.stale || []).forEach(function (field) {
