@@ -432,7 +432,8 @@ def test_a_prompt_over_the_context_is_cut_and_sent_once_more(
     too_long = {
         "error": {
             "code": 400,
-            "message": "request (8233 tokens) exceeds the available context size (8192 tokens), try increasing it",
+            "message": "request (8233 tokens) exceeds the available context size (8192 tokens), "
+            "try increasing it",
             "type": "exceed_context_size_error",
         }
     }
