@@ -19,7 +19,7 @@ from mlnews.library import Library
 from mlnews.render.links import FileLinks, Links, SiteLinks
 from mlnews.render.published import issue_view, markdown_issue
 from mlnews.render.thread import thread
-from mlnews.weeks import Week, parse_period
+from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace
 
 
@@ -58,26 +58,15 @@ def compose_command(
     workspace = current_workspace(ctx)
     chosen = parse_period(period)
     with Library.open(workspace.library_path) as library, output.steps() as step:
-        if isinstance(chosen, Week):
-            report = compose.compose_week(
-                workspace.issues_dir,
-                workspace.config,
-                library,
-                chosen,
-                force=force,
-                retry_failed=retry_failed,
-                step=step,
-            )
-        else:
-            report = compose.compose_month(
-                workspace.issues_dir,
-                workspace.config,
-                library,
-                chosen,
-                force=force,
-                retry_failed=retry_failed,
-                step=step,
-            )
+        report = compose.compose_period(
+            workspace.issues_dir,
+            workspace.config,
+            library,
+            chosen,
+            force=force,
+            retry_failed=retry_failed,
+            step=step,
+        )
     print_report(report)
 
 

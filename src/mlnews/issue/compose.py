@@ -79,6 +79,21 @@ class Candidate:
     score: float | None = None  # the ranker's, for proposing picks
 
 
+def compose_period(
+    issues_dir: Path,
+    config: Config,
+    library: Library,
+    period: Period,
+    *,
+    force: bool = False,
+    retry_failed: bool = False,
+    step: progress.Step = progress.nothing,
+) -> Report:
+    """A week's issue from its shortlist, or a month's from its weeks."""
+    compose = compose_week if isinstance(period, Week) else compose_month
+    return compose(issues_dir, config, library, period, force=force, retry_failed=retry_failed, step=step)  # type: ignore[arg-type]
+
+
 def compose_week(
     issues_dir: Path,
     config: Config,

@@ -19,7 +19,7 @@ from mlnews import secrets
 from mlnews.config import LLM_SETTINGS, NetworkSettings, Setting
 from mlnews.errors import ConfigError
 from mlnews.fetch import Fetcher, FetchError
-from mlnews.llm.client import EndpointError, ModelError, RequestError
+from mlnews.llm.client import Endpoint, EndpointError, ModelError, RequestError
 
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 # The [llm] keys each kind of backend takes; its own table may override any of them.
@@ -54,6 +54,23 @@ def inherited(keys: tuple[str, ...]) -> tuple[Setting, ...]:
     """The `[llm]` settings named, as a backend's own: its table overrides them."""
     by_name = {s.name: s for s in LLM_SETTINGS}
     return tuple(replace(by_name[key], inherit="llm") for key in keys)
+
+
+def open_endpoint(backend: str, values: dict[str, Any]) -> Endpoint:
+    """The endpoint a chat backend (`openai`, `local`) talks to, made from its settings."""
+    if backend == "local":
+        from mlnews.llm.local import LocalModel  # xllamacpp only where it is asked for
+
+        return LocalModel(values)
+    return HttpEndpoint(values)
+
+
+def ready(endpoint: Endpoint, network: NetworkSettings) -> None:
+    """Before anything is asked: the run's network settings, and the key a remote server
+    needs (none: the one-line error now, not after the first drafts)."""
+    if isinstance(endpoint, HttpEndpoint):
+        endpoint.network = network
+        endpoint.key()
 
 
 class HttpEndpoint:

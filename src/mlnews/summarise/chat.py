@@ -17,8 +17,8 @@ from typing import Any
 from mlnews import faithful, plugins, validate
 from mlnews.config import Setting
 from mlnews.llm import answers, prompts
-from mlnews.llm.client import ChatClient, Endpoint, Task, ask
-from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, HttpEndpoint, inherited
+from mlnews.llm.client import ChatClient, Task, ask
+from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, inherited, open_endpoint, ready
 from mlnews.summarise import Draft, Source
 
 DRAFT_FIELDS = ("headline", "summary", "post")
@@ -46,13 +46,11 @@ class ChatSummariser:
             tone=str(self.values["tone"]),
             examples=int(self.values["examples"]),
         )
-        self.client = ChatClient(self.endpoint(self.values), self.values)
-
-    def endpoint(self, values: dict[str, Any]) -> Endpoint:
-        raise NotImplementedError
+        self.client = ChatClient(open_endpoint(self.name, self.values), self.values)
 
     def prepare(self, context: plugins.Context) -> None:
         self.client.responses = context.responses
+        ready(self.client.endpoint, context.network)
 
     def draft(self, source: Source) -> Draft:
         task = Task(
@@ -88,22 +86,8 @@ class OpenAISummariser(ChatSummariser):
     )
     settings = (*STYLE_SETTINGS, *inherited(HTTP_KEYS))
 
-    def endpoint(self, values: dict[str, Any]) -> Endpoint:
-        self.http = HttpEndpoint(values)
-        return self.http
-
-    def prepare(self, context: plugins.Context) -> None:
-        super().prepare(context)
-        self.http.network = context.network
-        self.http.key()  # no key for a remote endpoint: say so now, before anything is drafted
-
 
 class LocalSummariser(ChatSummariser):
     name = "local"
     description = "Drafts in your voice by a GGUF model run in-process (pip install 'mlnews[local]')."
     settings = (*STYLE_SETTINGS, *inherited(LOCAL_KEYS))
-
-    def endpoint(self, values: dict[str, Any]) -> Endpoint:
-        from mlnews.llm.local import LocalModel
-
-        return LocalModel(values)

@@ -16,8 +16,8 @@ from typing import Any
 from mlnews import faithful, plugins, validate
 from mlnews.config import Setting
 from mlnews.llm import answers, prompts
-from mlnews.llm.client import ChatClient, Endpoint, Task, ask
-from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, HttpEndpoint, inherited
+from mlnews.llm.client import ChatClient, Task, ask
+from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, inherited, open_endpoint, ready
 from mlnews.translate import Request
 
 
@@ -27,13 +27,11 @@ class ChatTranslator:
 
     def __init__(self, **settings: Any):
         values = {s.name: s.default for s in self.settings} | settings
-        self.client = ChatClient(self.endpoint(values), values)
-
-    def endpoint(self, values: dict[str, Any]) -> Endpoint:
-        raise NotImplementedError
+        self.client = ChatClient(open_endpoint(self.name, values), values)
 
     def prepare(self, context: plugins.Context) -> None:
         self.client.responses = context.responses
+        ready(self.client.endpoint, context.network)
 
     def translate(self, request: Request) -> dict[str, str]:
         messages = prompts.translation_messages(request)
@@ -66,22 +64,8 @@ class OpenAITranslator(ChatTranslator):
     description = "Translates by a model over an OpenAI-compatible endpoint (OpenAI, vLLM, Ollama...)."
     settings = inherited(HTTP_KEYS)
 
-    def endpoint(self, values: dict[str, Any]) -> Endpoint:
-        self.http = HttpEndpoint(values)
-        return self.http
-
-    def prepare(self, context: plugins.Context) -> None:
-        super().prepare(context)
-        self.http.network = context.network
-        self.http.key()
-
 
 class LocalTranslator(ChatTranslator):
     name = "local"
     description = "Translates by a GGUF model run in-process (pip install 'mlnews[local]')."
     settings = inherited(LOCAL_KEYS)
-
-    def endpoint(self, values: dict[str, Any]) -> Endpoint:
-        from mlnews.llm.local import LocalModel
-
-        return LocalModel(values)
