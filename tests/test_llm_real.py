@@ -116,7 +116,7 @@ def week(run: Any, tmp_path: Path, shared_data: Path) -> Path:
     return folder
 
 
-SMALL = {"temperature": 0.0, "max_output_tokens": 400, "max_concurrency": 2}
+SMALL = {"temperature": 0.0, "max_output_tokens": 400, "max_concurrency": 1}
 
 
 def _generated(entry: Entry) -> Iterator[tuple[str, str, str, dict[str, str]]]:
@@ -127,6 +127,12 @@ def _generated(entry: Entry) -> Iterator[tuple[str, str, str, dict[str, str]]]:
         for name in ("headline", "summary", "post"):
             if translation.value(name):
                 yield lang, name, translation.value(name), translation.flags()
+
+
+def _translated_or_said_why(entry: Entry, out: str) -> None:
+    """A translation the model could not give costs those texts only, and the run says so."""
+    if "zh" not in entry.translations:
+        assert f"left untranslated: {entry.key} (zh): " in out, out
 
 
 def _nothing_invalid_unflagged(entry: Entry) -> None:
@@ -148,19 +154,22 @@ def _nothing_invalid_unflagged(entry: Entry) -> None:
 def test_compose_drafts_and_translates_a_real_week_through_a_real_server(
     run: Any, week: Path, served: str
 ) -> None:
-    _settings(week, {"base_url": served, **SMALL}, summariser="openai", translator="openai")
+    _settings(
+        week, {"base_url": served, **SMALL}, summariser="openai", translator="openai", languages=["en", "zh"]
+    )
     result = run("-w", str(week), "compose", WEEK)
     assert result.code == 0, result.err
     issue = read(week / "issues" / f"{WEEK}.md").issue
     assert len(issue.entries) == ENTRIES
     for entry in issue.entries:
         assert entry.headline and entry.summary and entry.post
-        assert set(entry.translations) == {"zh", "ja"}
+        _translated_or_said_why(entry, result.out)
         _nothing_invalid_unflagged(entry)
     # A "translation" the model wrote in English is flagged, never published as Chinese.
     english_zh = [
         (e.key, n)
         for e in issue.entries
+        if "zh" in e.translations
         for n, t in ((n, e.translations["zh"].value(n)) for n in ("headline", "summary"))
         if t and validate.language_problems(t, "zh")
     ]
@@ -234,15 +243,16 @@ def read_title(folder: Path, index: int) -> str:
     return " ".join(records[index]["title"].split())
 
 
-def test_the_local_backend_drafts_and_translates_in_process(run: Any, week: Path, model_file: Path) -> None:
+def test_the_local_backend_drafts_in_process(run: Any, week: Path, model_file: Path) -> None:
+    # Drafting only: translating shares everything with the openai test but the endpoint.
     llm = {"model_path": str(model_file), "context_tokens": 4096, "threads": 2, **SMALL}
-    _settings(week, llm, summariser="local", translator="local", languages=["en", "zh"])
+    _settings(week, llm, summariser="local")
     result = run("-w", str(week), "compose", WEEK)
     assert result.code == 0, result.err
     issue = read(week / "issues" / f"{WEEK}.md").issue
     assert len(issue.entries) == ENTRIES
     for entry in issue.entries:
-        assert entry.headline and entry.summary and set(entry.translations) == {"zh"}
+        assert entry.headline and entry.summary and entry.post
         _nothing_invalid_unflagged(entry)
     assert f"drafting with local ({model_file.name})" in result.out
     assert f"drafted {ENTRIES} of {ENTRIES} entries with local" in result.out
