@@ -49,7 +49,14 @@ def draft_tokens(style: Style) -> int:
 
 
 def translation_schema(request: Request) -> dict[str, Any]:
-    return _object({name: {"type": "string", "minLength": 1} for name in request.texts})
+    """Each text, at most three times its source's length: a model that rambles stops there,
+    readable, instead of running out of tokens mid-object."""
+    return _object(
+        {
+            name: {"type": "string", "minLength": 1, "maxLength": max(40, 3 * len(text))}
+            for name, text in request.texts.items()
+        }
+    )
 
 
 def translation_tokens(request: Request) -> int:
