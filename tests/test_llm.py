@@ -129,7 +129,7 @@ def test_compose_drafts_and_translates_through_the_endpoint(
     assert b.translations["zh"].post.startswith("一个 Transformer 主体配多组头尾")
     # The invented "40%" was put back to the model, named; its second answer is the draft.
     retry = next(r for r in server.requests if "fixing this" in r["messages"][-1]["content"])
-    assert 'the number "40" is not in the source' in retry["messages"][-1]["content"]
+    assert 'the number "40%" is not in the source' in retry["messages"][-1]["content"]
     assert (
         b.headline
         == "A transformer pre-trained on corrupted ImageNet images serves several restoration tasks"
@@ -171,7 +171,7 @@ def test_an_answer_still_unfaithful_is_kept_flagged_and_not_published(
     assert result.code == 0, result.err
     b = read(issue_file(ws)).issue.entry(B)
     assert b is not None and "40%" in b.headline
-    assert 'the number "40" is not in the source' in b.flags()["headline"]
+    assert 'the number "40%" is not in the source' in b.flags()["headline"]
     assert 'the name "CNNs" is not in the source' in b.flags()["summary"]
     assert "flagged: arxiv:2012.00364 headline" in result.out
     check = run("-w", str(ws), "check", WEEK)

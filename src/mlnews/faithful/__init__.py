@@ -1,0 +1,209 @@
+"""Is a generated text faithful to its source? What stands between a model's invention and the
+published issue.
+
+The check reads claims, not tokens, in English, Chinese and Japanese (NFKC first, so １２％
+is 12%):
+
+- numbers with what they count (`quantities`): a number passes only where the source states
+  it for the same kind of thing — the same unit ("600M FLOPs" is not "600 GFLOPs", top-1 is
+  not top-5, 4.5x is not 4.5%), a change or a level alike ("by 61.1%" is not "61.1%
+  accuracy"), in digits, words, fractions, orders of magnitude or CJK numerals;
+- names (`names`, `cjk`): Latin names on token boundaries with their usual variants, and
+  names in CJK script that must render a name of the source;
+- scope (`scope`): "all", "always", "guarantees", "state of the art", "up to 10x" made "10x".
+
+Each `Problem` names the words, says why, and quotes what the source says instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mlnews.faithful import cjk, names, scope
+from mlnews.faithful.quantities import Quantity, family, quantities
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "number" | "unit" | "moved" | "name" | "scope" | "model"
+    value: str  # the text's words
+    source_says: str = ""  # what the source says instead, when it says something
+
+    def __str__(self) -> str:
+        instead = f'; the source says "{self.source_says}"' if self.source_says else ""
+        return _WHY[self.kind].format(value=self.value) + instead
+
+
+_WHY = {
+    "number": 'the number "{value}" is not in the source',
+    "unit": '"{value}" counts something else in the source',
+    "moved": '"{value}" belongs to another claim in the source',
+    "hedge": '"{value}" drops the source\'s bound',
+    "name": 'the name "{value}" is not in the source',
+    "inside": 'the name "{value}" is only part of a longer name in the source',
+    "scope": '"{value}" claims more than the source',
+    "model": 'the model finds "{value}" unsupported by the source',
+}
+
+
+def check(text: str, source: str, allowed: tuple[str, ...] = ()) -> list[Problem]:
+    """What `text` states that `source` does not, each once, in the order of the text.
+
+    `allowed`: further words it may use (a glossary's renderings, the newsletter's name, the
+    title a translation keeps).
+    """
+    whole = normal(" ".join((source, *allowed)))
+    text = names.joined(normal(text), whole)
+    found = _numbers(text, normal(source), whole)
+    for name, _start in names.names(text):
+        longer = names.missing(name, whole, text)
+        if longer is not None:
+            found.append(Problem("inside", name, longer) if longer else Problem("name", name))
+    for name, latin in cjk.problems(text, whole, " ".join(allowed)):
+        found.append(Problem("name", f"{name} ({latin})" if latin else name))
+    for words, hedge in scope.problems(text, normal(source)):
+        found.append(Problem("scope", words, hedge))
+    return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=512)
+def normal(text: str) -> str:
+    """NFKC (full-width digits and signs as ASCII), LaTeX's marks as what they print, one space."""
+    text = unicodedata.normalize("NFKC", text)
+    for latex, plain in _LATEX:
+        text = text.replace(latex, plain)
+    text = re.sub(r"(\d), (\d{3})(?!\d)", r"\1,\2", text)  # "1, 000x": a thousands comma a PDF spaced
+    text = re.sub(r"\b(from|to|by|of|than|at|over)(\d)", r"\1 \2", text)  # "from16": a lost space
+    text = re.sub(r"(?<![\w.])x(\d)", r"×\1", text)  # "by x6": a factor
+    return " ".join(text.split())
+
+
+_LATEX = (("\\%", "%"), ("\\times", "×"), ("\\sim", "~"), ("\\approx", "~"), ("\\ge", "≥"), ("\\le", "≤"),
+          ("$", ""), ("---", "–"), ("--", "–"), ("\\,", ""))
+
+
+def _numbers(text: str, source: str, whole: str) -> list[Problem]:
+    found = []
+    stated = quantities(source) + [q for q in quantities(whole) if q.start >= len(source)]
+    for said in quantities(text):
+        if said.spelled and said.kind == "count" and (not said.units or said.value == 1):
+            # "two new models", "one GPU": a count in words is checked when the source counts
+            # the same thing ("three domains" where it has "four domains")
+            counts = [q for q in stated if said.noun and q.noun == said.noun]
+            if counts and said.value != 1 and not any(_same_value(said, q) for q in counts):
+                found.append(Problem("number", said.words, _context(source, counts[0])))
+            continue
+        problem = _judge(said, stated, source)
+        if problem:
+            found.append(problem)
+    return found
+
+
+def _judge(said: Quantity, stated: list[Quantity], source: str) -> Problem | None:
+    same = [q for q in stated if _same_value(said, q)]
+    if not same:
+        digits = [q for q in stated if q.digits == said.digits and not said.spelled and q.kind != "month"]
+        if digits and said.kind != "month":
+            return Problem("unit", said.words, _context(source, digits[0]))
+        return Problem("number", said.words, _nearest(said, stated, source))
+    fitting = [q for q in same if _same_kind(said, q) and _same_units(said, q)]
+    if not fitting:
+        return Problem("unit", said.words, _context(source, same[0]))
+    if said.date or (said.spelled and said.value <= 12):
+        return None  # a date, or "two weeks": too common a number to tie to one claim
+    placed = [q for q in fitting if _same_role(said, q) and not _elsewhere(said, q, stated)]
+    if not placed:
+        return Problem("moved", said.words, _context(source, fitting[0]))
+    bounded = [q for q in placed if q.hedge not in ("", "~", "range")]
+    if len(bounded) == len(placed) and not said.hedge:
+        return Problem("hedge", said.words, _context(source, bounded[0]))
+    return None
+
+
+def _same_value(said: Quantity, stated: Quantity) -> bool:
+    if said.kind == "month" or stated.kind == "month":
+        return said.kind == stated.kind and said.value == stated.value
+    if said.approx or stated.approx:
+        return said.kind == stated.kind == "ratio" and stated.value / 3.2 <= said.value <= stated.value * 3.2
+    if {said.kind, stated.kind} == {"ratio", "percent"}:
+        # "one tenth" of "10% as much"; "one hundredth" of "99% smaller"; never 4.5% of 4.5x
+        ratio, percent = (said, stated) if said.kind == "ratio" else (stated, said)
+        share = 100 - percent.value if percent.change else percent.value
+        return share > 0 and abs(ratio.value * share - 100) <= 2
+    return _close(said, said.value, stated.value, stated.decimals)
+
+
+def _close(said: Quantity, a: float, b: float, decimals: int) -> bool:
+    if a == b:
+        return True
+    if said.hedge == "~":
+        return abs(a - b) <= 0.05 * max(abs(a), abs(b))  # "about 30%" of 30.87%
+    # "88.6%" of 88.55%; "89%" of 88.55% too, but not "6" of 6.27
+    rounds = said.decimals > 0 or a >= 20
+    scale = a / float(said.digits) if said.digits.replace(".", "", 1).isdigit() and float(said.digits) else 1.0
+    return rounds and said.decimals < decimals and abs(a - b) <= 0.5 * 10 ** (-said.decimals) * scale + 1e-9
+
+
+def _same_kind(said: Quantity, stated: Quantity) -> bool:
+    if said.kind == stated.kind or {said.kind, stated.kind} == {"ratio", "percent"}:
+        return True
+    # A bare number says no kind: "accuracy of 40" may be written "40%".
+    return "count" in (said.kind, stated.kind) and not (said.units and stated.units)
+
+
+def _same_units(said: Quantity, stated: Quantity) -> bool:
+    """Both name what they count and share nothing, or name two units of one family: no."""
+    if said.units and stated.units and not said.units & stated.units:
+        return False
+    for unit in said.units:
+        kin = {u for u in stated.units if family(u) == family(unit)}
+        if kin and unit not in kin:
+            return False
+    return True
+
+
+def _same_role(said: Quantity, stated: Quantity) -> bool:
+    if said.kind == "ratio" or stated.kind == "ratio" or "range" in (said.hedge, stated.hedge):
+        return True
+    return said.change is None or stated.change is None or said.change == stated.change
+
+
+def _elsewhere(said: Quantity, stated: Quantity, others: list[Quantity]) -> bool:
+    """The text ties the number to a name the source ties to another number, not to this one:
+    "8% on ZINC" where the source has "8% on CIFAR10 and 11% on ZINC"."""
+    if stated.listed or said.cjk:
+        return False  # Chinese and Japanese put a number's names elsewhere than English does
+    rivals = [q for q in others if q.value != stated.value and q.kind == said.kind and _rival_units(said, q)]
+    strays = said.anchors - stated.anchors
+    if any(anchor in rival.anchors for anchor in strays for rival in rivals):
+        return True
+    # "93.0% of the stories were controlled" where the source's 93.0% is consistency and its
+    # controlled stories are 77.5%: the words around it are another number's words
+    own = len(said.topic & stated.topic)
+    apart = [rival for rival in rivals if abs(rival.start - stated.start) > 80]  # not in the same breath
+    return any(len(said.topic & rival.topic) >= max(3, own + 2) for rival in apart)
+
+
+def _rival_units(said: Quantity, other: Quantity) -> bool:
+    if other.kind == "count" and not other.units and (other.date or other.spelled):
+        return False  # a year, or "one-step": no rival claim
+    return bool(said.units & other.units) or not other.units
+
+
+def _context(source: str, stated: Quantity) -> str:
+    """The source's words around a number it states."""
+    start = stated.start if source[stated.start :].startswith(stated.words) else source.find(stated.words)
+    if start < 0:
+        return stated.words
+    before = source[max(0, start - 45) : start].split()[-4:]
+    after = source[start + len(stated.words) : start + len(stated.words) + 45].split()[:4]
+    return " ".join([*before, stated.words, *after]).strip(" ,;.")
+
+
+def _nearest(said: Quantity, stated: list[Quantity], source: str) -> str:
+    """The source's numbers of the same kind and unit, for the curator to compare."""
+    kin = [q for q in stated if q.kind == said.kind and (not said.units or said.units & q.units)]
+    return _context(source, kin[0]) if kin else ""

@@ -1,0 +1,167 @@
+"""Names in Latin script: which words of a text are names, and does the source have each?
+
+Without a tagger, names are told by their shape: an acronym (BERT, GAN), a word with
+capitals or digits inside (DeepMind, GPT-3, ResNet-50), a capitalised word inside a sentence
+(Google), or one that opens a sentence and is no ordinary opener ("Google built…", not "Using
+…"). A name matches the source on whole tokens, with the usual variants: a plural, hyphens
+and case ("Cifar10" is CIFAR-10), `CIFAR-{10, 100}` and `CIFAR-10/100` expanded, a family
+named by its member ("ResNet" for ResNet-50), and "DETR-style". "ResNets" is not in a source
+that has only "LambdaResNets".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from mlnews.faithful.words import ORDINARY, ORGANISATIONS
+
+# A run of letters, digits, and inner hyphens or dots: "GPT-3", "ResNet-50", "Llama-2-7B".
+# A dot joins only when a digit or a small letter follows ("H.264", "Node.js"): in
+# "stability.They" it ends a sentence whose space was lost.
+TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+|\.(?=[a-z0-9])[A-Za-z0-9]+)*")
+_SENTENCE_END = re.compile(r"(?:[.!?:。！？：]|\s[-–—])\s*$|^\s*$")
+_VERSION = re.compile(r"[a-z]?\d+(?:\.\d+)?[a-z]?|\+\+|x*l|plus|pro|large|base|small|tiny|lite|mini|\d+[a-z]\d*")
+_BRACES = re.compile(r"([A-Za-z][A-Za-z0-9]*)-?\{([^{}]{1,40})\}")
+_SLASHED = re.compile(r"\b([A-Za-z][A-Za-z0-9]*-?)(\d+)((?:/\d+)+)\b")
+# Words that make a name into a description of something like it: "DETR-style".
+_GENERIC = ("style", "like", "based", "type", "inspired", "powered", "free", "only", "level", "scale",
+            "sized", "size", "driven", "guided", "aware", "pretrained", "specific", "family", "series")
+
+
+def names(text: str) -> list[tuple[str, int]]:
+    """The words of `text` shaped like names, with where each starts."""
+    titled = _title_case(text)
+    found = []
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        before = text[: match.start()]
+        opens = titled or bool(_SENTENCE_END.search(before)) or before.endswith(("\n", "“", '"', "(", "‘", "'", "*", "#"))
+        if is_name(word, opens):
+            found.append((word, match.start()))
+    return found
+
+
+def is_name(word: str, opens_sentence: bool) -> bool:
+    inner_capital = any(c.isupper() for c in word[1:])
+    has_digit = any(c.isdigit() for c in word)
+    if (inner_capital and not word[1:].islower()) or (has_digit and word[0].isupper()):
+        return word not in ("AI", "ML", "I", "II", "III", "US", "OK", "TV", "PhD")  # BERT, DeepMind, GPT-3
+    if not word[0].isupper() or len(word) < 2:
+        return False
+    base = word.casefold()
+    if base in ORDINARY or base.removesuffix("s") in ORDINARY:
+        return base.removesuffix("'s") in ORGANISATIONS
+    if opens_sentence:
+        return base in ORGANISATIONS or not _ordinary_shape(base)
+    return True
+
+
+def _ordinary_shape(word: str) -> bool:
+    """An English word by its ending: what opens a sentence and is no name ("Trained", "Results")."""
+    return bool(re.search(r"(?:ing|ed|ly|ers|ies|tion|tions|ment|ments|ity|ness|ive|ous|able|ible|ful|less|ize|ise|"
+                          r"izes|ises|ized|ised|ical|ally|ence|ance|ship|ism|ists?|ics|ure|ures|ates?|ors)$", word))
+
+
+def missing(name: str, source: str, text: str = "") -> str | None:
+    """None if the source has `name`; else the source's longer name that holds it, or ""."""
+    keys = source_keys(source)
+    for key in variants(name):
+        if key in keys:
+            return _qualified(name, source, text)
+    whole = key_of(name)
+    for key in keys:
+        if len(whole) >= 3 and whole in key and key != whole:
+            if key.startswith(whole) and _VERSION.fullmatch(key[len(whole) :]):
+                return None  # "StyleGAN" for StyleGAN2: the family named by its version
+            return _longer(source, whole)
+    return ""
+
+
+def _qualified(name: str, source: str, text: str) -> str | None:
+    """ "WaveGAN" where the source only ever says "Parallel WaveGAN": the longer name, else None.
+    Only for names by shape (WaveGAN, BERT); "Transformer" of "Vision Transformer" is a word."""
+    if not any(c.isupper() for c in name[1:]) or not text:
+        return None
+    before = [m for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", source)]
+    # "with a Parallel WaveGAN vocoder": a head word inside running text, not a Title Case title
+    words = [re.search(r"(?<![A-Za-z])[a-z]+ ([A-Z][a-z]+) $", source[max(0, m.start() - 30) : m.start()]) for m in before]
+    if not before or not all(words):
+        return None
+    heads = {w.group(1) for w in words if w}
+    if len(heads) != 1:
+        return None
+    head = heads.pop()
+    if head.casefold() in ORDINARY or head.casefold() in ORGANISATIONS or f"{head} {name}".casefold() in text.casefold():
+        return None
+    return f"{head} {name}"
+
+
+def joined(text: str, source: str) -> str:
+    """ "StyleGAN 2" written as the source's "StyleGAN2": one name, not a name and a number."""
+    keys = source_keys(source)
+
+    def join(match: re.Match[str]) -> str:
+        together = match.group(1) + match.group(2)
+        return together if key_of(together) in keys and key_of(match.group(0)) not in keys else match.group(0)
+
+    return re.sub(r"\b([A-Za-z][A-Za-z0-9-]*[A-Za-z]) (\d+)\b", join, text)
+
+
+def variants(name: str) -> list[str]:
+    """The keys `name` may match: itself, its singular, and without a generic suffix."""
+    found = [key_of(name)]
+    parts = name.split("-")
+    if len(parts) > 1 and parts[-1].casefold() in _GENERIC:
+        found.append(key_of("-".join(parts[:-1])))
+    singular = [_singular(k) for k in found]
+    return [*found, *singular]
+
+
+_JOINERS = str.maketrans("", "", "-._'")
+
+
+def key_of(word: str) -> str:
+    return word.casefold().translate(_JOINERS)
+
+
+def _singular(key: str) -> str:
+    for ending, replacement in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
+        if key.endswith(ending) and len(key) > len(ending) + 1:
+            return key[: -len(ending)] + replacement
+    return key
+
+
+@lru_cache(maxsize=256)
+def source_keys(source: str) -> frozenset[str]:
+    """Every key a name in the source may be written as: tokens, their parts, expansions."""
+    text = _BRACES.sub(lambda m: " ".join(f"{m.group(1)}-{part.strip()}" for part in m.group(2).split(",")), source)
+    text = _SLASHED.sub(lambda m: " ".join(m.group(1) + n for n in [m.group(2), *m.group(3).split("/")[1:]]), text)
+    keys: set[str] = set()
+    tokens = TOKEN.findall(text)
+    for i, token in enumerate(tokens):
+        key = key_of(token)
+        keys.update((key, _singular(key)))
+        parts = token.split("-")
+        for n in range(1, len(parts)):
+            # "ResNet" of ResNet-50, "DETR" of DETR-style; not "AdaIN" of AdaIN-VC
+            head, rest = key_of("-".join(parts[:n])), key_of("-".join(parts[n:]))
+            plain = "-".join(parts[n:])
+            if _VERSION.fullmatch(rest) or plain.islower() or not token[0].isupper():
+                keys.update((head, _singular(head)))
+        if i + 1 < len(tokens):
+            keys.add(key + key_of(tokens[i + 1]))  # "Vision Transformer" -> "visiontransformer"
+    return frozenset(k for k in keys if k)
+
+
+def _longer(source: str, key: str) -> str:
+    for token in TOKEN.findall(source):
+        if key in key_of(token):
+            return token
+    return ""
+
+
+def _title_case(text: str) -> bool:
+    """A headline in Title Case: its capitals say nothing about names."""
+    words = [w for w in re.findall(r"[A-Za-z][a-z]{3,}", text)]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6

@@ -1,0 +1,118 @@
+"""Claims wider than the source's: "all", "always", "guarantees", "state of the art", "the
+first", or "competitive with" turned into "beats". Summaries of science overgeneralise more
+often than they invent (26–73% of LLM summaries did in a 2025 study): a word of scope the
+source does not use is flagged, with the source's own hedge beside it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "all", "any", "every" claim scope when they quantify what a result holds on ("on all
+# benchmarks", "any task"); "every frame" or "all layers" describe a method.
+_CLAIMED = r"on|across|in|for|over|outperform\w*|beat\w*|surpass\w*|than|of"
+_THINGS = (
+    r"(?:benchmarks?|datasets?|tasks?|settings?|cases?|scenarios?|languages?|domains?|baselines?|methods?|"
+    r"metrics?|conditions?|environments?|maps?|problems?|inputs?|architectures?|models?)\b"
+)
+# A word of scope in the text (English, Chinese, Japanese), and what in an English source
+# licenses it.
+_SCOPE: list[tuple[str, str]] = [
+    (rf"\b(?:{_CLAIMED})\s+all\b|\ball\s+(?:\w+\s+)?{_THINGS}|所有|全部|一切|すべて|全て|あらゆる", r"\b(?:all|every)\b"),
+    (rf"\bany\s+(?:\w+\s+)?{_THINGS}|\b(?:on|in|for|across|to) any\b|任何|任意|どんな", r"\b(?:any|arbitrary|every)\b"),
+    (rf"\bevery\s+(?:\w+\s+)?{_THINGS}", r"\b(?:every|all|each)\b"),
+    (r"\b(?:always|invariably)\b|总是|始终|永远|(?<!非)常に|いつも|必ず", r"\b(?:always|invariabl\w*|consistently)\b"),
+    (r"\bnever\b|从不|从未|決して", r"\b(?:never|ever)\b"),
+    (r"\bguarantee\w*|\bprovabl\w*|\bproves?\b|保证|确保|保証|証明", r"\b(?:guarantee\w*|provabl\w*|prove\w*|proof|certif\w*|ensur\w*|theor\w*)"),
+    (
+        r"\bstate[- ]of[- ]the[- ]art\b|\bsota\b|\bbest\b|最先进|最佳|最好|最先端|最良|最善|最強|最高(?![\d.０-９]|で)",
+        r"\b(?:state[- ]of[- ]the[- ]art|sota|best|outperform\w*|surpass\w*|new record|leading|superior|record)",
+    ),
+    (r"\b(?:the first|first-ever)\b|首个|首次|第一个|首创|(?<![てで])初めて|初の|世界初", r"\b(?:first|pioneer\w*)\b"),
+    (
+        r"\b(?:completely|fully|entirely|perfect\w*|eliminat\w*|solv\w*)\b|彻底|完全|完美|解决了|解決",
+        r"\b(?:complete\w*|fully|full|entire\w*|perfect\w*|eliminat\w*|solv\w*|remov\w*)",
+    ),
+]
+_SCOPE_RE = [(re.compile(claim, re.IGNORECASE), re.compile(licence, re.IGNORECASE)) for claim, licence in _SCOPE]
+_BEATS = re.compile(
+    r"\b(?:outperform\w*|beat\w*|surpass\w*|better than|superior|exceed\w*|improv\w* (?:on|over|upon))\b"
+    r"|优于|超过|超越|胜过|击败|上回|凌駕|勝る|打ち負か",
+    re.IGNORECASE,
+)
+_COMPARABLE = re.compile(r"\b(?:competitive|comparable|on par|similar to|close to|rival\w*|match(?:es|ing)?)\b", re.IGNORECASE)
+# "not always", "not all", "不是所有": a negated scope word narrows the claim.
+_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\balmost|\bnearly|不|并非|未必|とは限らない)\s*$", re.IGNORECASE)
+_HEDGES = re.compile(
+    r"\b(?:most|some|many|several|often|sometimes|usually|typically|can|could|may|might|up to|in some|certain|"
+    r"partially|potentially|largely|mostly|generally|competitive|comparable|nearly|almost|approximately)\b",
+    re.IGNORECASE,
+)
+
+
+def problems(text: str, source: str) -> list[tuple[str, str]]:
+    """(the text's words, the source's nearest hedge) for each claim wider than the source's."""
+    found = []
+    for claim, licence in _SCOPE_RE:
+        match = next((m for m in claim.finditer(text) if not _NEGATED.search(text[: m.start()])), None)
+        if match and not _licensed(licence, source, _sentence(text, match.start())):
+            found.append((match.group(), _hedge(source)))
+    for beats in _BEATS.finditer(text):
+        rival = _RIVAL.match(text, beats.end())
+        said = _said_of(source, rival.group(1)) if rival else [source]
+        if any(_COMPARABLE.search(part) for part in said) and not any(_BEATS.search(part) for part in said):
+            comparable = next(_COMPARABLE.search(part) for part in said if _COMPARABLE.search(part))
+            assert comparable is not None
+            part = next(part for part in said if _COMPARABLE.search(part))
+            found.append((text[beats.start() : rival.end() if rival else beats.end()], _around(part, comparable.start(), comparable.end())))
+            break
+    return found
+
+
+# What a text says it beats: "beats SGD", "outperforms BERT-large".
+_RIVAL = re.compile(r"\s+(?:the\s+)?([A-Z][A-Za-z0-9-]*[A-Za-z0-9])")
+
+
+def _said_of(source: str, name: str) -> list[str]:
+    """The source's clauses about `name` (a few words either side of each mention)."""
+    parts = []
+    for match in re.finditer(rf"\b{re.escape(name)}\b", source):
+        parts.append(source[max(0, match.start() - 60) : match.end() + 30])
+    return parts
+
+
+def _licensed(licence: re.Pattern[str], source: str, said: str) -> bool:
+    """The source uses the word of scope about the same thing: in a sentence sharing a word
+    with the text's (an English text; a Chinese or Japanese one, anywhere in the source)."""
+    cjk = sum("\u3040" <= c <= "\u9fff" for c in said) > len(said) / 4
+    words = frozenset() if cjk else _stems(said)
+    for sentence in re.split(r"(?<=[.!?])\s+", source):
+        if licence.search(sentence) and (not words or words & _stems(sentence)):
+            return True
+    return False
+
+
+def _sentence(text: str, at: int) -> str:
+    start = max(text.rfind(". ", 0, at), text.rfind("。", 0, at)) + 1
+    ends = [i for i in (text.find(". ", at), text.find("。", at)) if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
+_COMMON = frozenset("with that this from into than they their which while also only have been were more most such".split())
+
+
+def _stems(text: str) -> frozenset[str]:
+    words = (w.casefold() for w in re.findall(r"[A-Za-z]{4,}", text))
+    return frozenset(w[:5] for w in words if w not in _COMMON)
+
+
+def _hedge(source: str) -> str:
+    match = _HEDGES.search(source)
+    return _around(source, match.start(), match.end()) if match else ""
+
+
+def _around(source: str, start: int, end: int) -> str:
+    """A few words of the source around a match, for the curator to compare."""
+    before = source[max(0, start - 40) : start].split()[-3:]
+    after = source[end : end + 40].split()[:4]
+    return " ".join([*before, source[start:end], *after])
