@@ -55,7 +55,9 @@ def sources(data: Path) -> dict[str, str]:
         except ParseError:
             continue
         for item in items:
-            ids = [i.removeprefix("arxiv:") for i in getattr(item, "identifiers", []) if i.startswith("arxiv:")]
+            ids = [
+                i.removeprefix("arxiv:") for i in getattr(item, "identifiers", []) if i.startswith("arxiv:")
+            ]
             if ids and getattr(item, "abstract", ""):
                 found.setdefault(ids[0], f"{item.title}\n\n{item.abstract}")
     return found
@@ -160,7 +162,10 @@ def report(title: str, cases: list[Case], show: bool) -> bool:
             if s.recall < GOALS["category recall"]:
                 low.append(name)
         else:
-            print(f"  {name:22} {s.faithful:5}  {'':7}  {s.flagged_faithful:5} ({s.flagged_faithful / s.faithful:.0%})")
+            print(
+                f"  {name:22} {s.faithful:5}  {'':7}  {s.flagged_faithful:5} "
+                f"({s.flagged_faithful / s.faithful:.0%})"
+            )
     print(f"  precision {overall.precision:.3f}  recall {overall.recall:.3f}")
     if show:
         for case, problems in wrong:
@@ -188,7 +193,9 @@ def main() -> int:
     report("all", cases, False)
     faithful.check("warm", "up")
     seconds = min(issue_seconds(cases) for _ in range(5))
-    print(f"\nspeed: 15 entries x 3 texts x 3 languages in {seconds:.3f} s (goal < {GOALS['issue seconds']} s)")
+    print(
+        f"\nspeed: 15 entries x 3 texts x 3 languages in {seconds:.3f} s (goal < {GOALS['issue seconds']} s)"
+    )
     met &= seconds < GOALS["issue seconds"]
     print("goals met" if met else "goals not met")
     return 0 if met else 1

@@ -112,8 +112,16 @@ def test_a_name_hidden_in_a_longer_one_or_opening_a_sentence_is_caught() -> None
 @pytest.mark.parametrize(
     ("text", "source", "found"),
     [
-        ("谷歌提出了这个方法。", "The authors propose the method.", 'the name "谷歌 (Google)" is not in the source'),
-        ("エヌビディアのGPUで動く。", "It runs on a GPU.", 'the name "エヌビディア (Nvidia)" is not in the source'),
+        (
+            "谷歌提出了这个方法。",
+            "The authors propose the method.",
+            'the name "谷歌 (Google)" is not in the source',
+        ),
+        (
+            "エヌビディアのGPUで動く。",
+            "It runs on a GPU.",
+            'the name "エヌビディア (Nvidia)" is not in the source',
+        ),
         ("卡利尼等人提出攻击。", "An attack on InstaHide.", 'the name "卡利尼" is not in the source'),
     ],
 )
@@ -144,9 +152,14 @@ def test_a_cjk_name_the_source_or_the_glossary_has_passes() -> None:
         (
             "It outperforms SGD.",
             "It is comparable to SGD in accuracy.",
-            '"outperforms SGD" claims more than the source; the source says "It is comparable to SGD in accuracy."',
+            '"outperforms SGD" claims more than the source; '
+            'the source says "It is comparable to SGD in accuracy."',
         ),
-        ("它在所有数据集上都最好。", "It does well on several datasets.", '"所有" claims more than the source'),
+        (
+            "它在所有数据集上都最好。",
+            "It does well on several datasets.",
+            '"所有" claims more than the source',
+        ),
     ],
 )
 def test_a_claim_wider_than_the_source_is_flagged_with_the_source_words(
@@ -160,7 +173,9 @@ def test_a_negated_scope_word_is_no_claim() -> None:
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("faithful_bench", Path(__file__).parents[1] / "bench" / "faithful.py")
+    spec = importlib.util.spec_from_file_location(
+        "faithful_bench", Path(__file__).parents[1] / "bench" / "faithful.py"
+    )
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = bench  # its dataclasses look their module up
@@ -178,7 +193,12 @@ def test_the_labelled_set_is_large_and_covers_every_category() -> None:
         "number-invented", "number-moved", "number-words", "unit", "name-invented",
         "name-inside", "name-sentence-start", "name-cjk", "scope",
     }  # fmt: skip
-    assert {c["category"] for c in cases if c["faithful"]} >= {"paraphrase", "number-forms", "name-variants", "translation"}
+    assert {c["category"] for c in cases if c["faithful"]} >= {
+        "paraphrase",
+        "number-forms",
+        "name-variants",
+        "translation",
+    }
 
 
 def test_on_the_labelled_set_the_check_is_precise_and_catches_most(shared_data: Path) -> None:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mlnews.faithful import cjk, names, scope
-from mlnews.faithful.quantities import Quantity, family, quantities
+from mlnews.faithful.quantities import Quantity, quantities
+from mlnews.faithful.units import family
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,18 @@ def normal(text: str) -> str:
     return " ".join(text.split())
 
 
-_LATEX = (("\\%", "%"), ("\\times", "×"), ("\\sim", "~"), ("\\approx", "~"), ("\\ge", "≥"), ("\\le", "≤"),
-          ("$", ""), ("---", "–"), ("--", "–"), ("\\,", ""))
+_LATEX = (
+    ("\\%", "%"),
+    ("\\times", "×"),
+    ("\\sim", "~"),
+    ("\\approx", "~"),
+    ("\\ge", "≥"),
+    ("\\le", "≤"),
+    ("$", ""),
+    ("---", "–"),
+    ("--", "–"),
+    ("\\,", ""),
+)
 
 
 def _numbers(text: str, source: str, whole: str) -> list[Problem]:
@@ -143,7 +154,9 @@ def _close(said: Quantity, a: float, b: float, decimals: int) -> bool:
         return abs(a - b) <= 0.05 * max(abs(a), abs(b))  # "about 30%" of 30.87%
     # "88.6%" of 88.55%; "89%" of 88.55% too, but not "6" of 6.27
     rounds = said.decimals > 0 or a >= 20
-    scale = a / float(said.digits) if said.digits.replace(".", "", 1).isdigit() and float(said.digits) else 1.0
+    scale = (
+        a / float(said.digits) if said.digits.replace(".", "", 1).isdigit() and float(said.digits) else 1.0
+    )
     return rounds and said.decimals < decimals and abs(a - b) <= 0.5 * 10 ** (-said.decimals) * scale + 1e-9
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import pairwise
 
 from mlnews.faithful.names import TOKEN, key_of
 from mlnews.faithful.words import CJK_NAMES, LOANWORDS
@@ -26,29 +27,24 @@ _SPELLING = (
     "图托瓦万威韦维温沃乌西希谢辛休雅亚扬耶伊因尤约泽扎詹兹祖佐逊娜丽莎玛琪娅"
 )
 # What follows a name: "ワシントン大学", "卡利尼等人", "ヒントン氏".
-_NAMED = re.compile(r"\s?(?:大学|大學|研究所|研究院|実験室|实验室|研究室|研究チーム|社|公司|氏|教授|チーム|团队|ら|等人|等)")
+_NAMED = re.compile(
+    r"\s?(?:大学|大學|研究所|研究院|実験室|实验室|研究室|研究チーム|社|公司|氏|教授|チーム|团队|ら|等人|等)"
+)
 _SPELLED = re.compile(f"[{_SPELLING}]{{3,}}")
-_KANA = {
-    **dict(zip("アイウエオ", ["a", "i", "u", "e", "o"])),
-    **dict(zip("カキクケコ", ["ka", "ki", "ku", "ke", "ko"])),
-    **dict(zip("ガギグゲゴ", ["ga", "gi", "gu", "ge", "go"])),
-    **dict(zip("サシスセソ", ["sa", "shi", "su", "se", "so"])),
-    **dict(zip("ザジズゼゾ", ["za", "ji", "zu", "ze", "zo"])),
-    **dict(zip("タチツテト", ["ta", "chi", "tsu", "te", "to"])),
-    **dict(zip("ダヂヅデド", ["da", "ji", "zu", "de", "do"])),
-    **dict(zip("ナニヌネノ", ["na", "ni", "nu", "ne", "no"])),
-    **dict(zip("ハヒフヘホ", ["ha", "hi", "fu", "he", "ho"])),
-    **dict(zip("バビブベボ", ["ba", "bi", "bu", "be", "bo"])),
-    **dict(zip("パピプペポ", ["pa", "pi", "pu", "pe", "po"])),
-    **dict(zip("マミムメモ", ["ma", "mi", "mu", "me", "mo"])),
-    **dict(zip("ヤユヨ", ["ya", "yu", "yo"])),
-    **dict(zip("ラリルレロ", ["ra", "ri", "ru", "re", "ro"])),
-    **dict(zip("ワヲン", ["wa", "o", "n"])),
-    **dict(zip("ァィゥェォャュョヮ", ["a", "i", "u", "e", "o", "ya", "yu", "yo", "wa"])),
-    "ヴ": "bu",
-    "ー": "",
-    "ッ": "",
-}
+_KANA = dict(
+    zip(
+        "アイウエオカキクケコガギグゲゴサシスセソザジズゼゾタチツテトダヂヅデドナニヌネノハヒフヘホバビブベボ"
+        "パピプペポマミムメモヤユヨラリルレロワヲンァィゥェォャュョヮヴーッ",
+        (
+            "a i u e o ka ki ku ke ko ga gi gu ge go sa shi su se so za ji zu ze zo "
+            "ta chi tsu te to da ji zu de do na ni nu ne no ha hi fu he ho ba bi bu be bo "
+            "pa pi pu pe po ma mi mu me mo ya yu yo ra ri ru re ro wa o n a i u e o ya yu yo wa bu - -"
+        )
+        .replace("-", "")
+        .split(" "),
+        strict=True,
+    )
+)
 
 
 def problems(text: str, source: str, allowed: str) -> list[tuple[str, str]]:
@@ -88,14 +84,25 @@ def _pieces(word: str) -> list[str]:
             pieces.append(known)
             rest = rest[len(known) :]
             continue
-        ahead = next((i for i in range(1, len(rest)) if any(rest[i:i + n] in LOANWORDS for n in range(2, len(rest) - i + 1))), len(rest))
+        ahead = next(
+            (
+                i
+                for i in range(1, len(rest))
+                if any(rest[i : i + n] in LOANWORDS for n in range(2, len(rest) - i + 1))
+            ),
+            len(rest),
+        )
         pieces.append(rest[:ahead])
         rest = rest[ahead:]
     return pieces
 
 
 def _say(latin: tuple[str, ...]) -> str:
-    return latin[0].capitalize() if latin[0] not in ("mit", "cmu", "ibm", "eth", "cas", "sjtu") else latin[0].upper()
+    return (
+        latin[0].capitalize()
+        if latin[0] not in ("mit", "cmu", "ibm", "eth", "cas", "sjtu")
+        else latin[0].upper()
+    )
 
 
 @lru_cache(maxsize=256)
@@ -108,13 +115,15 @@ def _skeletons(source: str) -> tuple[str, ...]:
     """The consonant skeletons of the source's words, and of each two in a row."""
     words = [w.casefold() for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", source)]
     found = {_skeleton(w) for w in words}
-    found |= {_skeleton(a + b) for a, b in zip(words, words[1:])}
+    found |= {_skeleton(a + b) for a, b in pairwise(words)}
     return tuple(s for s in found if len(s) >= 2)
 
 
 def _sounds_like(sound: str, skeletons: tuple[str, ...]) -> bool:
     for other in skeletons:
-        if sound == other or (len(sound) >= 4 and (other.startswith(sound) or sound.startswith(other) and len(other) >= 4)):
+        if sound == other or (
+            len(sound) >= 4 and (other.startswith(sound) or (sound.startswith(other) and len(other) >= 4))
+        ):
             return True
         if abs(len(other) - len(sound)) <= 2 and SequenceMatcher(None, sound, other).ratio() >= 0.75:
             return True
@@ -124,16 +133,31 @@ def _sounds_like(sound: str, skeletons: tuple[str, ...]) -> bool:
 def _skeleton(word: str) -> str:
     """Consonants as a Japanese or Chinese speaker would hear them: l is r, v is b, th is s."""
     word = word.casefold()
-    for spelled, heard in (("tion", "shon"), ("sion", "shon"), ("ph", "f"), ("th", "s"), ("ck", "k"), ("qu", "k"),
-                           ("x", "ks"), ("ce", "se"), ("ci", "si"), ("cy", "si"), ("sh", "s"), ("ch", "t"), ("ts", "t"),
-                           ("ji", "zi"), ("j", "z"), ("dz", "z")):
+    for spelled, heard in (
+        ("tion", "shon"),
+        ("sion", "shon"),
+        ("ph", "f"),
+        ("th", "s"),
+        ("ck", "k"),
+        ("qu", "k"),
+        ("x", "ks"),
+        ("ce", "se"),
+        ("ci", "si"),
+        ("cy", "si"),
+        ("sh", "s"),
+        ("ch", "t"),
+        ("ts", "t"),
+        ("ji", "zi"),
+        ("j", "z"),
+        ("dz", "z"),
+    ):
         word = word.replace(spelled, heard)
     consonants = word.translate(_HEARD)
     return "".join(c for i, c in enumerate(consonants) if i == 0 or c != consonants[i - 1])
 
 
 # l is r, v is b, c and q are k; vowels, w, y, h and what is no letter are not heard.
-_HEARD = {ord(c): None for c in map(chr, range(0x250)) if not ("a" <= c <= "z")}
+_HEARD: dict[int, str | None] = {ord(c): None for c in map(chr, range(0x250)) if not ("a" <= c <= "z")}
 _HEARD.update({ord("l"): "r", ord("v"): "b", ord("c"): "k", ord("q"): "k"})
 _HEARD.update({ord(c): None for c in "aeiouwyh"})
 

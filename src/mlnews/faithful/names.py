@@ -21,12 +21,33 @@ from mlnews.faithful.words import ORDINARY, ORGANISATIONS
 # "stability.They" it ends a sentence whose space was lost.
 TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+|\.(?=[a-z0-9])[A-Za-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?:[.!?:。！？：]|\s[-–—])\s*$|^\s*$")
-_VERSION = re.compile(r"[a-z]?\d+(?:\.\d+)?[a-z]?|\+\+|x*l|plus|pro|large|base|small|tiny|lite|mini|\d+[a-z]\d*")
+_VERSION = re.compile(
+    r"[a-z]?\d+(?:\.\d+)?[a-z]?|\+\+|x*l|plus|pro|large|base|small|tiny|lite|mini|\d+[a-z]\d*"
+)
 _BRACES = re.compile(r"([A-Za-z][A-Za-z0-9]*)-?\{([^{}]{1,40})\}")
 _SLASHED = re.compile(r"\b([A-Za-z][A-Za-z0-9]*-?)(\d+)((?:/\d+)+)\b")
 # Words that make a name into a description of something like it: "DETR-style".
-_GENERIC = ("style", "like", "based", "type", "inspired", "powered", "free", "only", "level", "scale",
-            "sized", "size", "driven", "guided", "aware", "pretrained", "specific", "family", "series")
+_GENERIC = (
+    "style",
+    "like",
+    "based",
+    "type",
+    "inspired",
+    "powered",
+    "free",
+    "only",
+    "level",
+    "scale",
+    "sized",
+    "size",
+    "driven",
+    "guided",
+    "aware",
+    "pretrained",
+    "specific",
+    "family",
+    "series",
+)
 
 
 def names(text: str) -> list[tuple[str, int]]:
@@ -36,7 +57,11 @@ def names(text: str) -> list[tuple[str, int]]:
     for match in TOKEN.finditer(text):
         word = match.group()
         before = text[: match.start()]
-        opens = titled or bool(_SENTENCE_END.search(before)) or before.endswith(("\n", "“", '"', "(", "‘", "'", "*", "#"))
+        opens = (
+            titled
+            or bool(_SENTENCE_END.search(before))
+            or before.endswith(("\n", "“", '"', "(", "‘", "'", "*", "#"))
+        )
         if is_name(word, opens):
             found.append((word, match.start()))
     return found
@@ -59,8 +84,13 @@ def is_name(word: str, opens_sentence: bool) -> bool:
 
 def _ordinary_shape(word: str) -> bool:
     """An English word by its ending: what opens a sentence and is no name ("Trained", "Results")."""
-    return bool(re.search(r"(?:ing|ed|ly|ers|ies|tion|tions|ment|ments|ity|ness|ive|ous|able|ible|ful|less|ize|ise|"
-                          r"izes|ises|ized|ised|ical|ally|ence|ance|ship|ism|ists?|ics|ure|ures|ates?|ors)$", word))
+    return bool(
+        re.search(
+            r"(?:ing|ed|ly|ers|ies|tion|tions|ment|ments|ity|ness|ive|ous|able|ible|ful|less|ize|ise|"
+            r"izes|ises|ized|ised|ical|ally|ence|ance|ship|ism|ists?|ics|ure|ures|ates?|ors)$",
+            word,
+        )
+    )
 
 
 def missing(name: str, source: str, text: str = "") -> str | None:
@@ -85,14 +115,21 @@ def _qualified(name: str, source: str, text: str) -> str | None:
         return None
     before = [m for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", source)]
     # "with a Parallel WaveGAN vocoder": a head word inside running text, not a Title Case title
-    words = [re.search(r"(?<![A-Za-z])[a-z]+ ([A-Z][a-z]+) $", source[max(0, m.start() - 30) : m.start()]) for m in before]
+    words = [
+        re.search(r"(?<![A-Za-z])[a-z]+ ([A-Z][a-z]+) $", source[max(0, m.start() - 30) : m.start()])
+        for m in before
+    ]
     if not before or not all(words):
         return None
     heads = {w.group(1) for w in words if w}
     if len(heads) != 1:
         return None
     head = heads.pop()
-    if head.casefold() in ORDINARY or head.casefold() in ORGANISATIONS or f"{head} {name}".casefold() in text.casefold():
+    if (
+        head.casefold() in ORDINARY
+        or head.casefold() in ORGANISATIONS
+        or f"{head} {name}".casefold() in text.casefold()
+    ):
         return None
     return f"{head} {name}"
 
@@ -135,8 +172,12 @@ def _singular(key: str) -> str:
 @lru_cache(maxsize=256)
 def source_keys(source: str) -> frozenset[str]:
     """Every key a name in the source may be written as: tokens, their parts, expansions."""
-    text = _BRACES.sub(lambda m: " ".join(f"{m.group(1)}-{part.strip()}" for part in m.group(2).split(",")), source)
-    text = _SLASHED.sub(lambda m: " ".join(m.group(1) + n for n in [m.group(2), *m.group(3).split("/")[1:]]), text)
+    text = _BRACES.sub(
+        lambda m: " ".join(f"{m.group(1)}-{part.strip()}" for part in m.group(2).split(",")), source
+    )
+    text = _SLASHED.sub(
+        lambda m: " ".join(m.group(1) + n for n in [m.group(2), *m.group(3).split("/")[1:]]), text
+    )
     keys: set[str] = set()
     tokens = TOKEN.findall(text)
     for i, token in enumerate(tokens):
@@ -157,7 +198,7 @@ def source_keys(source: str) -> frozenset[str]:
 def _longer(source: str, key: str) -> str:
     for token in TOKEN.findall(source):
         if key in key_of(token):
-            return token
+            return str(token)
     return ""
 
 

@@ -100,7 +100,11 @@ def cjk_value(numeral: str) -> float | None:
             i += len(run.group())
             continue
         if char in _CJK_DIGITS:
-            digit = (digit or 0) * 10 + _CJK_DIGITS[char] if digit is not None and section == 0 else _CJK_DIGITS[char]
+            digit = (
+                (digit or 0) * 10 + _CJK_DIGITS[char]
+                if digit is not None and section == 0
+                else _CJK_DIGITS[char]
+            )
         elif char in _CJK_UNITS:
             section += (1 if digit is None else digit) * _CJK_UNITS[char]
             digit = None

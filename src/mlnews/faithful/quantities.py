@@ -14,75 +14,23 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from mlnews.faithful.numerals import CJK, FRACTIONS, WORDS, cjk_value, words_value
+from mlnews.faithful.units import UNIT_PATTERNS, units_of
 
-# Units, by family: two mentions of a number conflict when they name different units of one
-# family (MFLOPs/GFLOPs are one unit at another scale, read into the value).
-_UNITS: dict[str, tuple[str, str]] = {
-    "flops": ("compute", r"[kmgtp]?flops?|[kmgt]?macs|mult-adds|multiply-adds|operations|computation|compute|演算|运算量|计算量|計算量"),
-    "top-1": ("topk", r"top-?1|トップ1"),
-    "ap50": ("metric", r"ap50|ap@0?\.5|ap_?\{?50\}?"),
-    "ap75": ("metric", r"ap75|ap_?\{?75\}?"),
-    "ns": ("time", r"nanoseconds?|纳秒|ナノ秒"),
-    "us": ("time", r"µs|μs|microseconds?|微秒|マイクロ秒"),
-    "top-5": ("topk", r"top-?5|トップ5"),
-    "ms": ("time", r"milliseconds?|毫秒|ミリ秒"),
-    "seconds": ("time", r"secs?|seconds?|秒"),
-    "minutes": ("time", r"minutes?|分钟|分間"),
-    "hours": ("time", r"hrs?|hours?|小时|小時|時間"),
-    "days": ("time", r"days?|天|日間"),
-    "weeks": ("time", r"weeks?|周|週間"),
-    "months": ("time", r"months?|个月|ヶ月|か月"),
-    "years": ("time", r"years?|年"),
-    "epochs": ("time", r"epochs?|轮|エポック"),
-    "steps": ("time", r"steps?|iterations?|步|迭代|ステップ|反復"),
-    "parameters": ("count", r"param(?:eter)?s|参数|パラメータ|パラメーター"),
-    "tokens": ("count", r"tokens|词元|トークン"),
-    "images": ("count", r"images|photos|pictures|图像|图片|画像|枚|张|張"),
-    "videos": ("count", r"videos|clips|视频|動画|ビデオ"),
-    "examples": ("count", r"examples|samples|instances|样本|サンプル|例"),
-    "languages": ("count", r"languages|语言|言語"),
-    "datasets": ("count", r"datasets|benchmarks|数据集|基准|データセット|ベンチマーク"),
-    "tasks": ("count", r"tasks|任务|タスク"),
-    "layers": ("count", r"layers|层|層|レイヤー"),
-    "gpus": ("count", r"gpus|tpus|显卡|GPU"),
-    "words": ("count", r"words|词|単語"),
-    "sentences": ("count", r"sentences|句子"),
-    "requests": ("count", r"requests|queries|请求|查询|リクエスト|クエリ"),
-    "models": ("count", r"models|architectures|classifiers|networks|模型|架构|分类器|モデル|アーキテクチャ|分類器"),
-    "classes": ("count", r"classes|categories|类别|クラス|カテゴリ"),
-    "frames": ("count", r"frames|帧|フレーム"),
-    "users": ("count", r"users|participants|people|用户|参与者|ユーザー|参加者|人"),
-    "countries": ("count", r"countries|国家|カ国|か国"),
-    "bytes": ("size", r"[kmgt]?b|[kmgt]?bytes?|字节|バイト"),
-    "bits": ("size", r"[kmg]?bits?|比特|ビット"),
-    "pixels": ("size", r"pixels|[km]?p|像素|画素|ピクセル"),
-    "accuracy": ("metric", r"accuracy|准确率|准确度|精度|正解率|正確度"),
-    "error": ("metric", r"error(?: rate)?|错误率|误差|エラー率|誤差"),
-    "bleu": ("metric", r"bleu"),
-    "fid": ("metric", r"fid"),
-    "map": ("metric", r"m?ap|average precision|box ap|mask ap"),
-    "miou": ("metric", r"m?iou"),
-    "f1": ("metric", r"f1"),
-    "psnr": ("metric", r"psnr|db"),
-    "pq": ("metric", r"v?pq"),
-    "wer": ("metric", r"wer"),
-    "perplexity": ("metric", r"perplexity|困惑度"),
-    "success": ("metric", r"success(?: rate)?|成功率"),
-    "win": ("metric", r"win(?: rate)?|胜率|勝率"),
-    "performance": ("metric", r"performance|性能"),
-    "speed": ("resource", r"faster|slower|speed(?:-?up)?s?|fps|frames per second|latency|runtime|throughput|速度|加速|快|慢|延迟|延迟|高速|遅延|レイテンシ"),
-    "memory": ("resource", r"memory|ram|vram|内存|显存|メモリ"),
-    "bandwidth": ("resource", r"bandwidth|bitrate|带宽|帯域"),
-    "energy": ("resource", r"energy|power|能耗|功耗|电力|エネルギー|電力"),
-    "cost": ("resource", r"cost|cheaper|price|成本|费用|コスト"),
-    "size": ("resource", r"smaller|larger|size|model size|体积|规模|大小|サイズ|規模"),
+_SCALE = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "billion": 1e9,
+    "t": 1e12,
+    "trillion": 1e12,
+    "万": 1e4,
+    "萬": 1e4,
+    "亿": 1e8,
+    "億": 1e8,
+    "千": 1e3,
 }
-_UNIT_PATTERNS = [(name, family, re.compile(rf"(?<![a-z0-9-])(?:{pattern})(?![a-z0-9])")) for name, (family, pattern) in _UNITS.items()]
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "千": 1e3}
-# Units written as a letter or two, only right after the number: "65 ns", "2h", "5 ms".
-_SHORT = re.compile(r"\s?(ms|ns|us|µs|s|h|min)(?![A-Za-z0-9])")
-_SHORT_UNITS = {"ms": "ms", "ns": "ns", "us": "us", "µs": "us", "s": "seconds", "h": "hours", "min": "minutes"}
-_UNIT_SCALE = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15}
 
 _CHANGE = re.compile(
     r"\b(?:by|improv\w*|gain\w*|faster|slower|fewer|less|more|higher|lower|reduc\w*|increas\w*|decreas\w*|cuts?|"
@@ -96,17 +44,34 @@ _LEVEL = re.compile(
     r"\b(?:accuracy|achiev\w*|reach\w*|scores?|top-?\d|attains?|obtains?|retain\w*|maintain\w*|preserv\w*|keep\w*)\b"
     r"|达到|准确率|精度|取得|達成|正解率|を記録"
 )
-_HEDGE = re.compile(r"\b(?:up to|as (?:much|many|high|fast|large) as|at most|a maximum of)\b|高达|最多|最高|多达|至多|最大")
+_HEDGE = re.compile(
+    r"\b(?:up to|as (?:much|many|high|fast|large) as|at most|a maximum of)\b|高达|最多|最高|多达|至多|最大"
+)
 _LOOSE = re.compile(
-    r"\b(?:about|around|nearly|almost|approximately|roughly|over|more than|less than|at least|some|under|below|above)\b"
+    r"\b(?:about|around|nearly|almost|approximately|roughly|over|more than|less than|at least|some|under|"
+    r"below|above)\b"
     r"|~|约|大约|近|超过|将近|約|ほぼ|およそ|以上|以下|未満|多|余|超"
 )
 _RANGE = re.compile(r"^\s*(?:to|and|-|–|~|〜|到|至|から|～)\s*$")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTH_NAME = re.compile(r"\b(" + "|".join(m[:3].capitalize() + f"(?:{m[3:]}|\\.)" for m in _MONTHS) + r")\b")
 _MONTH_CJK = re.compile(r"(?<![\d.])(1[0-2]|[1-9])\s?月")
-_CLAUSE = re.compile(r"[,;:()\[\]。，；：、（）]|\.\s|\b(?:and|while|but|whereas|with|versus|vs)\b|并且|而|および|と")
+_CLAUSE = re.compile(
+    r"[,;:()\[\]。，；：、（）]|\.\s|\b(?:and|while|but|whereas|with|versus|vs)\b|并且|而|および|と"
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +110,8 @@ class _Mention:
 _NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SUFFIX = (
     r"(?P<scale>\s?(?:[kKMBT](?![A-Za-z])|thousand|million|billion|trillion|(?:多|余)?[万萬亿億千](?!分)))?"
-    r"(?P<unit>\s?(?:%|percent(?:age points?)?|per cent|pp(?![a-z])|points?|个百分点|个点|ポイント|[x×](?![A-Za-z0-9])|times|-?fold|倍))?"
+    r"(?P<unit>\s?(?:%|percent(?:age points?)?|per cent|pp(?![a-z])|points?|个百分点|个点|ポイント"
+    r"|[x×](?![A-Za-z0-9])|times|-?fold|倍))?"
 )
 # Not the digits of a name ("GPT-4", "ResNet-50"), but the second number of a range ("9-36").
 _DIGITS = re.compile(rf"(?:(?<![A-Za-z0-9_.\-/])|(?<=\d[-–]))(?P<num>{_NUM})(?![\d/]){_SUFFIX}")
@@ -153,13 +119,17 @@ _FRACTION = re.compile(r"(?<![A-Za-z0-9_.\-/])(?P<a>\d+)\s?/\s?(?P<b>\d+)(?![\d/
 _WORD_NUMBER = re.compile(
     rf"(?i)\b(?P<num>{WORDS})(?P<unit>[\s-]?(?:fold|percent|per cent|times)|\s+orders?\s+of\s+magnitude)?\b"
 )
-_ORDINAL = re.compile(rf"(?i)\b(?P<num>an?|one|{WORDS})[\s-]+(?P<den>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b")
+_ORDINAL = re.compile(
+    rf"(?i)\b(?P<num>an?|one|{WORDS})[\s-]+(?P<den>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b"
+)
 _HALF = re.compile(r"(?i)\b(?:halv(?:e|es|ed|ing)|half (?:the|as|of the)|in half|by half)\b")
 _MULTIPLE = re.compile(
     r"(?i)\b(?:(?P<two>twice|double[sd]?|doubling)|(?P<three>triple[sd]?|tripling)|(?P<four>quadruple[sd]?)"
     r"|(?P<n>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million)fold)\b"
 )
-_MAGNITUDE = re.compile(r"(?i)\b(?P<n>several|many|(?:\d+|an?|one|two|three|four|five|six)\s+)?orders?\s+of\s+magnitude\b")
+_MAGNITUDE = re.compile(
+    r"(?i)\b(?P<n>several|many|(?:\d+|an?|one|two|three|four|five|six)\s+)?orders?\s+of\s+magnitude\b"
+)
 _CJK_PERCENT = re.compile(rf"百分之(?P<num>[{CJK}点\d.]+)")
 _CJK_FRACTION = re.compile(rf"(?P<b>[{CJK}\d]+)分[之の](?P<a>[{CJK}\d]+)")
 _TENTHS = re.compile(rf"(?P<num>[\d.]+|[{CJK}]+)割")
@@ -192,9 +162,13 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         words = text[m.start : m.end]
         noun = _noun(text[m.end : m.end + 30])
         # "1508 examples covering nine types": what follows a count is what it counts
-        units, scale = _units(after.casefold(), words.casefold(), "" if noun else before.casefold())
+        units, scale = units_of(after.casefold(), words.casefold(), "" if noun else before.casefold())
         units = frozenset() if m.kind == "month" else units
-        cue = f"{after[:8]}" if japanese else (before[-8:] if _cjk(words + before[-1:]) else f"{before} {after}")
+        cue = (
+            f"{after[:8]}"
+            if japanese
+            else (before[-8:] if _cjk(words + before[-1:]) else f"{before} {after}")
+        )
         change = bool(_CHANGE.search(cue.casefold())) or m.kind == "ratio"
         level = bool(_LEVEL.search(f"{before} {after}".casefold()))
         hedge = _HEDGE.search(_near_words(text, floor, m.start, True, chars=24).casefold())
@@ -213,7 +187,9 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                 decimals=m.decimals,
                 spelled=m.spelled,
                 approx=m.approx,
-                anchors=_anchors(_near_words(text, 0, m.start, True), _near_words(text, m.end, len(text), False))
+                anchors=_anchors(
+                    _near_words(text, 0, m.start, True), _near_words(text, m.end, len(text), False)
+                )
                 | _counted(kept, i, text),
                 listed=bool(_RESPECTIVELY.search(text[m.end : m.end + 200].split(". ")[0])),
                 noun=noun,
@@ -235,7 +211,9 @@ def _ranges(found: list[Quantity], text: str) -> list[Quantity]:
             # "two to three orders of magnitude": the first end is a count of orders too
             kind = second.kind if second.kind in ("percent", "ratio") else first.kind
             value = 10**first.value if second.approx and first.value < 10 else first.value
-            done[i] = replace(first, kind=kind, units=second.units, value=value, hedge="range", approx=second.approx)
+            done[i] = replace(
+                first, kind=kind, units=second.units, value=value, hedge="range", approx=second.approx
+            )
         elif _RANGE.match(between) and not first.hedge:
             done[i] = replace(first, hedge="range")
     return done
@@ -251,7 +229,16 @@ def _mentions(text: str) -> list[_Mention]:
         scale = (m.group("scale") or "").strip().lstrip("多余")
         factor = _SCALE.get(scale.casefold() if len(scale) > 1 else scale.lower(), 1)
         decimals = len(raw.split(".")[1]) if "." in raw else 0
-        found.append(_Mention(m.start(), m.end(), float(raw) * factor, _plain(float(raw)), _kind(m.group("unit") or ""), decimals))
+        found.append(
+            _Mention(
+                m.start(),
+                m.end(),
+                float(raw) * factor,
+                _plain(float(raw)),
+                _kind(m.group("unit") or ""),
+                decimals,
+            )
+        )
     for m in _FRACTION.finditer(text):
         a, b = float(m.group("a")), float(m.group("b"))
         if a and b and a < b:
@@ -259,41 +246,87 @@ def _mentions(text: str) -> list[_Mention]:
     for m in _MAGNITUDE.finditer(text):
         n = (m.group("n") or "").strip().casefold()
         plural = "orders" in m.group().casefold()
-        count = 1.0 if n in ("a", "an") or not (n or plural) else float(n) if n.isdigit() else words_value(n) if n else None
+        count = (
+            1.0
+            if n in ("a", "an") or not (n or plural)
+            else float(n)
+            if n.isdigit()
+            else words_value(n)
+            if n
+            else None
+        )
         value = 10.0**count if count else 100.0  # "orders of magnitude": a hundred times or more
         found.append(_Mention(m.start(), m.end(), value, _plain(value), "ratio", spelled=True, approx=True))
     for m in _MULTIPLE.finditer(text):
         n = m.group("n")
-        value = 2.0 if m.group("two") else 3.0 if m.group("three") else 4.0 if m.group("four") else words_value(n or "") or 0
+        value = (
+            2.0
+            if m.group("two")
+            else 3.0
+            if m.group("three")
+            else 4.0
+            if m.group("four")
+            else words_value(n or "") or 0
+        )
         found.append(_Mention(m.start(), m.end(), value, _plain(value), "ratio", spelled=True))
     for m in _HALF.finditer(text):
         found.append(_Mention(m.start(), m.end(), 2.0, "2", "ratio", spelled=True))
     for m in _ORDINAL.finditer(text):
         denominator = FRACTIONS[m.group("den").casefold()]
         numerator = words_value(m.group("num")) or 1
-        if m.group("num").casefold() in ("a", "an") and re.match(r"\s+(?!of\b|the\b|as\b)[a-z]", text[m.end() :]):
+        if m.group("num").casefold() in ("a", "an") and re.match(
+            r"\s+(?!of\b|the\b|as\b)[a-z]", text[m.end() :]
+        ):
             continue  # "a third approach" is no fraction; "a tenth of", "to a tenth." are
         if denominator and denominator > numerator:
-            found.append(_Mention(m.start(), m.end(), denominator / numerator, _plain(denominator / numerator), "ratio", spelled=True))
+            found.append(
+                _Mention(
+                    m.start(),
+                    m.end(),
+                    denominator / numerator,
+                    _plain(denominator / numerator),
+                    "ratio",
+                    spelled=True,
+                )
+            )
     for m in _WORD_NUMBER.finditer(text):
         value = words_value(m.group("num"))
         unit = (m.group("unit") or "").strip(" -").casefold()
         if value is not None and "magnitude" not in unit:
             found.append(_Mention(m.start(), m.end(), value, _plain(value), _kind(unit), spelled=True))
-    for pattern, kind in ((_CJK_PERCENT, "percent"), (_TENTHS, "percent"), (_CJK_RATIO, "ratio"), (_CJK_COUNT, "count")):
+    for pattern, kind in (
+        (_CJK_PERCENT, "percent"),
+        (_TENTHS, "percent"),
+        (_CJK_RATIO, "ratio"),
+        (_CJK_COUNT, "count"),
+    ):
         for m in pattern.finditer(text):
             value = cjk_value(m.group("num"))
             if value is not None:
                 value = value * 10 if pattern is _TENTHS else value
-                found.append(_Mention(m.start(), m.end(), value, _plain(value), kind, spelled=not m.group("num")[0].isdigit()))
+                found.append(
+                    _Mention(
+                        m.start(),
+                        m.end(),
+                        value,
+                        _plain(value),
+                        kind,
+                        spelled=not m.group("num")[0].isdigit(),
+                    )
+                )
     for m in _CJK_FRACTION.finditer(text):
-        a, b = cjk_value(m.group("a")), cjk_value(m.group("b"))
-        if a and b and a < b:
-            found.append(_Mention(m.start(), m.end(), b / a, _plain(b / a), "ratio", spelled=True))
+        top, bottom = cjk_value(m.group("a")), cjk_value(m.group("b"))
+        if top and bottom and top < bottom:
+            ratio = bottom / top
+            found.append(_Mention(m.start(), m.end(), ratio, _plain(ratio), "ratio", spelled=True))
     for m in _CJK_MAGNITUDE.finditer(text):
         count = cjk_value(m.group("num"))
         if count:
-            found.append(_Mention(m.start(), m.end(), 10.0**count, _plain(10**count), "ratio", spelled=True, approx=True))
+            found.append(
+                _Mention(
+                    m.start(), m.end(), 10.0**count, _plain(10**count), "ratio", spelled=True, approx=True
+                )
+            )
     for m in _MONTH_CJK.finditer(text):
         found.append(_Mention(m.start(), m.end(), float(m.group(1)), m.group(1), "month"))
     for m in _MONTH_NAME.finditer(text):
@@ -310,17 +343,28 @@ def _date(text: str, m: _Mention) -> bool:
 
 def _noun(after: str) -> str:
     """The plural noun right after a count ("four domains" -> "domain"), if one is."""
-    match = re.match(r"\s(?:(?:new|different|distinct|diverse|separate|large|real|public|standard)\s)?([a-z]{3,}s)\b", after)
+    match = re.match(
+        r"\s(?:(?:new|different|distinct|diverse|separate|large|real|public|standard)\s)?([a-z]{3,}s)\b",
+        after,
+    )
     return match.group(1).removesuffix("es" if match.group(1).endswith("sses") else "s") if match else ""
 
 
 def _in_name(text: str, start: int, end: int, counted: bool) -> bool:
     """ "WSJ0-3mix", "v2-8", "RTX 2080Ti", "3D", "256x256": digits that are part of a name."""
-    if start and text[start - 1] in "-–" and re.search(r"[A-Za-z][A-Za-z0-9_.]*\d$", text[max(0, start - 20) : start - 1]):
+    if (
+        start
+        and text[start - 1] in "-–"
+        and re.search(r"[A-Za-z][A-Za-z0-9_.]*\d$", text[max(0, start - 20) : start - 1])
+    ):
         return True
-    if re.match(r"[×x]\d", text[end - 1 : end + 1]) or (start and re.search(r"\d[×x]$", text[max(0, start - 2) : start])):
+    if re.match(r"[×x]\d", text[end - 1 : end + 1]) or (
+        start and re.search(r"\d[×x]$", text[max(0, start - 2) : start])
+    ):
         return True  # a resolution or a shape, not a factor
-    return not counted and bool(re.match(r"[A-Z][a-z]|[AD](?![A-Za-z])|[A-Za-z]\d|-[A-Z]", text[end : end + 2]))
+    return not counted and bool(
+        re.match(r"[A-Z][a-z]|[AD](?![A-Za-z])|[A-Za-z]\d|-[A-Z]", text[end : end + 2])
+    )
 
 
 def _kind(unit: str) -> str:
@@ -353,7 +397,9 @@ def _window(text: str, floor: int, start: int, stop: int, ceiling: int) -> tuple
     return " ".join(before.split()[-5:]), " ".join(after.split()[:4])
 
 
-_ANCHOR = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z]{2,}[a-z]*|[A-Z][a-z]+(?:-[A-Za-z0-9]+)+)\b")
+_ANCHOR = re.compile(
+    r"\b(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z]{2,}[a-z]*|[A-Z][a-z]+(?:-[A-Za-z0-9]+)+)\b"
+)
 
 
 _RESPECTIVELY = re.compile(r"respectively|分别|それぞれ")
@@ -370,7 +416,11 @@ def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12) -> str
         part = part[cuts[-1].end() :] if before else part[: cuts[0].start()]
     if _cjk(part):
         # whole Latin words at the edge: "MicroNet-M1", not "croNet-M1"
-        edge = re.search(r"[A-Za-z0-9-]*$", part[: len(part) - chars]) if before else re.match(r"[A-Za-z0-9-]*", part[chars:])
+        edge = (
+            re.search(r"[A-Za-z0-9-]*$", part[: len(part) - chars])
+            if before
+            else re.match(r"[A-Za-z0-9-]*", part[chars:])
+        )
         extra = edge.group() if edge else ""
         return extra + part[-chars:] if before else part[:chars] + extra
     words = part.split()
@@ -378,10 +428,12 @@ def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12) -> str
 
 
 _STOP = frozenset(
-    "with that this these those from into over than then their there which while where when what also only both "
-    "each more most much such very have been being were will would could should about after before under using "
-    "used based show shows shown propose proposed present presents achieve achieves achieving compared "
-    "results result method methods model models approach paper work".split()
+    """
+    with that this these those from into over than then their there which while where when what also
+    only both each more most much such very have been being were will would could should about after
+    before under using used based show shows shown propose proposed present presents achieve achieves
+    achieving compared results result method methods model models approach paper work
+    """.split()  # noqa: SIM905
 )
 
 
@@ -400,7 +452,12 @@ def _counted(kept: list[_Mention], i: int, text: str) -> frozenset[str]:
         if 0 <= j < len(kept):
             a, b = sorted((kept[i], kept[j]), key=lambda m: m.start)
             between = text[a.end : b.start]
-            if kept[j].kind == "count" and len(between) < 40 and not _SENTENCE.search(between) and _noun(text[kept[j].end :]):
+            if (
+                kept[j].kind == "count"
+                and len(between) < 40
+                and not _SENTENCE.search(between)
+                and _noun(text[kept[j].end :])
+            ):
                 found.add(kept[j].digits)
     return frozenset(found)
 
@@ -412,48 +469,10 @@ def _anchors(before: str, after: str) -> frozenset[str]:
     for word in _ANCHOR.findall(f"{before} {after}"):
         if word not in ("AI", "ML"):
             folded = word.casefold()
-            if not any(p.fullmatch(folded) for _n, _f, p in _UNIT_PATTERNS):
+            if not any(p.fullmatch(folded) for _n, _f, p in UNIT_PATTERNS):
                 found.add(folded)
     return frozenset(found)
 
 
 def _cjk(text: str) -> bool:
     return any("\u3040" <= c <= "\u9fff" for c in text)
-
-
-def _units(after: str, words: str, before: str) -> tuple[frozenset[str], float]:
-    """The unit words nearest a number (after it, else before; in CJK the nearest either
-    side), and the scale a unit's prefix gives ("GFLOPs": 1e9)."""
-    cjk = _cjk(words + before[-3:] + after[:3])
-    short = _SHORT.match(after)
-    ahead = _found(f"{words} {after}", len(words) + 1)
-    if short:  # "65 ns", "400-500 ms/step": the letters, and what else the words after name
-        ahead = [(0, _SHORT_UNITS[short.group(1)], 1.0, 2), *(u for u in ahead if u[0] > len(short.group()))]
-    behind = _found(before, 0)
-    if cjk:
-        # the counter right after the number, else the nearest unit either side; of units at
-        # one place the longest (词元 "tokens", not 词 "words")
-        close = [u for u in ahead if u[0] <= 2] or sorted([*ahead, *((len(before) - p, n, s, w) for p, n, s, w in behind)])
-        chosen = sorted((u for u in close if u[0] == close[0][0]), key=lambda u: -u[3])[:1] if close else []
-    else:
-        chosen = ahead or behind
-    scale = next((s for _p, _n, s, _w in chosen if s != 1.0), 1.0)
-    return frozenset(n for _p, n, _s, _w in chosen), scale
-
-
-def _found(context: str, offset: int) -> list[tuple[int, str, float, int]]:
-    """(where, unit, scale) of each unit named in `context`: its start counted from `offset`,
-    or its end when `offset` is 0 (a unit before the number)."""
-    found = []
-    for name, _family, pattern in _UNIT_PATTERNS:
-        match = pattern.search(context)
-        if match:
-            word = match.group()
-            prefixed = name == "flops" and word[1:] in ("flops", "flop", "macs")
-            scale = _UNIT_SCALE.get(word[0], 1.0) if prefixed else 1.0
-            found.append((max(0, match.start() - offset) if offset else match.end(), name, scale, len(word)))
-    return found
-
-
-def family(unit: str) -> str:
-    return _UNITS[unit][0]

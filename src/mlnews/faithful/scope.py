@@ -18,33 +18,55 @@ _THINGS = (
 # A word of scope in the text (English, Chinese, Japanese), and what in an English source
 # licenses it.
 _SCOPE: list[tuple[str, str]] = [
-    (rf"\b(?:{_CLAIMED})\s+all\b|\ball\s+(?:\w+\s+)?{_THINGS}|所有|全部|一切|すべて|全て|あらゆる", r"\b(?:all|every)\b"),
-    (rf"\bany\s+(?:\w+\s+)?{_THINGS}|\b(?:on|in|for|across|to) any\b|任何|任意|どんな", r"\b(?:any|arbitrary|every)\b"),
-    (rf"\bevery\s+(?:\w+\s+)?{_THINGS}", r"\b(?:every|all|each)\b"),
-    (r"\b(?:always|invariably)\b|总是|始终|永远|(?<!非)常に|いつも|必ず", r"\b(?:always|invariabl\w*|consistently)\b"),
-    (r"\bnever\b|从不|从未|決して", r"\b(?:never|ever)\b"),
-    (r"\bguarantee\w*|\bprovabl\w*|\bproves?\b|保证|确保|保証|証明", r"\b(?:guarantee\w*|provabl\w*|prove\w*|proof|certif\w*|ensur\w*|theor\w*)"),
     (
-        r"\bstate[- ]of[- ]the[- ]art\b|\bsota\b|\bbest\b|最先进|最佳|最好|最先端|最良|最善|最強|最高(?![\d.０-９]|で)",
-        r"\b(?:state[- ]of[- ]the[- ]art|sota|best|outperform\w*|surpass\w*|new record|leading|superior|record)",
+        rf"\b(?:{_CLAIMED})\s+all\b|\ball\s+(?:\w+\s+)?{_THINGS}|所有|全部|一切|すべて|全て|あらゆる",
+        r"\b(?:all|every)\b",
     ),
-    (r"\b(?:the first|first-ever)\b|首个|首次|第一个|首创|(?<![てで])初めて|初の|世界初", r"\b(?:first|pioneer\w*)\b"),
+    (
+        rf"\bany\s+(?:\w+\s+)?{_THINGS}|\b(?:on|in|for|across|to) any\b|任何|任意|どんな",
+        r"\b(?:any|arbitrary|every)\b",
+    ),
+    (rf"\bevery\s+(?:\w+\s+)?{_THINGS}", r"\b(?:every|all|each)\b"),
+    (
+        r"\b(?:always|invariably)\b|总是|始终|永远|(?<!非)常に|いつも|必ず",
+        r"\b(?:always|invariabl\w*|consistently)\b",
+    ),
+    (r"\bnever\b|从不|从未|決して", r"\b(?:never|ever)\b"),
+    (
+        r"\bguarantee\w*|\bprovabl\w*|\bproves?\b|保证|确保|保証|証明",
+        r"\b(?:guarantee\w*|provabl\w*|prove\w*|proof|certif\w*|ensur\w*|theor\w*)",
+    ),
+    (
+        r"\bstate[- ]of[- ]the[- ]art\b|\bsota\b|\bbest\b"
+        r"|最先进|最佳|最好|最先端|最良|最善|最強|最高(?![\d.０-９]|で)",
+        r"\b(?:state[- ]of[- ]the[- ]art|sota|best|outperform\w*|surpass\w*|new record|leading|superior|"
+        r"record)",
+    ),
+    (
+        r"\b(?:the first|first-ever)\b|首个|首次|第一个|首创|(?<![てで])初めて|初の|世界初",
+        r"\b(?:first|pioneer\w*)\b",
+    ),
     (
         r"\b(?:completely|fully|entirely|perfect\w*|eliminat\w*|solv\w*)\b|彻底|完全|完美|解决了|解決",
         r"\b(?:complete\w*|fully|full|entire\w*|perfect\w*|eliminat\w*|solv\w*|remov\w*)",
     ),
 ]
-_SCOPE_RE = [(re.compile(claim, re.IGNORECASE), re.compile(licence, re.IGNORECASE)) for claim, licence in _SCOPE]
+_SCOPE_RE = [
+    (re.compile(claim, re.IGNORECASE), re.compile(licence, re.IGNORECASE)) for claim, licence in _SCOPE
+]
 _BEATS = re.compile(
     r"\b(?:outperform\w*|beat\w*|surpass\w*|better than|superior|exceed\w*|improv\w* (?:on|over|upon))\b"
     r"|优于|超过|超越|胜过|击败|上回|凌駕|勝る|打ち負か",
     re.IGNORECASE,
 )
-_COMPARABLE = re.compile(r"\b(?:competitive|comparable|on par|similar to|close to|rival\w*|match(?:es|ing)?)\b", re.IGNORECASE)
+_COMPARABLE = re.compile(
+    r"\b(?:competitive|comparable|on par|similar to|close to|rival\w*|match(?:es|ing)?)\b", re.IGNORECASE
+)
 # "not always", "not all", "不是所有": a negated scope word narrows the claim.
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\balmost|\bnearly|不|并非|未必|とは限らない)\s*$", re.IGNORECASE)
 _HEDGES = re.compile(
-    r"\b(?:most|some|many|several|often|sometimes|usually|typically|can|could|may|might|up to|in some|certain|"
+    r"\b(?:most|some|many|several|often|sometimes|usually|typically|can|could|may|might|up to|in some|"
+    r"certain|"
     r"partially|potentially|largely|mostly|generally|competitive|comparable|nearly|almost|approximately)\b",
     re.IGNORECASE,
 )
@@ -64,7 +86,12 @@ def problems(text: str, source: str) -> list[tuple[str, str]]:
             comparable = next(_COMPARABLE.search(part) for part in said if _COMPARABLE.search(part))
             assert comparable is not None
             part = next(part for part in said if _COMPARABLE.search(part))
-            found.append((text[beats.start() : rival.end() if rival else beats.end()], _around(part, comparable.start(), comparable.end())))
+            found.append(
+                (
+                    text[beats.start() : rival.end() if rival else beats.end()],
+                    _around(part, comparable.start(), comparable.end()),
+                )
+            )
             break
     return found
 
@@ -98,7 +125,11 @@ def _sentence(text: str, at: int) -> str:
     return text[start : min(ends) if ends else len(text)]
 
 
-_COMMON = frozenset("with that this from into than they their which while also only have been were more most such".split())
+_COMMON = frozenset(
+    """
+    with that this from into than they their which while also only have been were more most such
+    """.split()  # noqa: SIM905
+)
 
 
 def _stems(text: str) -> frozenset[str]:

@@ -3,37 +3,41 @@ usual Chinese and Japanese names, and everyday katakana loanwords of the field."
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Capitalised only because they open a sentence (or a headline): never names. Lower case.
-ORDINARY = frozenset(
+ORDINARY = _words(
     """
-    a an the this that these those it its we our they their he she his her i you your in on for with without
-    and or but so yet as at by from to of into onto over under about after before between through during
-    across against among around behind beyond despite per than then there here when where while which who
-    whom whose what why how if unless until because although though whether both each every all any some
-    most many more much few fewer less least no not none only also even just still already now today new
-    old first second third last next other another such same different several various own one two three
-    four five six seven eight nine ten can could may might must should would will shall do does did done
-    is are was were be been being has have had having make makes made get gets got use uses used using
-    show shows showed shown find finds found propose proposes proposed present presents presented
-    introduce introduces introduced build builds built train trains trained learn learns learned learning
-    deep neural large small big high low better best good great simple strong weak fast faster slow
-    instead however moreover furthermore additionally overall finally together given unlike compared
-    like based beyond via toward towards within whereas thus hence therefore meanwhile rather indeed
-    researchers authors scientists team teams experiments results result methods method approach approaches
-    model models paper papers work works study studies data dataset datasets benchmark benchmarks code
-    training inference tests test evaluation evaluations performance accuracy images image video videos
-    text language languages speech audio robots robot agents agent users user people humans human
-    systems system tasks task networks network features feature tools tool framework frameworks
-    key main early recent existing current modern prior previous standard typical common popular
-    state art open real world scale big small tiny huge little large-scale end full general
-    why what how when who where which whose whether yes no not never always often sometimes usually
-    can't don't doesn't isn't aren't won't it's that's there's here's let's
-    according despite along alongside beside besides unlike up down out off near far above below
-    code-named named called known see read try meet say says said take takes took give gives gave
-    source sources note notes key takeaway takeaways why headline summary post thread issue week
-    january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday
-    """.split()
+    a an the this that these those it its we our they their he she his her i you your in on for with
+    without and or but so yet as at by from to of into onto over under about after before between
+    through during across against among around behind beyond despite per than then there here when where
+    while which who whom whose what why how if unless until because although though whether both each
+    every all any some most many more much few fewer less least no not none only also even just still
+    already now today new old first second third last next other another such same different several
+    various own one two three four five six seven eight nine ten can could may might must should would
+    will shall do does did done is are was were be been being has have had having make makes made get
+    gets got use uses used using show shows showed shown find finds found propose proposes proposed
+    present presents presented introduce introduces introduced build builds built train trains trained
+    learn learns learned learning deep neural large small big high low better best good great simple
+    strong weak fast faster slow instead however moreover furthermore additionally overall finally
+    together given unlike compared like based via toward towards within whereas thus hence therefore
+    meanwhile rather indeed researchers authors scientists team teams experiments results result methods
+    method approach approaches model models paper papers work works study studies data dataset datasets
+    benchmark benchmarks code training inference tests test evaluation evaluations performance accuracy
+    images image video videos text language languages speech audio robots robot agents agent users user
+    people humans human systems system tasks task networks network features feature tools tool framework
+    frameworks key main early recent existing current modern prior previous standard typical common
+    popular state art open real world scale tiny huge little large-scale end full general yes never
+    always often sometimes usually can't don't doesn't isn't aren't won't it's that's there's here's
+    let's according along alongside beside besides up down out off near far above below code-named named
+    called known see read try meet say says said take takes took give gives gave source sources note
+    notes takeaway takeaways headline summary post thread issue week january february march april june
+    july august september october november december monday tuesday wednesday thursday friday saturday
+    sunday
+    """
 )
 
 # Organisations, labs and universities a model names without reason, in lower case, with
@@ -103,40 +107,45 @@ for _latin, _renderings in _ORGANISATIONS.items():
 CJK_NAMES["卡内基梅隆"] = ("carnegie", "cmu")
 
 # Katakana words of everyday ML prose: a katakana word among these is no name.
-LOANWORDS = frozenset(
+LOANWORDS = _words(
     """
-    モデル データ データセット ネットワーク ニューラル タスク パラメータ パラメーター アルゴリズム アーキテクチャ
-    アーキテクチャー ベンチマーク トレーニング テキスト ビデオ トークン レイヤー レイヤ エンコーダ エンコーダー
-    デコーダ デコーダー ロボット シミュレーション システム フレームワーク アプローチ ベース ベースライン
-    パフォーマンス スコア スケール サイズ メモリ メモリー コスト エネルギー スピード レイテンシ レイテンシー
-    スループット バンド バンド幅 ユーザー ユーザ ツール コード ソース オープン ソフトウェア ハードウェア
-    プログラム プログラミング コンピュータ コンピューター コンピューティング グラフ ノード エッジ クラス
-    カテゴリ カテゴリー ラベル サンプル サンプリング ノイズ ドメイン ターゲット タイプ ポリシー エージェント
-    ゲーム プレイ プレイヤー シーン オブジェクト ピクセル イメージ フレーム カメラ センサー センサ ビジョン
-    スピーチ オーディオ サウンド ボイス ワード センテンス ドキュメント ページ リンク ウェブ インターネット
-    オンライン オフライン ライブラリ ライブラリー パイプライン プロセス ステップ エポック バッチ ロス
-    アテンション トランスフォーマー トランスフォーマ メカニズム ヘッド ブロック モジュール コンポーネント
-    ユニット ファイン チューニング ファインチューニング プリトレーニング プレトレーニング ゼロショット
-    ショット プロンプト クエリ キー バリュー ベクトル テンソル マトリックス マトリクス ライン スペース
-    フィールド ポイント ポイントクラウド クラウド サーバー サーバ クライアント デバイス モバイル チップ
-    プロセッサ プロセッサー メトリック メトリクス エラー テスト バリデーション トレードオフ ギャップ
-    レベル ランク ランキング リスト セット ケース シナリオ パターン ルール ロジック フロー ツリー
-    マップ スコア ゴール リスク バイアス フェア プライバシー セキュリティ アタック ディフェンス
-    ロバスト ロバスト性 ジェネレーティブ ディフュージョン ネット アダプター アダプタ エキスパート
-    ミックス ハイブリッド マルチ マルチモーダル モーダル クロス リアル リアルタイム タイム ハイ ロー
-    ベスト トップ オーダー コンテキスト コンテンツ コミュニティ プラットフォーム サービス ビジネス
+    モデル データ データセット ネットワーク ニューラル タスク パラメータ パラメーター
+    アルゴリズム アーキテクチャ アーキテクチャー ベンチマーク トレーニング テキスト ビデオ
+    トークン レイヤー レイヤ エンコーダ エンコーダー デコーダ デコーダー ロボット
+    シミュレーション システム フレームワーク アプローチ ベース ベースライン パフォーマンス
+    スコア スケール サイズ メモリ メモリー コスト エネルギー スピード レイテンシ
+    レイテンシー スループット バンド バンド幅 ユーザー ユーザ ツール コード ソース オープン
+    ソフトウェア ハードウェア プログラム プログラミング コンピュータ コンピューター
+    コンピューティング グラフ ノード エッジ クラス カテゴリ カテゴリー ラベル サンプル
+    サンプリング ノイズ ドメイン ターゲット タイプ ポリシー エージェント ゲーム プレイ
+    プレイヤー シーン オブジェクト ピクセル イメージ フレーム カメラ センサー センサ
+    ビジョン スピーチ オーディオ サウンド ボイス ワード センテンス ドキュメント ページ
+    リンク ウェブ インターネット オンライン オフライン ライブラリ ライブラリー パイプライン
+    プロセス ステップ エポック バッチ ロス アテンション トランスフォーマー トランスフォーマ
+    メカニズム ヘッド ブロック モジュール コンポーネント ユニット ファイン チューニング
+    ファインチューニング プリトレーニング プレトレーニング ゼロショット ショット プロンプト
+    クエリ キー バリュー ベクトル テンソル マトリックス マトリクス ライン スペース
+    フィールド ポイント ポイントクラウド クラウド サーバー サーバ クライアント デバイス
+    モバイル チップ プロセッサ プロセッサー メトリック メトリクス エラー テスト
+    バリデーション トレードオフ ギャップ レベル ランク ランキング リスト セット ケース
+    シナリオ パターン ルール ロジック フロー ツリー マップ ゴール リスク バイアス フェア
+    プライバシー セキュリティ アタック ディフェンス ロバスト ロバスト性 ジェネレーティブ
+    ディフュージョン ネット アダプター アダプタ エキスパート ミックス ハイブリッド マルチ
+    マルチモーダル モーダル クロス リアル リアルタイム タイム ハイ ロー ベスト トップ
+    オーダー コンテキスト コンテンツ コミュニティ プラットフォーム サービス ビジネス
     プロジェクト チーム メンバー リーダー リサーチ レビュー サーベイ コンペ コンペティション
-    インターフェース インタフェース アプリ アプリケーション ソリューション テクニック テクノロジー
-    メソッド パラダイム フォーマット バージョン アップデート リリース ストリーミング ストリーム
-    キャプション アノテーション セグメンテーション クラスタ クラスタリング マッチング トラッキング
-    ナビゲーション ビュー ショートカット コンピュート スパース スパース性 デンス ゲート ゲーティング
-    フィードバック リワード アクション ステート エピソード ローカル グローバル ランダム ダイナミクス
-    シーケンス ウィンドウ チャネル チャンネル ゼロ ワン ツー スリー キロ メガ ギガ テラ パーセント
-    ポイント ビット バイト ピクセル フレーム ハイパーパラメータ ハイパーパラメーター アンサンブル
-    トレーニングデータ テストセット ヒューマン マシン ラーニング ディープ ディープラーニング
-    タンパク チェック サブ サブワード デプロイ ワークフロー ワーク フロー プール テクスチャ チュートリアル
-    トーキング ヘッド ビジョン コンピュータビジョン ゲノミクス パイプライン ホールドアウト メタ ソフトマックス
-    バックボーン フレーム ノイズ テンソル プール データプール ヒーロー エージェント スポーツ プレー オフポリシー
-    ポリシー セマンティック セグメンテーション フロー ランダム インスタンス ワンショット ショット カリキュラム
-    """.split()
+    インターフェース インタフェース アプリ アプリケーション ソリューション テクニック
+    テクノロジー メソッド パラダイム フォーマット バージョン アップデート リリース
+    ストリーミング ストリーム キャプション アノテーション セグメンテーション クラスタ
+    クラスタリング マッチング トラッキング ナビゲーション ビュー ショートカット コンピュート
+    スパース スパース性 デンス ゲート ゲーティング フィードバック リワード アクション
+    ステート エピソード ローカル グローバル ランダム ダイナミクス シーケンス ウィンドウ
+    チャネル チャンネル ゼロ ワン ツー スリー キロ メガ ギガ テラ パーセント ビット
+    バイト ハイパーパラメータ ハイパーパラメーター アンサンブル トレーニングデータ テストセット
+    ヒューマン マシン ラーニング ディープ ディープラーニング タンパク チェック サブ
+    サブワード デプロイ ワークフロー ワーク プール テクスチャ チュートリアル トーキング
+    コンピュータビジョン ゲノミクス ホールドアウト メタ ソフトマックス バックボーン
+    データプール ヒーロー スポーツ プレー オフポリシー セマンティック インスタンス
+    ワンショット カリキュラム
+    """
 )
