@@ -463,3 +463,34 @@ def test_a_loopback_server_that_is_down_is_said_at_once(run: Any, ws: Path) -> N
     )
     assert time.monotonic() - started < 30  # no backoff was waited: nothing was tried again
     assert not issue_file(ws).exists()
+
+
+def test_a_second_opinion_flags_the_sentence_the_model_doubts_and_is_cached(
+    run: Any, ws: Path, replay: tuple[Replay, str]
+) -> None:
+    server, _ = replay
+    path = ws / "mlnews.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document["summariser"]["openai"]["verify"] = True  # type: ignore[index]
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    result = run("-w", str(ws), "compose", WEEK)
+    assert result.code == 0, result.err
+    checks = [r for r in server.requests if "You check one sentence" in r["messages"][0]["content"]]
+    # Every sentence of each headline and summary, one request each, with the source.
+    assert len(checks) == (1 + 3) + (1 + 2)
+    assert all("Talking-Head" in r["messages"][1]["content"] or "Image Processing" in r["messages"][1]["content"]
+               for r in checks)  # fmt: skip
+    a = read(issue_file(ws)).issue.entry(A)
+    assert a is not None
+    assert set(a.flags()) == {"summary"}
+    assert a.flags()["summary"].startswith('the model finds "The authors render a talking head from one')
+    assert a.flags()["summary"].endswith(
+        'unsupported by the source; the source says "the source says the head can be rotated, not that it '
+        'is rendered from any viewpoint"'
+    )
+    assert "flagged: arxiv:2011.15126 summary: the model finds" in result.out
+    # Asked again, the verdicts come from the cache.
+    asked = len(server.requests)
+    issue_file(ws).unlink()
+    assert run("-w", str(ws), "compose", WEEK).code == 0
+    assert len(server.requests) == asked

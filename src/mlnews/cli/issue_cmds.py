@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from mlnews import files, summarise
+from mlnews import faithful, files, summarise
 from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.issue import compose, source
@@ -99,7 +99,10 @@ def print_report(report: compose.Report) -> None:
         output.say(f"  left untranslated: {line}", style="yellow")
     if report.checked:
         passed, checked = report.checked - report.unfaithful, report.checked
-        output.say(f"  faithfulness: {passed} of {checked} generated texts pass ({passed / checked:.0%})")
+        found = faithful.tally([*report.flagged, *(translated.flagged if translated else [])])
+        why = "; ".join(f"{n} {what}" for what, n in found.items())
+        line = f"  faithfulness: {passed} of {checked} generated texts pass ({passed / checked:.0%})"
+        output.say(line + (f" — {why}" if why else ""))
     for line in report.usage:
         output.say(f"  tokens: {line}")
 

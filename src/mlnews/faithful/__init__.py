@@ -50,6 +50,31 @@ _WHY = {
 }
 
 
+# How each kind is counted in a run's summary line.
+_TALLY = {
+    "number": "numbers not in the source",
+    "unit": "units changed",
+    "moved": "numbers moved",
+    "hedge": "bounds dropped",
+    "name": "names not in the source",
+    "inside": "names cut from longer ones",
+    "scope": "claims wider than the source",
+    "model": "sentences the model doubts",
+}
+_KINDS = [(kind, re.compile(re.escape(why).replace(re.escape("{value}"), ".+?"))) for kind, why in _WHY.items()]
+
+
+def tally(flags: list[str]) -> dict[str, int]:
+    """What a run's flag lines found, by kind ("numbers moved": 2), for its summary line."""
+    counts: dict[str, int] = {}
+    for line in flags:
+        for part in line.split("; "):
+            kind = next((k for k, pattern in _KINDS if pattern.search(part)), None)
+            if kind is not None:
+                counts[_TALLY[kind]] = counts.get(_TALLY[kind], 0) + 1
+    return counts
+
+
 def check(text: str, source: str, allowed: tuple[str, ...] = ()) -> list[Problem]:
     """What `text` states that `source` does not, each once, in the order of the text.
 
@@ -76,7 +101,8 @@ def normal(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     for latex, plain in _LATEX:
         text = text.replace(latex, plain)
-    text = re.sub(r"(\d), (\d{3})(?!\d)", r"\1,\2", text)  # "1, 000x": a thousands comma a PDF spaced
+    text = re.sub(r"\\(?:math[a-z]*|text[a-z]*|emph|operatorname)\{([^{}]*)\}", r"\1", text)  # \mathsf{OPT}
+    text = re.sub(r"(?<![\d{])(\d{1,3}), (\d{3})(?!\d)", r"\1,\2", text)  # "1, 000x": a thousands comma a PDF spaced
     text = re.sub(r"\b(from|to|by|of|than|at|over)(\d)", r"\1 \2", text)  # "from16": a lost space
     text = re.sub(r"(?<![\w.])x(\d)", r"×\1", text)  # "by x6": a factor
     return " ".join(text.split())

@@ -24,7 +24,7 @@ _SENTENCE_END = re.compile(r"(?:[.!?:。！？：]|\s[-–—])\s*$|^\s*$")
 _VERSION = re.compile(
     r"[a-z]?\d+(?:\.\d+)?[a-z]?|\+\+|x*l|plus|pro|large|base|small|tiny|lite|mini|\d+[a-z]\d*"
 )
-_BRACES = re.compile(r"([A-Za-z][A-Za-z0-9]*)-?\{([^{}]{1,40})\}")
+_BRACES = re.compile(r"([A-Za-z][A-Za-z0-9]*)-\{([^{}]{1,40})\}")
 _SLASHED = re.compile(r"\b([A-Za-z][A-Za-z0-9]*-?)(\d+)((?:/\d+)+)\b")
 # Words that make a name into a description of something like it: "DETR-style".
 _GENERIC = (

@@ -382,7 +382,7 @@ class _Drafting:
         }
         for name in DRAFTABLE:
             entry.set_drafted(name, values[name])
-        self.flagged = drafting.flag_problems(entry, source, self.config)
+        self.flagged = drafting.flag_problems(entry, source, self.config, draft.doubts)
         if self.failed:
             drafting.flag_kept_offline(entry, self.failed)
         return entry

@@ -106,9 +106,11 @@ def source_for(item: Item, examples: Examples) -> summarise.Source:
     )
 
 
-def flag_problems(entry: Entry, source: summarise.Source, config: Config) -> list[str]:
-    """Flag each drafted text that states what the source does not, or breaks an entry's
-    rules; returns "KEY FIELD: problem" lines."""
+def flag_problems(
+    entry: Entry, source: summarise.Source, config: Config, doubts: dict[str, list[str]] | None = None
+) -> list[str]:
+    """Flag each drafted text that states what the source does not, that a model's second
+    opinion doubts (`doubts`), or that breaks an entry's rules; returns "KEY FIELD: problem" lines."""
     texts = {name: plain(entry.value(name)) for name in CHECKED}
     broken = validate.draft_problems(texts, source.title, source.kind, source.url)
     found = []
@@ -116,6 +118,7 @@ def flag_problems(entry: Entry, source: summarise.Source, config: Config) -> lis
         if not texts[name] or not entry.untouched(name):
             continue
         problems = [str(p) for p in faithful.check(texts[name], source.whole, (config.name,))]
+        problems += (doubts or {}).get(name, [])
         problems += broken.get(name, [])
         if problems:
             entry.flag(name, "; ".join(problems))

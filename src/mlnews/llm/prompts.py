@@ -64,6 +64,34 @@ def translation_tokens(request: Request) -> int:
     return 2 * tokens(json.dumps(request.texts, ensure_ascii=False)) + 100
 
 
+def verify_messages(source: Source, sentence: str, budget: int) -> Messages:
+    """One sentence of a draft and its source: is every fact in it stated there?"""
+    system = (
+        "You check one sentence of a summary against its source. Answer with one JSON object: "
+        '{"verdict": "supported" or "unsupported", "evidence": ...}. A sentence is supported only if '
+        "every number, name and claim in it is stated in the source, for the same thing and with the "
+        "same scope. evidence: the source's words that support it, or what the source says instead."
+    )
+    question = f"Sentence: {sentence}\n\nSource:\n"
+    room = max(0, budget - tokens(system) - tokens(question) - 50)
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": question + cut(source.whole, room)},
+    ]
+
+
+VERIFY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "verdict": {"type": "string", "enum": ["supported", "unsupported"]},
+        "evidence": {"type": "string", "minLength": 1, "maxLength": 300},
+    },
+    "required": ["verdict", "evidence"],
+    "additionalProperties": False,
+}
+VERIFY_TOKENS = 160
+
+
 def _object(properties: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {
         "type": "object",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, cast
 
 from mlnews import plugins
@@ -65,6 +65,8 @@ class Draft:
     headline: str  # the gist in plain words, not the item's title, at most HEADLINE_LIMIT characters
     summary: str  # one paragraph: what problem, what they propose, what result
     post: str  # one line for social media, without the link
+    # Field -> what a model's second opinion doubts in it (`mlnews.llm.verify`), if asked.
+    doubts: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Summariser(Protocol):

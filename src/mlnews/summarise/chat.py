@@ -16,7 +16,7 @@ from typing import Any
 
 from mlnews import faithful, plugins, validate
 from mlnews.config import Setting
-from mlnews.llm import answers, prompts
+from mlnews.llm import answers, prompts, verify
 from mlnews.llm.client import ChatClient, Task, ask
 from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, inherited, open_endpoint, ready
 from mlnews.summarise import Draft, Source
@@ -28,6 +28,12 @@ STYLE_SETTINGS = (
     Setting("summary_words", 80, "About how long a summary is, in words."),
     Setting("tone", prompts.Style.tone, "How the drafts should sound."),
     Setting("language", "English", "The language drafts are written in: the one you write in."),
+    Setting(
+        "verify",
+        False,
+        "Put each sentence of a headline and summary to the model again with the source (is it "
+        "supported?); one it doubts is flagged. A request per sentence.",
+    ),
 )
 
 
@@ -61,7 +67,8 @@ class ChatSummariser:
             name="draft",
         )
         fields, _ = ask(self.client, task, lambda content: self._read(content, source), "a draft")
-        return Draft(headline=fields["headline"], summary=fields["summary"], post=fields["post"])
+        doubts = verify.doubts(self.client, fields, source) if self.values["verify"] else {}
+        return Draft(headline=fields["headline"], summary=fields["summary"], post=fields["post"], doubts=doubts)
 
     def _read(self, content: str, source: Source) -> tuple[dict[str, str] | None, list[str]]:
         """The draft's fields (None if unreadable) and what is wrong with them, for the model."""
