@@ -78,16 +78,18 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--translate", action="store_true", help="also translate each draft into zh")
+    parser.add_argument("--verify", action="store_true", help="the model's second opinion on each sentence")
     args = parser.parse_args()
     if not (args.data / "arxiv" / "daily_2025").is_dir():
         sys.exit(f"{args.data}: no arxiv/daily_2025 listings here; pass --data")
     model = args.model or _smollm2()
     sources = abstracts(args.data, args.entries)
     settings = {"model_path": str(model), "threads": args.threads, "temperature": 0.0, "context_tokens": 4096}
-    drafter = LocalSummariser(**settings)
+    drafter = LocalSummariser(**settings, verify=args.verify)
     offline = ExtractiveSummariser()
 
     readable = flagged = 0
+    found: list[str] = []  # every problem of the model's drafts, for the tally by kind
     started = time.monotonic()
     drafts: list[tuple[Source, Draft]] = []
     for source in sources:
@@ -98,7 +100,9 @@ def main() -> None:
             continue
         readable += 1
         drafts.append((source, draft))
-        flagged += bool(problems(draft, source))
+        wrong = problems(draft, source) + [p for ps in draft.doubts.values() for p in ps]
+        found += wrong
+        flagged += bool(wrong)
     model_seconds = time.monotonic() - started
     usage = drafter.client.usage
 
@@ -113,6 +117,10 @@ def main() -> None:
     print(f"{'kept offline':24}{(n - readable) / n:>14.0%}{0:>14.0%}")
     print(f"{'flagged (of readable)':24}{flagged / max(readable, 1):>14.0%}{offline_flagged / n:>14.0%}")
     print(f"{'seconds per entry':24}{model_seconds / n:>14.2f}{offline_seconds / n:>14.3f}")
+    print(
+        "the model's drafts were flagged for: "
+        + ", ".join(f"{n} {what}" for what, n in faithful.tally(found).items())
+    )
     tokens_per_second = usage.completion_tokens / model_seconds if model_seconds else 0.0
     print(
         f"model: {usage.requests} requests, {usage.prompt_tokens:,} tokens in, "
