@@ -12,7 +12,8 @@ is 12%):
   names in CJK script that must render a name of the source;
 - scope (`scope`): "all", "always", "guarantees", "state of the art", "up to 10x" made "10x".
 
-Each `Problem` names the words, says why, and quotes what the source says instead.
+Each `Problem` names the words, says why, and quotes what the source says instead. A model's
+second opinion (`mlnews.llm.verify`, when asked for) adds problems of its own kind.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from mlnews.faithful.units import family
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "number" | "unit" | "moved" | "name" | "scope" | "model"
+    kind: str  # a key of _WHY: "number", "unit", "moved", "hedge", "name", "inside", "scope", "model"
     value: str  # the text's words
     source_says: str = ""  # what the source says instead, when it says something
 
@@ -61,7 +62,9 @@ _TALLY = {
     "scope": "claims wider than the source",
     "model": "sentences the model doubts",
 }
-_KINDS = [(kind, re.compile(re.escape(why).replace(re.escape("{value}"), ".+?"))) for kind, why in _WHY.items()]
+_KINDS = [
+    (kind, re.compile(re.escape(why).replace(re.escape("{value}"), ".+?"))) for kind, why in _WHY.items()
+]
 
 
 def tally(flags: list[str]) -> dict[str, int]:
@@ -102,7 +105,9 @@ def normal(text: str) -> str:
     for latex, plain in _LATEX:
         text = text.replace(latex, plain)
     text = re.sub(r"\\(?:math[a-z]*|text[a-z]*|emph|operatorname)\{([^{}]*)\}", r"\1", text)  # \mathsf{OPT}
-    text = re.sub(r"(?<![\d{])(\d{1,3}), (\d{3})(?!\d)", r"\1,\2", text)  # "1, 000x": a thousands comma a PDF spaced
+    text = re.sub(
+        r"(?<![\d{])(\d{1,3}), (\d{3})(?!\d)", r"\1,\2", text
+    )  # "1, 000x": a thousands comma a PDF spaced
     text = re.sub(r"\b(from|to|by|of|than|at|over)(\d)", r"\1 \2", text)  # "from16": a lost space
     text = re.sub(r"(?<![\w.])x(\d)", r"×\1", text)  # "by x6": a factor
     return " ".join(text.split())
@@ -146,7 +151,7 @@ def _judge(said: Quantity, stated: list[Quantity], source: str) -> Problem | Non
         if digits and said.kind != "month":
             return Problem("unit", said.words, _context(source, digits[0]))
         return Problem("number", said.words, _nearest(said, stated, source))
-    fitting = [q for q in same if _same_kind(said, q) and _same_units(said, q)]
+    fitting = [q for q in same if _same_kind(said, q) and _same_units(said, q) and _same_noun(said, q)]
     if not fitting:
         return Problem("unit", said.words, _context(source, same[0]))
     if said.date or (said.spelled and said.value <= 12):
@@ -202,6 +207,21 @@ def _same_units(said: Quantity, stated: Quantity) -> bool:
         if kin and unit not in kin:
             return False
     return True
+
+
+# Nouns that count the same things under another name.
+_KIN_NOUNS = [{"dataset", "benchmark", "corpora", "corpu"}, {"image", "photo", "picture"},
+              {"example", "sample", "instance"}, {"participant", "people", "user", "subject", "human", "person"},
+              {"paper", "article", "publication"}, {"model", "network", "architecture"}]  # fmt: skip
+
+
+def _same_noun(said: Quantity, stated: Quantity) -> bool:
+    """ "100 apps" is not "100 devices": two counts of different things, where both say what."""
+    if not (said.noun and stated.noun) or said.noun == stated.noun or said.units:
+        return True
+    if any({said.noun, stated.noun} <= kin for kin in _KIN_NOUNS):
+        return True
+    return said.noun[:5] in stated.topic or stated.noun[:5] in said.topic
 
 
 def _same_role(said: Quantity, stated: Quantity) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from mlnews.faithful.words import ORDINARY, ORGANISATIONS
+from mlnews.faithful.words import ACRONYMS, ORDINARY, ORGANISATIONS
 
 # A run of letters, digits, and inner hyphens or dots: "GPT-3", "ResNet-50", "Llama-2-7B".
 # A dot joins only when a digit or a small letter follows ("H.264", "Node.js"): in
@@ -99,9 +99,14 @@ def missing(name: str, source: str, text: str = "") -> str | None:
     for key in variants(name):
         if key in keys:
             return _qualified(name, source, text)
+    spelled = ACRONYMS.get(_singular(key_of(name)))
+    if spelled and re.search(spelled, source, re.IGNORECASE):
+        return None  # "RL" where the source says "reinforcement learning"
     whole = key_of(name)
     for key in keys:
         if len(whole) >= 3 and whole in key and key != whole:
+            if _written_apart(source, whole, text):
+                return None  # "TUM Mono" for the source's "TUM-Mono"
             if key.startswith(whole) and _VERSION.fullmatch(key[len(whole) :]):
                 return None  # "StyleGAN" for StyleGAN2: the family named by its version
             return _longer(source, whole)
@@ -132,6 +137,16 @@ def _qualified(name: str, source: str, text: str) -> str | None:
     ):
         return None
     return f"{head} {name}"
+
+
+def _written_apart(source: str, key: str, text: str) -> bool:
+    """The text writes with a space what the source joins with a hyphen ("TUM Mono")."""
+    folded = text.casefold()
+    return any(
+        key in key_of(token) and token.replace("-", " ").casefold() in folded
+        for token in TOKEN.findall(source)
+        if "-" in token
+    )
 
 
 def joined(text: str, source: str) -> str:

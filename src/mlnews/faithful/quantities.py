@@ -40,6 +40,8 @@ _CHANGE = re.compile(
     r"比[^,。;]{1,20}?(?:高|低|快|慢|多|少)|"
     r"向上|削減|短縮|高速化|減少|増加|低減|上回|改善|節約|縮小|少ない|多い|速い|高い|低い"
 )
+# "rises to 55.8%", 提升至, 降到: the number after is where it ends, a level
+_TO = re.compile(r"(?:\bto|至|到)\s*$")
 _LEVEL = re.compile(
     r"\b(?:accuracy|achiev\w*|reach\w*|scores?|top-?\d|attains?|obtains?|retain\w*|maintain\w*|preserv\w*|keep\w*)\b"
     r"|达到|准确率|精度|取得|達成|正解率|を記録"
@@ -131,7 +133,9 @@ _MAGNITUDE = re.compile(
     r"(?i)\b(?P<n>several|many|(?:\d+|an?|one|two|three|four|five|six)\s+)?orders?\s+of\s+magnitude\b"
 )
 _CJK_PERCENT = re.compile(rf"百分之(?P<num>[{CJK}点\d.]+)")
-_CJK_FRACTION = re.compile(rf"(?P<b>[{CJK}\d]+)分[之の](?P<a>[{CJK}\d]+)")
+_CJK_FRACTION = re.compile(rf"(?P<b>[{CJK}\d.]+)分[之の](?P<a>[{CJK}\d.]+)")
+# "3億5000万", "31万5000": one number written in two parts
+_CJK_COMPOUND = re.compile(r"(?P<num>\d+(?:\.\d+)?[億亿]\d+(?:\.\d+)?[万萬](?:\d+)?|\d+[万萬]\d+)(?![\d.])")
 _TENTHS = re.compile(rf"(?P<num>[\d.]+|[{CJK}]+)割")
 _CJK_RATIO = re.compile(rf"(?P<num>[{CJK}]+)倍")
 _CJK_MAGNITUDE = re.compile(rf"(?P<num>[{CJK}\d]+)\s?(?:个|個)?(?:数量级|桁)")
@@ -169,7 +173,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             if japanese
             else (before[-8:] if _cjk(words + before[-1:]) else f"{before} {after}")
         )
-        change = bool(_CHANGE.search(cue.casefold())) or m.kind == "ratio"
+        change = (bool(_CHANGE.search(cue.casefold())) and not _TO.search(before)) or m.kind == "ratio"
         level = bool(_LEVEL.search(f"{before} {after}".casefold()))
         hedge = _HEDGE.search(_near_words(text, floor, m.start, True, chars=24).casefold())
         loose = _LOOSE.search(before.casefold()[-12:])
@@ -319,6 +323,10 @@ def _mentions(text: str) -> list[_Mention]:
         if top and bottom and top < bottom:
             ratio = bottom / top
             found.append(_Mention(m.start(), m.end(), ratio, _plain(ratio), "ratio", spelled=True))
+    for m in _CJK_COMPOUND.finditer(text):
+        value = cjk_value(m.group("num"))
+        if value is not None:
+            found.append(_Mention(m.start(), m.end(), value, _plain(value), "count"))
     for m in _CJK_MAGNITUDE.finditer(text):
         count = cjk_value(m.group("num"))
         if count:
@@ -344,10 +352,15 @@ def _date(text: str, m: _Mention) -> bool:
 def _noun(after: str) -> str:
     """The plural noun right after a count ("four domains" -> "domain"), if one is."""
     match = re.match(
-        r"\s(?:(?:new|different|distinct|diverse|separate|large|real|public|standard)\s)?([a-z]{3,}s)\b",
+        r"\s(?:(?:new|different|distinct|diverse|separate|large|real|public|standard)\s)?([a-z]{3,}s)\b"
+        r"|-([a-z]{3,})\b(?!-)",  # "242-person"
         after,
     )
-    return match.group(1).removesuffix("es" if match.group(1).endswith("sses") else "s") if match else ""
+    if not match:
+        return ""
+    if match.group(2):
+        return match.group(2)
+    return match.group(1).removesuffix("es" if match.group(1).endswith("sses") else "s")
 
 
 def _in_name(text: str, start: int, end: int, counted: bool) -> bool:
@@ -362,6 +375,10 @@ def _in_name(text: str, start: int, end: int, counted: bool) -> bool:
         start and re.search(r"\d[×x]$", text[max(0, start - 2) : start])
     ):
         return True  # a resolution or a shape, not a factor
+    index = re.search(r"\b([A-Z&]{2,}) $", text[max(0, start - 8) : start])
+    if index and not counted and text[start:end].isdigit():
+        # "CSI 300", "S&P 500", "SSE 50": an index's name; "FID 9.60", "AP 50" are measures
+        return not any(pattern.fullmatch(index.group(1).casefold()) for _n, _f, pattern in UNIT_PATTERNS)
     return not counted and bool(
         re.match(r"[A-Z][a-z]|[AD](?![A-Za-z])|[A-Za-z]\d|-[A-Z]", text[end : end + 2])
     )
@@ -384,7 +401,7 @@ def _plain(value: float) -> str:
 
 def _window(text: str, floor: int, start: int, stop: int, ceiling: int) -> tuple[str, str]:
     """The words of a number's clause: a few before it and after, up to the next number."""
-    before = text[max(floor, start - 60) : start]
+    before = text[max(floor, start - 60) : start].replace(")", " ").replace("）", " ")
     after = text[stop : min(ceiling, stop + 50)]
     cut = list(_CLAUSE.finditer(before))
     if cut:

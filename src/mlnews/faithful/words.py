@@ -149,3 +149,37 @@ LOANWORDS = _words(
     ワンショット カリキュラム
     """
 )
+
+# The field's acronyms an editor writes for what the source spells out: "RL" is no invented
+# name where the source says "reinforcement learning".
+ACRONYMS: dict[str, str] = {
+    "rl": r"reinforcement learning",
+    "nlp": r"natural language|\blanguage processing",
+    "nlu": r"language understanding",
+    "cv": r"computer vision",
+    "asr": r"speech recognition",
+    "tts": r"text-to-speech|speech synthesis",
+    "mt": r"machine translation",
+    "nmt": r"neural machine translation",
+    "qa": r"question answering",
+    "vqa": r"visual question answering",
+    "gnn": r"graph neural network",
+    "cnn": r"convolutional",
+    "rnn": r"recurrent neural",
+    "lstm": r"long short-term memory",
+    "lm": r"language model",
+    "llm": r"language model",
+    "gan": r"generative adversarial",
+    "vae": r"variational auto-?encoder",
+    "mlp": r"multi-?layer perceptron",
+    "sgd": r"stochastic gradient descent",
+    "kg": r"knowledge graph",
+    "nas": r"architecture search",
+    "ood": r"out-of-distribution",
+    "ssl": r"self-supervised|semi-supervised",
+    "ner": r"named entity",
+    "mos": r"mean opinion score",
+    "dl": r"deep learning",
+    "marl": r"multi-agent reinforcement learning",
+    "sota": r"state[- ]of[- ]the[- ]art",
+}
