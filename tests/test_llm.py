@@ -478,8 +478,8 @@ def test_a_second_opinion_flags_the_sentence_the_model_doubts_and_is_cached(
     checks = [r for r in server.requests if "You check one sentence" in r["messages"][0]["content"]]
     # Every sentence of each headline and summary, one request each, with the source.
     assert len(checks) == (1 + 3) + (1 + 2)
-    assert all("Talking-Head" in r["messages"][1]["content"] or "Image Processing" in r["messages"][1]["content"]
-               for r in checks)  # fmt: skip
+    sources = [r["messages"][1]["content"] for r in checks]
+    assert all("Talking-Head" in text or "Image Processing" in text for text in sources)
     a = read(issue_file(ws)).issue.entry(A)
     assert a is not None
     assert set(a.flags()) == {"summary"}

@@ -210,9 +210,14 @@ def _same_units(said: Quantity, stated: Quantity) -> bool:
 
 
 # Nouns that count the same things under another name.
-_KIN_NOUNS = [{"dataset", "benchmark", "corpora", "corpu"}, {"image", "photo", "picture"},
-              {"example", "sample", "instance"}, {"participant", "people", "user", "subject", "human", "person"},
-              {"paper", "article", "publication"}, {"model", "network", "architecture"}]  # fmt: skip
+_KIN_NOUNS = [
+    {"dataset", "benchmark", "corpora", "corpu"},
+    {"image", "photo", "picture"},
+    {"example", "sample", "instance"},
+    {"participant", "people", "user", "subject", "human", "person"},
+    {"paper", "article", "publication"},
+    {"model", "network", "architecture"},
+]
 
 
 def _same_noun(said: Quantity, stated: Quantity) -> bool:

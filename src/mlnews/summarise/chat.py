@@ -68,7 +68,7 @@ class ChatSummariser:
         )
         fields, _ = ask(self.client, task, lambda content: self._read(content, source), "a draft")
         doubts = verify.doubts(self.client, fields, source) if self.values["verify"] else {}
-        return Draft(headline=fields["headline"], summary=fields["summary"], post=fields["post"], doubts=doubts)
+        return Draft(fields["headline"], fields["summary"], fields["post"], doubts=doubts)
 
     def _read(self, content: str, source: Source) -> tuple[dict[str, str] | None, list[str]]:
         """The draft's fields (None if unreadable) and what is wrong with them, for the model."""
