@@ -194,8 +194,9 @@ def _close(said: Quantity, a: float, b: float, decimals: int) -> bool:
 def _same_kind(said: Quantity, stated: Quantity) -> bool:
     if said.kind == stated.kind or {said.kind, stated.kind} == {"ratio", "percent"}:
         return True
-    # A bare number says no kind: "accuracy of 40" may be written "40%".
-    return "count" in (said.kind, stated.kind) and not (said.units and stated.units)
+    # A bare number says no kind: "accuracy of 40" may be written "40%"; "3 dB" is no "3x".
+    count = said if said.kind == "count" else stated
+    return count.kind == "count" and not count.units
 
 
 def _same_units(said: Quantity, stated: Quantity) -> bool:
@@ -230,6 +231,8 @@ def _same_noun(said: Quantity, stated: Quantity) -> bool:
 
 
 def _same_role(said: Quantity, stated: Quantity) -> bool:
+    if {said.end, stated.end} == {"from", "to"}:
+        return False  # "dropped to 1.47 m/s" where 1.47 m/s is where it started
     if said.kind == "ratio" or stated.kind == "ratio" or "range" in (said.hedge, stated.hedge):
         return True
     return said.change is None or stated.change is None or said.change == stated.change
@@ -238,12 +241,14 @@ def _same_role(said: Quantity, stated: Quantity) -> bool:
 def _elsewhere(said: Quantity, stated: Quantity, others: list[Quantity]) -> bool:
     """The text ties the number to a name the source ties to another number, not to this one:
     "8% on ZINC" where the source has "8% on CIFAR10 and 11% on ZINC"."""
-    if stated.listed or said.cjk:
-        return False  # Chinese and Japanese put a number's names elsewhere than English does
+    if stated.listed:
+        return False
     rivals = [q for q in others if q.value != stated.value and q.kind == said.kind and _rival_units(said, q)]
     strays = said.anchors - stated.anchors
     if any(anchor in rival.anchors for anchor in strays for rival in rivals):
         return True
+    if said.cjk:
+        return False  # the words around it are in another language than the source's
     # "93.0% of the stories were controlled" where the source's 93.0% is consistency and its
     # controlled stories are 77.5%: the words around it are another number's words
     own = len(said.topic & stated.topic)

@@ -42,6 +42,10 @@ _CHANGE = re.compile(
 )
 # "rises to 55.8%", 提升至, 降到: the number after is where it ends, a level
 _TO = re.compile(r"(?:\bto|至|到)\s*$")
+_FROM = re.compile(r"(?:\bfrom|从|從)\s*$")
+_UNTIL = re.compile(
+    r"(?:(?<!up )\bto|降至|降到|降低到|降低至|减少到|减少至|提高到|提高至|提升到|提升至|增加到|增至|\bdown to)\s*$"
+)
 _LEVEL = re.compile(
     r"\b(?:accuracy|achiev\w*|reach\w*|scores?|top-?\d|attains?|obtains?|retain\w*|maintain\w*|preserv\w*|keep\w*)\b"
     r"|达到|准确率|精度|取得|達成|正解率|を記録"
@@ -55,6 +59,7 @@ _LOOSE = re.compile(
     r"|~|约|大约|近|超过|将近|約|ほぼ|およそ|以上|以下|未満|多|余|超"
 )
 _RANGE = re.compile(r"^\s*(?:to|and|-|–|~|〜|到|至|から|～)\s*$")
+_LIST = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|、|和|と)\s*$")
 _MONTHS = (
     "january",
     "february",
@@ -92,6 +97,7 @@ class Quantity:
     anchors: frozenset[str] = frozenset()  # the names and numbers in its clause
     listed: bool = False  # in a list matched "respectively": its neighbours say nothing of it
     noun: str = ""  # the word it counts, when no unit says: "domains" of "four domains"
+    end: str = ""  # "from" (where a change starts) or "to" (where it ends), when said
     topic: frozenset[str] = frozenset()  # the stems of the words around it in its sentence
     date: bool = False  # a year, a day of a month: a fact of its own, no claim to move
     cjk: bool = False  # written in a Chinese or Japanese sentence
@@ -192,11 +198,15 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                 spelled=m.spelled,
                 approx=m.approx,
                 anchors=_anchors(
-                    _near_words(text, 0, m.start, True), _near_words(text, m.end, len(text), False)
+                    _near_words(text, 0, m.start, True, commas=False),
+                    # in Chinese and Japanese what a number is about comes before it: after it
+                    # stands the noun it modifies ("32 个预测任务的 GNN 设计空间")
+                    "" if _cjk(before + words + after) else _near_words(text, m.end, len(text), False),
                 )
                 | _counted(kept, i, text),
                 listed=bool(_RESPECTIVELY.search(text[m.end : m.end + 200].split(". ")[0])),
                 noun=noun,
+                end=_end_of(before),
                 topic=_topic(text, m.start, m.end),
                 date=_date(text, m),
                 cjk=_cjk(before + words + after),
@@ -220,6 +230,11 @@ def _ranges(found: list[Quantity], text: str) -> list[Quantity]:
             )
         elif _RANGE.match(between) and not first.hedge:
             done[i] = replace(first, hedge="range")
+        elif (
+            first.kind == "count" and not first.spelled and second.kind == "percent" and _LIST.match(between)
+        ):
+            # "32, 68, and 94%": a list's numbers share its last one's sign
+            done[i] = replace(first, kind="percent", units=first.units | second.units)
     return done
 
 
@@ -349,6 +364,13 @@ def _date(text: str, m: _Mention) -> bool:
     return m.kind == "count" and m.value <= 31 and bool(re.match(r"\s?(?:日|号|年)", text[m.end : m.end + 2]))
 
 
+def _end_of(before: str) -> str:
+    """ "from 1.47 m/s": where a change starts; "down to", 降至, に: where it ends."""
+    if _FROM.search(before):
+        return "from"
+    return "to" if _UNTIL.search(before) else ""
+
+
 def _noun(after: str) -> str:
     """The plural noun right after a count ("four domains" -> "domain"), if one is."""
     match = re.match(
@@ -420,15 +442,16 @@ _ANCHOR = re.compile(
 
 
 _RESPECTIVELY = re.compile(r"respectively|分别|それぞれ")
+_BREAK = re.compile(r"[.;:!?。；：！？()\[\]（）]\s|[;:()\[\]（）。；]")
 _SENTENCE = re.compile(r"[.;:!?。；：！？()\[\]（）,，]\s|[;:()\[\]（）。；，、]|,(?!\d)")
 _ANCHOR_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+(?:\.\d+)?")
 
 
-def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12) -> str:
+def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12, commas: bool = True) -> str:
     """Up to seven words of a number's clause on one side (`chars` characters of Chinese or
     Japanese): what the number is said of."""
     part = text[max(a, b - 80) : b] if before else text[a : min(b, a + 80)]
-    cuts = list(_SENTENCE.finditer(part))
+    cuts = list((_SENTENCE if commas else _BREAK).finditer(part))
     if cuts:
         part = part[cuts[-1].end() :] if before else part[: cuts[0].start()]
     if _cjk(part):
