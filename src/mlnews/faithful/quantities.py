@@ -44,7 +44,8 @@ _CHANGE = re.compile(
 _TO = re.compile(r"(?:\bto|至|到)\s*$")
 _FROM = re.compile(r"(?:\bfrom|从|從)\s*$")
 _UNTIL = re.compile(
-    r"(?:(?<!up )\bto|降至|降到|降低到|降低至|减少到|减少至|提高到|提高至|提升到|提升至|增加到|增至|\bdown to)\s*$"
+    r"(?:(?<!up )\bto|\bdown to|降至|降到|降低到|降低至|减少到|减少至|提高到|提高至|提升到|提升至"
+    r"|增加到|增至)\s*$"
 )
 _LEVEL = re.compile(
     r"\b(?:accuracy|achiev\w*|reach\w*|scores?|top-?\d|attains?|obtains?|retain\w*|maintain\w*|preserv\w*|keep\w*)\b"
