@@ -169,7 +169,10 @@ def _same_value(said: Quantity, stated: Quantity) -> bool:
     if said.kind == "month" or stated.kind == "month":
         return said.kind == stated.kind and said.value == stated.value
     if said.approx or stated.approx:
-        return said.kind == stated.kind == "ratio" and stated.value / 3.2 <= said.value <= stated.value * 3.2
+        # "an order of magnitude" is 5x to 30x, "more than an order of magnitude" at least 9x
+        low = 0.9 if said.hedge == "~" and said.approx else 1 / 2.2
+        rough, exact = (said, stated) if said.approx else (stated, said)
+        return said.kind == stated.kind == "ratio" and rough.value * low <= exact.value <= rough.value * 3.2
     if {said.kind, stated.kind} == {"ratio", "percent"}:
         # "one tenth" of "10% as much"; "one hundredth" of "99% smaller"; never 4.5% of 4.5x
         ratio, percent = (said, stated) if said.kind == "ratio" else (stated, said)
@@ -182,7 +185,9 @@ def _close(said: Quantity, a: float, b: float, decimals: int) -> bool:
     if a == b:
         return True
     if said.hedge == "~":
-        return abs(a - b) <= 0.05 * max(abs(a), abs(b))  # "about 30%" of 30.87%
+        return (
+            abs(a - b) <= 0.06 * max(abs(a), abs(b)) + 1e-9
+        )  # "about 30%" of 30.87%, "almost twofold" of 1.9
     # "88.6%" of 88.55%; "89%" of 88.55% too, but not "6" of 6.27
     rounds = said.decimals > 0 or a >= 20
     scale = (
@@ -194,7 +199,10 @@ def _close(said: Quantity, a: float, b: float, decimals: int) -> bool:
 def _same_kind(said: Quantity, stated: Quantity) -> bool:
     if said.kind == stated.kind or {said.kind, stated.kind} == {"ratio", "percent"}:
         return True
-    # A bare number says no kind: "accuracy of 40" may be written "40%"; "3 dB" is no "3x".
+    # A bare number says no kind: "accuracy of 40" may be written "40%"; "3 dB" is no "3x",
+    # and "a third of the cost" needs a source that says a third, not one with a 3 in it.
+    if said.kind == "ratio" and said.spelled:
+        return False
     count = said if said.kind == "count" else stated
     return count.kind == "count" and not count.units
 

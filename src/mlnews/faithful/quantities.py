@@ -60,6 +60,7 @@ _LOOSE = re.compile(
     r"|~|约|大约|近|超过|将近|約|ほぼ|およそ|以上|以下|未満|多|余|超"
 )
 _RANGE = re.compile(r"^\s*(?:to|and|-|–|~|〜|到|至|から|～)\s*$")
+_FACTOR = re.compile(r"(?:×|\bfactor of)\s?~?\s?$")
 _LIST = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|、|和|と)\s*$")
 _MONTHS = (
     "january",
@@ -249,16 +250,10 @@ def _mentions(text: str) -> list[_Mention]:
         scale = (m.group("scale") or "").strip().lstrip("多余")
         factor = _SCALE.get(scale.casefold() if len(scale) > 1 else scale.lower(), 1)
         decimals = len(raw.split(".")[1]) if "." in raw else 0
-        found.append(
-            _Mention(
-                m.start(),
-                m.end(),
-                float(raw) * factor,
-                _plain(float(raw)),
-                _kind(m.group("unit") or ""),
-                decimals,
-            )
-        )
+        kind = _kind(m.group("unit") or "")
+        if _FACTOR.search(text[max(0, m.start() - 16) : m.start()]):
+            kind = "ratio"  # "× 30", "a factor of ~1.9"
+        found.append(_Mention(m.start(), m.end(), float(raw) * factor, _plain(float(raw)), kind, decimals))
     for m in _FRACTION.finditer(text):
         a, b = float(m.group("a")), float(m.group("b"))
         if a and b and a < b:

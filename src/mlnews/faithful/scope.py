@@ -120,9 +120,13 @@ def _licensed(licence: re.Pattern[str], source: str, said: str) -> bool:
 
 
 def _sentence(text: str, at: int) -> str:
-    start = max(text.rfind(". ", 0, at), text.rfind("。", 0, at)) + 1
-    ends = [i for i in (text.find(". ", at), text.find("。", at)) if i >= 0]
-    return text[start : min(ends) if ends else len(text)]
+    """The clause a word of scope stands in: "while the hardest 0.1% always hurt learning"."""
+    marks = [m.end() for m in _CLAUSE.finditer(text, 0, at)]
+    end = _CLAUSE.search(text, at)
+    return text[marks[-1] if marks else 0 : end.start() if end else len(text)]
+
+
+_CLAUSE = re.compile(r"[.;:,。；：，]\s?|\b(?:while|whereas|but|although)\b")
 
 
 _COMMON = frozenset(

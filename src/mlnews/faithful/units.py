@@ -29,7 +29,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "years": ("time", r"years?|年"),
     "epochs": ("time", r"epochs?|轮|エポック"),
     "steps": ("time", r"steps?|iterations?|步|迭代|ステップ|反復"),
-    "parameters": ("count", r"param(?:eter)?s|参数|パラメータ|パラメーター"),
+    "parameters": ("count", r"params?|parameters|parameter (?:count|budget)|参数|パラメータ|パラメーター"),
     "tokens": ("count", r"tokens|词元|トークン"),
     "images": ("count", r"images|photos|pictures|图像|图片|画像|枚|张|張"),
     "videos": ("count", r"videos|clips|视频|動画|ビデオ"),

@@ -96,6 +96,7 @@ _ORGANISATIONS: dict[str, tuple[str, ...]] = {
     "huggingface": ("抱抱脸", "ハギングフェイス"),
     "windows": ("ウィンドウズ",),
     "youtube": ("油管", "ユーチューブ"),
+    "unreal": ("虚幻引擎", "アンリアルエンジン"),
 }
 ORGANISATIONS = frozenset(_ORGANISATIONS)
 # Each Chinese or Japanese name, with the Latin names it renders.
