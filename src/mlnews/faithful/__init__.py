@@ -138,10 +138,41 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
             if counts and said.value != 1 and not any(_same_value(said, q) for q in counts):
                 found.append(Problem("number", said.words, _context(source, counts[0])))
             continue
-        problem = _judge(said, stated, source)
+        problem = _judge(said, stated, source) or _paired(said, quantities(text), stated, source)
         if problem:
             found.append(problem)
     return found
+
+
+def _paired(said: Quantity, text: list[Quantity], stated: list[Quantity], source: str) -> Problem | None:
+    """ "6 MFLOPs … 61.1% top-1" in one sentence, where the source's 61.1% comes with 12 MFLOPs:
+    the text pairs a number with a result the source gives for another of its kind."""
+    if not said.units or said.date or said.spelled:
+        return None
+    mine = [q for q in stated if _same_value(said, q) and _same_units(said, q)]
+    for other in text:
+        if other is said or other.sentence != said.sentence or other.date or other.spelled or not other.units:
+            continue
+        theirs = [q for q in stated if _same_value(other, q) and _same_units(other, q)]
+        together = [(q, t) for q in mine for t in theirs if q.sentence == t.sentence]
+        if together and all(_misaligned(q, t, stated) for q, t in together):
+            # "6.7, 5.9 and 3.9 ms with 78.2%, 76.5% and 71.0%, respectively": 3.9 ms is 71.0%
+            return Problem("moved", said.words, _context(source, together[0][0]))
+        if not mine or not theirs or together:
+            continue
+        rival = next(
+            (
+                q
+                for t in theirs
+                for q in stated
+                if q.sentence == t.sentence and q.units == said.units and q.kind == said.kind
+                and not _same_value(said, q)
+            ),
+            None,
+        )  # fmt: skip
+        if rival is not None:
+            return Problem("moved", said.words, _context(source, rival))
+    return None
 
 
 def _judge(said: Quantity, stated: list[Quantity], source: str) -> Problem | None:
@@ -268,6 +299,19 @@ def _rival_units(said: Quantity, other: Quantity) -> bool:
     if other.kind == "count" and not other.units and (other.date or other.spelled):
         return False  # a year, or "one-step": no rival claim
     return bool(said.units & other.units) or not other.units
+
+
+def _misaligned(a: Quantity, b: Quantity, stated: list[Quantity]) -> bool:
+    """Two numbers of a "respectively" sentence at different places of their lists."""
+    if not (a.listed and b.listed):
+        return False
+    lists = [
+        [q for q in stated if q.sentence == x.sentence and q.kind == x.kind and q.units == x.units]
+        for x in (a, b)
+    ]
+    if len(lists[0]) != len(lists[1]) or len(lists[0]) < 2 or lists[0] == lists[1]:
+        return False
+    return lists[0].index(a) != lists[1].index(b)
 
 
 def _context(source: str, stated: Quantity) -> str:

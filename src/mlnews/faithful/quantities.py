@@ -61,6 +61,7 @@ _LOOSE = re.compile(
 )
 _RANGE = re.compile(r"^\s*(?:to|and|-|–|~|〜|到|至|から|～)\s*$")
 _FACTOR = re.compile(r"(?:×|\bfactor of)\s?~?\s?$")
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|[!?;](?!\d)|[。！？；]")
 _LIST = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|、|和|と)\s*$")
 _MONTHS = (
     "january",
@@ -103,6 +104,7 @@ class Quantity:
     topic: frozenset[str] = frozenset()  # the stems of the words around it in its sentence
     date: bool = False  # a year, a day of a month: a fact of its own, no claim to move
     cjk: bool = False  # written in a Chinese or Japanese sentence
+    sentence: int = 0  # which sentence of its text it is in
 
 
 @dataclass
@@ -212,6 +214,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                 topic=_topic(text, m.start, m.end),
                 date=_date(text, m),
                 cjk=_cjk(before + words + after),
+                sentence=len(_SENTENCE_END.findall(text, 0, m.start)),
             )
         )
     return tuple(_ranges(found, text))
