@@ -147,14 +147,14 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
 def _paired(said: Quantity, text: list[Quantity], stated: list[Quantity], source: str) -> Problem | None:
     """ "6 MFLOPs … 61.1% top-1" in one sentence, where the source's 61.1% comes with 12 MFLOPs:
     the text pairs a number with a result the source gives for another of its kind."""
-    if not said.units or said.date or said.spelled:
+    if not (said.units or said.noun) or said.date or said.spelled:
         return None
     mine = [q for q in stated if _same_value(said, q) and _same_units(said, q)]
     for other in text:
         if other is said or other.sentence != said.sentence or other.date or other.spelled or not other.units:
             continue
         theirs = [q for q in stated if _same_value(other, q) and _same_units(other, q)]
-        together = [(q, t) for q in mine for t in theirs if q.sentence == t.sentence]
+        together = [(q, t) for q in mine for t in theirs if q.clause == t.clause]
         if together and all(_misaligned(q, t, stated) for q, t in together):
             # "6.7, 5.9 and 3.9 ms with 78.2%, 76.5% and 71.0%, respectively": 3.9 ms is 71.0%
             return Problem("moved", said.words, _context(source, together[0][0]))
@@ -165,8 +165,8 @@ def _paired(said: Quantity, text: list[Quantity], stated: list[Quantity], source
                 q
                 for t in theirs
                 for q in stated
-                if q.sentence == t.sentence and q.units == said.units and q.kind == said.kind
-                and not _same_value(said, q)
+                if q.clause == t.clause and q.kind == said.kind and not _same_value(said, q)
+                and (q.units == said.units if said.units else q.noun == said.noun)
             ),
             None,
         )  # fmt: skip
