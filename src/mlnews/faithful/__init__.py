@@ -110,6 +110,7 @@ def normal(text: str) -> str:
     )  # "1, 000x": a thousands comma a PDF spaced
     text = re.sub(r"\b(from|to|by|of|than|at|over)(\d)", r"\1 \2", text)  # "from16": a lost space
     text = re.sub(r"(?<![\w.])x(\d)", r"×\1", text)  # "by x6": a factor
+    text = re.sub(r"(?<![\w.])\.(\d)", r"0.\1", text)  # ".3%": a decimal without its 0
     return " ".join(text.split())
 
 

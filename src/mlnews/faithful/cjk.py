@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
 
-from mlnews.faithful.names import TOKEN, key_of
+from mlnews.faithful.names import key_of, token_keys
 from mlnews.faithful.words import CJK_NAMES, LOANWORDS
 
 _KATAKANA = re.compile(r"[ァ-ヺー]{2,}(?:・[ァ-ヺー]{2,})*")
@@ -51,7 +51,7 @@ _KANA = dict(
 def problems(text: str, source: str, allowed: str) -> list[tuple[str, str]]:
     """(name, what it renders) for each CJK name in `text` that renders nothing of `source`."""
     found = []
-    keys = _latin_keys(source)
+    keys = token_keys(source)
     covered: list[tuple[int, int]] = []
     for name, latin in CJK_NAMES.items():
         # A katakana name stands alone: メタ is not Meta inside メタデータ.
@@ -104,11 +104,6 @@ def _say(latin: tuple[str, ...]) -> str:
         if latin[0] not in ("mit", "cmu", "ibm", "eth", "cas", "sjtu")
         else latin[0].upper()
     )
-
-
-@lru_cache(maxsize=256)
-def _latin_keys(source: str) -> frozenset[str]:
-    return frozenset(key_of(token) for token in TOKEN.findall(source))
 
 
 @lru_cache(maxsize=256)

@@ -78,7 +78,7 @@ def is_name(word: str, opens_sentence: bool) -> bool:
     if base in ORDINARY or base.removesuffix("s") in ORDINARY:
         return base.removesuffix("'s") in ORGANISATIONS
     if opens_sentence:
-        return base in ORGANISATIONS or not _ordinary_shape(base)
+        return base in ORGANISATIONS or not (_ordinary_shape(base) or _ordinary_shape(base.removesuffix("s")))
     return True
 
 
@@ -99,7 +99,7 @@ def missing(name: str, source: str, text: str = "") -> str | None:
     for key in variants(name):
         if key in keys:
             return _qualified(name, source, text)
-    spelled = ACRONYMS.get(_singular(key_of(name)))
+    spelled = ACRONYMS.get(key_of(name)) or ACRONYMS.get(_singular(key_of(name)))
     if spelled and re.search(spelled, source, re.IGNORECASE):
         return None  # "RL" where the source says "reinforcement learning"
     whole = key_of(name)
@@ -151,13 +151,15 @@ def _written_apart(source: str, key: str, text: str) -> bool:
 
 def joined(text: str, source: str) -> str:
     """ "StyleGAN 2" written as the source's "StyleGAN2": one name, not a name and a number."""
-    keys = source_keys(source)
+    keys = token_keys(source)  # one word there, not two
 
     def join(match: re.Match[str]) -> str:
         together = match.group(1) + match.group(2)
-        return together if key_of(together) in keys and key_of(match.group(0)) not in keys else match.group(0)
+        return together if key_of(together) in keys else match.group(0)
 
-    return re.sub(r"\b([A-Za-z][A-Za-z0-9-]*[A-Za-z]) (\d+)\b", join, text)
+    text = re.sub(r"\b([A-Za-z][A-Za-z0-9-]*[A-Za-z]) (\d+)\b", join, text)
+    # "Wide ResNet" for the source's "WideResNet"
+    return re.sub(r"\b([A-Z][A-Za-z0-9]*) ([A-Z][A-Za-z0-9-]*)\b", join, text)
 
 
 def variants(name: str) -> list[str]:
@@ -182,6 +184,12 @@ def _singular(key: str) -> str:
         if key.endswith(ending) and len(key) > len(ending) + 1:
             return key[: -len(ending)] + replacement
     return key
+
+
+@lru_cache(maxsize=256)
+def token_keys(source: str) -> frozenset[str]:
+    """The keys of the source's words, as written."""
+    return frozenset(key_of(token) for token in TOKEN.findall(source))
 
 
 @lru_cache(maxsize=256)

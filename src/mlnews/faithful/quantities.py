@@ -128,7 +128,7 @@ _SUFFIX = (
     r"|[x×](?![A-Za-z0-9])|times|-?fold|倍))?"
 )
 # Not the digits of a name ("GPT-4", "ResNet-50"), but the second number of a range ("9-36").
-_DIGITS = re.compile(rf"(?:(?<![A-Za-z0-9_.\-/])|(?<=\d[-–]))(?P<num>{_NUM})(?![\d/]){_SUFFIX}")
+_DIGITS = re.compile(rf"(?:(?<![A-Za-z0-9_.\-/])|(?<=[\d×%][-–]))(?P<num>{_NUM})(?![\d/]){_SUFFIX}")
 _FRACTION = re.compile(r"(?<![A-Za-z0-9_.\-/])(?P<a>\d+)\s?/\s?(?P<b>\d+)(?![\d/])")
 _WORD_NUMBER = re.compile(
     rf"(?i)\b(?P<num>{WORDS})(?P<unit>[\s-]?(?:fold|percent|per cent|times)|\s+orders?\s+of\s+magnitude)?\b"
@@ -396,8 +396,8 @@ def _in_name(text: str, start: int, end: int, counted: bool) -> bool:
         and re.search(r"[A-Za-z][A-Za-z0-9_.]*\d$", text[max(0, start - 20) : start - 1])
     ):
         return True
-    if re.match(r"[×x]\d", text[end - 1 : end + 1]) or (
-        start and re.search(r"\d[×x]$", text[max(0, start - 2) : start])
+    if re.match(r"[\d.,]+\s?[×x]\s?\d", text[start : end + 4]) or (
+        start and re.search(r"\d\s?[×x]\s?$", text[max(0, start - 4) : start])
     ):
         return True  # a resolution or a shape, not a factor
     index = re.search(r"\b([A-Z&]{2,}) $", text[max(0, start - 8) : start])
@@ -454,6 +454,8 @@ def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12, commas
     """Up to seven words of a number's clause on one side (`chars` characters of Chinese or
     Japanese): what the number is said of."""
     part = text[max(a, b - 80) : b] if before else text[a : min(b, a + 80)]
+    if before:  # "(at TPR 95%) by 18.03%": a closed aside before a number is part of its clause
+        part = re.sub(r"[(（]([^()（）]*)[)）]", r" \1 ", part)
     cuts = list((_SENTENCE if commas else _BREAK).finditer(part))
     if cuts:
         part = part[cuts[-1].end() :] if before else part[: cuts[0].start()]
