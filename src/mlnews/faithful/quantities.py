@@ -236,13 +236,12 @@ def _ranges(found: list[Quantity], text: str) -> list[Quantity]:
             done[i] = replace(
                 first, kind=kind, units=second.units, value=value, hedge="range", approx=second.approx
             )
+        elif first.kind in ("count", second.kind) and not first.spelled and _LIST.match(between):
+            if second.kind == "percent" or (first.kind == second.kind and not first.units):
+                # "32, 68, and 94%", "78.2%, 76.5% and 71.0% top-1": a list shares its last one's sign
+                done[i] = replace(first, kind=second.kind, units=first.units | second.units)
         elif _RANGE.match(between) and not first.hedge:
             done[i] = replace(first, hedge="range")
-        elif (
-            first.kind == "count" and not first.spelled and second.kind == "percent" and _LIST.match(between)
-        ):
-            # "32, 68, and 94%": a list's numbers share its last one's sign
-            done[i] = replace(first, kind="percent", units=first.units | second.units)
     return done
 
 
