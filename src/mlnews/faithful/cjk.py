@@ -68,8 +68,11 @@ def problems(text: str, source: str, allowed: str) -> list[tuple[str, str]]:
         for part in match.group().split("・"):
             unknown = [p for p in _pieces(part) if p not in LOANWORDS] if _is_kana(part) else [part]
             for piece in unknown:
-                sound = _skeleton(_romaji(piece) if _is_kana(piece) else _pinyin(piece))
-                if len(sound) >= 2 and not _sounds_like(sound, _skeletons(source)):
+                heard = _romaji(piece) if _is_kana(piece) else _pinyin(piece)
+                sound = _skeleton(heard)
+                # two consonants match too many words: a short name is compared with its vowels
+                like = _sounds_like(sound, _skeletons(source)) if len(sound) > 2 else _heard_in(heard, source)
+                if len(sound) >= 2 and not like:
                     found.append((part, ""))
                     break
     return list(dict.fromkeys(found))
@@ -126,6 +129,11 @@ def _sounds_like(sound: str, skeletons: tuple[str, ...]) -> bool:
         if abs(len(other) - len(sound)) <= 2 and SequenceMatcher(None, sound, other).ratio() >= close:
             return True
     return False
+
+
+def _heard_in(heard: str, source: str) -> bool:
+    words = {w.casefold() for w in re.findall(r"[A-Za-z]{3,}", source)}
+    return any(SequenceMatcher(None, heard, word).ratio() >= 0.7 for word in words)
 
 
 def _skeleton(word: str) -> str:
