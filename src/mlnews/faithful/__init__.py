@@ -132,6 +132,8 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
     found = []
     stated = quantities(source) + [q for q in quantities(whole) if q.start >= len(source)]
     for said in quantities(text):
+        if _verbatim(said, text, source):
+            continue  # copied with its words: stated for the same thing, whatever the rules read
         if said.spelled and said.kind == "count" and (not said.units or said.value == 1):
             # "two new models", "one GPU": a count in words is checked when the source counts
             # the same thing ("three domains" where it has "four domains")
@@ -145,6 +147,23 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
     return found
 
 
+def _verbatim(said: Quantity, text: str, source: str) -> bool:
+    """The number, the four words before it and the word after stand in the source as in the
+    text (a post cut after the number has no word after)."""
+    before = re.search(r"(?:\S+\s+){3,4}$", text[: said.start])
+    if before is None or not said.words:
+        return False
+    end = said.start + len(said.words)
+    after = re.match(r"\S*(?:\s+\S+)?", text[end:])  # the rest of its token and the next word
+    copied = text[before.start() : end] + (after.group() if after else "")
+    return _squash(copied.rstrip(".,;:")) in _squash(source)
+
+
+@lru_cache(maxsize=512)
+def _squash(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def _paired(said: Quantity, text: list[Quantity], stated: list[Quantity], source: str) -> Problem | None:
     """ "6 MFLOPs … 61.1% top-1" in one sentence, where the source's 61.1% comes with 12 MFLOPs:
     the text pairs a number with a result the source gives for another of its kind."""
@@ -156,7 +175,7 @@ def _paired(said: Quantity, text: list[Quantity], stated: list[Quantity], source
             continue
         theirs = [q for q in stated if _same_value(other, q) and _same_units(other, q)]
         together = [(q, t) for q in mine for t in theirs if q.clause == t.clause]
-        if together and all(_misaligned(q, t, stated) for q, t in together):
+        if together and _pairs(said, other, text) and all(_misaligned(q, t, stated) for q, t in together):
             # "6.7, 5.9 and 3.9 ms with 78.2%, 76.5% and 71.0%, respectively": 3.9 ms is 71.0%
             return Problem("moved", said.words, _context(source, together[0][0]))
         if not mine or not theirs or together:
@@ -300,6 +319,18 @@ def _rival_units(said: Quantity, other: Quantity) -> bool:
     if other.kind == "count" and not other.units and (other.date or other.spelled):
         return False  # a year, or "one-step": no rival claim
     return bool(said.units & other.units) or not other.units
+
+
+def _pairs(a: Quantity, b: Quantity, text: list[Quantity]) -> bool:
+    """Does the text say `a` goes with `b`? Alone each ("3.9 ms with 78.2%"), or at the same
+    place of two lists of one length ("6.7 and 3.9 ms with 78.2% and 71%")."""
+    lists = [
+        [q for q in text if q.sentence == x.sentence and q.kind == x.kind and q.units == x.units]
+        for x in (a, b)
+    ]
+    if len(lists[0]) == len(lists[1]) == 1:
+        return True
+    return len(lists[0]) == len(lists[1]) >= 2 and lists[0].index(a) == lists[1].index(b)
 
 
 def _misaligned(a: Quantity, b: Quantity, stated: list[Quantity]) -> bool:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from mlnews.faithful.numerals import CJK, FRACTIONS, WORDS, cjk_value, words_value
 from mlnews.faithful.units import UNIT_PATTERNS, units_of
+from mlnews.faithful.words import ORDINARY
 
 _SCALE = {
     "k": 1e3,
@@ -399,7 +400,10 @@ def _in_name(text: str, start: int, end: int, counted: bool) -> bool:
         start and re.search(r"\d\s?[×x]\s?$", text[max(0, start - 4) : start])
     ):
         return True  # a resolution or a shape, not a factor
-    index = re.search(r"\b([A-Z&]{2,}) $", text[max(0, start - 8) : start])
+    version = re.search(r"(?<![A-Za-z])([A-Z][a-z]+) $", text[max(0, start - 16) : start])
+    if version and not counted and version.group(1).casefold() not in ORDINARY:
+        return True  # "Claude 3.5", "Sabia 3", "Llama 2": a model's version
+    index = re.search(r"(?<![A-Za-z])([A-Z&]{2,}) $", text[max(0, start - 8) : start])
     if index and not counted and text[start:end].isdigit():
         # "CSI 300", "S&P 500", "SSE 50": an index's name; "FID 9.60", "AP 50" are measures
         return not any(pattern.fullmatch(index.group(1).casefold()) for _n, _f, pattern in UNIT_PATTERNS)
