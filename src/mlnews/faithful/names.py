@@ -215,6 +215,8 @@ def source_keys(source: str) -> frozenset[str]:
                 keys.update((head, _singular(head)))
         if i + 1 < len(tokens):
             keys.add(key + key_of(tokens[i + 1]))  # "Vision Transformer" -> "visiontransformer"
+    # "Youtube 8M", "Llama 2": a name and its number apart, as YouTube-8M or Llama-2 in the text
+    keys.update(key_of(a + b) for a, b in re.findall(r"\b([A-Za-z][A-Za-z0-9-]*) (\d+[A-Za-z]*)\b", text))
     return frozenset(k for k in keys if k)
 
 
