@@ -131,7 +131,8 @@ _LATEX = (
 def _numbers(text: str, source: str, whole: str) -> list[Problem]:
     found = []
     stated = quantities(source) + [q for q in quantities(whole) if q.start >= len(source)]
-    for said in quantities(text):
+    said_all = quantities(text)
+    for said in said_all:
         if _verbatim(said, text, source):
             continue  # copied with its words: stated for the same thing, whatever the rules read
         if said.spelled and said.kind == "count" and (not said.units or said.value == 1):
@@ -141,7 +142,7 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
             if counts and said.value != 1 and not any(_same_value(said, q) for q in counts):
                 found.append(Problem("number", said.words, _context(source, counts[0])))
             continue
-        problem = _judge(said, stated, source) or _paired(said, quantities(text), stated, source)
+        problem = _judge(said, stated, source) or _paired(said, said_all, stated, source)
         if problem:
             found.append(problem)
     return found

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from mlnews.faithful.numerals import CJK, FRACTIONS, WORDS, cjk_value, words_value
-from mlnews.faithful.units import UNIT_PATTERNS, units_of
-from mlnews.faithful.words import ORDINARY
+from mlnews.faithful.units import UNIT_PATTERNS, cjk_script, units_of
+from mlnews.faithful.words import ORDINARY, stems
 
 _SCALE = {
     "k": 1e3,
@@ -184,7 +184,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         cue = (
             f"{after[:8]}"
             if japanese
-            else (before[-8:] if _cjk(words + before[-1:]) else f"{before} {after}")
+            else (before[-8:] if cjk_script(words + before[-1:]) else f"{before} {after}")
         )
         change = (bool(_CHANGE.search(cue.casefold())) and not _TO.search(before)) or m.kind == "ratio"
         level = bool(_LEVEL.search(f"{before} {after}".casefold()))
@@ -208,7 +208,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                     _near_words(text, 0, m.start, True, commas=False),
                     # in Chinese and Japanese what a number is about comes before it: after it
                     # stands the noun it modifies ("32 个预测任务的 GNN 设计空间")
-                    "" if _cjk(before + words + after) else _near_words(text, m.end, len(text), False),
+                    "" if cjk_script(before + words + after) else _near_words(text, m.end, len(text), False),
                 )
                 | _counted(kept, i, text),
                 listed=bool(_RESPECTIVELY.search(text[m.end : m.end + 200].split(". ")[0])),
@@ -216,7 +216,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                 end=_end_of(before),
                 topic=_topic(text, m.start, m.end),
                 date=_date(text, m, noun),
-                cjk=_cjk(before + words + after),
+                cjk=cjk_script(before + words + after),
                 sentence=len(_SENTENCE_END.findall(text, 0, m.start)),
                 clause=len(_CLAUSE_END.findall(text, 0, m.start)),
             )
@@ -437,7 +437,7 @@ def _window(text: str, floor: int, start: int, stop: int, ceiling: int) -> tuple
     first = _CLAUSE.search(after)
     if first:
         after = after[: first.start()]
-    if _cjk(text[start:stop] + before[-3:] + after[:3]):
+    if cjk_script(text[start:stop] + before[-3:] + after[:3]):
         return before[-10:], after[:14]
     return " ".join(before.split()[-5:]), " ".join(after.split()[:4])
 
@@ -462,7 +462,7 @@ def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12, commas
     cuts = list((_SENTENCE if commas else _BREAK).finditer(part))
     if cuts:
         part = part[cuts[-1].end() :] if before else part[: cuts[0].start()]
-    if _cjk(part):
+    if cjk_script(part):
         # whole Latin words at the edge: "MicroNet-M1", not "croNet-M1"
         edge = (
             re.search(r"[A-Za-z0-9-]*$", part[: len(part) - chars])
@@ -475,22 +475,11 @@ def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12, commas
     return " ".join(words[-6:] if before else words[:7])
 
 
-_STOP = frozenset(
-    """
-    with that this these those from into over than then their there which while where when what also
-    only both each more most much such very have been being were will would could should about after
-    before under using used based show shows shown propose proposed present presents achieve achieves
-    achieving compared results result method methods model models approach paper work
-    """.split()  # noqa: SIM905
-)
-
-
 def _topic(text: str, start: int, end: int) -> frozenset[str]:
     """The stems of the content words of a number's sentence near it: what it is about."""
     before = re.split(r"[.;!?。；！？]\s", text[max(0, start - 120) : start])[-1].split()[-9:]
     after = re.split(r"[.;!?。；！？]\s", text[end : end + 120])[0].split()[:9]
-    words = (re.sub(r"[^a-z]", "", w.casefold()) for w in [*before, *after])
-    return frozenset(w[:5] for w in words if len(w) >= 4 and w not in _STOP)
+    return stems(" ".join([*before, *after]))
 
 
 def _counted(kept: list[_Mention], i: int, text: str) -> frozenset[str]:
@@ -520,7 +509,3 @@ def _anchors(before: str, after: str) -> frozenset[str]:
             if not any(p.fullmatch(folded) for _n, _f, p in UNIT_PATTERNS):
                 found.add(folded)
     return frozenset(found)
-
-
-def _cjk(text: str) -> bool:
-    return any("\u3040" <= c <= "\u9fff" for c in text)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from mlnews.faithful.words import stems
+
 # "all", "any", "every" claim scope when they quantify what a result holds on ("on all
 # benchmarks", "any task"); "every frame" or "all layers" describe a method.
 _CLAIMED = r"on|across|in|for|over|outperform\w*|beat\w*|surpass\w*|than|of"
@@ -112,9 +114,9 @@ def _licensed(licence: re.Pattern[str], source: str, said: str) -> bool:
     """The source uses the word of scope about the same thing: in a sentence sharing a word
     with the text's (an English text; a Chinese or Japanese one, anywhere in the source)."""
     cjk = sum("\u3040" <= c <= "\u9fff" for c in said) > len(said) / 4
-    words = frozenset() if cjk else _stems(said)
+    words = frozenset() if cjk else stems(said)
     for sentence in re.split(r"(?<=[.!?])\s+", source):
-        if licence.search(sentence) and (not words or words & _stems(sentence)):
+        if licence.search(sentence) and (not words or words & stems(sentence)):
             return True
     return False
 
@@ -127,18 +129,6 @@ def _sentence(text: str, at: int) -> str:
 
 
 _CLAUSE = re.compile(r"[.;:,。；：，]\s?|\b(?:while|whereas|but|although)\b")
-
-
-_COMMON = frozenset(
-    """
-    with that this from into than they their which while also only have been were more most such
-    """.split()  # noqa: SIM905
-)
-
-
-def _stems(text: str) -> frozenset[str]:
-    words = (w.casefold() for w in re.findall(r"[A-Za-z]{4,}", text))
-    return frozenset(w[:5] for w in words if w not in _COMMON)
 
 
 def _hedge(source: str) -> str:

@@ -100,7 +100,7 @@ _UNIT_SCALE = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15}
 def units_of(after: str, words: str, before: str) -> tuple[frozenset[str], float]:
     """The unit words nearest a number (after it, else before; in CJK the nearest either
     side), and the scale a unit's prefix gives ("GFLOPs": 1e9)."""
-    cjk = _cjk(words + before[-3:] + after[:3])
+    cjk = cjk_script(words + before[-3:] + after[:3])
     short = _SHORT.match(after)
     ahead = _found(f"{words} {after}", len(words) + 1)
     if short:  # "65 ns", "400-500 ms/step": the letters, and what else the words after name
@@ -137,5 +137,6 @@ def family(unit: str) -> str:
     return _UNITS[unit][0]
 
 
-def _cjk(text: str) -> bool:
+def cjk_script(text: str) -> bool:
+    """Any kana or hanzi in it: a number's words are Chinese or Japanese."""
     return any("\u3040" <= c <= "\u9fff" for c in text)

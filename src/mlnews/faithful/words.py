@@ -3,9 +3,17 @@ usual Chinese and Japanese names, and everyday katakana loanwords of the field."
 
 from __future__ import annotations
 
+import re
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+def stems(text: str) -> frozenset[str]:
+    """The first five letters of its content words: what a clause is about, compared loosely."""
+    words = (re.sub(r"[^a-z]", "", w.casefold()) for w in text.split())  # "off-the-shelf": one word
+    return frozenset(w[:5] for w in words if len(w) >= 4 and w not in _FUNCTION)
 
 
 # Capitalised only because they open a sentence (or a headline): never names. Lower case.
@@ -105,7 +113,6 @@ for _latin, _renderings in _ORGANISATIONS.items():
     for _rendering in _renderings:
         CJK_NAMES.setdefault(_rendering, ())
         CJK_NAMES[_rendering] += (_latin,)
-CJK_NAMES["卡内基梅隆"] = ("carnegie", "cmu")
 
 # Katakana words of everyday ML prose: a katakana word among these is no name.
 LOANWORDS = _words(
@@ -184,3 +191,13 @@ ACRONYMS: dict[str, str] = {
     "marl": r"multi-agent reinforcement learning",
     "sota": r"state[- ]of[- ]the[- ]art",
 }
+
+# Words too common to say what a clause is about.
+_FUNCTION = _words(
+    """
+    with that this these those from into over than then they their there which while where when what
+    also only both each more most much such very have been being were will would could should about
+    after before under using used based show shows shown propose proposed present presents achieve
+    achieves achieving compared results result method methods model models approach paper work
+    """
+)
