@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from mlnews.faithful import cjk, names, scope
 from mlnews.faithful.quantities import Quantity, quantities
-from mlnews.faithful.units import family
+from mlnews.faithful.units import family, nouns_units
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,10 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
             counts = [q for q in stated if said.noun and q.noun == said.noun]
             if counts and said.value != 1 and not any(_same_value(said, q) for q in counts):
                 found.append(Problem("number", said.words, _context(source, counts[0])))
+            elif said.value >= 3 and not any(_same_value(said, q) for q in stated):
+                # "seven best practices" where the source counts nine: a count of three or
+                # more is a claim ("two" and "one" are often the writer's own)
+                found.append(Problem("number", said.words, _nearest(said, stated, source)))
             continue
         problem = _judge(said, stated, source) or _paired(said, said_all, stated, source)
         if problem:
@@ -283,6 +287,11 @@ _KIN_NOUNS = [
 
 def _same_noun(said: Quantity, stated: Quantity) -> bool:
     """ "100 apps" is not "100 devices": two counts of different things, where both say what."""
+    if said.units and stated.noun and not stated.units and not said.cjk:
+        # "461 categories" (a unit) against "461 indoor scenes" (a noun that is none); a
+        # counter (4名) says too little of what an English noun counts (speakers)
+        counted = {unit for unit in said.units if family(unit) == "count"}
+        return not counted or bool(counted & nouns_units(stated.noun)) or stated.noun[:5] in said.topic
     if not (said.noun and stated.noun) or said.noun == stated.noun or said.units:
         return True
     if any({said.noun, stated.noun} <= kin for kin in _KIN_NOUNS):
@@ -305,6 +314,10 @@ def _elsewhere(said: Quantity, stated: Quantity, others: list[Quantity]) -> bool
         return False
     rivals = [q for q in others if q.value != stated.value and q.kind == said.kind and _rival_units(said, q)]
     strays = said.anchors - stated.anchors
+    if said.cjk:
+        # a Chinese or Japanese clause puts what it says of a number anywhere around it
+        # ("MIPLIBを含む、6つのデータセット"): a name of the source's sentence is no stray
+        strays -= stated.named
     if any(anchor in rival.anchors for anchor in strays for rival in rivals):
         return True
     if said.cjk:

@@ -100,6 +100,7 @@ class Quantity:
     spelled: bool  # in words, not digits: a small count in words is checked only with a unit
     approx: bool = False  # "orders of magnitude": roughly, not exactly
     anchors: frozenset[str] = frozenset()  # the names and numbers in its clause
+    named: frozenset[str] = frozenset()  # the names of its whole sentence
     listed: bool = False  # in a list matched "respectively": its neighbours say nothing of it
     noun: str = ""  # the word it counts, when no unit says: "domains" of "four domains"
     end: str = ""  # "from" (where a change starts) or "to" (where it ends), when said
@@ -137,7 +138,7 @@ _WORD_NUMBER = re.compile(
 _ORDINAL = re.compile(
     rf"(?i)\b(?P<num>an?|one|{WORDS})[\s-]+(?P<den>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b"
 )
-_HALF = re.compile(r"(?i)\b(?:halv(?:e|es|ed|ing)|half (?:the|as|of the)|in half|by half)\b")
+_HALF = re.compile(r"(?i)\b(?:halv(?:e|es|ed|ing)|half (?:the|as|of the)|in half|by half)\b|一半|半分|半数")
 _MULTIPLE = re.compile(
     r"(?i)\b(?:(?P<two>twice|double[sd]?|doubling)|(?P<three>triple[sd]?|tripling)|(?P<four>quadruple[sd]?)"
     r"|(?P<n>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million)fold)\b"
@@ -153,7 +154,7 @@ _TENTHS = re.compile(rf"(?P<num>[\d.]+|[{CJK}]+)割")
 _CJK_RATIO = re.compile(rf"(?P<num>[{CJK}]+)倍")
 _CJK_MAGNITUDE = re.compile(rf"(?P<num>[{CJK}\d]+)\s?(?:个|個)?(?:数量级|桁)")
 _CJK_COUNT = re.compile(
-    rf"(?<![第{CJK}])(?P<num>[{CJK}]{{2,}}|[二三四五六七八九十两兩])(?!次方|次元|次関数)(?=个|個|種|种|项|項|次|层|層|天|日|小时|時間|分钟|秒|轮|步|名|位|篇|款|组|組|类|類|つ|件|台|块|張|张|枚|語|言語|种语言|万|亿|億)"
+    rf"(?<![第{CJK}])(?P<num>[{CJK}]{{2,}}|[二三四五六七八九十两兩])(?!次方|次元|次関数)(?=个|個|種|种|项|項|次|层|層|天|日|小时|時間|分钟|秒|轮|步|名|位|篇|款|组|組|类|類|つ|件|台|块|張|张|枚|語|言語|种语言|万|亿|億|年|か国|个国家)"
 )
 
 
@@ -205,12 +206,14 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                 spelled=m.spelled,
                 approx=m.approx,
                 anchors=_anchors(
-                    _near_words(text, 0, m.start, True, commas=False),
+                    # in Chinese and Japanese the names a number is said of may open its clause
+                    _near_words(text, 0, m.start, True, chars=40, commas=False),
                     # in Chinese and Japanese what a number is about comes before it: after it
                     # stands the noun it modifies ("32 个预测任务的 GNN 设计空间")
                     "" if cjk_script(before + words + after) else _near_words(text, m.end, len(text), False),
                 )
                 | _counted(kept, i, text),
+                named=_anchors(_sentence_of(text, m.start, m.end), ""),
                 listed=bool(_RESPECTIVELY.search(text[m.end : m.end + 200].split(". ")[0])),
                 noun=noun,
                 end=_end_of(before),
@@ -364,7 +367,7 @@ def _date(text: str, m: _Mention, noun: str) -> bool:
     """A month, a year ("in 2020", not "2048 cores"), a day (13日)."""
     if m.kind == "month" or (m.kind == "count" and 1900 <= m.value <= 2100 and m.decimals == 0 and not noun):
         return True
-    return m.kind == "count" and m.value <= 31 and bool(re.match(r"\s?(?:日|号|年)", text[m.end : m.end + 2]))
+    return m.kind == "count" and m.value <= 31 and bool(re.match(r"\s?(?:日|号)", text[m.end : m.end + 2]))
 
 
 def _end_of(before: str) -> str:
@@ -377,7 +380,7 @@ def _end_of(before: str) -> str:
 def _noun(after: str) -> str:
     """The plural noun right after a count ("four domains" -> "domain"), if one is."""
     match = re.match(
-        r"\s(?:(?:new|different|distinct|diverse|separate|large|real|public|standard)\s|[A-Z][\w-]*\s)?([a-z]{3,}s)\b"
+        r"\s(?:(?!of\s|the\s|and\s|or\s|with\s|in\s|on\s|for\s)(?:[a-z][a-z-]*|[A-Z][\w-]*)\s){0,2}?([a-z]{3,}s)\b"
         r"|-([a-z]{3,})\b(?!-)",  # "242-person"
         after,
     )
@@ -385,7 +388,10 @@ def _noun(after: str) -> str:
         return ""
     if match.group(2):
         return match.group(2)
-    return match.group(1).removesuffix("es" if match.group(1).endswith("sses") else "s")
+    plural = match.group(1)
+    if plural.endswith("ies"):
+        return plural[:-3] + "y"  # "categories", "studies"
+    return plural.removesuffix("es" if plural.endswith("sses") else "s")
 
 
 def _in_name(text: str, start: int, end: int, counted: bool) -> bool:
@@ -442,15 +448,16 @@ def _window(text: str, floor: int, start: int, stop: int, ceiling: int) -> tuple
     return " ".join(before.split()[-5:]), " ".join(after.split()[:4])
 
 
+# ASCII edges, not \b: in "面向ImageNet的" the name stands between word characters
 _ANCHOR = re.compile(
-    r"\b(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z]{2,}[a-z]*|[A-Z][a-z]+(?:-[A-Za-z0-9]+)+)\b"
+    r"(?<![A-Za-z0-9_-])(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z]{2,}[a-z]*|[A-Z][a-z]+(?:-[A-Za-z0-9]+)+)"
+    r"(?![A-Za-z0-9_])"
 )
 
 
 _RESPECTIVELY = re.compile(r"respectively|分别|それぞれ")
 _BREAK = re.compile(r"[.;:!?。；：！？()\[\]（）]\s|[;:()\[\]（）。；]")
 _SENTENCE = re.compile(r"[.;:!?。；：！？()\[\]（）,，]\s|[;:()\[\]（）。；，、]|,(?!\d)")
-_ANCHOR_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*|\d+(?:\.\d+)?")
 
 
 def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12, commas: bool = True) -> str:
@@ -473,6 +480,12 @@ def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12, commas
         return extra + part[-chars:] if before else part[:chars] + extra
     words = part.split()
     return " ".join(words[-6:] if before else words[:7])
+
+
+def _sentence_of(text: str, start: int, end: int) -> str:
+    before = re.split(r"[.;!?。；！？]\s|[。；！？]", text[max(0, start - 300) : start])[-1]
+    after = re.split(r"[.;!?。；！？]\s|[。；！？]", text[end : end + 300])[0]
+    return f"{before} {after}"
 
 
 def _topic(text: str, start: int, end: int) -> frozenset[str]:

@@ -133,6 +133,15 @@ def _found(context: str, offset: int) -> list[tuple[int, str, float, int]]:
     return found
 
 
+def nouns_units(noun: str) -> frozenset[str]:
+    """The units a counted noun is ("image" -> images), none for a noun that is no unit."""
+    return frozenset(
+        name
+        for name, _f, pattern in UNIT_PATTERNS
+        if pattern.fullmatch(noun) or pattern.fullmatch(f"{noun}s")
+    )
+
+
 def family(unit: str) -> str:
     return _UNITS[unit][0]
 
