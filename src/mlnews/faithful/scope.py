@@ -15,22 +15,24 @@ from mlnews.faithful.words import stems
 _CLAIMED = r"on|across|in|for|over|outperform\w*|beat\w*|surpass\w*|than|of"
 _THINGS = (
     r"(?:benchmarks?|datasets?|tasks?|settings?|cases?|scenarios?|languages?|domains?|baselines?|methods?|"
-    r"metrics?|conditions?|environments?|maps?|problems?|inputs?|architectures?|models?)\b"
+    r"metrics?|conditions?|environments?|maps?|problems?|inputs?|architectures?|models?|detectors?|tools?|"
+    r"systems?|attacks?|devices?|images?|videos?|robots?|agents?|games?|graphs?)\b"
 )
 # A word of scope in the text (English, Chinese, Japanese), and what in an English source
 # licenses it.
 _SCOPE: list[tuple[str, str]] = [
     (
-        rf"\b(?:{_CLAIMED})\s+all\b|\ball\s+(?:\w+\s+)?{_THINGS}|所有|全部|一切|すべて|全て|あらゆる",
+        rf"\b(?:{_CLAIMED})\s+all\b|\ball\s+(?:\w+\s+)?{_THINGS}|所有|全部|一切|すべて|全て|あらゆる"
+        r"|各种[^，。,]{0,10}都",
         r"\b(?:all|every)\b",
     ),
     (
-        rf"\bany\s+(?:\w+\s+)?{_THINGS}|\b(?:on|in|for|across|to) any\b|任何|任意|どんな",
+        rf"\bany\s+(?:\w+\s+){{0,2}}{_THINGS}|\b(?:on|in|for|across|to) any\b|任何|任意|どんな",
         r"\b(?:any|arbitrary|every)\b",
     ),
     (rf"\bevery\s+(?:\w+\s+)?{_THINGS}", r"\b(?:every|all|each)\b"),
     (
-        r"\b(?:always|invariably)\b|总是|始终|永远|(?<!非)常に|いつも|必ず",
+        r"\b(?:always|invariably)\b|总是|总能|总会|始终|永远|(?<!非)常に|いつも|必ず",
         r"\b(?:always|invariabl\w*|consistently)\b",
     ),
     (r"\bnever\b|从不|从未|決して", r"\b(?:never|ever)\b"),
@@ -49,6 +51,11 @@ _SCOPE: list[tuple[str, str]] = [
         r"\b(?:first|pioneer\w*)\b",
     ),
     (
+        r"\bmatch(?:es|ing)?\b|\bon par with\b|\bas good as\b|与[^，。]{1,12}相当|に匹敵",
+        r"\b(?:match\w*|on par|comparabl\w*|competitive\w*|equal\w*|same|similar|as good as|rival\w*|"
+        r"indistinguishable|outperform\w*|surpass\w*|better)",
+    ),
+    (
         r"\b(?:completely|fully|entirely|perfect\w*|eliminat\w*|solv\w*)\b|彻底|完全|完美|解决了|解決",
         r"\b(?:complete\w*|fully|full|entire\w*|perfect\w*|eliminat\w*|solv\w*|remov\w*)",
     ),
@@ -62,7 +69,9 @@ _BEATS = re.compile(
     re.IGNORECASE,
 )
 _COMPARABLE = re.compile(
-    r"\b(?:competitive|comparable|on par|similar to|close to|rival\w*|match(?:es|ing)?)\b", re.IGNORECASE
+    r"\b(?:competitive\w*|comparabl\w*|on par|similar to|close to|rival\w*|match(?:es|ing)?|approaching"
+    r"|approach(?:es)? (?:that|those) of)\b",
+    re.IGNORECASE,
 )
 # "not always", "not all", "不是所有": a negated scope word narrows the claim.
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\balmost|\bnearly|不|并非|未必|とは限らない)\s*$", re.IGNORECASE)
@@ -81,6 +90,7 @@ def problems(text: str, source: str) -> list[tuple[str, str]]:
         match = next((m for m in claim.finditer(text) if not _NEGATED.search(text[: m.start()])), None)
         if match and not _licensed(licence, source, _sentence(text, match.start())):
             found.append((match.group(), _hedge(source)))
+    found.extend(_unhedged(text, source))
     for beats in _BEATS.finditer(text):
         rival = _RIVAL.match(text, beats.end())
         said = _said_of(source, rival.group(1)) if rival else [source]
@@ -112,13 +122,53 @@ def _said_of(source: str, name: str) -> list[str]:
 
 def _licensed(licence: re.Pattern[str], source: str, said: str) -> bool:
     """The source uses the word of scope about the same thing: in a sentence sharing a word
-    with the text's (an English text; a Chinese or Japanese one, anywhere in the source)."""
+    with the text's (an English text; a Chinese or Japanese one, anywhere in the source).
+    "could solve" licenses no "solves"."""
     cjk = sum("\u3040" <= c <= "\u9fff" for c in said) > len(said) / 4
     words = frozenset() if cjk else stems(said)
     for sentence in re.split(r"(?<=[.!?])\s+", source):
-        if licence.search(sentence) and (not words or words & stems(sentence)):
+        plain = any(not _MODAL.search(sentence[: m.start()]) for m in licence.finditer(sentence))
+        if plain and (not words or words & stems(sentence)):
             return True
     return False
+
+
+_MODAL = re.compile(r"\b(?:could|might|may|would)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# "might be unnecessary", "could solve": a claim the source makes only as a possibility
+_POSSIBLE = re.compile(r"\b(?:could|might|may)\s+(?:be\s+|have\s+|also\s+)?([a-z]{5,})\b", re.IGNORECASE)
+_HEDGED_BEFORE = re.compile(
+    r"\b(?:could|might|may|can|possibly|potentially|likely|suggests?|would|perhaps)\b[^.;]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+def _unhedged(text: str, source: str) -> list[tuple[str, str]]:
+    """A claim the source hedges ("might be unnecessary") stated flatly ("is unnecessary")."""
+    found = []
+    for possible in _POSSIBLE.finditer(source):
+        word = possible.group(1).casefold()
+        if word in (
+            "used",
+            "useful",
+            "helpful",
+            "applied",
+            "extended",
+            "further",
+            "potentially",
+            "beneficial",
+        ):
+            continue
+        for said in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
+            if not _HEDGED_BEFORE.search(text[: said.start()]) and not _verbatim_in(text, said.end(), source):
+                found.append((said.group(), _around(source, possible.start(), possible.end())))
+                return found
+    return found
+
+
+def _verbatim_in(text: str, end: int, source: str) -> bool:
+    """The words up to `end` copied from the source (with its hedge earlier in the sentence)."""
+    tail = " ".join(text[:end].split()[-4:]).casefold()
+    return tail in " ".join(source.split()).casefold()
 
 
 def _sentence(text: str, at: int) -> str:
