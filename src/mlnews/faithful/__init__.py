@@ -146,7 +146,12 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
                 # more is a claim ("two" and "one" are often the writer's own)
                 found.append(Problem("number", said.words, _nearest(said, stated, source)))
             continue
-        problem = _judge(said, stated, source) or _paired(said, said_all, stated, source)
+        problem = (
+            _judge(said, stated, source)
+            or _paired(said, said_all, stated, source)
+            or _partner(said, said_all, stated, source)
+            or _respective(said, text, stated, source)
+        )
         if problem:
             found.append(problem)
     return found
@@ -197,6 +202,54 @@ def _paired(said: Quantity, text: list[Quantity], stated: list[Quantity], source
         )  # fmt: skip
         if rival is not None:
             return Problem("moved", said.words, _context(source, rival))
+    return None
+
+
+# "linear, nonlinear, and convolutional models": the items a "respectively" list goes with
+_ITEMS = re.compile(r"(?<![\w-])([\w-]+)((?:,\s*[\w-]+)+),?\s+(?:and|or)\s+([\w-]+)")
+
+
+def _respective(said: Quantity, text: str, stated: list[Quantity], source: str) -> Problem | None:
+    """ "linear models reach 68%" where the source has "linear, nonlinear, and convolutional
+    models which attain 32, 68, and 94% accuracy respectively": 68% is the second's."""
+    if said.cjk:
+        return None
+    before = {w.casefold() for w in re.findall(r"[\w-]+", text[max(0, said.start - 40) : said.start])[-4:]}
+    for q in stated:
+        if not (q.listed and _same_value(said, q)):
+            continue
+        values = [x for x in stated if x.sentence == q.sentence and x.kind == q.kind]
+        opening = source.rfind(". ", 0, values[0].start) + 1
+        enumerations = [
+            [m.group(1), *re.findall(r"[\w-]+", m.group(2)), m.group(3)]
+            for m in _ITEMS.finditer(source, opening, values[0].start)
+        ]
+        items = next((e for e in reversed(enumerations) if len(e) == len(values)), None)
+        if items is None:
+            continue
+        named = [i for i, item in enumerate(items) if item.casefold() in before]
+        if named and values.index(q) not in named:
+            return Problem("moved", said.words, _context(source, values[named[0]]))
+    return None
+
+
+_AT = re.compile(r"\s*(?:at|with|under|using|for)\s+(?:an?\s+|the\s+|only\s+)?")
+
+
+def _partner(said: Quantity, text: list[Quantity], stated: list[Quantity], source: str) -> Problem | None:
+    """ "33% at a 40% penetration rate": a number the source states at another one. A text
+    that puts it beside a third number of the partner's kind (and no other) has moved it."""
+    if said.date or said.spelled:
+        return None
+    for q in (x for x in stated if _same_value(said, x) and _same_units(said, x)):
+        after = [x for x in stated if x.start > q.start]
+        partner = min(after, key=lambda x: x.start, default=None)
+        if partner is None or not _AT.fullmatch(source[q.start + len(q.words) : partner.start]):
+            continue
+        beside = [x for x in text if x is not said and x.sentence == said.sentence and x.kind == partner.kind]
+        lone = beside[0] if len(beside) == 1 else None
+        if lone and not _same_value(lone, partner) and any(_same_value(lone, x) for x in stated):
+            return Problem("moved", said.words, _context(source, q))
     return None
 
 
@@ -321,7 +374,14 @@ def _elsewhere(said: Quantity, stated: Quantity, others: list[Quantity]) -> bool
     if any(anchor in rival.anchors for anchor in strays for rival in rivals):
         return True
     if said.cjk:
-        return False  # the words around it are in another language than the source's
+        # the words around it are in another language than the source's; its names are
+        # what a rival's sentence is about ("API" where the source's 93.9% is of API calls)
+        return any(
+            anchor in rival.named
+            for anchor in strays
+            for rival in rivals
+            if rival.sentence != stated.sentence
+        )
     # "93.0% of the stories were controlled" where the source's 93.0% is consistency and its
     # controlled stories are 77.5%: the words around it are another number's words
     own = len(said.topic & stated.topic)
