@@ -132,6 +132,7 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
     found = []
     stated = quantities(source) + [q for q in quantities(whole) if q.start >= len(source)]
     said_all = quantities(text)
+    found.extend(_shapes(text, source))
     for said in said_all:
         if _verbatim(said, text, source):
             continue  # copied with its words: stated for the same thing, whatever the rules read
@@ -154,6 +155,21 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
         )
         if problem:
             found.append(problem)
+    return found
+
+
+_SHAPE = re.compile(r"(?<![\w.])(\d+)\s?[x×]\s?(\d+)(?!\w|\.\d)")
+
+
+def _shapes(text: str, source: str) -> list[Problem]:
+    """ "up to 1024x1024" where the source stops at 512x512: a resolution is read as a name
+    by the number rules, so it is checked here, as a pair, or its side alone in the source."""
+    stated = {m.groups() for m in _SHAPE.finditer(source)}
+    found = []
+    for m in _SHAPE.finditer(text):
+        if m.groups() not in stated and not re.search(rf"(?<![\d.]){m.group(1)}(?![\d.])", source):
+            shapes = ", ".join(f"{a}x{b}" for a, b in sorted(stated, key=lambda p: int(p[0])))
+            found.append(Problem("number", m.group(), shapes))
     return found
 
 

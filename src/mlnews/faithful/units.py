@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+_PREFIXES = "kilo|mega|giga|tera|peta|exa|zetta"
 # Units, by family: two mentions of a number conflict when they name different units of one
 # family (MFLOPs/GFLOPs are one unit at another scale, read into the value).
 _UNITS: dict[str, tuple[str, str]] = {
@@ -50,8 +51,8 @@ _UNITS: dict[str, tuple[str, str]] = {
     "frames": ("count", r"frames|帧|フレーム"),
     "users": ("count", r"users|participants|people|用户|参与者|ユーザー|参加者|人"),
     "countries": ("count", r"countries|国家|カ国|か国"),
-    "bytes": ("size", r"[kmgt]?b|[kmgt]?bytes?|字节|バイト"),
-    "bits": ("size", r"[kmg]?bits?|比特|ビット"),
+    "bytes": ("size", rf"[kmgtpez]?b|(?:[kmgtpez]|{_PREFIXES})?bytes?|字节|バイト"),
+    "bits": ("size", rf"[kmg]?bits?|(?:{_PREFIXES})bits?|比特|ビット"),
     "pixels": ("size", r"pixels|[km]?p|像素|画素|ピクセル"),
     "accuracy": ("metric", r"accuracy|准确率|准确度|精度|正解率|正確度"),
     "error": ("metric", r"error(?: rate)?|错误率|误差|エラー率|誤差"),
@@ -60,7 +61,10 @@ _UNITS: dict[str, tuple[str, str]] = {
     "map": ("metric", r"m?ap|average precision|box ap|mask ap"),
     "miou": ("metric", r"m?iou"),
     "f1": ("metric", r"f1"),
-    "psnr": ("metric", r"psnr|db"),
+    "psnr": ("metric", r"psnr"),
+    "decibels": ("level", r"db|decibels?|分贝|デシベル"),
+    "snr": ("metric", r"si-snr|snr|signal[- ]to[- ]noise(?: ratio)?"),
+    "sdr": ("metric", r"si-sdr|sdr|signal[- ]to[- ]distortion(?: ratio)?"),
     "pq": ("metric", r"v?pq"),
     "wer": ("metric", r"wer"),
     "perplexity": ("metric", r"perplexity|困惑度"),
@@ -94,7 +98,22 @@ _SHORT_UNITS = {
     "h": "hours",
     "min": "minutes",
 }
-_UNIT_SCALE = {"k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15}
+_UNIT_SCALE = {
+    "k": 1e3,
+    "m": 1e6,
+    "g": 1e9,
+    "t": 1e12,
+    "p": 1e15,
+    "e": 1e18,
+    "z": 1e21,
+    "kilo": 1e3,
+    "mega": 1e6,
+    "giga": 1e9,
+    "tera": 1e12,
+    "peta": 1e15,
+    "exa": 1e18,
+    "zetta": 1e21,
+}
 
 
 def units_of(after: str, words: str, before: str) -> tuple[frozenset[str], float]:
@@ -115,6 +134,8 @@ def units_of(after: str, words: str, before: str) -> tuple[frozenset[str], float
         chosen = sorted((u for u in close if u[0] == close[0][0]), key=lambda u: -u[3])[:1] if close else []
     else:
         chosen = ahead or behind
+        if chosen and {n for _p, n, _s, _w in chosen} == {"decibels"}:
+            chosen = chosen + behind  # "an SNR of 6.01 dB": a decibel is of what the words before say
     scale = next((s for _p, _n, s, _w in chosen if s != 1.0), 1.0)
     return frozenset(n for _p, n, _s, _w in chosen), scale
 
@@ -127,8 +148,7 @@ def _found(context: str, offset: int) -> list[tuple[int, str, float, int]]:
         match = pattern.search(context)
         if match:
             word = match.group()
-            prefixed = name == "flops" and word[1:] in ("flops", "flop", "macs")
-            scale = _UNIT_SCALE.get(word[0], 1.0) if prefixed else 1.0
+            scale = _scale(name, word)
             found.append((max(0, match.start() - offset) if offset else match.end(), name, scale, len(word)))
     return found
 
@@ -140,6 +160,16 @@ def nouns_units(noun: str) -> frozenset[str]:
         for name, _f, pattern in UNIT_PATTERNS
         if pattern.fullmatch(noun) or pattern.fullmatch(f"{noun}s")
     )
+
+
+def _scale(name: str, word: str) -> float:
+    """ "GFLOPs" 1e9, "80 Zettabytes" 1e21: the prefix of a unit read into its value."""
+    if name == "flops" and word[1:] in ("flops", "flop", "macs"):
+        return _UNIT_SCALE.get(word[0], 1.0)
+    if name in ("bytes", "bits"):
+        prefix = re.match(rf"(?:{_PREFIXES})(?=b)|[kmgtpez](?=b)", word)
+        return _UNIT_SCALE.get(prefix.group(), 1.0) if prefix else 1.0
+    return 1.0
 
 
 def family(unit: str) -> str:
