@@ -293,7 +293,9 @@ def _judge(said: Quantity, stated: list[Quantity], source: str) -> Problem | Non
 def _same_value(said: Quantity, stated: Quantity) -> bool:
     if said.kind == "month" or stated.kind == "month":
         return said.kind == stated.kind and said.value == stated.value
-    if said.approx or stated.approx:
+    if said.kind == stated.kind == "percent" and (said.approx or stated.approx):
+        return abs(said.value - stated.value) <= 0.1 * max(said.value, stated.value)  # "a third less"
+    if (said.approx or stated.approx) and "percent" not in (said.kind, stated.kind):
         # "an order of magnitude" is 5x to 30x, "more than an order of magnitude" at least 9x
         low = 0.9 if said.hedge == "~" and said.approx else 1 / 2.2
         rough, exact = (said, stated) if said.approx else (stated, said)

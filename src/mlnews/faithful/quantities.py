@@ -138,6 +138,7 @@ _WORD_NUMBER = re.compile(
 _ORDINAL = re.compile(
     rf"(?i)\b(?P<num>an?|one|{WORDS})[\s-]+(?P<den>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b"
 )
+_SHARE = re.compile(r"\s+(?:less|fewer|smaller|lower|cheaper|more|higher|larger)\b")
 _HALF = re.compile(r"(?i)\b(?:halv(?:e|es|ed|ing)|half (?:the|as|of the)|in half|by half)\b|一半|半分|半数")
 _MULTIPLE = re.compile(
     r"(?i)\b(?:(?P<two>twice|double[sd]?|doubling)|(?P<three>triple[sd]?|tripling)|(?P<four>quadruple[sd]?)"
@@ -298,6 +299,14 @@ def _mentions(text: str) -> list[_Mention]:
     for m in _ORDINAL.finditer(text):
         denominator = FRACTIONS[m.group("den").casefold()]
         numerator = words_value(m.group("num")) or 1
+        share = _SHARE.match(text, m.end())
+        if share and denominator:
+            # "a third less memory": a change of a share, 33%, not a ratio
+            value = round(100 * numerator / denominator, 1)
+            found.append(
+                _Mention(m.start(), m.end(), value, _plain(value), "percent", spelled=True, approx=True)
+            )
+            continue
         if m.group("num").casefold() in ("a", "an") and re.match(
             r"\s+(?!of\b|the\b|as\b)[a-z]", text[m.end() :]
         ):
@@ -380,7 +389,9 @@ def _end_of(before: str) -> str:
 def _noun(after: str) -> str:
     """The plural noun right after a count ("four domains" -> "domain"), if one is."""
     match = re.match(
-        r"\s(?:(?!of\s|the\s|and\s|or\s|with\s|in\s|on\s|for\s)(?:[a-z][a-z-]*|[A-Z][\w-]*)\s){0,2}?([a-z]{3,}s)\b"
+        r"(?:\s+of(?:\s+the|\s+all)?)?"  # "80% of the photon counts"
+        r"\s(?:(?!of\s|the\s|and\s|or\s|with\s|in\s|on\s|for\s)(?:[a-z][a-z-]*|[A-Z][\w-]*)\s){0,2}?"
+        r"(?!(?:this|thus|was|has|does|plus|versus|bias|various|previous|always|perhaps)\b)([a-z]{2,}[a-rt-z]s)\b"
         r"|-([a-z]{3,})\b(?!-)",  # "242-person"
         after,
     )
