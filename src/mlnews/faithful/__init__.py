@@ -152,6 +152,7 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
             or _paired(said, said_all, stated, source)
             or _partner(said, said_all, stated, source)
             or _respective(said, text, stated, source)
+            or _topmost(said, text, stated, source)
         )
         if problem:
             found.append(problem)
@@ -246,6 +247,21 @@ def _respective(said: Quantity, text: str, stated: list[Quantity], source: str) 
         named = [i for i, item in enumerate(items) if item.casefold() in before]
         if named and values.index(q) not in named:
             return Problem("moved", said.words, _context(source, values[named[0]]))
+    return None
+
+
+_HIGHEST = re.compile(r"(?i)\b(?:highest|maximum|largest|peak)\b|最高|最大")
+
+
+def _topmost(said: Quantity, text: str, stated: list[Quantity], source: str) -> Problem | None:
+    """ "the highest MOS is 4.21" where the source lists 4.20, 4.18, 4.21 and 4.31."""
+    if not _HIGHEST.search(text[max(0, said.start - 16) : said.start]):
+        return None
+    for q in (x for x in stated if _same_value(said, x)):
+        run = [x for x in stated if x.sentence == q.sentence and x.kind == q.kind and x.units == q.units]
+        top = max(run, key=lambda x: x.value)
+        if len(run) >= 3 and top.value > q.value:
+            return Problem("moved", said.words, _context(source, top))
     return None
 
 
@@ -356,12 +372,17 @@ _KIN_NOUNS = [
 ]
 
 
+_PRECISE = frozenset({"users", "countries"})
+
+
 def _same_noun(said: Quantity, stated: Quantity) -> bool:
     """ "100 apps" is not "100 devices": two counts of different things, where both say what."""
-    if said.units and stated.noun and not stated.units and not said.cjk:
-        # "461 categories" (a unit) against "461 indoor scenes" (a noun that is none); a
-        # counter (4名) says too little of what an English noun counts (speakers)
-        counted = {unit for unit in said.units if family(unit) == "count"}
+    if said.units and stated.noun and not stated.units:
+        # "461 categories" (a unit) against "461 indoor scenes" (a noun that is none); of a
+        # Chinese or Japanese counter, only those that say what they count (人, か国)
+        counted = {
+            unit for unit in said.units if family(unit) == "count" and not (said.cjk and unit not in _PRECISE)
+        }
         return not counted or bool(counted & nouns_units(stated.noun)) or stated.noun[:5] in said.topic
     if not (said.noun and stated.noun) or said.noun == stated.noun or said.units:
         return True

@@ -471,6 +471,9 @@ _BREAK = re.compile(r"[.;:!?。；：！？()\[\]（）]\s|[;:()\[\]（）。；
 _SENTENCE = re.compile(r"[.;:!?。；：！？()\[\]（）,，]\s|[;:()\[\]（）。；，、]|,(?!\d)")
 
 
+_JOINED = re.compile(r"\s(?:and|while|whereas|but|versus|vs\.?)\s(?=[^.;]*?\d)")
+
+
 def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12, commas: bool = True) -> str:
     """Up to seven words of a number's clause on one side (`chars` characters of Chinese or
     Japanese): what the number is said of."""
@@ -480,6 +483,11 @@ def _near_words(text: str, a: int, b: int, before: bool, chars: int = 12, commas
     cuts = list((_SENTENCE if commas else _BREAK).finditer(part))
     if cuts:
         part = part[cuts[-1].end() :] if before else part[: cuts[0].start()]
+    if not before:
+        # "by 13x and that of Pix2Pix by 4x": what follows the "and" is the next number's
+        joined = _JOINED.search(part)
+        if joined:
+            part = part[: joined.start()]
     if cjk_script(part):
         # whole Latin words at the edge: "MicroNet-M1", not "croNet-M1"
         edge = (
