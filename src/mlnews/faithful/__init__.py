@@ -105,6 +105,7 @@ def normal(text: str) -> str:
     for latex, plain in _LATEX:
         text = text.replace(latex, plain)
     text = re.sub(r"\\(?:math[a-z]*|text[a-z]*|emph|operatorname)\{([^{}]*)\}", r"\1", text)  # \mathsf{OPT}
+    text = re.sub(r"\\(alpha|beta|gamma|delta|epsilon|lambda|mu|sigma|tau|omega)(?![a-z])", _greek, text)
     text = re.sub(
         r"(?<![\d{])(\d{1,3}), (\d{3})(?!\d)", r"\1,\2", text
     )  # "1, 000x": a thousands comma a PDF spaced
@@ -112,6 +113,10 @@ def normal(text: str) -> str:
     text = re.sub(r"(?<![\w.])x(\d)", r"×\1", text)  # "by x6": a factor
     text = re.sub(r"(?<![\w.])\.(\d)", r"0.\1", text)  # ".3%": a decimal without its 0
     return " ".join(text.split())
+
+
+def _greek(match: re.Match[str]) -> str:
+    return unicodedata.lookup(f"GREEK SMALL LETTER {match.group(1).upper()}".replace("LAMBDA", "LAMDA"))
 
 
 _LATEX = (
@@ -394,6 +399,8 @@ def _same_noun(said: Quantity, stated: Quantity) -> bool:
 def _same_role(said: Quantity, stated: Quantity) -> bool:
     if {said.end, stated.end} == {"from", "to"}:
         return False  # "dropped to 1.47 m/s" where 1.47 m/s is where it started
+    if (said.end == "at" and stated.change) or (stated.end == "at" and said.change):
+        return False  # "cut FPR by 95%" where 95% is the TPR it was measured at
     if said.kind == "ratio" or stated.kind == "ratio" or "range" in (said.hedge, stated.hedge):
         return True
     return said.change is None or stated.change is None or said.change == stated.change

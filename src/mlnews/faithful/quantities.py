@@ -39,10 +39,18 @@ _CHANGE = re.compile(
     r"surpass\w*|exceed\w*|relative)\b"
     r"|提高|提升|增加|降低|减少|缩短|加快|更快|更慢|更少|更多|快了|慢了|高出|超出|改进|改善|节省|领先|压缩|"
     r"比[^,。;]{1,20}?(?:高|低|快|慢|多|少)|"
-    r"向上|削減|短縮|高速化|減少|増加|低減|上回|改善|節約|縮小|少ない|多い|速い|高い|低い"
+    r"向上|削減|短縮|高速化|減少|増加|低減|低下|上昇|下降|上升|上回|改善|節約|縮小|少ない|多い|速い|高い|低い"
 )
 # "rises to 55.8%", 提升至, 降到: the number after is where it ends, a level
 _TO = re.compile(r"(?:\bto|至|到)\s*$")
+# "at TPR 95%", "at a 40% penetration rate": the point a result is measured at
+_AT_POINT = re.compile(r"\bat\s+(?:an?\s+|the\s+)?(?:[A-Z][A-Za-z]{1,5}\s?)?$")
+_RELATION = re.compile(r"\s*(?:\S{1,2}\s*)?[<>≤≥=]\s*$")
+# "improving on the previous bound of 2.37287": the old value a result starts from
+_PREVIOUS = re.compile(
+    r"\b(?:(?:previous|prior|earlier|old)\s+(?:best\s+)?(?:[a-z-]+\s+){0,2}|(?:until now|so far|to date)\s+)"
+    r"(?:of|was|is|at)\s*$"
+)
 _FROM = re.compile(r"(?:\bfrom|从|從)\s*$")
 _UNTIL = re.compile(
     r"(?:(?<!up )\bto|\bdown to|降至|降到|降低到|降低至|减少到|减少至|提高到|提高至|提升到|提升至"
@@ -103,7 +111,7 @@ class Quantity:
     named: frozenset[str] = frozenset()  # the names of its whole sentence
     listed: bool = False  # in a list matched "respectively": its neighbours say nothing of it
     noun: str = ""  # the word it counts, when no unit says: "domains" of "four domains"
-    end: str = ""  # "from" (where a change starts) or "to" (where it ends), when said
+    end: str = ""  # "from" (where a change starts), "to" (where it ends), "at" (a point measured at)
     topic: frozenset[str] = frozenset()  # the stems of the words around it in its sentence
     date: bool = False  # a year, a day of a month: a fact of its own, no claim to move
     cjk: bool = False  # written in a Chinese or Japanese sentence
@@ -381,8 +389,11 @@ def _date(text: str, m: _Mention, noun: str) -> bool:
 
 def _end_of(before: str) -> str:
     """ "from 1.47 m/s": where a change starts; "down to", 降至, に: where it ends."""
-    if _FROM.search(before):
+    before = _RELATION.sub("", before)  # "down to ω < 2.37286": the words before the relation
+    if _FROM.search(before) or _PREVIOUS.search(before):
         return "from"
+    if _AT_POINT.search(before):
+        return "at"
     return "to" if _UNTIL.search(before) else ""
 
 
