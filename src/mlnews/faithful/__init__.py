@@ -270,12 +270,13 @@ def _topmost(said: Quantity, text: str, stated: list[Quantity], source: str) -> 
     return None
 
 
-_AT = re.compile(r"\s*(?:at|with|under|using|for)\s+(?:an?\s+|the\s+|only\s+)?")
+_AT = re.compile(r"\s*(?:[A-Za-z/]{1,5}\s+)?(?:at|with|under|using|for|to)\s+(?:an?\s+|the\s+|only\s+)?")
 
 
 def _partner(said: Quantity, text: list[Quantity], stated: list[Quantity], source: str) -> Problem | None:
-    """ "33% at a 40% penetration rate": a number the source states at another one. A text
-    that puts it beside a third number of the partner's kind (and no other) has moved it."""
+    """ "33% at a 40% penetration rate", "22 kHz to 44.1 kHz": a number the source states with
+    another. A text that puts it beside a third number of the partner's kind (and no other)
+    has moved it."""
     if said.date or said.spelled:
         return None
     for q in (x for x in stated if _same_value(said, x) and _same_units(said, x)):
@@ -399,6 +400,8 @@ def _same_noun(said: Quantity, stated: Quantity) -> bool:
 def _same_role(said: Quantity, stated: Quantity) -> bool:
     if {said.end, stated.end} == {"from", "to"}:
         return False  # "dropped to 1.47 m/s" where 1.47 m/s is where it started
+    if said.split and stated.split and said.split != stated.split:
+        return False  # the dev score given as the test score
     if (said.end == "at" and stated.change) or (stated.end == "at" and said.change):
         return False  # "cut FPR by 95%" where 95% is the TPR it was measured at
     if said.kind == "ratio" or stated.kind == "ratio" or "range" in (said.hedge, stated.hedge):

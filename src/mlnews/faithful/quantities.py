@@ -112,6 +112,7 @@ class Quantity:
     listed: bool = False  # in a list matched "respectively": its neighbours say nothing of it
     noun: str = ""  # the word it counts, when no unit says: "domains" of "four domains"
     end: str = ""  # "from" (where a change starts), "to" (where it ends), "at" (a point measured at)
+    split: str = ""  # "test" or "dev": the part of a benchmark it was measured on, when said
     topic: frozenset[str] = frozenset()  # the stems of the words around it in its sentence
     date: bool = False  # a year, a day of a month: a fact of its own, no claim to move
     cjk: bool = False  # written in a Chinese or Japanese sentence
@@ -226,6 +227,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                 listed=bool(_RESPECTIVELY.search(text[m.end : m.end + 200].split(". ")[0])),
                 noun=noun,
                 end=_end_of(before),
+                split=_split_of(f"{before} {after}"),
                 topic=_topic(text, m.start, m.end),
                 date=_date(text, m, noun),
                 cjk=cjk_script(before + words + after),
@@ -385,6 +387,18 @@ def _date(text: str, m: _Mention, noun: str) -> bool:
     if m.kind == "month" or (m.kind == "count" and 1900 <= m.value <= 2100 and m.decimals == 0 and not noun):
         return True
     return m.kind == "count" and m.value <= 31 and bool(re.match(r"\s?(?:日|号)", text[m.end : m.end + 2]))
+
+
+_SPLITS = (
+    ("test", re.compile(r"(?i)\btest(?:ing)?\b(?!-time)|测试|テスト")),
+    ("dev", re.compile(r"(?i)\b(?:dev|development|validation|val)\b|验证|开发|検証|開発|バリデーション")),
+)
+
+
+def _split_of(words: str) -> str:
+    """ "71.1% dev", "on the test set", テストセットで: the split a score is of, if one is named."""
+    named = [name for name, pattern in _SPLITS if pattern.search(words)]
+    return named[0] if len(named) == 1 else ""
 
 
 def _end_of(before: str) -> str:
