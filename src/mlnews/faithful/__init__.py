@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mlnews.faithful import cjk, names, scope
+from mlnews.faithful import bounds, cjk, names, scope
 from mlnews.faithful.quantities import Quantity, quantities
 from mlnews.faithful.units import family, nouns_units
 
@@ -87,6 +87,7 @@ def check(text: str, source: str, allowed: tuple[str, ...] = ()) -> list[Problem
     whole = normal(" ".join((source, *allowed)))
     text = names.joined(normal(text), whole)
     found = _numbers(text, normal(source), whole)
+    found += [Problem("unit", words, stated) for words, stated in bounds.problems(text, normal(source))]
     for name, _start in names.names(text):
         longer = names.missing(name, whole, text)
         if longer is not None:
@@ -110,7 +111,8 @@ def normal(text: str) -> str:
         r"(?<![\d{])(\d{1,3}), (\d{3})(?!\d)", r"\1,\2", text
     )  # "1, 000x": a thousands comma a PDF spaced
     text = re.sub(r"\b(from|to|by|of|than|at|over)(\d)", r"\1 \2", text)  # "from16": a lost space
-    text = re.sub(r"(?<![\w.])x(\d)", r"×\1", text)  # "by x6": a factor
+    text = re.sub(r"\b(by|of|to|an?|about|up to)\s+x(\d)", r"\1 ×\2", text)  # "by x6": a factor, not x86
+    text = re.sub(r"(?<=[A-Za-z])\^\{?(\d+)\}?", r"\1", text)  # "D^2-GMBC" as NFKC reads D²-GMBC
     text = re.sub(r"(?<![\w.])\.(\d)", r"0.\1", text)  # ".3%": a decimal without its 0
     return " ".join(text.split())
 

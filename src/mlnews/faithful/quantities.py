@@ -148,6 +148,8 @@ _ORDINAL = re.compile(
     rf"(?i)\b(?P<num>an?|one|{WORDS})[\s-]+(?P<den>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b"
 )
 _SHARE = re.compile(r"\s+(?:less|fewer|smaller|lower|cheaper|more|higher|larger)\b")
+# "a century old", "two decades": years in words
+_CENTURY = re.compile(rf"(?i)\b(?:(?P<n>{WORDS})[\s-]+|an?\s+)?(?P<unit>centur(?:y|ies)|decades?)\b")
 _HALF = re.compile(r"(?i)\b(?:halv(?:e|es|ed|ing)|half (?:the|as|of the)|in half|by half)\b|一半|半分|半数")
 _MULTIPLE = re.compile(
     r"(?i)\b(?:(?P<two>twice|double[sd]?|doubling)|(?P<three>triple[sd]?|tripling)|(?P<four>quadruple[sd]?)"
@@ -304,6 +306,10 @@ def _mentions(text: str) -> list[_Mention]:
             else words_value(n or "") or 0
         )
         found.append(_Mention(m.start(), m.end(), value, _plain(value), "ratio", spelled=True))
+    for m in _CENTURY.finditer(text):
+        count = words_value(m.group("n") or "one") or 1.0
+        value = count * (100 if m.group("unit").casefold().startswith("centur") else 10)
+        found.append(_Mention(m.start(), m.end(), value, _plain(value), "count", spelled=True))
     for m in _HALF.finditer(text):
         found.append(_Mention(m.start(), m.end(), 2.0, "2", "ratio", spelled=True))
     for m in _ORDINAL.finditer(text):

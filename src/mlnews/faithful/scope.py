@@ -24,17 +24,18 @@ _SCOPE: list[tuple[str, str]] = [
     (
         rf"\b(?:{_CLAIMED})\s+all\b|\ball\s+(?:\w+\s+)?{_THINGS}|所有|全部|一切|すべて|全て|あらゆる"
         r"|各种[^，。,]{0,10}都",
-        r"\b(?:all|every)\b",
+        r"\b(?:all|every|entire(?:ly)?|whole)\b",
     ),
     (
         rf"\bany\s+(?:\w+\s+){{0,2}}{_THINGS}|\b(?:on|in|for|across|to) any\b|任何|任意|どんな",
-        r"\b(?:any|arbitrary|every)\b",
+        r"\b(?:any|arbitrar\w*|every)\b",
     ),
     (rf"\bevery\s+(?:\w+\s+)?{_THINGS}", r"\b(?:every|all|each)\b"),
     (
         r"\b(?:always|invariably)\b|总是|总能|总会|始终|永远|(?<!非)常に|いつも|必ず",
         r"\b(?:always|invariabl\w*|consistently)\b",
     ),
+    (r"\bconsistently\b", r"\b(?:always|invariabl\w*|consistent\w*|all|every|each)\b"),
     (r"\bnever\b|从不|从未|決して", r"\b(?:never|ever)\b"),
     (
         r"\bguarantee\w*|\bprovabl\w*|\bproves?\b|保证|确保|保証|証明",
@@ -87,14 +88,25 @@ def problems(text: str, source: str) -> list[tuple[str, str]]:
     """(the text's words, the source's nearest hedge) for each claim wider than the source's."""
     found = []
     for claim, licence in _SCOPE_RE:
-        match = next((m for m in claim.finditer(text) if not _NEGATED.search(text[: m.start()])), None)
+        match = next(
+            (
+                m
+                for m in claim.finditer(text)
+                if not (_NEGATED.search(text[: m.start()]) or _DENIED.search(text[: m.start()]))
+            ),
+            None,
+        )
         if match and not _licensed(licence, source, _sentence(text, match.start())):
             found.append((match.group(), _hedge(source)))
     found.extend(_unhedged(text, source))
+    par = [m.span() for m in _MATCHES_OR.finditer(text)]
     for beats in _BEATS.finditer(text):
+        if any(a <= beats.start() < b for a, b in par):
+            continue  # "matches or exceeds" claims par, as its source does
         rival = _RIVAL.match(text, beats.end())
         said = _said_of(source, rival.group(1)) if rival else [source]
-        if any(_COMPARABLE.search(part) for part in said) and not any(_BEATS.search(part) for part in said):
+        beats_said = any(_BEATS.search(_MATCHES_OR.sub("", part)) for part in said)
+        if any(_COMPARABLE.search(part) for part in said) and not beats_said:
             comparable = next(_COMPARABLE.search(part) for part in said if _COMPARABLE.search(part))
             assert comparable is not None
             part = next(part for part in said if _COMPARABLE.search(part))
@@ -108,6 +120,12 @@ def problems(text: str, source: str) -> list[tuple[str, str]]:
     return found
 
 
+# "matches or exceeds", "comparable or better": a claim of par, not of a win
+_MATCHES_OR = re.compile(
+    r"\b(?:match(?:es)?|comparable|competitive|on par)\s+(?:or|and sometimes|or even)\s+(?:\w+\s+)?"
+    r"(?:exceed\w*|outperform\w*|surpass\w*|better|superior)",
+    re.IGNORECASE,
+)
 # What a text says it beats: "beats SGD", "outperforms BERT-large".
 _RIVAL = re.compile(r"\s+(?:the\s+)?([A-Z][A-Za-z0-9-]*[A-Za-z0-9])")
 
@@ -127,12 +145,18 @@ def _licensed(licence: re.Pattern[str], source: str, said: str) -> bool:
     cjk = sum("\u3040" <= c <= "\u9fff" for c in said) > len(said) / 4
     words = frozenset() if cjk else stems(said)
     for sentence in re.split(r"(?<=[.!?])\s+", source):
-        plain = any(not _MODAL.search(sentence[: m.start()]) for m in licence.finditer(sentence))
+        # "could solve" licenses no "solves", "not all tasks" no "all tasks"
+        plain = any(
+            not _MODAL.search(sentence[: m.start()]) and not _DENIED.search(sentence[: m.start()])
+            for m in licence.finditer(sentence)
+        )
         if plain and (not words or words & stems(sentence)):
             return True
     return False
 
 
+# "not all", "is not very good in all cases": the word of scope denied in its clause
+_DENIED = re.compile(r"(?:\bnot(?! only)|n't)\b[^,.;]{0,25}$", re.IGNORECASE)
 _MODAL = re.compile(r"\b(?:could|might|may|would)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # "might be unnecessary", "could solve": a claim the source makes only as a possibility
 _POSSIBLE = re.compile(r"\b(?:could|might|may)\s+(?:be\s+|have\s+|also\s+)?([a-z]{5,})\b", re.IGNORECASE)

@@ -27,7 +27,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "days": ("time", r"days?|天|日間"),
     "weeks": ("time", r"weeks?|周|週間"),
     "months": ("time", r"months?|个月|ヶ月|か月"),
-    "years": ("time", r"years?|年"),
+    "years": ("time", r"years?|decades?|centur(?:y|ies)|年"),
     "epochs": ("time", r"epochs?|轮|エポック"),
     "steps": ("time", r"steps?|iterations?|步|迭代|ステップ|反復"),
     "parameters": ("count", r"params?|parameters|parameter (?:count|budget)|参数|パラメータ|パラメーター"),
