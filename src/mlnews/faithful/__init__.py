@@ -146,7 +146,7 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
         if said.spelled and said.kind == "count" and (not said.units or said.value == 1):
             # "two new models", "one GPU": a count in words is checked when the source counts
             # the same thing ("three domains" where it has "four domains")
-            counts = [q for q in stated if said.noun and q.noun == said.noun]
+            counts = [q for q in stated if said.noun and _kin(q.noun, said.noun)]
             if counts and said.value != 1 and not any(_same_value(said, q) for q in counts):
                 found.append(Problem("number", said.words, _context(source, counts[0])))
             elif said.value >= 3 and not any(_same_value(said, q) for q in stated):
@@ -377,10 +377,15 @@ _KIN_NOUNS = [
     {"participant", "people", "user", "subject", "human", "person"},
     {"paper", "article", "publication"},
     {"model", "network", "architecture"},
+    {"method", "approach", "algorithm", "technique"},
 ]
 
 
-_PRECISE = frozenset({"users", "countries"})
+_PRECISE = frozenset({"users", "countries", "stages"})
+
+
+def _kin(a: str, b: str) -> bool:
+    return a == b or any({a, b} <= kin for kin in _KIN_NOUNS)
 
 
 def _same_noun(said: Quantity, stated: Quantity) -> bool:

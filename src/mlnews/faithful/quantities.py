@@ -190,7 +190,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         ceiling = kept[i + 1].start if i + 1 < len(kept) else len(text)
         before, after = _window(text, floor, m.start, m.end, ceiling)
         words = text[m.start : m.end]
-        noun = _noun(text[m.end : m.end + 30])
+        noun = _noun(text[m.end : m.end + 48])
         # "1508 examples covering nine types": what follows a count is what it counts
         units, scale = units_of(after.casefold(), words.casefold(), "" if noun else before.casefold())
         units = frozenset() if m.kind == "month" else units
@@ -421,7 +421,7 @@ def _noun(after: str) -> str:
     """The plural noun right after a count ("four domains" -> "domain"), if one is."""
     match = re.match(
         r"(?:\s+of(?:\s+the|\s+all)?)?"  # "80% of the photon counts"
-        r"\s(?:(?!of\s|the\s|and\s|or\s|with\s|in\s|on\s|for\s)(?:[a-z][a-z-]*|[A-Z][\w-]*)\s){0,2}?"
+        r"\s(?:(?!of\s|the\s|and\s|or\s|with\s|in\s|on\s|for\s)(?:[a-z][a-z-]*|[A-Z][\w-]*)\s){0,3}?"
         r"(?!(?:this|thus|was|has|does|plus|versus|bias|various|previous|always|perhaps)\b)([a-z]{2,}[a-rt-z]s)\b"
         r"|-([a-z]{3,})\b(?!-)",  # "242-person"
         after,

@@ -39,6 +39,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "datasets": ("count", r"datasets|benchmarks|数据集|基准|データセット|ベンチマーク"),
     "tasks": ("count", r"tasks|任务|タスク"),
     "layers": ("count", r"layers|层|層|レイヤー"),
+    "stages": ("count", r"stages?|段階|阶段"),
     "gpus": ("count", r"gpus|tpus|显卡|GPU"),
     "words": ("count", r"words|词|単語"),
     "sentences": ("count", r"sentences|句子"),
