@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from mlnews.faithful.numerals import CJK, FRACTIONS, WORDS, cjk_value, words_value
-from mlnews.faithful.units import UNIT_PATTERNS, cjk_script, units_of
+from mlnews.faithful.units import UNIT_PATTERNS, cjk_script, nouns_units, units_of
 from mlnews.faithful.words import ORDINARY, stems
 
 _SCALE = {
@@ -191,8 +191,12 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         before, after = _window(text, floor, m.start, m.end, ceiling)
         words = text[m.start : m.end]
         noun = _noun(text[m.end : m.end + 48])
-        # "1508 examples covering nine types": what follows a count is what it counts
-        units, scale = units_of(after.casefold(), words.casefold(), "" if noun else before.casefold())
+        # "1508 examples covering nine types": what follows a count is what it counts, and
+        # only that ("9 teams of students" counts teams)
+        counted = after.casefold()
+        if noun and not nouns_units(noun) and noun in counted:
+            counted = counted[: counted.index(noun) + len(noun)]
+        units, scale = units_of(counted, words.casefold(), "" if noun else before.casefold())
         units = frozenset() if m.kind == "month" else units
         cue = (
             f"{after[:8]}"

@@ -89,11 +89,7 @@ def problems(text: str, source: str) -> list[tuple[str, str]]:
     found = []
     for claim, licence in _SCOPE_RE:
         match = next(
-            (
-                m
-                for m in claim.finditer(text)
-                if not (_NEGATED.search(text[: m.start()]) or _DENIED.search(text[: m.start()]))
-            ),
+            (m for m in claim.finditer(text) if not _denied(m.group(), text[: m.start()])),
             None,
         )
         if match and not _licensed(licence, source, _sentence(text, match.start())):
@@ -138,6 +134,13 @@ def _said_of(source: str, name: str) -> list[str]:
     return parts
 
 
+def _denied(claim: str, before: str) -> bool:
+    """ "not always", "not all", "without any": a word of scope that claims nothing."""
+    if _NEGATED.search(before) or _DENIED.search(before):
+        return True
+    return "any" in claim.casefold() and bool(_NO_CLAIM.search(before))
+
+
 def _licensed(licence: re.Pattern[str], source: str, said: str) -> bool:
     """The source uses the word of scope about the same thing: in a sentence sharing a word
     with the text's (an English text; a Chinese or Japanese one, anywhere in the source).
@@ -157,6 +160,8 @@ def _licensed(licence: re.Pattern[str], source: str, said: str) -> bool:
 
 # "not all", "is not very good in all cases": the word of scope denied in its clause
 _DENIED = re.compile(r"(?:\bnot(?! only)|n't)\b[^,.;]{0,25}$", re.IGNORECASE)
+# "without relying on any labels": "any" where nothing is claimed
+_NO_CLAIM = re.compile(r"\b(?:without|no need (?:for|of)|free of|never)\b[^,.;]{0,25}$", re.IGNORECASE)
 _MODAL = re.compile(r"\b(?:could|might|may|would)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # "might be unnecessary", "could solve": a claim the source makes only as a possibility
 _POSSIBLE = re.compile(r"\b(?:could|might|may)\s+(?:be\s+|have\s+|also\s+)?([a-z]{5,})\b", re.IGNORECASE)
