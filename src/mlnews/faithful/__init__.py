@@ -112,6 +112,7 @@ def normal(text: str) -> str:
     )  # "1, 000x": a thousands comma a PDF spaced
     text = re.sub(r"\b(from|to|by|of|than|at|over)(\d)", r"\1 \2", text)  # "from16": a lost space
     text = re.sub(r"\b(by|of|to|an?|about|up to)\s+x(\d)", r"\1 ×\2", text)  # "by x6": a factor, not x86
+    text = re.sub(r"\b10\s?\^\s?\{?(\d{1,2})\}?", lambda m: str(10 ** int(m.group(1))), text)  # 10^{3}
     text = re.sub(r"(?<=[A-Za-z])\^\{?(\d+)\}?", r"\1", text)  # "D^2-GMBC" as NFKC reads D²-GMBC
     text = re.sub(r"(?<![\w.])\.(\d)", r"0.\1", text)  # ".3%": a decimal without its 0
     return " ".join(text.split())
@@ -209,10 +210,11 @@ def _paired(said: Quantity, text: list[Quantity], stated: list[Quantity], source
             continue
         theirs = [q for q in stated if _same_value(other, q) and _same_units(other, q)]
         together = [(q, t) for q in mine for t in theirs if q.clause == t.clause]
+        alike = other.kind == said.kind and other.units == said.units  # "10 models … 2 models": no pair
         if together and _pairs(said, other, text) and all(_misaligned(q, t, stated) for q, t in together):
             # "6.7, 5.9 and 3.9 ms with 78.2%, 76.5% and 71.0%, respectively": 3.9 ms is 71.0%
             return Problem("moved", said.words, _context(source, together[0][0]))
-        if not mine or not theirs or together:
+        if not mine or not theirs or together or alike or not _pairs(said, other, text):
             continue
         rival = next(
             (
@@ -220,6 +222,7 @@ def _paired(said: Quantity, text: list[Quantity], stated: list[Quantity], source
                 for t in theirs
                 for q in stated
                 if q.clause == t.clause and q.kind == said.kind and not _same_value(said, q)
+                and not _same_value(other, q)
                 and (q.units == said.units if said.units else q.noun == said.noun)
             ),
             None,
@@ -295,6 +298,8 @@ def _partner(said: Quantity, text: list[Quantity], stated: list[Quantity], sourc
 
 def _judge(said: Quantity, stated: list[Quantity], source: str) -> Problem | None:
     same = [q for q in stated if _same_value(said, q)]
+    if said.value == 0 and same:
+        return None  # "brought it to zero" of "reduced this to 0%": nothing is nothing
     if not same:
         digits = [q for q in stated if q.digits == said.digits and not said.spelled and q.kind != "month"]
         if digits and said.kind != "month":
@@ -413,6 +418,10 @@ def _same_role(said: Quantity, stated: Quantity) -> bool:
         return False  # "cut FPR by 95%" where 95% is the TPR it was measured at
     if said.kind == "ratio" or stated.kind == "ratio" or "range" in (said.hedge, stated.hedge):
         return True
+    if said.kind == "count" and not any(
+        family(u) in ("metric", "resource") for u in said.units | stated.units
+    ):
+        return True  # "over 8 rollouts" and "with 8 rollouts": a count of things has no role
     return said.change is None or stated.change is None or said.change == stated.change
 
 

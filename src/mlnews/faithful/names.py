@@ -99,6 +99,9 @@ def missing(name: str, source: str, text: str = "") -> str | None:
     for key in variants(name):
         if key in keys:
             return _qualified(name, source, text)
+    head, *rest = name.split("-")
+    if rest and all(part.islower() for part in rest) and key_of(head) in keys:
+        return None  # "RGB-multispectral": a name the source has, and plain words
     spelled = ACRONYMS.get(key_of(name)) or ACRONYMS.get(_singular(key_of(name)))
     if spelled and re.search(spelled, source, re.IGNORECASE):
         return None  # "RL" where the source says "reinforcement learning"
@@ -215,8 +218,12 @@ def source_keys(source: str) -> frozenset[str]:
                 keys.update((head, _singular(head)))
         if i + 1 < len(tokens):
             keys.add(key + key_of(tokens[i + 1]))  # "Vision Transformer" -> "visiontransformer"
+        if i + 2 < len(tokens):
+            keys.add(key + key_of(tokens[i + 1]) + key_of(tokens[i + 2]))  # "DeepSeek V2 Lite"
     # "Youtube 8M", "Llama 2": a name and its number apart, as YouTube-8M or Llama-2 in the text
-    keys.update(key_of(a + b) for a, b in re.findall(r"\b([A-Za-z][A-Za-z0-9-]*) (\d+[A-Za-z]*)\b", text))
+    keys.update(
+        key_of(a + b) for a, b in re.findall(r"\b([A-Za-z][A-Za-z0-9-]*) (\d+(?:\.\d+)*[A-Za-z]*)\b", text)
+    )  # "Qwen 3.5" as Qwen3.5
     return frozenset(k for k in keys if k)
 
 

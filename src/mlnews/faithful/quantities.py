@@ -138,8 +138,11 @@ _SUFFIX = (
     r"(?P<unit>\s?(?:%|percent(?:age points?)?|per cent|pp(?![a-z])|points?|个百分点|个点|ポイント"
     r"|[x×](?![A-Za-z0-9])|times|-?fold|倍))?"
 )
-# Not the digits of a name ("GPT-4", "ResNet-50"), but the second number of a range ("9-36").
-_DIGITS = re.compile(rf"(?:(?<![A-Za-z0-9_.\-/])|(?<=[\d×%][-–]))(?P<num>{_NUM})(?![\d/]){_SUFFIX}")
+# Not the digits of a name ("GPT-4", "ResNet-50"), but the second number of a range ("9-36"),
+# …and a number after a minus sign ("degrades by -1.8 pp"): compared by its size
+_DIGITS = re.compile(
+    rf"(?:(?<![A-Za-z0-9_.\-/])|(?<=[\d×%][-–])|(?<=[\s(]-))(?P<num>{_NUM})(?![\d/]){_SUFFIX}"
+)
 _FRACTION = re.compile(r"(?<![A-Za-z0-9_.\-/])(?P<a>\d+)\s?/\s?(?P<b>\d+)(?![\d/])")
 _WORD_NUMBER = re.compile(
     rf"(?i)\b(?P<num>{WORDS})(?P<unit>[\s-]?(?:fold|percent|per cent|times)|\s+orders?\s+of\s+magnitude)?\b"
@@ -445,7 +448,7 @@ def _in_name(text: str, start: int, end: int, counted: bool) -> bool:
     if (
         start
         and text[start - 1] in "-–"
-        and re.search(r"[A-Za-z][A-Za-z0-9_.]*\d$", text[max(0, start - 20) : start - 1])
+        and re.search(r"[A-Za-z][A-Za-z0-9_.-]*\d$", text[max(0, start - 20) : start - 1])  # Llama-3.2-1B
     ):
         return True
     if re.match(r"[\d.,]+\s?[×x]\s?\d", text[start : end + 4]) or (

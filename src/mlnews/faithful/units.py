@@ -59,7 +59,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "bytes": ("size", rf"[kmgtpez]?b|(?:[kmgtpez]|{_PREFIXES})?bytes?|字节|バイト"),
     "bits": ("size", rf"[kmg]?bits?|(?:{_PREFIXES})bits?|比特|ビット"),
     "pixels": ("size", r"pixels|[km]?p|像素|画素|ピクセル"),
-    "accuracy": ("metric", r"accuracy|准确率|准确度|精度|正解率|正確度"),
+    "accuracy": ("metric", r"accuracy|准确率|准确度|精度|正解率|正答率|正確度"),
     "error": ("metric", r"error(?: rate)?|错误率|误差|エラー率|誤差"),
     "bleu": ("metric", r"bleu"),
     "fid": ("metric", r"fid"),
@@ -79,7 +79,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "speed": (
         "resource",
         r"faster|slower|speed(?:-?up)?s?|fps|frames per second|latency|runtime|throughput"
-        r"|速度|加速|快|慢|延迟|高速|遅延|レイテンシ",
+        r"|速度|加速|快|慢|延迟|高速|遅延|レイテンシ|実行時間|运行时间|運行時間",
     ),
     "memory": ("resource", r"memory|ram|vram|内存|显存|メモリ"),
     "bandwidth": ("resource", r"bandwidth|bitrate|带宽|帯域"),
