@@ -206,7 +206,9 @@ def _paired(said: Quantity, text: list[Quantity], stated: list[Quantity], source
         return None
     mine = [q for q in stated if _same_value(said, q) and _same_units(said, q)]
     for other in text:
-        if other is said or other.sentence != said.sentence or other.date or other.spelled or not other.units:
+        if other is said or other.sentence != said.sentence or other.date or other.spelled:
+            continue
+        if not (other.units or other.noun):
             continue
         theirs = [q for q in stated if _same_value(other, q) and _same_units(other, q)]
         together = [(q, t) for q in mine for t in theirs if q.clause == t.clause]

@@ -28,7 +28,7 @@ _SPELLING = (
 )
 # What follows a name: "ワシントン大学", "卡利尼等人", "ヒントン氏".
 _NAMED = re.compile(
-    r"\s?(?:大学|大學|工科大学|工業大学|科技大学|理工大学|研究所|研究院|実験室|实验室|研究室|研究チーム|社|公司|氏"
+    r"\s?の?(?:研究者|研究陣|研究团队|研究院|大学|大學|工科大学|工業大学|科技大学|理工大学|研究所|研究院|実験室|实验室|研究室|研究チーム|社|公司|氏"
     r"|教授|チーム|团队|ら|等人|等)"
 )
 _SPELLED = re.compile(f"[{_SPELLING}]{{3,}}")
@@ -66,7 +66,10 @@ def problems(text: str, source: str, allowed: str) -> list[tuple[str, str]]:
         if _is_kana(match.group().replace("・", "")) and not _NAMED.match(text, match.end()):
             continue  # katakana is most often a loanword: a name only where a name's word follows
         for part in match.group().split("・"):
-            unknown = [p for p in _pieces(part) if p not in LOANWORDS] if _is_kana(part) else [part]
+            # a loanword before a name's word is a name too: メタの研究チーム is Meta's
+            named = bool(_NAMED.match(text, match.end()))
+            pieces = _pieces(part) if _is_kana(part) else [part]
+            unknown = pieces if named and _is_kana(part) else [p for p in pieces if p not in LOANWORDS]
             for piece in unknown:
                 heard = _romaji(piece) if _is_kana(piece) else _pinyin(piece)
                 sound = _skeleton(heard)
