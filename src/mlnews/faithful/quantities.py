@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from mlnews.faithful.numerals import CJK, FRACTIONS, WORDS, cjk_value, words_value
 from mlnews.faithful.units import UNIT_PATTERNS, cjk_script, nouns_units, units_of
-from mlnews.faithful.words import ORDINARY, stems
+from mlnews.faithful.words import ORDINARY, TERMS, _words, stems
 
 _SCALE = {
     "k": 1e3,
@@ -113,6 +113,7 @@ class Quantity:
     noun: str = ""  # the word it counts, when no unit says: "domains" of "four domains"
     end: str = ""  # "from" (where a change starts), "to" (where it ends), "at" (a point measured at)
     split: str = ""  # "test" or "dev": the part of a benchmark it was measured on, when said
+    condition: str = ""  # "with" or "without": "3.4x slowdown without NUMA-aware placement"
     topic: frozenset[str] = frozenset()  # the stems of the words around it in its sentence
     date: bool = False  # a year, a day of a month: a fact of its own, no claim to move
     cjk: bool = False  # written in a Chinese or Japanese sentence
@@ -237,6 +238,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                 noun=noun,
                 end=_end_of(before),
                 split=_split_of(f"{before} {after}"),
+                condition=_condition(text[m.end : m.end + 40]),
                 topic=_topic(text, m.start, m.end),
                 date=_date(text, m, noun),
                 cjk=cjk_script(before + words + after),
@@ -408,6 +410,15 @@ _SPLITS = (
 )
 
 
+_CONDITION = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(without|w/o|with)\b", re.IGNORECASE)
+
+
+def _condition(after: str) -> str:
+    """ "1.15x slowdown with NUMA-aware placement" against "3.4x slowdown without" it."""
+    found = _CONDITION.match(re.split(r"[.;()]", after)[0])
+    return "" if found is None else ("with" if found.group(1).casefold() == "with" else "without")
+
+
 def _split_of(words: str) -> str:
     """ "71.1% dev", "on the test set", テストセットで: the split a score is of, if one is named."""
     named = [name for name, pattern in _SPLITS if pattern.search(words)]
@@ -545,8 +556,26 @@ def _sentence_of(text: str, start: int, end: int) -> str:
     return f"{before} {after}"
 
 
+# Terms that tell two results of one abstract apart ("the tracker", "the decoder"); "training"
+# or "accuracy" stand beside every number
+_TELLING = _words(
+    """encoder decoder tracker interpolation quantum classical synthetic natural simulation teacher
+    student zero-shot few-shot ensemble single hallucination omission attack random"""
+)
+
+
 def _topic(text: str, start: int, end: int) -> frozenset[str]:
-    """The stems of the content words of a number's sentence near it: what it is about."""
+    """The stems of the content words of a number's sentence near it: what it is about (in
+    Chinese or Japanese, the English of the terms of its sentence: 既製のトラッカー, tracker)."""
+    if cjk_script(text[max(0, start - 3) : end + 3]):
+        # its clause: up to a comma, not a 、 (既製のトラッカーと比べ、…60%削減)
+        clause = (
+            re.split(r"[,;。；]", text[max(0, start - 80) : start])[-1]
+            + re.split(r"[,;。；]", text[end : end + 80])[0]
+        )
+        return stems(
+            " ".join(english for term, english in TERMS.items() if term in clause and english in _TELLING)
+        )
     before = re.split(r"[.;!?。；！？]\s", text[max(0, start - 120) : start])[-1].split()[-9:]
     after = re.split(r"[.;!?。；！？]\s", text[end : end + 120])[0].split()[:9]
     return stems(" ".join([*before, *after]))
