@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from mlnews.faithful.names import key_of, token_keys
+from mlnews.faithful.units import cjk_script
 from mlnews.faithful.words import CJK_NAMES, LOANWORDS
 
 _KATAKANA = re.compile(r"[ァ-ヺー]{2,}(?:・[ァ-ヺー]{2,})*")
@@ -50,16 +51,16 @@ _KANA = dict(
 
 def problems(text: str, source: str, allowed: str) -> list[tuple[str, str]]:
     """(name, what it renders) for each CJK name in `text` that renders nothing of `source`."""
+    if not cjk_script(text):
+        return []
     found = []
     keys = token_keys(source)
     covered: list[tuple[int, int]] = []
-    for name, latin in CJK_NAMES.items():
-        # A katakana name stands alone: メタ is not Meta inside メタデータ.
-        bounded = rf"(?<![ァ-ヺー]){re.escape(name)}(?![ァ-ヺー])" if _is_kana(name) else re.escape(name)
-        for match in re.finditer(bounded, text):
-            covered.append((match.start(), match.end()))
-            if name not in allowed and not any(key_of(word) in keys for word in latin):
-                found.append((name, _say(latin)))
+    for match in _KNOWN.finditer(text):
+        name, latin = match.group(), CJK_NAMES[match.group()]
+        covered.append((match.start(), match.end()))
+        if name not in allowed and not any(key_of(word) in keys for word in latin):
+            found.append((name, _say(latin)))
     for match in [*_KATAKANA.finditer(text), *_SPELLED.finditer(text)]:
         if any(a <= match.start() < b for a, b in covered) or match.group() in allowed:
             continue
@@ -191,3 +192,12 @@ def _pinyin(word: str) -> str:
     from pypinyin import lazy_pinyin  # its dictionary takes a fifth of a second: only for a candidate
 
     return "".join(lazy_pinyin(word))
+
+
+# The known names, longest first; a katakana one stands alone (メタ is no Meta in メタデータ).
+_KNOWN = re.compile(
+    "|".join(
+        rf"(?<![ァ-ヺー]){re.escape(name)}(?![ァ-ヺー])" if _is_kana(name) else re.escape(name)
+        for name in sorted(CJK_NAMES, key=len, reverse=True)
+    )
+)

@@ -106,14 +106,22 @@ def missing(name: str, source: str, text: str = "") -> str | None:
     if spelled and re.search(spelled, source, re.IGNORECASE):
         return None  # "RL" where the source says "reinforcement learning"
     whole = key_of(name)
+    if len(whole) < 3 or whole not in _joined_keys(source):
+        return ""
     for key in keys:
-        if len(whole) >= 3 and whole in key and key != whole:
+        if whole in key and key != whole:
             if _written_apart(source, whole, text):
                 return None  # "TUM Mono" for the source's "TUM-Mono"
             if key.startswith(whole) and _VERSION.fullmatch(key[len(whole) :]):
                 return None  # "StyleGAN" for StyleGAN2: the family named by its version
             return _longer(source, whole)
     return ""
+
+
+@lru_cache(maxsize=256)
+def _joined_keys(source: str) -> str:
+    """The source's keys in one string: a name inside none of them is looked for once."""
+    return "\n".join(source_keys(source))
 
 
 def _qualified(name: str, source: str, text: str) -> str | None:

@@ -13,25 +13,9 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from mlnews.faithful.numerals import CJK, FRACTIONS, WORDS, cjk_value, words_value
-from mlnews.faithful.units import UNIT_PATTERNS, cjk_script, nouns_units, units_of
-from mlnews.faithful.words import ORDINARY, TERMS, _words, stems
-
-_SCALE = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "billion": 1e9,
-    "t": 1e12,
-    "trillion": 1e12,
-    "万": 1e4,
-    "萬": 1e4,
-    "亿": 1e8,
-    "億": 1e8,
-    "千": 1e3,
-}
+from mlnews.faithful.mentions import Mention, mentions
+from mlnews.faithful.units import cjk_script, is_unit, nouns_units, units_of
+from mlnews.faithful.words import TELLING, TERMS, stems
 
 _CHANGE = re.compile(
     r"\b(?:by|improv\w*|gain\w*|faster|slower|fewer|less|more|higher|lower|reduc\w*|increas\w*|decreas\w*|cuts?|"
@@ -69,26 +53,9 @@ _LOOSE = re.compile(
     r"|~|约|大约|近|超过|将近|約|ほぼ|およそ|以上|以下|未満|多|余|超"
 )
 _RANGE = re.compile(r"^\s*(?:to|and|-|–|~|〜|到|至|から|～)\s*$")
-_FACTOR = re.compile(r"(?:×|\bfactor of)\s?~?\s?$")
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|[!?;](?!\d)|[。！？；]")
 _CLAUSE_END = re.compile(rf"{_SENTENCE_END.pattern}|,\s(?:while|whereas|but)\b|;")
 _LIST = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|、|和|と)\s*$")
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTH_NAME = re.compile(r"\b(" + "|".join(m[:3].capitalize() + f"(?:{m[3:]}|\\.)" for m in _MONTHS) + r")\b")
-_MONTH_CJK = re.compile(r"(?<![\d.])(1[0-2]|[1-9])\s?月")
 _CLAUSE = re.compile(
     r"[,;:()\[\]。，；：、（）]|\.\s|\b(?:and|while|but|whereas|with|versus|vs)\b|并且|而|および|と"
 )
@@ -121,70 +88,20 @@ class Quantity:
     clause: int = 0  # which clause ("…, while with test-time augmentation it reaches 55.8%")
 
 
-@dataclass
-class _Mention:
-    start: int
-    end: int
-    value: float
-    digits: str
-    kind: str
-    decimals: int = 0
-    spelled: bool = False
-    approx: bool = False
-
-
-_NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SUFFIX = (
-    r"(?P<scale>\s?(?:[kKMBT](?![A-Za-z])|thousand|million|billion|trillion|(?:多|余)?[万萬亿億千](?!分)))?"
-    r"(?P<unit>\s?(?:%|percent(?:age points?)?|per cent|pp(?![a-z])|points?|个百分点|个点|ポイント"
-    r"|[x×](?![A-Za-z0-9])|times|-?fold|倍))?"
-)
-# Not the digits of a name ("GPT-4", "ResNet-50"), but the second number of a range ("9-36"),
-# …and a number after a minus sign ("degrades by -1.8 pp"): compared by its size
-_DIGITS = re.compile(
-    rf"(?:(?<![A-Za-z0-9_.\-/])|(?<=[\d×%][-–])|(?<=[\s(]-))(?P<num>{_NUM})(?![\d/]){_SUFFIX}"
-)
-_FRACTION = re.compile(r"(?<![A-Za-z0-9_.\-/])(?P<a>\d+)\s?/\s?(?P<b>\d+)(?![\d/])")
-_WORD_NUMBER = re.compile(
-    rf"(?i)\b(?P<num>{WORDS})(?P<unit>[\s-]?(?:fold|percent|per cent|times)|\s+orders?\s+of\s+magnitude)?\b"
-)
-_ORDINAL = re.compile(
-    rf"(?i)\b(?P<num>an?|one|{WORDS})[\s-]+(?P<den>{'|'.join(sorted(FRACTIONS, key=len, reverse=True))})\b"
-)
-_SHARE = re.compile(r"\s+(?:less|fewer|smaller|lower|cheaper|more|higher|larger)\b")
-# "a century old", "two decades": years in words
-_CENTURY = re.compile(rf"(?i)\b(?:(?P<n>{WORDS})[\s-]+|an?\s+)?(?P<unit>centur(?:y|ies)|decades?)\b")
-_HALF = re.compile(r"(?i)\b(?:halv(?:e|es|ed|ing)|half (?:the|as|of the)|in half|by half)\b|一半|半分|半数")
-_MULTIPLE = re.compile(
-    r"(?i)\b(?:(?P<two>twice|double[sd]?|doubling)|(?P<three>triple[sd]?|tripling)|(?P<four>quadruple[sd]?)"
-    r"|(?P<n>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|thousand|million)fold)\b"
-)
-_MAGNITUDE = re.compile(
-    r"(?i)\b(?P<n>several|many|(?:\d+|an?|one|two|three|four|five|six)\s+)?orders?\s+of\s+magnitude\b"
-)
-_CJK_PERCENT = re.compile(rf"百分之(?P<num>[{CJK}点\d.]+)")
-_CJK_FRACTION = re.compile(rf"(?P<b>[{CJK}\d.]+)分[之の](?P<a>[{CJK}\d.]+)")
-# "3億5000万", "31万5000": one number written in two parts
-_CJK_COMPOUND = re.compile(r"(?P<num>\d+(?:\.\d+)?[億亿]\d+(?:\.\d+)?[万萬](?:\d+)?|\d+[万萬]\d+)(?![\d.])")
-_TENTHS = re.compile(rf"(?P<num>[\d.]+|[{CJK}]+)割")
-_CJK_RATIO = re.compile(rf"(?P<num>[{CJK}]+)倍")
-_CJK_MAGNITUDE = re.compile(rf"(?P<num>[{CJK}\d]+)\s?(?:个|個)?(?:数量级|桁)")
-_CJK_COUNT = re.compile(
-    rf"(?<![第{CJK}])(?P<num>[{CJK}]{{2,}}|[二三四五六七八九十两兩])(?!次方|次元|次関数)(?=(?:多|余)?(?:个|個|種|种|项|項|次|层|層|天|日|小时|時間|分钟|秒|轮|步|名|位|篇|款|组|組|类|類|つ|件|台|块|張|张|枚|語|言語|种语言|万|亿|億|年|か国|个国家))"
-)
-
-
 def quantities(text: str) -> list[Quantity]:
     """Every number `text` states, with what it counts; `text` is NFKC-normalised already."""
     return list(_quantities(text))
 
 
+_KANA = re.compile("[\u3040-\u30ff]")
+
+
 @lru_cache(maxsize=256)
 def _quantities(text: str) -> tuple[Quantity, ...]:
-    japanese = any("\u3040" <= c <= "\u30ff" for c in text)
-    kept: list[_Mention] = []
+    japanese = bool(_KANA.search(text))
+    kept: list[Mention] = []
     end = -1
-    for mention in sorted(_mentions(text), key=lambda m: (m.start, -(m.end - m.start))):
+    for mention in sorted(mentions(text), key=lambda m: (m.start, -(m.end - m.start))):
         if mention.start >= end:
             kept.append(mention)
             end = mention.end
@@ -233,7 +150,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
                     "" if cjk_script(before + words + after) else _near_words(text, m.end, len(text), False),
                 )
                 | _counted(kept, i, text),
-                named=_anchors(_sentence_of(text, m.start, m.end), ""),
+                named=_names_of(_sentence_of(text, m.start, m.end)),
                 listed=bool(_RESPECTIVELY.search(text[m.end : m.end + 200].split(". ")[0])),
                 noun=noun,
                 end=_end_of(before),
@@ -271,133 +188,7 @@ def _ranges(found: list[Quantity], text: str) -> list[Quantity]:
     return done
 
 
-def _mentions(text: str) -> list[_Mention]:
-    """Every number in `text`, however written."""
-    found = []
-    for m in _DIGITS.finditer(text):
-        if _in_name(text, m.start(), m.end(), bool(m.group("scale") or m.group("unit"))):
-            continue
-        raw = m.group("num").replace(",", "")
-        scale = (m.group("scale") or "").strip().lstrip("多余")
-        factor = _SCALE.get(scale.casefold() if len(scale) > 1 else scale.lower(), 1)
-        decimals = len(raw.split(".")[1]) if "." in raw else 0
-        kind = _kind(m.group("unit") or "")
-        if _FACTOR.search(text[max(0, m.start() - 16) : m.start()]):
-            kind = "ratio"  # "× 30", "a factor of ~1.9"
-        found.append(_Mention(m.start(), m.end(), float(raw) * factor, _plain(float(raw)), kind, decimals))
-    for m in _FRACTION.finditer(text):
-        a, b = float(m.group("a")), float(m.group("b"))
-        if a and b and a < b:
-            found.append(_Mention(m.start(), m.end(), b / a, _plain(b / a), "ratio"))
-    for m in _MAGNITUDE.finditer(text):
-        n = (m.group("n") or "").strip().casefold()
-        plural = "orders" in m.group().casefold()
-        count = (
-            1.0
-            if n in ("a", "an") or not (n or plural)
-            else float(n)
-            if n.isdigit()
-            else words_value(n)
-            if n
-            else None
-        )
-        value = 10.0**count if count else 100.0  # "orders of magnitude": a hundred times or more
-        found.append(_Mention(m.start(), m.end(), value, _plain(value), "ratio", spelled=True, approx=True))
-    for m in _MULTIPLE.finditer(text):
-        n = m.group("n")
-        value = (
-            2.0
-            if m.group("two")
-            else 3.0
-            if m.group("three")
-            else 4.0
-            if m.group("four")
-            else words_value(n or "") or 0
-        )
-        found.append(_Mention(m.start(), m.end(), value, _plain(value), "ratio", spelled=True))
-    for m in _CENTURY.finditer(text):
-        count = words_value(m.group("n") or "one") or 1.0
-        value = count * (100 if m.group("unit").casefold().startswith("centur") else 10)
-        found.append(_Mention(m.start(), m.end(), value, _plain(value), "count", spelled=True))
-    for m in _HALF.finditer(text):
-        found.append(_Mention(m.start(), m.end(), 2.0, "2", "ratio", spelled=True))
-    for m in _ORDINAL.finditer(text):
-        denominator = FRACTIONS[m.group("den").casefold()]
-        numerator = words_value(m.group("num")) or 1
-        share = _SHARE.match(text, m.end())
-        if share and denominator:
-            # "a third less memory": a change of a share, 33%, not a ratio
-            value = round(100 * numerator / denominator, 1)
-            found.append(
-                _Mention(m.start(), m.end(), value, _plain(value), "percent", spelled=True, approx=True)
-            )
-            continue
-        if m.group("num").casefold() in ("a", "an") and re.match(
-            r"\s+(?!of\b|the\b|as\b)[a-z]", text[m.end() :]
-        ):
-            continue  # "a third approach" is no fraction; "a tenth of", "to a tenth." are
-        if denominator and denominator > numerator:
-            found.append(
-                _Mention(
-                    m.start(),
-                    m.end(),
-                    denominator / numerator,
-                    _plain(denominator / numerator),
-                    "ratio",
-                    spelled=True,
-                )
-            )
-    for m in _WORD_NUMBER.finditer(text):
-        value = words_value(m.group("num"))
-        unit = (m.group("unit") or "").strip(" -").casefold()
-        if value is not None and "magnitude" not in unit:
-            found.append(_Mention(m.start(), m.end(), value, _plain(value), _kind(unit), spelled=True))
-    for pattern, kind in (
-        (_CJK_PERCENT, "percent"),
-        (_TENTHS, "percent"),
-        (_CJK_RATIO, "ratio"),
-        (_CJK_COUNT, "count"),
-    ):
-        for m in pattern.finditer(text):
-            value = cjk_value(m.group("num"))
-            if value is not None:
-                value = value * 10 if pattern is _TENTHS else value
-                found.append(
-                    _Mention(
-                        m.start(),
-                        m.end(),
-                        value,
-                        _plain(value),
-                        kind,
-                        spelled=not m.group("num")[0].isdigit(),
-                    )
-                )
-    for m in _CJK_FRACTION.finditer(text):
-        top, bottom = cjk_value(m.group("a")), cjk_value(m.group("b"))
-        if top and bottom and top < bottom:
-            ratio = bottom / top
-            found.append(_Mention(m.start(), m.end(), ratio, _plain(ratio), "ratio", spelled=True))
-    for m in _CJK_COMPOUND.finditer(text):
-        value = cjk_value(m.group("num"))
-        if value is not None:
-            found.append(_Mention(m.start(), m.end(), value, _plain(value), "count"))
-    for m in _CJK_MAGNITUDE.finditer(text):
-        count = cjk_value(m.group("num"))
-        if count:
-            found.append(
-                _Mention(
-                    m.start(), m.end(), 10.0**count, _plain(10**count), "ratio", spelled=True, approx=True
-                )
-            )
-    for m in _MONTH_CJK.finditer(text):
-        found.append(_Mention(m.start(), m.end(), float(m.group(1)), m.group(1), "month"))
-    for m in _MONTH_NAME.finditer(text):
-        month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(m.group(1).casefold()[:3]))
-        found.append(_Mention(m.start(), m.end(), float(month), str(month), "month", spelled=True))
-    return found
-
-
-def _date(text: str, m: _Mention, noun: str) -> bool:
+def _date(text: str, m: Mention, noun: str) -> bool:
     """A month, a year ("in 2020", not "2048 cores"), a day (13日)."""
     if m.kind == "month" or (m.kind == "count" and 1900 <= m.value <= 2100 and m.decimals == 0 and not noun):
         return True
@@ -452,45 +243,6 @@ def _noun(after: str) -> str:
     if plural.endswith("ies"):
         return plural[:-3] + "y"  # "categories", "studies"
     return plural.removesuffix("es" if plural.endswith("sses") else "s")
-
-
-def _in_name(text: str, start: int, end: int, counted: bool) -> bool:
-    """ "WSJ0-3mix", "v2-8", "RTX 2080Ti", "3D", "256x256": digits that are part of a name."""
-    if (
-        start
-        and text[start - 1] in "-–"
-        and re.search(r"[A-Za-z][A-Za-z0-9_.-]*\d$", text[max(0, start - 20) : start - 1])  # Llama-3.2-1B
-    ):
-        return True
-    if re.match(r"[\d.,]+\s?[×x]\s?\d", text[start : end + 4]) or (
-        start and re.search(r"\d\s?[×x]\s?$", text[max(0, start - 4) : start])
-    ):
-        return True  # a resolution or a shape, not a factor
-    version = re.search(r"(?<![A-Za-z])([A-Z][a-z]+) $", text[max(0, start - 16) : start])
-    if version and not counted and version.group(1).casefold() not in ORDINARY:
-        return True  # "Claude 3.5", "Sabia 3", "Llama 2": a model's version
-    index = re.search(r"(?<![A-Za-z])([A-Z&]{2,}) $", text[max(0, start - 8) : start])
-    if index and not counted and text[start:end].isdigit():
-        # "CSI 300", "S&P 500", "SSE 50": an index's name; "FID 9.60", "AP 50" are measures
-        return not any(pattern.fullmatch(index.group(1).casefold()) for _n, _f, pattern in UNIT_PATTERNS)
-    return not counted and bool(
-        re.match(r"[A-Z][a-z]|[AD](?![A-Za-z])|[A-Za-z]\d|-[A-Z]", text[end : end + 2])
-    )
-
-
-def _kind(unit: str) -> str:
-    unit = unit.strip().casefold()
-    if not unit:
-        return "count"
-    if unit in ("x", "×", "times", "fold", "-fold", "倍"):
-        return "ratio"
-    if unit in ("point", "points", "个点", "ポイント"):
-        return "count"  # "6 points of FID" is 6 FID, "2.5 个点" 2.5 of whatever was measured
-    return "percent"
-
-
-def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _window(text: str, floor: int, start: int, stop: int, ceiling: int) -> tuple[str, str]:
@@ -556,14 +308,6 @@ def _sentence_of(text: str, start: int, end: int) -> str:
     return f"{before} {after}"
 
 
-# Terms that tell two results of one abstract apart ("the tracker", "the decoder"); "training"
-# or "accuracy" stand beside every number
-_TELLING = _words(
-    """encoder decoder tracker interpolation quantum classical synthetic natural simulation teacher
-    student zero-shot few-shot ensemble single hallucination omission attack random"""
-)
-
-
 def _topic(text: str, start: int, end: int) -> frozenset[str]:
     """The stems of the content words of a number's sentence near it: what it is about (in
     Chinese or Japanese, the English of the terms of its sentence: 既製のトラッカー, tracker)."""
@@ -574,14 +318,14 @@ def _topic(text: str, start: int, end: int) -> frozenset[str]:
             + re.split(r"[,;。；]", text[end : end + 80])[0]
         )
         return stems(
-            " ".join(english for term, english in TERMS.items() if term in clause and english in _TELLING)
+            " ".join(english for term, english in TERMS.items() if term in clause and english in TELLING)
         )
     before = re.split(r"[.;!?。；！？]\s", text[max(0, start - 120) : start])[-1].split()[-9:]
     after = re.split(r"[.;!?。；！？]\s", text[end : end + 120])[0].split()[:9]
     return stems(" ".join([*before, *after]))
 
 
-def _counted(kept: list[_Mention], i: int, text: str) -> frozenset[str]:
+def _counted(kept: list[Mention], i: int, text: str) -> frozenset[str]:
     """A count beside a number in its clause ("93.0% of events with 7 jets"): an anchor too."""
     found = set()
     for j in (i - 1, i + 1):
@@ -598,13 +342,17 @@ def _counted(kept: list[_Mention], i: int, text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=512)
+def _names_of(sentence: str) -> frozenset[str]:
+    """The names of a sentence (its numbers share it: read once)."""
+    return _anchors(sentence, "")
+
+
 def _anchors(before: str, after: str) -> frozenset[str]:
     """Names and numbers near a number ("ZINC", "CPU", "7 jets"): what it is tied to. Units
     and ordinary words are left out: a unit is compared as a unit."""
     found = set()
     for word in _ANCHOR.findall(f"{before} {after}"):
-        if word not in ("AI", "ML"):
-            folded = word.casefold()
-            if not any(p.fullmatch(folded) for _n, _f, p in UNIT_PATTERNS):
-                found.add(folded)
+        if word not in ("AI", "ML") and not is_unit(word):
+            found.add(word.casefold())
     return frozenset(found)

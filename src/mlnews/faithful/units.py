@@ -148,7 +148,9 @@ def units_of(after: str, words: str, before: str) -> tuple[frozenset[str], float
 def _found(context: str, offset: int) -> list[tuple[int, str, float, int]]:
     """(where, unit, scale) of each unit named in `context`: its start counted from `offset`,
     or its end when `offset` is 0 (a unit before the number)."""
-    found = []
+    found: list[tuple[int, str, float, int]] = []
+    if not _ANY_UNIT.search(context):
+        return found  # most words around a number name no unit: one search, not seventy
     for name, _family, pattern in UNIT_PATTERNS:
         match = pattern.search(context)
         if match:
@@ -177,10 +179,21 @@ def _scale(name: str, word: str) -> float:
     return 1.0
 
 
+_ANY_UNIT = re.compile("|".join(f"(?:{pattern.pattern})" for _name, _family, pattern in UNIT_PATTERNS))
+
+
+def is_unit(word: str) -> bool:
+    """ "fps", "GPUs", 精度: a word that names a unit (compared as one, never as a name)."""
+    return bool(_ANY_UNIT.fullmatch(word.casefold()))
+
+
 def family(unit: str) -> str:
     return _UNITS[unit][0]
 
 
 def cjk_script(text: str) -> bool:
     """Any kana or hanzi in it: a number's words are Chinese or Japanese."""
-    return any("\u3040" <= c <= "\u9fff" for c in text)
+    return bool(_CJK.search(text))
+
+
+_CJK = re.compile("[\u3040-\u9fff]")

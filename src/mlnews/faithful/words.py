@@ -12,8 +12,11 @@ def _words(text: str) -> frozenset[str]:
 
 def stems(text: str) -> frozenset[str]:
     """The first five letters of its content words: what a clause is about, compared loosely."""
-    words = (re.sub(r"[^a-z]", "", w.casefold()) for w in text.split())  # "off-the-shelf": one word
+    words = _NOT_LETTERS.sub("", text.casefold()).split()  # "off-the-shelf": one word
     return frozenset(w[:5] for w in words if len(w) >= 4 and w not in _FUNCTION)
+
+
+_NOT_LETTERS = re.compile(r"[^a-z\s]")
 
 
 # Capitalised only because they open a sentence (or a headline): never names. Lower case.
@@ -279,3 +282,10 @@ TERMS: dict[str, str] = {
     }.items()
     for term in terms.split()
 }
+
+# Terms that tell two results of one abstract apart ("the tracker", "the decoder"); "training"
+# or "accuracy" stand beside every number
+TELLING = _words(
+    """encoder decoder tracker interpolation quantum classical synthetic natural simulation teacher
+    student zero-shot few-shot ensemble single hallucination omission attack random"""
+)
