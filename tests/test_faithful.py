@@ -342,10 +342,10 @@ def test_on_the_labelled_set_the_check_is_precise_and_catches_most(shared_data: 
     bench = _bench()
     cases = bench.load(CASES, shared_data)
     overall, by_category, _ = bench.score(cases)
-    # Floors under what bench/faithful.py measures (precision .98, recall .82 on 506 cases when
+    # Floors under what bench/faithful.py measures (precision .99, recall .92 on 666 cases when
     # written): a change that loses either fails here; the goals themselves are the bench's.
     assert overall.precision >= 0.97
-    assert overall.recall >= 0.80
+    assert overall.recall >= 0.89
     for name, score in by_category.items():
         assert score.faithful == 0 or score.flagged_faithful / score.faithful <= 0.1, name
 
