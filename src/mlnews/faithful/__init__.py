@@ -28,7 +28,7 @@ import unicodedata
 from functools import lru_cache
 
 from mlnews.faithful import bounds, cjk, names, scope
-from mlnews.faithful.claims import elsewhere, paired, partner, respective, shapes, topmost
+from mlnews.faithful.claims import elsewhere, enumerated, paired, partner, respective, shapes, topmost
 from mlnews.faithful.compare import kin, same_kind, same_noun, same_role, same_units, same_value
 from mlnews.faithful.problem import Problem, context, nearest, tally
 from mlnews.faithful.quantities import Quantity, quantities
@@ -108,9 +108,14 @@ def _numbers(text: str, source: str, whole: str) -> list[Problem]:
             counts = [q for q in stated if said.noun and kin(q.noun, said.noun)]
             if counts and said.value != 1 and not any(same_value(said, q) for q in counts):
                 found.append(Problem("number", said.words, context(source, counts[0])))
-            elif said.value >= 3 and not any(same_value(said, q) for q in stated):
+            elif (
+                said.value >= 3
+                and not any(same_value(said, q) for q in stated)
+                and not enumerated(said, source)
+            ):
                 # "seven best practices" where the source counts nine: a count of three or
-                # more is a claim ("two" and "one" are often the writer's own)
+                # more is a claim ("two" and "one" are often the writer's own; "three regions"
+                # counts the source's "easy, ambiguous and hard regions")
                 found.append(Problem("number", said.words, nearest(said, stated, source)))
             continue
         problem = (

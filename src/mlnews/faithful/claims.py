@@ -166,6 +166,15 @@ def _said_of(said: Quantity, text: str) -> list[set[str]]:
     return [{w.casefold()[:5] for w in words} for words in (after, before)]
 
 
+def enumerated(said: Quantity, source: str) -> bool:
+    """Does the source list as many things as the text counts ("easy-to-learn, ambiguous and
+    hard-to-learn regions" for 三类区域)?"""
+    return any(
+        len(m.group(2).split(",")) + 1 == said.value and not any(c.isdigit() for c in m.group())
+        for m in _ITEMS.finditer(source)
+    )
+
+
 def _items(values: list[Quantity], source: str) -> list[str]:
     """The stems of the items a list of numbers goes with: the list right after the numbers
     ("3.0x and 3.3x in the encoder and decoder"), else the one right before them."""

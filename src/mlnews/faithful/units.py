@@ -53,7 +53,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "users": (
         "count",
         r"users|participants|people|persons|subjects|speakers|annotators|raters|workers|crowdworkers|students"
-        r"|respondents|volunteers|patients|players|用户|参与者|受试者|说话人|学生|患者|ユーザー|参加者|話者|人|名",
+        r"|respondents|volunteers|patients|players|用户|参与者|受试者|说话人|学生|患者|ユーザー|参加者|話者|人",
     ),
     "countries": ("count", r"countries|国家|カ国|か国"),
     "bytes": ("size", rf"[kmgtpez]?b|(?:[kmgtpez]|{_PREFIXES})?bytes?|字节|バイト"),
