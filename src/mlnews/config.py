@@ -308,7 +308,7 @@ class Config:
     def settings_of(self, kind: str, name: str) -> dict[str, Any]:
         """A backend's settings: its `[KIND.NAME]` table over the shared tables (`[llm]`) over
         its defaults."""
-        specs = plugins.plugins(kind)[name].settings if _known(kind, name) else ()
+        specs = plugins.backend_settings(kind, name)
         shared = {"llm": dict(self.llm)}
         values = {s.name: shared.get(s.inherit or "", {}).get(s.name, s.default) for s in specs}
         values.update(dict(dict(self.backends).get((kind, name), ())))
@@ -434,10 +434,10 @@ def _check_backends(
         if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
             raise ConfigError(f"{path}: '{kind}': expected one [{kind}.NAME] table per {kind}")
         for name, table in tables.items():
-            if not _known(kind, name):
+            if not plugins.usable(kind, name):
                 available = ", ".join(plugins.names(kind)) or "none installed"
                 raise ConfigError(f"{path}: [{kind}.{name}]: no such {kind}; installed: {available}")
-            specs = plugins.plugins(kind)[name].settings
+            specs = plugins.backend_settings(kind, name)
             given = _check_settings(path, {f"{kind}.{name}": table}, f"{kind}.{name}", specs)
             # Only what differs from the defaults: a file as `mlnews init` wrote it is `Config()`.
             # A shared setting counts wherever the table names it: it overrides `[llm]`.
@@ -449,10 +449,6 @@ def _check_backends(
             if changed:
                 checked.append(((kind, name), changed))
     return tuple(checked)
-
-
-def _known(kind: str, name: str) -> bool:
-    return name in plugins.names(kind)
 
 
 def _check_settings(
@@ -517,7 +513,9 @@ def _check_setting(path: Path, setting: Setting, value: Any, table: str = "newsl
     choices = setting.choices
     if setting.plugin_kind is not None:
         # A backend whose default is "" may be left out: `translator = ""` means none.
-        choices = tuple(plugins.names(setting.plugin_kind)) + (("",) if setting.default == "" else ())
+        empty = ("",) if setting.default == "" else ()
+        named = [c for c in (value if isinstance(value, list) else [value]) if c not in empty]
+        choices = plugins.choices(setting.plugin_kind, named) + empty
     if choices is None:
         return value
     chosen = value if isinstance(value, list) else [value]

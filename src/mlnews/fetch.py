@@ -28,14 +28,17 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
-from mlnews import __version__
+from mlnews import __version__, lazy
 from mlnews.config import NetworkSettings
 from mlnews.errors import MlnewsError
+
+if TYPE_CHECKING:
+    import httpx
+else:  # imported on first request: a command that fetches nothing does not pay for it
+    httpx = lazy.load("httpx")
 
 MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from typing import TYPE_CHECKING
 
 from mlnews.errors import UsageError
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.support import NullTranslations
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "mlnews"
@@ -65,21 +64,33 @@ class Catalogue:
         return self._date(day, _MONTH_YEAR, "yMMMM")
 
     def _date(self, day: date, message: str, skeleton: str) -> str:
+        from babel import dates
+
         pattern = self.translations.gettext(message)
         if pattern == message:  # no house style: the language's usual form (CLDR)
-            return format_skeleton(skeleton, day, locale=self.locale)
-        return format_date(day, pattern, locale=self.locale)
+            return dates.format_skeleton(skeleton, day, locale=self.locale)
+        return dates.format_date(day, pattern, locale=self.locale)
 
     def language_name(self, code: str) -> str:
         """A language's name in this one: "英语" for "en" in Chinese."""
         return str(self.locale.languages.get(code, code))
 
     def month_name(self, day: date) -> str:
-        return format_date(day, "LLLL", locale=self.locale)  # stand-alone: "November", not "of November"
+        from babel import dates
+
+        return dates.format_date(
+            day, "LLLL", locale=self.locale
+        )  # stand-alone: "November", not "of November"
 
 
 @cache
 def catalogue(lang: str) -> Catalogue:
+    # Babel is imported here, not at the top: every command reads the settings, few print dates
+    from babel import Locale, UnknownLocaleError
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
     available = languages()
     if lang not in available:
         raise UsageError(f"language {lang!r}: no catalogue; available: {', '.join(available)}")

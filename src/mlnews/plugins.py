@@ -84,7 +84,8 @@ class Plugin:
 # Where a broken plugin's warning goes; tests and the CLI may point it elsewhere.
 warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr)  # noqa: E731
 
-_registry: dict[str, dict[str, Plugin]] = {}
+_registry: dict[str, dict[str, Plugin]] = {}  # loaded (or broken) backends by kind and name
+_warned_taken: set[tuple[str, str, str]] = set()  # a name taken by another package: said once
 
 
 def kind(name: str) -> Kind:
@@ -95,20 +96,71 @@ def kind(name: str) -> Kind:
 
 def plugins(kind_name: str) -> dict[str, Plugin]:
     """Every backend of a kind, loaded ones and broken ones, by name."""
-    if kind_name not in _registry:
-        found: dict[str, Plugin] = {}
-        # mlnews' own first: a package cannot take over a built-in's name.
-        entries = sorted(metadata.entry_points(group=kind(kind_name).group), key=lambda e: not _built_in(e))
-        for entry in entries:
-            if entry.name in found:
-                warn(
-                    f"warning: {kind_name} plugin {entry.name!r} ({entry.value} from {_origin(entry)}): "
-                    f"the name is taken by {found[entry.name].origin}; skipped"
-                )
-                continue
-            found[entry.name] = _load(kind_name, entry)
-        _registry[kind_name] = found
-    return _registry[kind_name]
+    entries, taken = _entries(kind_name)
+    for entry in [*entries.values(), *taken]:
+        if entry in taken:
+            _taken(kind_name, entry, entries[entry.name])
+        else:
+            find(kind_name, entry.name)
+    return _registry.setdefault(kind_name, {})
+
+
+def find(kind_name: str, name: str) -> Plugin | None:
+    """One backend, loaded on first use (a command that drafts offline never imports the
+    model backends); None if no such name is installed."""
+    loaded = _registry.setdefault(kind_name, {})
+    if name not in loaded:
+        entries, taken = _entries(kind_name)
+        if name not in entries:
+            return None
+        loaded[name] = _load(kind_name, entries[name])
+        for entry in taken:
+            if entry.name == name:
+                _taken(kind_name, entry, entries[name])
+    return loaded[name]
+
+
+def _entries(kind_name: str) -> tuple[dict[str, metadata.EntryPoint], list[metadata.EntryPoint]]:
+    """A kind's entry points by name (read, not loaded), mlnews' own first: a package cannot
+    take over a built-in's name; and those skipped because their name is taken."""
+    found: dict[str, metadata.EntryPoint] = {}
+    taken = []
+    for entry in sorted(metadata.entry_points(group=kind(kind_name).group), key=lambda e: not _built_in(e)):
+        if entry.name in found:
+            taken.append(entry)
+        else:
+            found[entry.name] = entry
+    return found, taken
+
+
+def _taken(kind_name: str, entry: metadata.EntryPoint, holder: metadata.EntryPoint) -> None:
+    key = (kind_name, entry.name, entry.value)
+    if key not in _warned_taken:
+        _warned_taken.add(key)
+        warn(
+            f"warning: {kind_name} plugin {entry.name!r} ({entry.value} from {_origin(entry)}): "
+            f"the name is taken by {_origin(holder)}; skipped"
+        )
+
+
+def choices(kind_name: str, chosen: list[Any]) -> tuple[str, ...]:
+    """What a setting naming backends may take: the chosen names when each loads (one backend
+    loaded per name), else every usable one, for the error to list."""
+    if all(isinstance(name, str) and usable(kind_name, name) for name in chosen):
+        return tuple(chosen)
+    return tuple(names(kind_name))
+
+
+def backend_settings(kind_name: str, name: str) -> tuple[Setting, ...]:
+    """A usable backend's settings (none for an unknown or broken one); loads that one only."""
+    found = find(kind_name, name)
+    return found.settings if found is not None and found.cls is not None else ()
+
+
+def usable(kind_name: str, name: str) -> bool:
+    """Is `name` a backend of this kind that loads? (Loads that one only.)"""
+    found = find(kind_name, name)
+    return found is not None and found.cls is not None
 
 
 def names(kind_name: str) -> list[str]:
@@ -118,7 +170,7 @@ def names(kind_name: str) -> list[str]:
 
 def get(kind_name: str, name: str) -> type:
     """The class of one backend; a one-line `UsageError` if it is unknown or broken."""
-    found = plugins(kind_name).get(name)
+    found = find(kind_name, name)
     if found is None:
         available = ", ".join(names(kind_name)) or "none installed"
         raise UsageError(f"{kind_name} {name!r}: unknown; available: {available}")
@@ -144,7 +196,7 @@ def register(kind_name: str, cls: type, origin: str = "registered in code") -> t
     if problem:
         raise UsageError(f"{kind_name} {getattr(cls, '__name__', cls)!r}: {problem}")
     target = f"{cls.__module__}:{cls.__qualname__}"
-    plugins(kind_name)[cls.name] = Plugin(kind_name, cls.name, origin, target, cls)  # type: ignore[attr-defined]
+    _registry.setdefault(kind_name, {})[cls.name] = Plugin(kind_name, cls.name, origin, target, cls)  # type: ignore[attr-defined]
     return cls
 
 
@@ -160,8 +212,9 @@ def registrar(kind_name: str) -> Callable[[type], type]:
 def every() -> Iterable[Plugin]:
     """Every backend of every kind, kind by kind, by name."""
     for kind_name in KINDS:
-        for name in sorted(plugins(kind_name)):
-            yield plugins(kind_name)[name]
+        found = plugins(kind_name)
+        for name in sorted(found):
+            yield found[name]
 
 
 def _built_in(entry: metadata.EntryPoint) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import webbrowser
 from typing import Annotated
 
 import typer
@@ -11,7 +9,6 @@ import typer
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.errors import UsageError
-from mlnews.rank import pipeline
 from mlnews.weeks import Week
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -42,9 +39,13 @@ def app_command(
 
     Example: `mlnews app 2020-W49`
     """
+    import secrets
+    import webbrowser
+
     import uvicorn
 
     from mlnews.app.server import create_app, hosts_for
+    from mlnews.rank import pipeline
 
     workspace = current_workspace(ctx)
     chosen = Week.parse(week) if week else pipeline.today_week(workspace.config)

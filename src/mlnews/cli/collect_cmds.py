@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn
@@ -13,13 +13,14 @@ from rich.table import Table
 
 from mlnews.cli import output, rank_cmds
 from mlnews.cli.app import app, current_workspace
-from mlnews.collect.add import resolve
-from mlnews.collect.runner import SourceReport, collect
-from mlnews.enrich.figures import Attached, DownHosts, attach_missing
 from mlnews.errors import MlnewsError, UsageError
-from mlnews.fetch import Fetcher
 from mlnews.library import Library
 from mlnews.weeks import Week
+
+if TYPE_CHECKING:
+    from mlnews.collect.runner import SourceReport
+    from mlnews.enrich.figures import Attached
+
 
 FiguresOption = Annotated[
     bool | None,
@@ -52,6 +53,10 @@ def collect_command(
 
     Example: `mlnews collect --source arxiv-ml --since 2020-11-29`
     """
+    from mlnews.collect.runner import collect
+    from mlnews.enrich.figures import attach_missing
+    from mlnews.fetch import Fetcher
+
     workspace = current_workspace(ctx)
     config = workspace.config
     if not config.sources:
@@ -107,6 +112,10 @@ def add_command(
 
     Example: `mlnews add arXiv:2011.15126 https://deepmind.com/blog/... --week 2020-W49`
     """
+    from mlnews.collect.add import resolve
+    from mlnews.enrich.figures import DownHosts, attach_missing
+    from mlnews.fetch import Fetcher
+
     workspace = current_workspace(ctx)
     config = workspace.config
     if section is not None:
@@ -153,6 +162,9 @@ def figures_command(
 
     Example: `mlnews figures arxiv:2011.15126`
     """
+    from mlnews.enrich.figures import attach_missing
+    from mlnews.fetch import Fetcher
+
     workspace = current_workspace(ctx)
     config = workspace.config
     with (

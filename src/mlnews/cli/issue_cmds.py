@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
-from mlnews import faithful, files, summarise
+from mlnews import files
 from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
-from mlnews.issue import compose, source
-from mlnews.issue.check import notices, problems
-from mlnews.issue.source import IssueError
 from mlnews.library import Library
-from mlnews.render.links import FileLinks, Links, SiteLinks
-from mlnews.render.published import issue_view, markdown_issue
-from mlnews.render.thread import thread
 from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mlnews.issue import compose
 
 
 class Format(StrEnum):
@@ -55,6 +52,8 @@ def compose_command(
 
     Example: `mlnews compose 2020-W49`, then edit issues/2020-W49.md
     """
+    from mlnews.issue import compose
+
     workspace = current_workspace(ctx)
     chosen = parse_period(period)
     with Library.open(workspace.library_path) as library, output.steps() as step:
@@ -71,6 +70,8 @@ def compose_command(
 
 
 def print_report(report: compose.Report) -> None:
+    from mlnews import faithful, summarise
+
     verb = "created" if report.created else ("updated" if report.changed else "unchanged")
     parts = [f"{len(report.added)} added"]
     if report.figures:
@@ -119,6 +120,10 @@ def check_command(
 
     Example: `mlnews check 2020-W49`
     """
+    from mlnews.issue import source
+    from mlnews.issue.check import notices, problems
+    from mlnews.issue.source import IssueError
+
     workspace = current_workspace(ctx)
     paths = [_issue_path(workspace, name) for name in issues] if issues else _all_issues(workspace)
     found, flagged, stale = [], [], []
@@ -160,6 +165,9 @@ def render_command(
 
     Example: `mlnews render 2020-W49 --lang zh -o 2020-W49.zh.md`
     """
+    from mlnews.render.links import FileLinks, Links, SiteLinks
+    from mlnews.render.published import markdown_issue
+
     workspace = current_workspace(ctx)
     config = workspace.config
     chosen_lang = lang or config.languages[0]
@@ -191,6 +199,10 @@ def thread_command(
 
     Example: `mlnews thread 2020-W49 --lang ja`
     """
+    from mlnews.render.links import SiteLinks
+    from mlnews.render.published import issue_view
+    from mlnews.render.thread import thread
+
     workspace = current_workspace(ctx)
     config = workspace.config
     chosen_lang = lang or config.languages[0]
@@ -204,6 +216,8 @@ def thread_command(
 
 
 def _issue_path(workspace: Workspace, name: str) -> Path:
+    from mlnews.issue import source
+
     candidate = Path(name)
     if candidate.suffix == ".md" or candidate.exists():
         return candidate

@@ -20,10 +20,7 @@ from rich.progress import (
 from mlnews import files
 from mlnews.cli import output, rank_cmds
 from mlnews.cli.app import app, current_workspace
-from mlnews.collect import ingest
 from mlnews.errors import UsageError
-from mlnews.formats import mlnews_jsonl
-from mlnews.formats.base import formats
 from mlnews.items import KINDS, STATES
 from mlnews.library import Library
 from mlnews.weeks import Week
@@ -56,6 +53,9 @@ def import_command(
 
     Example: `mlnews import papers.atom feeds.opml reading.bib && mlnews import --kind news news.json`
     """
+    from mlnews.collect import ingest
+    from mlnews.formats.base import formats
+
     _check_choice("--kind", kind, KINDS)
     if format_name is not None and format_name not in formats():
         raise UsageError(f"--format {format_name!r}: unknown format; known formats: {', '.join(formats())}")
@@ -204,6 +204,8 @@ def export_command(
 
     Example: `mlnews export -o library.jsonl`
     """
+    from mlnews.formats import mlnews_jsonl
+
     workspace = current_workspace(ctx)
     with Library.open(workspace.library_path, writing=False) as library:
         # A string, not a Path: Path("./-") is Path("-"), and `./-` names a file called "-".

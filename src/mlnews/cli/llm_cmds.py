@@ -14,7 +14,6 @@ from mlnews import plugins
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.errors import UsageError
-from mlnews.llm import probe
 
 llm = typer.Typer(
     help="The model that drafts and translates: try it, or serve a GGUF file.", no_args_is_help=True
@@ -37,6 +36,8 @@ def check_command(
 
     Example: `mlnews llm check`
     """
+    from mlnews.llm import probe
+
     workspace = current_workspace(ctx)
     config = workspace.config
     chosen = backend or next(

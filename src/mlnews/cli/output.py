@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -19,10 +19,13 @@ from rich.table import Table
 from rich.text import Text
 
 from mlnews import progress
-from mlnews.collect.ingest import FileReport
 from mlnews.items import Item, Signal
 from mlnews.library import Hit
 from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START
+
+if TYPE_CHECKING:
+    from mlnews.collect.ingest import FileReport
+
 
 # No emoji codes or highlighting: text from sources and users is printed as it is.
 console = Console(highlight=False, emoji=False)

@@ -12,9 +12,6 @@ from mlnews import files
 from mlnews.cli import output
 from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
 from mlnews.errors import UsageError
-from mlnews.issue import source
-from mlnews.issue.check import notices, read_valid
-from mlnews.publish import mime, publishers, smtp
 from mlnews.weeks import parse_period
 
 
@@ -41,6 +38,10 @@ def publish_command(
 
     Example: `mlnews publish 2020-W49 --to markdown --to thread`
     """
+    from mlnews.issue import source
+    from mlnews.issue.check import notices, read_valid
+    from mlnews.publish import publishers
+
     workspace = current_workspace(ctx)
     config = workspace.config
     names = to or list(config.publishers)
@@ -88,6 +89,8 @@ def email_command(
 
     Example: `mlnews email 2020-W49 --lang zh -o 2020-W49.zh.eml`
     """
+    from mlnews.publish import mime
+
     workspace = current_workspace(ctx)
     chosen_lang = lang or workspace.config.languages[0]
     message = mime.issue_message(workspace, parse_period(issue), chosen_lang)
@@ -112,6 +115,8 @@ def send_command(
 
     Example: `MLNEWS_SMTP_PASSWORD=… mlnews send 2020-W49 --lang zh --to reader@example.org`
     """
+    from mlnews.publish import mime, smtp
+
     workspace = current_workspace(ctx)
     settings = workspace.config.email
     chosen_lang = lang or workspace.config.languages[0]

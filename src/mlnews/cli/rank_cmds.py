@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
@@ -12,9 +12,12 @@ from rich.text import Text
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.library import Library
-from mlnews.rank import evaluate, features, pipeline, reasons
-from mlnews.rank.pipeline import Ranked
 from mlnews.weeks import Week
+
+if TYPE_CHECKING:
+    from mlnews.rank import reasons
+    from mlnews.rank.pipeline import Ranked
+
 
 WeekOption = Annotated[str | None, typer.Option(help="The issue week, YYYY-Www (default: this week).")]
 
@@ -36,6 +39,8 @@ def rank_command(
 
     Example: `mlnews rank --week 2020-W49`, then `mlnews candidates 2020-W49`
     """
+    from mlnews.rank import evaluate, pipeline
+
     workspace = current_workspace(ctx)
     config = workspace.config
     with Library.open(workspace.library_path) as library:
@@ -66,6 +71,8 @@ def candidates_command(
 
     Example: `mlnews candidates 2020-W49 --limit 10`
     """
+    from mlnews.rank import pipeline, reasons
+
     workspace = current_workspace(ctx)
     config = workspace.config
     chosen = Week.parse(week)
@@ -91,6 +98,8 @@ def similar_command(
 
     Example: `mlnews similar 2011.15126`
     """
+    from mlnews.rank import pipeline, reasons
+
     workspace = current_workspace(ctx)
     config = workspace.config
     with Library.open(workspace.library_path) as library:
@@ -128,6 +137,8 @@ def _show(ranked: list[Ranked], why: list[reasons.Reasons], as_json: bool, empty
 
 def build_features(library: Library) -> None:
     """What the ranker reads of each new or changed item, built as it is stored (with a bar)."""
+    from mlnews.rank import features
+
     with output.bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as progress:
         task = progress.add_task("ranking features", total=None)
         features.update(library, lambda done, total: progress.update(task, completed=done, total=total))

@@ -10,7 +10,6 @@ import typer
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.errors import UsageError
-from mlnews.publish import preview, publishers, site
 from mlnews.workspace import Workspace
 
 
@@ -31,6 +30,8 @@ def build_command(
 
     Example: `mlnews build && python -m http.server -d site`
     """
+    from mlnews.publish import site
+
     workspace = current_workspace(ctx)
     for chosen in lang or []:
         if chosen not in workspace.config.languages:
@@ -55,6 +56,8 @@ def preview_command(
 
     Example: `mlnews preview --port 8000`, then open http://127.0.0.1:8000/
     """
+    from mlnews.publish import preview, site
+
     workspace = current_workspace(ctx)
     target = (out or _site_folder(workspace)).resolve()
     with preview.Server(target, port) as server:
@@ -71,4 +74,6 @@ def preview_command(
 
 def _site_folder(workspace: Workspace) -> Path:
     """Where the site publisher writes: `build` and `preview` default to the same folder."""
+    from mlnews.publish import publishers
+
     return publishers.where(workspace, str(workspace.config.settings_of("publisher", "site")["folder"]))

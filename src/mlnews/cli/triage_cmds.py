@@ -10,9 +10,7 @@ from rich.text import Text
 
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
-from mlnews.issue import classify
 from mlnews.library import Library
-from mlnews.rank import pipeline
 from mlnews.weeks import Week
 
 Keys = Annotated[list[str], typer.Argument(help="Keys, arXiv ids, DOIs or URLs.", show_default=False)]
@@ -33,6 +31,9 @@ def shortlist_command(
 
     Example: `mlnews shortlist 2011.15126 --section papers --week 2020-W49`
     """
+    from mlnews.issue import classify
+    from mlnews.rank import pipeline
+
     workspace = current_workspace(ctx)
     settings = workspace.config
     if section is not None:
@@ -56,6 +57,8 @@ def reject_command(ctx: typer.Context, keys: Keys) -> None:
 
     Example: `mlnews reject 2011.12289`
     """
+    from mlnews.rank import pipeline
+
     workspace = current_workspace(ctx)
     with Library.open(workspace.library_path) as library:
         rejected = library.triage(keys, "rejected")

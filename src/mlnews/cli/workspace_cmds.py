@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from mlnews import demo, workspace
+from mlnews import workspace
 from mlnews.cli import output
 from mlnews.cli.app import app
-from mlnews.cli.issue_cmds import print_report
 from mlnews.errors import UsageError
 
 
@@ -47,6 +46,9 @@ def demo_command(
 
     Example: `mlnews demo && cd demo-workspace && mlnews render 2020-W49 --lang zh`
     """
+    from mlnews import demo
+    from mlnews.cli.issue_cmds import print_report
+
     result = demo.build(folder)
     output.print_reports(result.imports)
     if not all(r.ok for r in result.imports):
@@ -84,6 +86,8 @@ def demo_files_command(
 
     Example: `mlnews init my-digest && cd my-digest && mlnews demo-files . && mlnews import papers.atom`
     """
+    from mlnews import demo
+
     try:
         written = demo.write_samples(folder)
     except OSError as error:

@@ -11,11 +11,18 @@ summariser's table): it costs a request per sentence.
 
 from __future__ import annotations
 
-from mlnews import faithful
+from typing import TYPE_CHECKING
+
+from mlnews import lazy
 from mlnews.llm import answers, prompts
 from mlnews.llm.client import ChatClient, ModelError, Task, ask
 from mlnews.summarise import Source
 from mlnews.summarise.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from mlnews import faithful
+else:  # imported with the first doubt
+    faithful = lazy.load("mlnews.faithful")
 
 VERIFIED = ("headline", "summary")  # the post restates these
 

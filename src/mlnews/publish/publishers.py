@@ -15,16 +15,24 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import SMTP
 from pathlib import Path
-from typing import ClassVar, Protocol, cast
+from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
-from mlnews import files, plugins
+from mlnews import files, lazy, plugins
 from mlnews.config import Config, Setting
-from mlnews.publish import mime, site
-from mlnews.render.links import FileLinks, SiteLinks
-from mlnews.render.published import issue_view, markdown_issue
-from mlnews.render.thread import thread
 from mlnews.weeks import Period
 from mlnews.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mlnews.publish import mime, site
+    from mlnews.render import links as linking
+    from mlnews.render import published
+    from mlnews.render import thread as threads
+else:  # the renderers load with the first issue published, not with the settings
+    mime = lazy.load("mlnews.publish.mime")
+    site = lazy.load("mlnews.publish.site")
+    linking = lazy.load("mlnews.render.links")
+    published = lazy.load("mlnews.render.published")
+    threads = lazy.load("mlnews.render.thread")
 
 _FOLDER_HELP = "Where it writes, relative to the workspace (or an absolute path)."
 
@@ -76,13 +84,13 @@ class MarkdownPublisher:
         done = Published(_folder(workspace, self.folder))
         config = workspace.config
         links = (
-            FileLinks(done.folder, workspace.root)
+            linking.FileLinks(done.folder, workspace.root)
             if self.links == "files"
-            else SiteLinks(config.site_url, config.languages[0])
+            else linking.SiteLinks(config.site_url, config.languages[0])
         )
         for period, lang in _editions(workspace, periods):
             path = done.folder / f"{period}.{lang}.md"
-            _write_text(done, path, markdown_issue(workspace, period, lang, links))
+            _write_text(done, path, published.markdown_issue(workspace, period, lang, links))
         return done
 
 
@@ -134,9 +142,11 @@ class ThreadPublisher:
     def publish(self, workspace: Workspace, periods: Sequence[Period]) -> Published:
         done = Published(_folder(workspace, self.folder))
         config = workspace.config
-        links = SiteLinks(config.site_url, config.languages[0])
+        links = linking.SiteLinks(config.site_url, config.languages[0])
         for period, lang in _editions(workspace, periods):
-            posts = thread(issue_view(workspace, period, lang, links), links.issue(period, lang))
+            posts = threads.thread(
+                published.issue_view(workspace, period, lang, links), links.issue(period, lang)
+            )
             _write_text(done, done.folder / f"{period}.{lang}.thread.txt", "\n\n".join(posts) + "\n")
         return done
 

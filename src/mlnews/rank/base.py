@@ -12,12 +12,17 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-from scipy import sparse
-
+from mlnews import lazy
 from mlnews.rank.features import Document
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import sparse
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
+    sparse = lazy.load("scipy.sparse")
 
 
 @dataclass

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
 from rich.table import Table
 
+from mlnews import lazy
 from mlnews.config import Config
 from mlnews.library import Library
 from mlnews.rank import labels, pipeline
@@ -24,6 +25,11 @@ from mlnews.rank.popularity import PopularityRanker
 from mlnews.rank.sanity import ArxivSanityRanker
 from mlnews.rank.taste import ndcg
 from mlnews.weeks import Week
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
 
 CUTOFFS = (10, 20, 50)
 RANDOM_ITEMS = 100  # Scholar Inbox's protocol

@@ -18,11 +18,16 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
-import numpy as np
-from scipy import sparse
-
+from mlnews import lazy
 from mlnews.library import Library
 from mlnews.library.ranking import Text
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import sparse
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
+    sparse = lazy.load("scipy.sparse")
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import HashingVectorizer
@@ -77,7 +82,10 @@ def _murmurhash() -> Callable[..., int]:
 
 
 # Sublinear term frequency, 1 + log(count), by count: what rankers weigh terms by.
-_SUBLINEAR = np.r_[0.0, 1 + np.log(np.arange(1, 256))].astype(np.float32)
+@functools.cache
+def _sublinear() -> np.ndarray:
+    table: np.ndarray = np.r_[0.0, 1 + np.log(np.arange(1, 256))].astype(np.float32)
+    return table
 
 
 def counts(documents: Iterable[Document]) -> sparse.csr_matrix:
@@ -88,7 +96,7 @@ def counts(documents: Iterable[Document]) -> sparse.csr_matrix:
 def tf(documents: Iterable[Document]) -> sparse.csr_matrix:
     """Sublinear term frequencies, a row per document (what rankers read)."""
     matrix = counts(documents)
-    matrix.data = _SUBLINEAR[np.minimum(matrix.data, 255).astype(np.intp)]
+    matrix.data = _sublinear()[np.minimum(matrix.data, 255).astype(np.intp)]
     return matrix
 
 
@@ -164,7 +172,7 @@ def build_rows(batch: list[Text]) -> list[Row]:
 
 # Stored small, as they are read in bulk (100,000 items for a month of arXiv): a bucket fits
 # in an int32, and a term seldom comes more than 255 times in a title and abstract.
-TERM_TYPE, COUNT_TYPE = np.dtype("<i4"), np.dtype("u1")
+TERM_TYPE, COUNT_TYPE = "<i4", "u1"  # numpy dtypes by name: numpy is imported on first use
 
 
 def encode(matrix: sparse.csr_matrix, row: int) -> tuple[bytes, bytes]:
@@ -184,7 +192,7 @@ def decode(rows: Sequence[tuple[int, bytes, bytes, str | None]]) -> tuple[np.nda
     indptr = np.zeros(len(rows) + 1, dtype=np.int32)
     np.cumsum(np.fromiter(map(len, counts), dtype=np.int32, count=len(rows)), out=indptr[1:])
     indices = np.frombuffer(b"".join(terms), dtype=TERM_TYPE)
-    data = _SUBLINEAR.take(np.frombuffer(b"".join(counts), dtype=COUNT_TYPE))
+    data = _sublinear().take(np.frombuffer(b"".join(counts), dtype=COUNT_TYPE))
     matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS), copy=False)
     return np.array(ids, dtype=np.int64), matrix
 

@@ -18,13 +18,18 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from mlnews import lazy
 from mlnews.library import Library
 from mlnews.library.ranking import Decision
 from mlnews.rank.base import Examples
 from mlnews.weeks import Week
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
 
 PICK = {"featured": 2.0, "shortlisted": 1.0}
 REJECTED = 1.0

@@ -12,11 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from scipy import sparse
-
-from mlnews import identity, plugins
+from mlnews import identity, lazy, plugins
 from mlnews.config import Config
 from mlnews.dates import now
 from mlnews.errors import UsageError
@@ -28,6 +26,13 @@ from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.features import Document
 from mlnews.rank.taste import hashed_idf, inverse_document_frequency, taste_scores, tfidf
 from mlnews.weeks import Week
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import sparse
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
+    sparse = lazy.load("scipy.sparse")
 
 _PSEUDO_ID = -1  # the row a new curator's topics, authors and categories make
 

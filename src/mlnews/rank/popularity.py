@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-
+from mlnews import lazy
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.taste import popularity
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
 
 
 class PopularityRanker(Ranker):

@@ -12,11 +12,16 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from mlnews import lazy
 from mlnews.items import Signal
 from mlnews.library import Library
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
 
 
 @dataclass(frozen=True)

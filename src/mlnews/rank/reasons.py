@@ -7,15 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-from scipy import sparse
-
+from mlnews import lazy
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.rank import features, prior
 from mlnews.rank.base import Model
 from mlnews.rank.taste import hashed_idf, tfidf
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import sparse
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
+    sparse = lazy.load("scipy.sparse")
 
 TERMS = 3
 LIKE_AT_LEAST = 0.03  # cosine likeness below this is no resemblance worth naming (bigrams keep it low)

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-from scipy import sparse
-
+from mlnews import lazy
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.features import Document
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import sparse
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
+    sparse = lazy.load("scipy.sparse")
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer

@@ -11,15 +11,20 @@ bench/taste.py).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-import numpy as np
-from scipy import sparse
-
+from mlnews import lazy
 from mlnews.config import Setting
 from mlnews.errors import UsageError
 from mlnews.rank.base import Corpus, Examples, Model, Ranker, percentiles
 from mlnews.rank.features import BUCKETS
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import sparse
+else:  # imported on first use: a command that never ranks does not pay for them
+    np = lazy.load("numpy")
+    sparse = lazy.load("scipy.sparse")
 
 ALPHAS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8)
 DEFAULT_ALPHA = 0.2  # too little history to choose: a light touch of popularity
@@ -207,7 +212,7 @@ def choose_alpha(matrix: sparse.csr_matrix, prior: np.ndarray, examples: Example
     return max(ALPHAS, key=lambda alpha: (round(gains[alpha], 9), -abs(alpha - DEFAULT_ALPHA)))
 
 
-Fold = tuple[Examples, np.ndarray, np.ndarray]
+Fold = tuple[Examples, "np.ndarray", "np.ndarray"]
 
 
 def _folds(examples: Examples) -> list[Fold]:

@@ -12,14 +12,19 @@ returned, and compose flags it. Only answers with nothing wrong are cached.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlnews import faithful, plugins, validate
+from mlnews import lazy, plugins, validate
 from mlnews.config import Setting
 from mlnews.llm import answers, prompts, verify
 from mlnews.llm.client import ChatClient, Task, ask
 from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, inherited, open_endpoint, ready
 from mlnews.summarise import Draft, Source
+
+if TYPE_CHECKING:
+    from mlnews import faithful
+else:  # checked when a model has answered: reading the settings does not load the check
+    faithful = lazy.load("mlnews.faithful")
 
 DRAFT_FIELDS = ("headline", "summary", "post")
 

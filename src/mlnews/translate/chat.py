@@ -11,14 +11,19 @@ untranslated (shown in the source language, marked) and goes on.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mlnews import faithful, plugins, validate
+from mlnews import lazy, plugins, validate
 from mlnews.config import Setting
 from mlnews.llm import answers, prompts
 from mlnews.llm.client import ChatClient, Task, ask
 from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, inherited, open_endpoint, ready
 from mlnews.translate import Request
+
+if TYPE_CHECKING:
+    from mlnews import faithful
+else:  # checked when a model has answered: reading the settings does not load the check
+    faithful = lazy.load("mlnews.faithful")
 
 
 class ChatTranslator:
