@@ -178,3 +178,70 @@ def test_an_import_killed_midway_leaves_the_library_as_it_was(tmp_path: Path) ->
         assert (report.added, report.error) == (40_000, None)
         assert library.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert [hit.item.key for hit in library.search('"paper 39999"')] == ["arxiv:2011.40000"]
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (Linux: read from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while being read
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_import_leaves_no_worker_behind(tmp_path: Path, how: signal.Signals) -> None:
+    workspace = tmp_path / "ws"
+    subprocess.run([sys.executable, "-m", "mlnews", "init", str(workspace)], check=True, capture_output=True)
+    snapshot = tmp_path / "snapshot.jsonl"
+    with snapshot.open("w") as out:  # over parallel.MIN_BYTES: parsed by worker processes
+        for n in range(12_000):
+            abstract = " ".join(["sparse attention for long documents"] * 40)
+            record = {
+                "id": f"2011.{n + 1:05d}",
+                "title": f"Paper {n}",
+                "abstract": abstract,
+                "authors": "A. Author",
+                "categories": "cs.LG",
+                "versions": [],
+            }
+            out.write(json.dumps(record) + "\n")
+    command = [sys.executable, "-m", "mlnews", "-w", str(workspace), "import", str(snapshot)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120  # a bound on a broken run, not a guess at a duration
+    helpers: set[int] = set()
+    while time.monotonic() < deadline and process.poll() is None and not helpers:
+        helpers = {pid for pid in _children(process.pid) if "multiprocessing" in _command_line(pid)}
+        time.sleep(0.05)
+    assert helpers, "the import started no worker before it ended"
+    process.send_signal(how)
+    _, err = process.communicate()
+    if how == signal.SIGTERM:  # the same end as Ctrl-C: the file rolled back, said so
+        assert process.returncode == 130
+        assert "Interrupted: the file being imported was rolled back." in err
+        assert "Traceback" not in err
+    while time.monotonic() < deadline and any(_alive(pid) for pid in helpers):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in helpers), "a worker outlived the import"
+    with Library.open(workspace / "library.db") as library:
+        assert library.count() == 0
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""

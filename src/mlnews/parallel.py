@@ -10,13 +10,13 @@ the outcome is the same as parsing in one process, line numbers included.
 from __future__ import annotations
 
 import os
-import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 
+from mlnews import workers
 from mlnews.formats.base import Format, Parsed, ParseError, Problem, get_format
 from mlnews.items import Item
 from mlnews.library.rows import LibraryError, Prepared, prepare
@@ -49,7 +49,7 @@ def _workers() -> int:
 def parse(fmt: Format, data: bytes, kind: str | None = None) -> Iterator[Record]:
     """Yield what `fmt.parse(data)` would, items already prepared; raise its ParseError."""
     context = get_context("spawn")  # never fork a process that holds a SQLite connection
-    pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=context, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=context, initializer=workers.start)
     pending: deque[Future[list[Record] | ParseError]] = deque()
     try:
         for first_line, chunk in _chunks(data):
@@ -62,10 +62,6 @@ def parse(fmt: Format, data: bytes, kind: str | None = None) -> Iterator[Record]
         # On an error or Ctrl-C, drop the work not started and wait only for the chunks
         # in hand (workers ignore Ctrl-C: the main process decides, and rolls back).
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _result(future: Future[list[Record] | ParseError]) -> list[Record]:

@@ -6,6 +6,7 @@ import errno
 import sqlite3
 import sys
 
+from mlnews import workers
 from mlnews.cli import (  # noqa: F401  (register commands)
     app_cmds,
     collect_cmds,
@@ -26,6 +27,7 @@ from mlnews.errors import MlnewsError
 
 
 def main() -> None:
+    workers.interrupt_on_terminate()
     try:
         app(prog_name="mlnews")
     except MlnewsError as error:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import jinja2
 
-from mlnews import files, i18n, progress
+from mlnews import files, i18n, progress, workers
 from mlnews.config import Config
 from mlnews.errors import MlnewsError
 from mlnews.issue import monthly, source
@@ -202,7 +202,7 @@ class _Site:
         if len(chunks) == 1:
             results = [_render_jobs(jobs)]
         else:
-            with ProcessPoolExecutor(len(chunks), mp_context=mp.get_context("fork")) as pool:
+            with ProcessPoolExecutor(len(chunks), mp.get_context("fork"), initializer=workers.start) as pool:
                 results = list(pool.map(_render_jobs, chunks))
         for chunk, (digests, written, unchanged) in zip(chunks, results, strict=True):
             for job, digest in zip(chunk, digests, strict=True):

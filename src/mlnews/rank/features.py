@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
-from mlnews import lazy
+from mlnews import lazy, workers
 from mlnews.library import Library
 from mlnews.library.ranking import Text
 
@@ -154,7 +154,7 @@ def _built(batches: Iterator[list[Text]], *, parallel: bool) -> Iterator[list[Ro
         yield from map(build_rows, batches)
         return
     # spawn: never fork a process that holds a SQLite connection.
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(os.cpu_count(), get_context("spawn"), initializer=workers.start) as pool:
         pending: deque[Future[list[Row]]] = deque()
         for batch in batches:
             pending.append(pool.submit(build_rows, batch))
