@@ -1,30 +1,124 @@
-"""The package's shape: every module imports on its own, none is too long to read in one go."""
+"""The package's shape: no module imports in a cycle, packages import each other only in the
+cycles listed (and none new), none is too long to read in one go."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import ast
+from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "mlnews"
 MAX_LINES = 600
 
 
+def _paths() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
 def _modules() -> list[str]:
     names = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in _paths():
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
         names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return names
 
 
-@pytest.mark.parametrize("module", _modules())
-def test_every_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
-    # Imported first, a module in an import cycle fails with "partially initialized module".
-    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr.strip().splitlines()[-1]
+# Packages that import each other at load time, kept for now: the issue document shares a
+# package with the stage that writes it (issue 22: `document/` will take it), and the settings
+# module reads backends' settings while backends read the settings (a leaf settings module will
+# break it). A new cycle, or a module in one of these packages joining another, fails here.
+KNOWN_CYCLES = [
+    {"config", "fetch", "llm", "summarise", "translate", "validate"},
+    {"formats", "issue", "rank", "render"},
+]
+
+
+def test_no_module_imports_in_a_cycle() -> None:
+    # A module in a cycle of load-time imports fails, imported first, with "partially initialized
+    # module": read from the source (imports inside functions and under TYPE_CHECKING load later).
+    graph = _import_graph()
+    assert _cycles(graph) == []
+
+
+def test_packages_form_no_cycle_but_the_known_ones() -> None:
+    packages: dict[str, set[str]] = {}
+    for module, imported in _import_graph().items():
+        mine = _package(module)
+        packages.setdefault(mine, set()).update(_package(t) for t in imported if _package(t) != mine)
+    for targets in list(packages.values()):
+        for target in targets:
+            packages.setdefault(target, set())
+    assert sorted(map(set, _cycles(packages)), key=sorted) == sorted(KNOWN_CYCLES, key=sorted)
+
+
+def _package(module: str) -> str:
+    """The room a module is in: `issue` of mlnews.issue.compose, `config` of mlnews.config."""
+    return module.split(".")[1] if "." in module else module
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Each module of the package, with the modules of the package it imports when loaded."""
+    modules = {name: path for name, path in zip(_modules(), _paths(), strict=True)}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found: set[str] = set()
+        for node in _loaded(ast.parse(path.read_text(encoding="utf-8")).body):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif node.module:
+                found.update(
+                    f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in modules else node.module
+                    for alias in node.names
+                )
+        graph[name] = {target for target in found if target in modules and target != name}
+    return graph
+
+
+def _loaded(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
+    """The imports a module runs when it is loaded (not those under `if TYPE_CHECKING:`)."""
+    for node in body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif isinstance(node, ast.If):
+            if "TYPE_CHECKING" not in ast.unparse(node.test):
+                yield from _loaded(node.body)
+            yield from _loaded(node.orelse)
+        elif isinstance(node, ast.Try):
+            yield from _loaded(node.body)
+            for handler in node.handlers:
+                yield from _loaded(handler.body)
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one node (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
 
 
 def test_no_module_is_over_600_lines() -> None:
