@@ -21,8 +21,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from mlnews import workspace
-from mlnews.issue import compose
+from mlnews import compose, workspace
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.render.links import SiteLinks

@@ -25,8 +25,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from mlnews import workspace
-from mlnews.issue import compose
+from mlnews import compose, workspace
 from mlnews.library import Library
 from mlnews.publish import site
 from mlnews.render.links import SiteLinks

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mlnews.issue.model import fingerprint
-from mlnews.issue.source import read, write
+from mlnews.document.model import fingerprint
+from mlnews.document.source import read, write
 from mlnews.library import Library
 from mlnews.workspace import Workspace
 from test_app import WEEK, csrf_of, serve

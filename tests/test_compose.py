@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlnews.issue.source import parse, read
+from mlnews.document.source import parse, read
 from mlnews.summarise import HEADLINE_LIMIT, fits
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
@@ -125,7 +125,7 @@ def test_force_redrafts_untouched_fields(run, ws: Path) -> None:  # type: ignore
     # An older draft: the text and its fingerprint both differ, as if an older summariser wrote them.
     text = path.read_text(encoding="utf-8")
     old_headline = "An older draft of the headline"
-    from mlnews.issue.model import fingerprint
+    from mlnews.document.model import fingerprint
 
     text = text.replace(f"### {original.headline}\n", f"### {old_headline}\n")
     text = re.sub(r"headline=[0-9a-f]{6}", f"headline={fingerprint(old_headline)}", text)
@@ -201,9 +201,9 @@ def test_monthly_summary_gathers_the_weeks_that_start_in_the_month(run, ws: Path
     ],
 )
 def test_default_sections(kind: str, url: str, title: str, section: str) -> None:
+    from mlnews.compose.classify import section_for
     from mlnews.config import Config
     from mlnews.identity import identify
-    from mlnews.issue.classify import section_for
     from mlnews.items import Item
 
     item = Item(title=title, kind=kind, key=identify(url), urls=[url])

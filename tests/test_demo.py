@@ -47,8 +47,8 @@ def test_demo_composes_and_renders_every_week_and_month_and_reruns_without_chang
 
 def test_the_demo_issues_are_whole_in_chinese_and_japanese(demo_built) -> None:  # type: ignore[no-untyped-def]
     """The demo ships its own translations: every entry of every issue in zh and ja, faithful."""
-    from mlnews.issue.check import notices
-    from mlnews.issue.source import read
+    from mlnews.document.check import notices
+    from mlnews.document.source import read
 
     root = demo_built.workspace.root
     missing, stale_or_flagged = [], []

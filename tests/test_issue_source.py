@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlnews.config import Config
-from mlnews.issue.check import problems
-from mlnews.issue.model import Entry, Issue, fingerprint
-from mlnews.issue.source import IssueError, dumps, parse
+from mlnews.document.check import problems
+from mlnews.document.model import Entry, Issue, fingerprint
+from mlnews.document.source import IssueError, dumps, parse
 from mlnews.text import without_controls
 from mlnews.weeks import Month, Week, parse_period
 
@@ -241,7 +241,7 @@ def test_a_field_line_lost_in_a_summary_is_reported() -> None:
 
 
 def test_a_byte_order_mark_is_fine_and_bad_bytes_name_their_line(tmp_path: Path) -> None:
-    from mlnews.issue.source import read
+    from mlnews.document.source import read
 
     path = tmp_path / "2020-W49.md"
     path.write_bytes(b"\xef\xbb\xbf" + SOURCE.encode())

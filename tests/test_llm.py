@@ -17,7 +17,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from mlnews.demo import data_dir
-from mlnews.issue.source import read
+from mlnews.document.source import read
 
 FIXTURE = Path(__file__).parent / "fixtures" / "chat" / "week49.json"
 A, B = "arxiv:2011.15126", "arxiv:2012.00364"

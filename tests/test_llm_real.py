@@ -26,9 +26,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from mlnews import faithful, validate
-from mlnews.issue.model import Entry
-from mlnews.issue.source import read
-from mlnews.render.safe import plain
+from mlnews.document.model import Entry
+from mlnews.document.safe import plain
+from mlnews.document.source import read
 
 pytestmark = pytest.mark.slow
 

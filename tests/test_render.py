@@ -358,7 +358,7 @@ def test_week_of_a_monday_workspace_starts_on_monday(run, tmp_path: Path) -> Non
     ],
 )
 def test_no_link_form_smuggles_a_script_url(markdown: str) -> None:
-    from mlnews.render.safe import disarm
+    from mlnews.document.safe import disarm
 
     parser = MarkdownIt("commonmark")
     parser.validateLink = lambda url: True  # type: ignore[method-assign]  (what a lax renderer does)
@@ -368,7 +368,7 @@ def test_no_link_form_smuggles_a_script_url(markdown: str) -> None:
 
 
 def test_code_is_left_as_written_and_comments_are_private() -> None:
-    from mlnews.render.safe import disarm
+    from mlnews.document.safe import disarm
 
     text = "Use `<script>` here:\n\n```html\n<b>bold</b>\n```\n\n<!-- note to self --> done"
     assert disarm(text) == "Use `<script>` here:\n\n```html\n<b>bold</b>\n```\n\n done"

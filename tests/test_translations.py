@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from mlnews import faithful, secrets
+from mlnews.compose.translations import translate_issue
 from mlnews.config import Config, ConfigError, check
-from mlnews.issue.check import notices, problems
-from mlnews.issue.model import fingerprint
-from mlnews.issue.source import dumps, parse
-from mlnews.issue.translations import translate_issue
+from mlnews.document.check import notices, problems
+from mlnews.document.model import fingerprint
+from mlnews.document.source import dumps, parse
 from mlnews.translate import Glossary, Request
 from mlnews.translate.memory import MemoryTranslator
 

@@ -24,8 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel
+from fastapi import HTTPException
 
 from mlnews import progress
 from mlnews.errors import MlnewsError
@@ -35,12 +34,6 @@ from mlnews.workspace import Workspace
 KEPT_LINES = 400  # of a job's output; a long collect says more than a page needs
 NEEDS_PERIOD = ("compose", "check", "publish")
 COMMANDS = ("collect", "compose", "check", "build", "publish")
-
-
-class Start(BaseModel):
-    command: str
-    period: str | None = None
-    force: bool = False
 
 
 @dataclass
@@ -164,32 +157,7 @@ def arguments(command: str, period: str | None, force: bool) -> list[str]:
     return argv
 
 
-def router(jobs: Jobs) -> APIRouter:
-    routes = APIRouter()
-
-    @routes.post("/api/jobs", status_code=202)
-    def start(wanted: Start) -> dict[str, Any]:
-        return jobs.start(wanted.command, wanted.period, wanted.force).as_json()
-
-    @routes.get("/api/jobs/latest")
-    def latest() -> dict[str, Any]:
-        job = jobs.latest()
-        return {"job": job.as_json() if job else None}
-
-    @routes.get("/api/jobs/{number}")
-    def show(number: int) -> dict[str, Any]:
-        return _job(jobs, number).as_json()
-
-    @routes.post("/api/jobs/{number}/cancel")
-    def cancel(number: int) -> dict[str, Any]:
-        job = _job(jobs, number)
-        jobs.cancel(job)
-        return job.as_json()
-
-    return routes
-
-
-def _job(jobs: Jobs, number: int) -> Job:
+def find(jobs: Jobs, number: int) -> Job:
     job = jobs.jobs.get(number)
     if job is None:
         raise HTTPException(404, f"no job {number}")

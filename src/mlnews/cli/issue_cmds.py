@@ -17,7 +17,7 @@ from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace
 
 if TYPE_CHECKING:
-    from mlnews.issue import compose
+    from mlnews import compose
 
 
 class Format(StrEnum):
@@ -52,7 +52,7 @@ def compose_command(
 
     Example: `mlnews compose 2020-W49`, then edit issues/2020-W49.md
     """
-    from mlnews.issue import compose
+    from mlnews import compose
 
     workspace = current_workspace(ctx)
     chosen = parse_period(period)
@@ -120,9 +120,9 @@ def check_command(
 
     Example: `mlnews check 2020-W49`
     """
-    from mlnews.issue import source
-    from mlnews.issue.check import notices, problems
-    from mlnews.issue.source import IssueError
+    from mlnews.document import source
+    from mlnews.document.check import notices, problems
+    from mlnews.document.source import IssueError
 
     workspace = current_workspace(ctx)
     paths = [_issue_path(workspace, name) for name in issues] if issues else _all_issues(workspace)
@@ -216,7 +216,7 @@ def thread_command(
 
 
 def _issue_path(workspace: Workspace, name: str) -> Path:
-    from mlnews.issue import source
+    from mlnews.document import source
 
     candidate = Path(name)
     if candidate.suffix == ".md" or candidate.exists():

@@ -38,24 +38,17 @@ def publish_command(
 
     Example: `mlnews publish 2020-W49 --to markdown --to thread`
     """
-    from mlnews.issue import source
-    from mlnews.issue.check import notices, read_valid
+    from mlnews.document import source
     from mlnews.publish import publishers
+    from mlnews.workflow.release import publishable
 
     workspace = current_workspace(ctx)
     config = workspace.config
     names = to or list(config.publishers)
     periods = [parse_period(issue) for issue in issues] if issues else source.existing(workspace.issues_dir)
-    for period in periods:
-        path = source.path_for(workspace.issues_dir, period)
-        if not path.exists():
-            raise UsageError(f"{path}: no such issue; run `mlnews compose {period}` first")
-        # A problem in any issue stops the run before anything is written; so does a text
-        # flagged as unfaithful: it is never published without the curator seeing it.
-        flagged, _ = notices(read_valid(path, config), path)
-        if flagged:
-            more = f" (and {len(flagged) - 1} more)" if len(flagged) > 1 else ""
-            raise UsageError(f"{flagged[0]}{more}; see `mlnews check {period}`")
+    # A problem in any issue stops the run before anything is written; so does a text
+    # flagged as unfaithful: it is never published without the curator seeing it.
+    publishable(workspace.issues_dir, config, periods)
     if not periods:
         raise UsageError(f"{workspace.issues_dir}: no issues yet; run `mlnews compose WEEK` first")
     if not names:
@@ -90,10 +83,13 @@ def email_command(
     Example: `mlnews email 2020-W49 --lang zh -o 2020-W49.zh.eml`
     """
     from mlnews.publish import mime
+    from mlnews.workflow.release import publishable
 
     workspace = current_workspace(ctx)
     chosen_lang = lang or workspace.config.languages[0]
-    message = mime.issue_message(workspace, parse_period(issue), chosen_lang)
+    period = parse_period(issue)
+    publishable(workspace.issues_dir, workspace.config, [period])
+    message = mime.issue_message(workspace, period, chosen_lang)
     files.write_bytes(output_path, message.as_bytes(policy=SMTP))
     output.say(f"Wrote {output_path}")
 
@@ -116,12 +112,15 @@ def send_command(
     Example: `MLNEWS_SMTP_PASSWORD=… mlnews send 2020-W49 --lang zh --to reader@example.org`
     """
     from mlnews.publish import mime, smtp
+    from mlnews.workflow.release import publishable
 
     workspace = current_workspace(ctx)
     settings = workspace.config.email
     chosen_lang = lang or workspace.config.languages[0]
     recipients = [mime.check_address(address) for address in to]
-    message = mime.issue_message(workspace, parse_period(issue), chosen_lang, to=mime.to_header(recipients))
+    period = parse_period(issue)
+    publishable(workspace.issues_dir, workspace.config, [period])
+    message = mime.issue_message(workspace, period, chosen_lang, to=mime.to_header(recipients))
     smtp.send(message, settings, recipients)
     count = f"{len(recipients)} address" + ("" if len(recipients) == 1 else "es")
     output.say(f"sent to {count} via {settings.smtp_host}:{settings.smtp_port}")

@@ -136,9 +136,9 @@ def _show(ranked: list[Ranked], why: list[reasons.Reasons], as_json: bool, empty
 
 
 def build_features(library: Library) -> None:
-    """What the ranker reads of each new or changed item, built as it is stored (with a bar)."""
-    from mlnews.rank import features
+    """What follows items arriving (`workflow.arrivals`), with a bar."""
+    from mlnews.workflow import arrivals
 
     with output.bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as progress:
         task = progress.add_task("ranking features", total=None)
-        features.update(library, lambda done, total: progress.update(task, completed=done, total=total))
+        arrivals.arrived(library, lambda done, total: progress.update(task, completed=done, total=total))

@@ -1,8 +1,7 @@
-"""Commands that triage items: shortlist, feature, reject, tag."""
+"""Commands that triage items: shortlist, feature, reject, undo, tag."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -11,7 +10,6 @@ from rich.text import Text
 from mlnews.cli import output
 from mlnews.cli.app import app, current_workspace
 from mlnews.library import Library
-from mlnews.weeks import Week
 
 Keys = Annotated[list[str], typer.Argument(help="Keys, arXiv ids, DOIs or URLs.", show_default=False)]
 
@@ -31,21 +29,14 @@ def shortlist_command(
 
     Example: `mlnews shortlist 2011.15126 --section papers --week 2020-W49`
     """
-    from mlnews.issue import classify
-    from mlnews.rank import pipeline
+    from mlnews.compose import classify
+    from mlnews.workflow import triage
 
     workspace = current_workspace(ctx)
     settings = workspace.config
-    if section is not None:
-        settings.section(section)  # an unknown section is an error before anything changes
-    chosen = Week.parse(week) if week is not None else Week.containing(date.today(), settings.first_weekday)
     state = "featured" if featured else "shortlisted"
-    done = []
-    with Library.open(workspace.library_path) as library, library.transaction():
-        found = [(key, library.get(key)) for key in keys]  # every key checked before any change
-        for key, _ in found:
-            done += library.triage([key], state, section, str(chosen))
-        pipeline.after_decision(library, settings)
+    with Library.open(workspace.library_path) as library:
+        done = triage.decide(library, settings, keys, state, section, week)
     for item in done:
         where = item.section or f"{classify.section_for(item, settings)} (by default)"
         output.console.print(Text(f"{state} {item.key} for {item.week} in {where}: {item.title}"))
@@ -57,14 +48,31 @@ def reject_command(ctx: typer.Context, keys: Keys) -> None:
 
     Example: `mlnews reject 2011.12289`
     """
-    from mlnews.rank import pipeline
+    from mlnews.workflow import triage
 
     workspace = current_workspace(ctx)
     with Library.open(workspace.library_path) as library:
-        rejected = library.triage(keys, "rejected")
-        pipeline.after_decision(library, workspace.config)
+        rejected = triage.decide(library, workspace.config, keys, "rejected")
     for item in rejected:
         output.console.print(Text(f"rejected {item.key}: {item.title}"))
+
+
+@app.command("undo")
+def undo_command(ctx: typer.Context) -> None:
+    """Undo the last triage decision (shortlist, feature or reject), made here or in the app.
+
+    Its items go back to the state they had before it; run it again for the one before.
+
+    Example: `mlnews undo`
+    """
+    from mlnews.workflow import triage
+
+    workspace = current_workspace(ctx)
+    with Library.open(workspace.library_path) as library:
+        undone = triage.undo(library, workspace.config)
+    for item in undone:
+        week = f" for {item.week}" if item.week else ""
+        output.console.print(Text(f"undone: {item.key} is {item.state}{week} again: {item.title}"))
 
 
 @app.command("tag")

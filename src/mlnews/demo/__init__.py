@@ -19,10 +19,10 @@ from typing import Any
 
 import tomlkit
 
-from mlnews import files, workspace
+from mlnews import compose, files, workspace
 from mlnews.collect import ingest
 from mlnews.collect.ingest import FileReport
-from mlnews.issue import compose, source
+from mlnews.document import source
 from mlnews.library import Library
 from mlnews.publish import publishers
 from mlnews.publish.publishers import Published

@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mlnews import identity
+from mlnews.document import source
+from mlnews.document.model import Entry, normal_key
 from mlnews.errors import UsageError
 from mlnews.formats.base import Format, Parsed, ParseError, Problem
-from mlnews.issue import source
-from mlnews.issue.model import Entry, normal_key
 from mlnews.items import Event, Item, Text
 from mlnews.text import squash
 from mlnews.weeks import Week

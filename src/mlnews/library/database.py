@@ -305,13 +305,44 @@ class Library:
         with self.transaction():
             ids = [self._id_for(r) for r in references]
             stamp = now()
+            batch = self.db.execute("SELECT coalesce(max(batch), 0) + 1 FROM undo").fetchone()[0]
             for item_id in ids:
+                before = self.db.execute(
+                    "SELECT state, section, week, changed FROM items WHERE id = ?", (item_id,)
+                ).fetchone()
                 self.db.execute(
                     "UPDATE items SET state = ?, section = ?, week = ?, changed = ? WHERE id = ?",
                     (state, section, week, stamp, item_id),
                 )
-                self.db.execute(HISTORY_INSERT, (item_id, stamp, state, section, week))
+                written = self.db.execute(HISTORY_INSERT, (item_id, stamp, state, section, week)).lastrowid
+                self.db.execute(
+                    "INSERT INTO undo (batch, item_id, history_id, state, section, week, changed)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (batch, item_id, written, *before),
+                )
             return [self._load(i) for i in ids]
+
+    def undo(self) -> list[Item]:
+        """Undo the last triage decision not yet undone: its items back to their state before it,
+        as if it had never been made (its history rows go too, so rankers do not learn from it).
+        An empty list when there is none."""
+        with self.transaction():
+            batch = self.db.execute("SELECT max(batch) FROM undo").fetchone()[0]
+            if batch is None:
+                return []
+            rows = self.db.execute(
+                "SELECT item_id, history_id, state, section, week, changed FROM undo"
+                " WHERE batch = ? ORDER BY rowid DESC",
+                (batch,),
+            ).fetchall()
+            for item_id, history_id, state, section, week, _ in rows:
+                self.db.execute(
+                    "UPDATE items SET state = ?, section = ?, week = ?, changed = ? WHERE id = ?",
+                    (state, section, week, now(), item_id),
+                )
+                self.db.execute("DELETE FROM history WHERE id = ?", (history_id,))
+            self.db.execute("DELETE FROM undo WHERE batch = ?", (batch,))
+            return [self._load(row[0]) for row in reversed(rows)]
 
     def tag(self, references: Iterable[str], tag: str) -> list[Item]:
         tag = tag.strip()

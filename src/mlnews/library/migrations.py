@@ -249,6 +249,27 @@ def m009_responses(db: sqlite3.Connection) -> None:
     )
 
 
+
+@migration
+def m010_undo(db: sqlite3.Connection) -> None:
+    # What each triage decision changed, so that the last one can be undone from the CLI or the
+    # app alike, and after a restart: every item's state before it, and the history row it wrote.
+    run_script(
+        db,
+        """
+        CREATE TABLE undo (
+            batch INTEGER NOT NULL,  -- one decision: the items it changed at once
+            item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            history_id INTEGER NOT NULL,
+            state TEXT NOT NULL,  -- the item's, before the decision
+            section TEXT,
+            week TEXT,
+            changed TEXT NOT NULL
+        );
+        CREATE INDEX undo_batch ON undo (batch);
+        """,
+    )
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -24,12 +24,12 @@ from email.utils import format_datetime, localtime, make_msgid
 from pathlib import Path
 
 from mlnews.config import Config, EmailSettings
+from mlnews.document.safe import safe_target
 from mlnews.enrich.images import sniff_image_type
 from mlnews.errors import ConfigError, UsageError
 from mlnews.render import email as content
 from mlnews.render.links import SiteLinks
 from mlnews.render.published import issue_view
-from mlnews.render.safe import safe_target
 from mlnews.render.view import IssueView
 from mlnews.weeks import Period
 from mlnews.workspace import Workspace

@@ -31,9 +31,9 @@ import jinja2
 
 from mlnews import files, i18n, progress, workers
 from mlnews.config import Config
+from mlnews.document import monthly, source
+from mlnews.document.check import read_valid
 from mlnews.errors import MlnewsError
-from mlnews.issue import monthly, source
-from mlnews.issue.check import read_valid
 from mlnews.publish import feeds
 from mlnews.publish.cache import Cache
 from mlnews.publish.media import copy_figures

@@ -21,9 +21,9 @@ from lxml import html as lxml_html
 
 from mlnews import i18n
 from mlnews.config import Config
+from mlnews.document.safe import safe_target
 from mlnews.render import html
 from mlnews.render.links import SiteLinks
-from mlnews.render.safe import safe_target
 from mlnews.render.view import EntryView, IssueView, Link, Navigation, Pick
 from mlnews.text import html_to_text, wrap
 

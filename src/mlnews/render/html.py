@@ -14,7 +14,7 @@ from html import escape
 import nh3
 from markdown_it import MarkdownIt
 
-from mlnews.render.safe import disarm, is_safe_url
+from mlnews.document.safe import disarm, is_safe_url
 
 # No <img>: an image in a summary would be fetched from anywhere by every reader (a
 # tracking pixel); figures come from media/, placed by the templates.

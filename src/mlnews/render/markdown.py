@@ -6,8 +6,8 @@ backslash line breaks), so the result pastes cleanly into Medium or Substack.
 
 from __future__ import annotations
 
-from mlnews.render.safe import disarm, escape, safe_target, without_links
-from mlnews.render.safe import link as md_link
+from mlnews.document.safe import disarm, escape, safe_target, without_links
+from mlnews.document.safe import link as md_link
 from mlnews.render.view import EntryView, IssueView, Navigation, SectionView
 
 RULE = "---"

@@ -18,9 +18,9 @@ from markupsafe import Markup
 
 from mlnews import i18n
 from mlnews.config import Config
+from mlnews.document.safe import plain, safe_target
 from mlnews.render import html, view
 from mlnews.render.links import SiteLinks
-from mlnews.render.safe import plain, safe_target
 from mlnews.text import without_controls
 from mlnews.weeks import Period, Week
 from mlnews.workspace import Workspace

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from mlnews import i18n
+from mlnews.document import monthly, source
+from mlnews.document.check import read_valid
 from mlnews.errors import UsageError
-from mlnews.issue import monthly, source
-from mlnews.issue.check import read_valid
 from mlnews.render import markdown, view
 from mlnews.render.links import Links
 from mlnews.weeks import Period

@@ -7,7 +7,7 @@ than refused: the thread is for pasting, and the file says what to shorten.
 
 from __future__ import annotations
 
-from mlnews.render.safe import plain
+from mlnews.document.safe import plain
 from mlnews.render.view import IssueView
 from mlnews.summarise import POST_LIMIT, post_length
 from mlnews.text import squash

@@ -11,9 +11,9 @@ from datetime import date
 from functools import cached_property
 
 from mlnews.config import Config
+from mlnews.document.model import Entry, Issue, normal_key
 from mlnews.errors import MlnewsError
 from mlnews.i18n import Catalogue
-from mlnews.issue.model import Entry, Issue, normal_key
 from mlnews.render.links import Links
 from mlnews.weeks import Month, Period, Week, weeks_starting_in
 

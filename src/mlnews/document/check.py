@@ -6,11 +6,11 @@ from pathlib import Path
 
 from mlnews import identity
 from mlnews.config import LANGUAGES, Config
+from mlnews.document.model import Issue, Texts
+from mlnews.document.safe import is_safe_url
+from mlnews.document.source import IssueError, Parsed, read
 from mlnews.errors import MlnewsError
-from mlnews.issue.model import Issue, Texts
-from mlnews.issue.source import IssueError, Parsed, read
 from mlnews.items import KINDS
-from mlnews.render.safe import is_safe_url
 from mlnews.weeks import Week
 
 

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mlnews import faithful, progress, validate
+from mlnews.compose.drafting import in_parallel
 from mlnews.config import Config
-from mlnews.issue.drafting import in_parallel
-from mlnews.issue.model import TRANSLATABLE, Entry, Issue, Translation, fingerprint
+from mlnews.document.model import TRANSLATABLE, Entry, Issue, Translation, fingerprint
 from mlnews.llm.client import ModelError
 from mlnews.text import squash
 from mlnews.translate import Request, Translator

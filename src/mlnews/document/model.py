@@ -155,3 +155,13 @@ def normal_key(key: str) -> str:
 def fingerprint(value: str) -> str:
     # Whitespace-insensitive: re-wrapping a paragraph is not an edit.
     return hashlib.sha256(" ".join(value.split()).encode()).hexdigest()[:6]
+
+
+def section_order(existing: list[str], configured: list[str]) -> list[str]:
+    """The file's own order of sections, with missing ones put where the settings have them."""
+    order = list(dict.fromkeys(existing))
+    for index, section in enumerate(configured):
+        if section not in order:
+            before = [s for s in configured[:index] if s in order]
+            order.insert(max(order.index(s) for s in before) + 1 if before else 0, section)
+    return order

@@ -22,17 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlnews import identity, progress
+from mlnews.compose import classify, drafting, examples, translations
 from mlnews.config import Config
-from mlnews.issue import classify, drafting, examples, translations
-from mlnews.issue.check import read_valid
-from mlnews.issue.model import DRAFTABLE, Entry, Issue, normal_key
-from mlnews.issue.monthly import copy_of, refresh, weeks_in
-from mlnews.issue.source import IssueError, dumps, path_for, write
+from mlnews.document.check import read_valid
+from mlnews.document.model import DRAFTABLE, Entry, Issue, normal_key, section_order
+from mlnews.document.monthly import copy_of, refresh, weeks_in
+from mlnews.document.safe import escape
+from mlnews.document.source import IssueError, dumps, path_for, write
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.llm.client import ModelError
 from mlnews.rank import pipeline
-from mlnews.render.safe import escape
 from mlnews.text import squash
 from mlnews.weeks import Month, Period, Week
 
@@ -276,16 +276,6 @@ def _written(candidate: Candidate, in_file: dict[str, Entry], given: set[str], r
 
 def _order(config: Config) -> list[str]:
     return [s.id for s in config.sections]
-
-
-def section_order(existing: list[str], configured: list[str]) -> list[str]:
-    """The file's own order of sections, with missing ones put where the settings have them."""
-    order = list(dict.fromkeys(existing))
-    for index, section in enumerate(configured):
-        if section not in order:
-            before = [s for s in configured[:index] if s in order]
-            order.insert(max(order.index(s) for s in before) + 1 if before else 0, section)
-    return order
 
 
 def _idents(item: Item) -> set[str]:

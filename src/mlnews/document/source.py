@@ -30,8 +30,8 @@ from pathlib import Path
 import tomlkit
 
 from mlnews import files
+from mlnews.document.model import DRAFTABLE, FIELDS, Entry, Flag, Issue, Translation
 from mlnews.errors import MlnewsError
-from mlnews.issue.model import DRAFTABLE, FIELDS, Entry, Flag, Issue, Translation
 from mlnews.text import without_controls
 from mlnews.weeks import Period, Week, parse_period
 
