@@ -140,6 +140,40 @@ def test_more_like_this_and_figures_from_the_workspace_only(app: tuple[Workspace
     assert served.status_code == 200 and served.content == figure.read_bytes()
     for sneaky in ("..%2Fmlnews.toml", "%2E%2E%2Fmlnews.toml", ".hidden", "..%5Cmlnews.toml"):
         assert httpx.get(f"{address}/media/{sneaky}").status_code == 404
+    # A link inside media/ that leads out of it is not served, from the triage page or the preview.
+    (figure.parent / "leak.png").symlink_to(workspace.root / "mlnews.toml")
+    for route in ("media", "preview/media"):
+        assert httpx.get(f"{address}/{route}/leak.png").status_code == 404
+        assert httpx.get(f"{address}/{route}/{figure.name}").status_code == 200
+
+
+def test_a_decision_made_in_the_app_is_undone_by_the_cli_and_one_made_in_the_cli_by_the_app(
+    app: tuple[Workspace, str], run: Any
+) -> None:
+    workspace, address = app
+    keys = ["arxiv:2011.15126", "arxiv:2011.12289"]
+    before = states(workspace, keys)
+    headers = {"x-csrf-token": csrf_of(address)}
+    decided = httpx.post(
+        f"{address}/api/decisions", json={"keys": keys, "state": "rejected"}, headers=headers
+    )
+    assert decided.status_code == 200 and states(workspace, keys) == {k: ("rejected", None) for k in keys}
+    # The same rules whoever decides: an unknown section changes nothing, in the app as in the CLI.
+    bad = {"keys": keys, "state": "shortlisted", "section": "nope", "week": WEEK}
+    refused = httpx.post(f"{address}/api/decisions", json=bad, headers=headers)
+    assert refused.status_code == 422 and "unknown section 'nope'" in refused.json()["detail"]
+    cli = run("-w", str(workspace.root), "shortlist", keys[0], "--section", "nope", "--week", WEEK)
+    assert cli.code == 1 and "unknown section 'nope'" in cli.err
+    undone = run("-w", str(workspace.root), "undo")
+    assert undone.code == 0, undone.err
+    assert states(workspace, keys) == before and f"undone: {keys[0]} is {before[keys[0]][0]}" in undone.out
+    shortlisted = run("-w", str(workspace.root), "shortlist", keys[1], "--week", WEEK, "--section", "other")
+    assert shortlisted.code == 0 and states(workspace, keys[1:]) == {keys[1]: ("shortlisted", "other")}
+    answer = httpx.post(f"{address}/api/undo", headers=headers)
+    assert answer.status_code == 200 and answer.json()["keys"] == [keys[1]]
+    assert states(workspace, keys) == before
+    with Library.open(workspace.library_path, writing=False) as library:
+        assert all(not e.state == "rejected" for e in library.get(keys[0]).history)  # not learnt from
 
 
 # -- decisions and the CLI at the same time -----------------------------------------------------

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mlnews import parallel
-from mlnews.collect import ingest
+from mlnews.collect import ingest, parallel
 from mlnews.library import Library
 
 

@@ -179,6 +179,8 @@ def test_an_answer_still_unfaithful_is_kept_flagged_and_not_published(
     published = run("-w", str(ws), "publish", WEEK, "--to", "markdown")
     assert published.code == 1 and "is flagged" in published.err
     assert not (ws / "markdown").exists()
+    emailed = run("-w", str(ws), "email", WEEK, "-o", str(ws / "issue.eml"))  # the same rule for e-mail
+    assert emailed.code == 1 and "is flagged" in emailed.err and not (ws / "issue.eml").exists()
     # The curator reads it and rewrites the headline: the flag no longer holds for it.
     path = issue_file(ws)
     path.write_text(

@@ -63,3 +63,57 @@ def test_every_command_of_the_tour_runs_offline(tmp_path: Path) -> None:
         folder = Path(where.read_text(encoding="utf-8").strip())
     assert skipped == list(NOT_RUN), "a command NOT_RUN names is no longer in the tour"
     assert (folder / "w49.eml").is_file() and (folder / "site" / "zh" / "2020-W49" / "index.html").is_file()
+
+
+# -- what the README names exists -------------------------------------------------------------------
+
+ROOT = README.parent
+PACKAGE = ROOT / "src" / "mlnews"
+
+
+def test_every_path_the_readme_names_exists() -> None:
+    text = README.read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:src|bench|tests|docs|\.ci)/[\w./-]+?)`", text))
+    named |= set(re.findall(r"\b((?:bench|tests)/\w+\.py)\b", text))
+    missing = sorted(path for path in named if not (ROOT / path.rstrip("/")).exists())
+    assert named and missing == []
+
+
+def test_every_module_and_entry_point_group_the_readme_names_exists() -> None:
+    import importlib
+    import importlib.util
+    import tomllib
+
+    text = README.read_text(encoding="utf-8")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    groups = set(pyproject["project"]["entry-points"])
+    missing = []
+    for name in sorted(set(re.findall(r"`(mlnews(?:\.\w+)+)", text))):
+        if name in groups or name == "mlnews.toml":  # the workspace's settings file, not a module
+            continue
+        # A module, or a name in one: `mlnews.config.Setting`, `mlnews.fetch.Fetcher.post_json`.
+        found: object = importlib.import_module("mlnews")
+        for part in name.split(".")[1:]:
+            inner = f"{getattr(found, '__name__', '')}.{part}"
+            if hasattr(found, "__path__") and importlib.util.find_spec(inner) is not None:
+                found = importlib.import_module(inner)
+            else:
+                found = getattr(found, part, None)
+        if found is None:
+            missing.append(name)
+    assert missing == []
+
+
+def test_the_layout_block_names_every_room_and_only_rooms_that_exist() -> None:
+    text = README.read_text(encoding="utf-8")
+    block = text[text.index("## Layout") :]
+    block = block[block.index("```\nsrc/mlnews/") : block.index("```", block.index("```\nsrc/mlnews/") + 4)]
+    listed = set(re.findall(r"^  (\w+)/", block, re.M))
+    rooms = {path.name for path in PACKAGE.iterdir() if path.is_dir() and path.name != "__pycache__"}
+    assert listed == rooms
+    modules = {path.name for path in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py"}
+    named = set(re.findall(r"\b(\w+\.py)\b", block))
+    assert modules <= named, f"not in the Layout block: {sorted(modules - named)}"
+    assert {n for n in named if "/" not in n} <= modules | {
+        p.name for p in PACKAGE.rglob("*.py")
+    }, "the Layout block names a module that does not exist"

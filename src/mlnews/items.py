@@ -241,3 +241,24 @@ def _holds_non_finite(value: Any) -> bool:
         elif isinstance(current, list):
             pending.extend(current)
     return False
+
+
+def summary(item: Item) -> dict[str, Any]:
+    """The fields a list of items shows: `--json` prints them, the app sends them."""
+    return {
+        "key": item.key,
+        "kind": item.kind,
+        "title": item.title,
+        "url": item.url,
+        "urls": item.urls,
+        "authors": item.authors,
+        "site": item.site,
+        "published": item.published,
+        "updated": item.updated,
+        "categories": item.categories,
+        "tags": item.tags,
+        "state": item.state,
+        "section": item.section,
+        "week": item.week,
+        "score": item.score,
+    }

@@ -21,8 +21,8 @@ from mlnews.cli import (  # noqa: F401  (register commands)
     triage_cmds,
     workspace_cmds,
 )
-from mlnews.cli.app import app
 from mlnews.cli.output import errors
+from mlnews.cli.root import app
 from mlnews.errors import MlnewsError
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from mlnews.cli import output
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.root import app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.weeks import Week
 

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColu
 from rich.table import Table
 
 from mlnews.cli import output, rank_cmds
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.root import app, current_workspace
 from mlnews.errors import MlnewsError, UsageError
 from mlnews.library import Library
 from mlnews.weeks import Week

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from mlnews import files
 from mlnews.cli import output
-from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
+from mlnews.cli.root import IssueArgument, LangOption, app, current_workspace
 from mlnews.library import Library
 from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace

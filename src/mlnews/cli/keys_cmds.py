@@ -10,7 +10,7 @@ import typer
 
 from mlnews import secrets
 from mlnews.cli import output
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.root import app, current_workspace
 from mlnews.errors import UsageError
 
 keys = typer.Typer(help="API keys for model backends, kept in the system keyring.", no_args_is_help=True)

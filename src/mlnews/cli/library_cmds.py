@@ -19,9 +19,9 @@ from rich.progress import (
 
 from mlnews import files
 from mlnews.cli import output, rank_cmds
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.root import app, current_workspace
 from mlnews.errors import UsageError
-from mlnews.items import KINDS, STATES
+from mlnews.items import KINDS, STATES, summary
 from mlnews.library import Library
 from mlnews.weeks import Week
 
@@ -134,7 +134,7 @@ def list_command(
             state=state, kind=kind, week=week_text, since=since, limit=limit, by_score=sort == "score"
         )
     if as_json:
-        output.print_json([output.summary(i) for i in items])
+        output.print_json([summary(i) for i in items])
     else:
         output.console.print(output.item_table(items))
 
@@ -161,7 +161,7 @@ def search_command(
     if as_json:
         output.print_json(
             [
-                {**output.summary(h.item), "snippet": output.plain_snippet(h.snippet), "rank": h.rank}
+                {**summary(h.item), "snippet": output.plain_snippet(h.snippet), "rank": h.rank}
                 for h in hits
             ]
         )

@@ -12,7 +12,7 @@ import typer
 
 from mlnews import plugins
 from mlnews.cli import output
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.root import app, current_workspace
 from mlnews.errors import UsageError
 
 llm = typer.Typer(

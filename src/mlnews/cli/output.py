@@ -33,27 +33,6 @@ errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 MIN_PATH = 20  # columns: below this a path says too little to be worth one line
 
 
-def summary(item: Item) -> dict[str, Any]:
-    """The fields `--json` prints for each item of a list."""
-    return {
-        "key": item.key,
-        "kind": item.kind,
-        "title": item.title,
-        "url": item.url,
-        "urls": item.urls,
-        "authors": item.authors,
-        "site": item.site,
-        "published": item.published,
-        "updated": item.updated,
-        "categories": item.categories,
-        "tags": item.tags,
-        "state": item.state,
-        "section": item.section,
-        "week": item.week,
-        "score": item.score,
-    }
-
-
 def say(message: str, style: str = "") -> None:
     """One line of plain text, never wrapped: paths and commands in it stay copy-pasteable."""
     console.print(Text(message, style=style), soft_wrap=True)

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from mlnews import plugins
 from mlnews.cli import output
-from mlnews.cli.app import app
+from mlnews.cli.root import app
 from mlnews.errors import UsageError
 
 

@@ -10,7 +10,7 @@ import typer
 
 from mlnews import files
 from mlnews.cli import output
-from mlnews.cli.app import IssueArgument, LangOption, app, current_workspace
+from mlnews.cli.root import IssueArgument, LangOption, app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.weeks import parse_period
 

@@ -10,7 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from mlnews.cli import output
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.root import app, current_workspace
+from mlnews.items import summary
 from mlnews.library import Library
 from mlnews.weeks import Week
 
@@ -113,7 +114,7 @@ def _show(ranked: list[Ranked], why: list[reasons.Reasons], as_json: bool, empty
     if as_json:
         output.print_json(
             [
-                {**output.summary(r.item), "score": round(r.score, 4), "reasons": w.to_dict()}
+                {**summary(r.item), "score": round(r.score, 4), "reasons": w.to_dict()}
                 for r, w in zip(ranked, why, strict=True)
             ]
         )

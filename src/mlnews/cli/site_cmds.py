@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlnews.cli import output
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.root import app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.workspace import Workspace
 
@@ -56,17 +56,17 @@ def preview_command(
 
     Example: `mlnews preview --port 8000`, then open http://127.0.0.1:8000/
     """
-    from mlnews.publish import preview, site
+    from mlnews.publish import serve, site
 
     workspace = current_workspace(ctx)
     target = (out or _site_folder(workspace)).resolve()
-    with preview.Server(target, port) as server:
+    with serve.Server(target, port) as server:
         built = site.build(workspace, target)
         output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
         server.start()
         output.say(f"Serving {server.url} (Ctrl-C to stop)")
         try:
-            for rebuilt in preview.watch(workspace, target):
+            for rebuilt in serve.watch(workspace, target):
                 output.say(f"rebuilt: {len(rebuilt.written)} files written")
         except KeyboardInterrupt:
             pass

@@ -8,7 +8,7 @@ import typer
 from rich.text import Text
 
 from mlnews.cli import output
-from mlnews.cli.app import app, current_workspace
+from mlnews.cli.root import app, current_workspace
 from mlnews.library import Library
 
 Keys = Annotated[list[str], typer.Argument(help="Keys, arXiv ids, DOIs or URLs.", show_default=False)]

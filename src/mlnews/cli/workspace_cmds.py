@@ -9,7 +9,7 @@ import typer
 
 from mlnews import workspace
 from mlnews.cli import output
-from mlnews.cli.app import app
+from mlnews.cli.root import app
 from mlnews.errors import UsageError
 
 

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlnews import config, config_file, parallel
+from mlnews import config, config_file
+from mlnews.collect import parallel
 from mlnews.errors import ConfigError, ItemNotFound
 from mlnews.formats.base import Format, ParseError, Problem, Signals, Subscription, get_format, sniff
 from mlnews.items import Item

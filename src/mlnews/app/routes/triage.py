@@ -18,8 +18,8 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
 from mlnews.app import state
-from mlnews.cli.output import summary
 from mlnews.errors import MlnewsError
+from mlnews.items import summary
 from mlnews.library import Library
 from mlnews.weeks import Week
 from mlnews.workflow import triage
