@@ -173,7 +173,7 @@ def test_a_decision_made_in_the_app_is_undone_by_the_cli_and_one_made_in_the_cli
     assert answer.status_code == 200 and answer.json()["keys"] == [keys[1]]
     assert states(workspace, keys) == before
     with Library.open(workspace.library_path, writing=False) as library:
-        assert all(not e.state == "rejected" for e in library.get(keys[0]).history)  # not learnt from
+        assert all(e.state != "rejected" for e in library.get(keys[0]).history)  # not learnt from
 
 
 # -- decisions and the CLI at the same time -----------------------------------------------------
