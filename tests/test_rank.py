@@ -226,24 +226,8 @@ def _dense(model: Model) -> np.ndarray:
     return weights
 
 
-@pytest.mark.slow
-def test_taste_beats_arxiv_sanity_on_simulated_iclr_curators(shared_data: Path) -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "taste_bench", Path(__file__).parents[1] / "bench" / "taste.py"
-    )
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    papers, early, decisions = bench.read(shared_data / "openreview" / "iclr2021")
-    corpus = bench.corpus_of(papers, early)
-    cases = bench.cases(papers, decisions, 10, 0, "months")[::3]
-    report = evaluate.run("months", corpus, cases, evaluate.methods(TasteRanker()))
-    ours, theirs = report.results["mlnews taste"], report.results["arxiv-sanity"]
-    assert ours["recall@20"][0] > theirs["recall@20"][0]
-    assert ours["nDCG@20"][0] > theirs["nDCG@20"][0]
-    assert report.results["random"]["recall@20"][0] < 0.2
+# How well taste ranks against arxiv-sanity-lite on simulated ICLR curators is measured, with
+# intervals, by `python bench/taste.py`: a measurement, not a behaviour, and 2-4 minutes of a run.
 
 
 def test_examples_can_be_a_bibtex_export(run) -> None:  # type: ignore[no-untyped-def]

@@ -143,7 +143,7 @@ def _is_picks(text: str) -> bool:
 
 
 @pytest.mark.parametrize("name", ["2020-W49", "2020-W43"])
-def test_zh_render_has_the_skeleton_of_the_reference(built: demo.Result, seeds: Path, name: str) -> None:
+def test_zh_render_has_the_skeleton_of_the_reference(seeds: Path, built: demo.Result, name: str) -> None:
     reference = skeleton((seeds / SEED[name]).read_text(encoding="utf-8"))
     ours = skeleton(rendered(built, name, "zh"))
     assert ours["title"] == reference["title"]
