@@ -16,7 +16,7 @@ import tomlkit
 
 from mlnews.formats import mlnews_jsonl
 from mlnews.items import Item
-from mlnews.rank import evaluate, features
+from mlnews.rank import features
 from mlnews.rank.base import Corpus, Examples, Model, percentiles
 from mlnews.rank.features import BUCKETS, Document
 from mlnews.rank.taste import TasteRanker, taste_scores, tfidf
