@@ -20,9 +20,8 @@ from mlnews.summarise import HEADLINE_LIMIT, Draft, Source, fits, get, names, po
 from mlnews.summarise.compress import compress, tidy
 from mlnews.summarise.extractive import ExtractiveSummariser
 from mlnews.summarise.reword import drop_back_reference
-from mlnews.summarise.sentences import split_sentences
 from mlnews.summarise.verbs import object_of
-from mlnews.text import squash
+from mlnews.text import split_sentences, squash
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
 

@@ -7,7 +7,7 @@ its `pyproject.toml` exactly as a third-party package declares its own:
     mybackend = "mlnews_mybackend:MySummariser"
 
 A backend is a small class with a `name` (the entry point's name), the methods its
-kind needs, and optionally `settings`: a tuple of `config.Setting`s, read from the
+kind needs, and optionally `settings`: a tuple of `Setting`s (`mlnews.settings`), read from the
 `[KIND.NAME]` table of mlnews.toml (`[summariser.openai]`), checked when the settings
 are read and passed to the class as keyword arguments.
 
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from mlnews.errors import UsageError
 
 if TYPE_CHECKING:
-    from mlnews.config import Setting
+    from mlnews.settings import Setting
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from mlnews import secrets
-from mlnews.config import LLM_SETTINGS, NetworkSettings, Setting
 from mlnews.errors import ConfigError
 from mlnews.fetch import Fetcher, FetchError
 from mlnews.llm.client import Endpoint, EndpointError, ModelError, RequestError
+from mlnews.settings import LLM_SETTINGS, NetworkSettings, Setting
 
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 # The [llm] keys each kind of backend takes; its own table may override any of them.

@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mlnews import lazy, plugins, validate
-from mlnews.config import Setting
+from mlnews.drafts import Draft, Source
 from mlnews.llm import answers, prompts, verify
 from mlnews.llm.client import ChatClient, Task, ask
 from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, inherited, open_endpoint, ready
-from mlnews.summarise import Draft, Source
+from mlnews.settings import Setting
 
 if TYPE_CHECKING:
     from mlnews import faithful

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from mlnews.summarise import POST_LIMIT, Draft, Source, post_length
+from mlnews.drafts import Draft, Source
 from mlnews.summarise.compress import compress, tidy
 from mlnews.summarise.headline import choose_headline, gist_like, headline_from_title, normal, repeats
 from mlnews.summarise.reword import (
@@ -29,8 +29,8 @@ from mlnews.summarise.reword import (
     third_person,
 )
 from mlnews.summarise.roles import Roles, is_boilerplate, pick_roles, unique
-from mlnews.summarise.sentences import cjk_count, is_cjk, needs_before, split_sentences
-from mlnews.text import squash
+from mlnews.summarise.sentences import needs_before
+from mlnews.text import POST_LIMIT, cjk_count, is_cjk, post_length, split_sentences, squash
 
 SUMMARY_WORDS = (40, 80)  # what the summary aims at, when the text is long enough to choose
 POST_CLAUSE = 140  # the post's second part: a short clause, not a second summary

@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mlnews import lazy, plugins, validate
-from mlnews.config import Setting
+from mlnews.drafts import Request
 from mlnews.llm import answers, prompts
 from mlnews.llm.client import ChatClient, Task, ask
 from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, inherited, open_endpoint, ready
-from mlnews.translate import Request
+from mlnews.settings import Setting
 
 if TYPE_CHECKING:
     from mlnews import faithful
