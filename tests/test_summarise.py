@@ -459,6 +459,7 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def _plugins(monkeypatch: pytest.MonkeyPatch, *entries: metadata.EntryPoint) -> None:
     """Installed plugins: the real entry points (the built-ins among them) and these."""
     real = metadata.entry_points
+    monkeypatch.setattr(plugins, "_scanned", {})  # read afresh, as a new run would
 
     def entry_points(**selection: str) -> metadata.EntryPoints:
         return metadata.EntryPoints([*real(**selection), *metadata.EntryPoints(entries).select(**selection)])

@@ -224,6 +224,41 @@ LLM_SETTINGS: tuple[Setting, ...] = (
 )
 
 
+# The [llm] keys each chat backend takes (`openai` over HTTP, `local` in-process); its own table
+# may override any of them.
+HTTP_KEYS = (
+    "base_url",
+    "model",
+    "api_key_env",
+    "key_name",
+    "temperature",
+    "timeout",
+    "max_concurrency",
+    "context_tokens",
+    "max_input_tokens",
+    "max_output_tokens",
+    "json_mode",
+    "price_input",
+    "price_output",
+)
+LOCAL_KEYS = (
+    "model_path",
+    "threads",
+    "temperature",
+    "max_concurrency",
+    "context_tokens",
+    "max_input_tokens",
+    "max_output_tokens",
+    "json_mode",
+)
+
+
+def inherited(keys: tuple[str, ...]) -> tuple[Setting, ...]:
+    """The `[llm]` settings named, as a backend's own: its table overrides them."""
+    by_name = {s.name: s for s in LLM_SETTINGS}
+    return tuple(replace(by_name[key], inherit="llm") for key in keys)
+
+
 def _default_sections() -> tuple[Section, ...]:
     return tuple(Section(s["id"], s["name"], tuple(s["kinds"])) for s in DEFAULT_SECTIONS)
 

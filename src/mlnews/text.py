@@ -10,9 +10,16 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from lxml import etree
-from lxml import html as lxml_html
+from mlnews import lazy
+
+if TYPE_CHECKING:
+    from lxml import etree
+    from lxml import html as lxml_html
+else:  # imported with the first HTML fragment: measuring and splitting text need no parser
+    etree = lazy.load("lxml.etree")
+    lxml_html = lazy.load("lxml.html")
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"}
 
