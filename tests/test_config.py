@@ -1,6 +1,7 @@
 """mlnews.toml: written complete by init, checked strictly, errors name file and key."""
 
 import tomllib
+import typing
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,25 @@ def test_every_setting_is_written_out_with_its_help() -> None:
         assert setting.help in text
     for spec in (*config.SECTION_FIELDS, *config.SOURCE_FIELDS):
         assert spec.help in text
+
+
+def test_a_setting_is_its_dataclass_field() -> None:
+    """The tuples are made from the dataclasses' fields: one name and one default each, and the
+    field's declared type is the type of the TOML value (a list is kept as a tuple)."""
+    tables = [
+        (config.Config, config.SETTINGS),
+        (config.NetworkSettings, config.NETWORK_SETTINGS),
+        (config.EmailSettings, config.EMAIL_SETTINGS),
+    ]
+    for table, settings in tables:
+        hints = typing.get_type_hints(table)
+        defaults = table()
+        assert settings and len({s.name for s in settings}) == len(settings)
+        for setting in settings:
+            value = getattr(defaults, setting.name)
+            assert (list(value) if isinstance(value, tuple) else value) == setting.default, setting.name
+            expected = tuple if isinstance(setting.default, list) else type(setting.default)
+            assert (typing.get_origin(hints[setting.name]) or hints[setting.name]) is expected, setting.name
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:

@@ -21,7 +21,7 @@ from mlnews.formats.base import ParseError, get_format
 from mlnews.items import Item
 from mlnews.summarise import HEADLINE_LIMIT, Draft, Source, fits
 from mlnews.summarise.extractive import ExtractiveSummariser
-from mlnews.summarise.sentences import split_sentences
+from mlnews.text import split_sentences
 
 # ---- the real data -----------------------------------------------------------------------------
 

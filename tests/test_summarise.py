@@ -20,9 +20,8 @@ from mlnews.summarise import HEADLINE_LIMIT, Draft, Source, fits, get, names, po
 from mlnews.summarise.compress import compress, tidy
 from mlnews.summarise.extractive import ExtractiveSummariser
 from mlnews.summarise.reword import drop_back_reference
-from mlnews.summarise.sentences import split_sentences
 from mlnews.summarise.verbs import object_of
-from mlnews.text import squash
+from mlnews.text import split_sentences, squash
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
 
@@ -460,6 +459,7 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def _plugins(monkeypatch: pytest.MonkeyPatch, *entries: metadata.EntryPoint) -> None:
     """Installed plugins: the real entry points (the built-ins among them) and these."""
     real = metadata.entry_points
+    monkeypatch.setattr(plugins, "_scanned", {})  # read afresh, as a new run would
 
     def entry_points(**selection: str) -> metadata.EntryPoints:
         return metadata.EntryPoints([*real(**selection), *metadata.EntryPoints(entries).select(**selection)])

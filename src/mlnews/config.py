@@ -1,12 +1,11 @@
-"""The workspace's settings (`mlnews.toml`): what they are, their defaults, and checking them.
+"""Reading and checking `mlnews.toml`: a bad file is a one-line ConfigError naming the file,
+the key and what is expected.
 
-Settings are data: `SETTINGS` lists every `[newsletter]` key with its default and
-help text, `NETWORK_SETTINGS` the `[network]` keys, `SECTION_FIELDS` the keys of each
-`[[sections]]` table and `SOURCE_FIELDS` the keys every `[sources.NAME]` table shares
-(each source type adds its own, see `mlnews.sources`); each backend declares the keys
-of its `[KIND.NAME]` table (`mlnews.plugins`). The file `mlnews init` writes
-(`config_file`) and the errors for a bad file are both made from these lists, so they
-cannot fall out of step.
+What the settings are (their names, defaults and help) is declared once in `mlnews.settings`,
+which imports no stage; this module checks a file against those declarations, against the
+source types (`mlnews.sources`) and against each backend's own settings (`mlnews.plugins`).
+The names of `mlnews.settings` can be imported from here too (`from mlnews.config import Setting`,
+as plugins do).
 """
 
 from __future__ import annotations
@@ -14,325 +13,58 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mlnews import i18n, plugins
+from mlnews import plugins
 from mlnews.errors import ConfigError
-from mlnews.i18n import N_
 from mlnews.identity import canonical_url
-from mlnews.items import KINDS
-from mlnews.translate import Glossary
-
-LANGUAGES = tuple(i18n.languages())  # a language is a catalogue: see docs/languages.md
-WEEKDAYS = ("sunday", "monday")
-_SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    help: str
-    choices: tuple[str, ...] | None = None
-    is_url: bool = False  # must be an absolute http(s) URL: it ends up in links
-    plugin_kind: str | None = None  # names installed backends of this kind (`mlnews plugins`)
-    # A backend's setting that comes from a shared table unless its own table sets it:
-    # `inherit="llm"` takes `[llm] model` for `[summariser.openai]` that does not name one.
-    inherit: str | None = None
-
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("name", "ML News", "The newsletter's name, shown in titles, feeds and e-mail."),
-    Setting("author", "", "Who writes it: shown as the author of issues and feeds."),
-    Setting(
-        "languages",
-        ["en", "zh", "ja"],
-        "Languages each issue is published in; the first is the one you write in.",
-        LANGUAGES,
-    ),
-    Setting(
-        "first_weekday",
-        "sunday",
-        "The day a week starts: 'sunday' (weeks take the ISO number of the Monday after)"
-        " or 'monday' (plain ISO weeks).",
-        WEEKDAYS,
-    ),
-    Setting(
-        "site_url",
-        "https://example.org/",
-        "Where the published site lives (for links in feeds and e-mail).",
-        is_url=True,
-    ),
-    Setting(
-        "footer",
-        "",
-        "Markdown shown at the end of every issue, e.g. where your one-line posts appear.",
-    ),
-    Setting(
-        "summariser",
-        "extractive",
-        "What drafts headlines, summaries and posts: 'extractive' (built in, offline) or a plugin's name.",
-        plugin_kind="summariser",
-    ),
-    Setting(
-        "translator",
-        "",
-        "What translates your text into the other languages: 'memory' (built in, offline: texts"
-        " translated before), 'openai' (any OpenAI-compatible endpoint), a plugin's name, or ''"
-        " (none: the other languages show your text, marked as such).",
-        plugin_kind="translator",
-    ),
-    Setting(
-        "ranker",
-        "taste",
-        "What orders a week's candidates: 'taste' (built in: learns from your decisions),"
-        " 'arxiv-sanity', 'popularity' or a plugin's name; its settings are in [ranker.NAME].",
-        plugin_kind="ranker",
-    ),
-    Setting(
-        "publishers",
-        ["markdown", "site", "thread"],
-        "What `mlnews publish` writes, in order; 'email' needs [email] from_address.",
-        plugin_kind="publisher",
-    ),
+from mlnews.settings import (
+    DEFAULT_SECTIONS,
+    EMAIL_SETTINGS,
+    LANGUAGES,
+    LLM_SETTINGS,
+    NETWORK_SETTINGS,
+    SECTION_FIELDS,
+    SETTINGS,
+    SOURCE_FIELDS,
+    WEEKDAYS,
+    Config,
+    EmailSettings,
+    Field,
+    Glossary,
+    NetworkSettings,
+    Section,
+    Setting,
+    Source,
 )
 
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    type: type
-    required: bool
-    help: str
-    choices: tuple[str, ...] | None = None
-    is_url: bool = False  # must be an absolute http(s) URL: it is fetched or linked to
-
-
-SECTION_FIELDS: tuple[Field, ...] = (
-    Field("id", str, True, "Short name used on the command line (`--section papers`)."),
-    Field("name", str, True, "Heading shown in the issue."),
-    Field("kinds", list, False, "Item kinds that go here unless the curator says otherwise.", KINDS),
-)
-
-NETWORK_SETTINGS: tuple[Setting, ...] = (
-    Setting("contact_email", "", "Your e-mail, sent in the User-Agent so that sites (arXiv) can reach you."),
-    Setting(
-        "allow_private_addresses",
-        False,
-        "Fetch from private, loopback and link-local addresses (off: no feed can point inside your network).",
-    ),
-    Setting("connect_timeout", 10.0, "Seconds to wait for a connection."),
-    Setting("read_timeout", 30.0, "Seconds to wait for data once connected."),
-    Setting("max_download_mb", 25.0, "The most one response (a feed, a page, a PDF) may be, in MB."),
-    Setting("retries", 4, "Tries after the first on connection errors, timeouts, 429 and 5xx."),
-    Setting(
-        "backoff_seconds", 2.0, "The first wait before a retry; it doubles each time (Retry-After wins)."
-    ),
-    Setting(
-        "arxiv_api_url",
-        "https://export.arxiv.org/api/query",
-        "The arXiv API (`add` asks it about ids).",
-        is_url=True,
-    ),
-    Setting(
-        "arxiv_pdf_url",
-        "https://arxiv.org/pdf/",
-        "Where arXiv PDFs are (for figures): this, then the id.",
-        is_url=True,
-    ),
-    Setting(
-        "doi_resolver_url",
-        "https://doi.org/",
-        "Resolves DOIs to landing pages: this, then the DOI.",
-        is_url=True,
-    ),
-    Setting(
-        "request_interval",
-        3.0,
-        "Seconds between requests to one host for arxiv and oai-pmh sources (at least 3 on arxiv.org).",
-    ),
-    Setting(
-        "fetch_figures",
-        True,
-        "Fetch the figures of shortlisted items in `collect` and `add` (`--no-figures` skips them once).",
-    ),
-)
-
-# `[llm]`: the model the `openai` and `local` backends share; their own tables may override it.
-LLM_SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "base_url",
-        "https://api.openai.com/v1",
-        "The endpoint, up to /v1 (e.g. http://127.0.0.1:8080/v1 for llama.cpp, :11434/v1 for Ollama).",
-        is_url=True,
-    ),
-    Setting("model", "gpt-4o-mini", "The model's name as the endpoint knows it."),
-    Setting("api_key_env", "OPENAI_API_KEY", "The environment variable holding the key."),
-    Setting("key_name", "openai", "Else, the keyring entry holding it (`mlnews keys set NAME`)."),
-    Setting("temperature", 0.2, "How freely it writes: 0 is the most literal."),
-    Setting("timeout", 120.0, "Seconds to wait for one answer (a timed-out request is tried once more)."),
-    Setting("max_concurrency", 4, "Requests in flight at once."),
-    Setting(
-        "context_tokens",
-        0,
-        "The model's context size in tokens; 0: ask the server (llama.cpp, Ollama), else assume 8192.",
-    ),
-    Setting("max_input_tokens", 6000, "The most a request may carry: longer body text is cut."),
-    Setting("max_output_tokens", 1024, "The most an answer may be, in tokens (each task asks for less)."),
-    Setting(
-        "json_mode",
-        True,
-        "Ask for JSON by schema (falling back to a JSON object, then plain text, where refused).",
-    ),
-    Setting("price_input", 0.0, "Price per million input tokens, for the cost line (0: not shown)."),
-    Setting("price_output", 0.0, "Price per million output tokens."),
-    Setting("model_path", "", "The `local` backends: the GGUF model file they run in-process."),
-    Setting("threads", 0, "The `local` backends: CPU threads (0: every core)."),
-)
-
-EMAIL_SETTINGS: tuple[Setting, ...] = (
-    Setting("from_address", "", "Who the newsletter is from, e.g. 'ML News <news@example.org>'."),
-    Setting("reply_to", "", "Where replies go, if not the From address."),
-    Setting("unsubscribe", "", "An https: or mailto: address for the List-Unsubscribe header."),
-    Setting("smtp_host", "", "The SMTP server `mlnews send` uses."),
-    Setting("smtp_port", 587, "Its port: 587 for STARTTLS, 465 for SSL."),
-    Setting(
-        "smtp_security",
-        "starttls",
-        "starttls, ssl, or none (only for a server on this machine).",
-        ("starttls", "ssl", "none"),
-    ),
-    Setting("smtp_username", "", "The login, if the server wants one."),
-    Setting("password_env", "MLNEWS_SMTP_PASSWORD", "The environment variable holding the password."),
-    Setting("keyring_service", "", "Else, the keyring service holding it (with smtp_username as the user)."),
-    Setting("inline_images", True, "Figures travel inside the message (true) or are linked from the site."),
-)
-
-SOURCE_FIELDS: tuple[Field, ...] = (
-    Field("type", str, True, "What it is: arxiv, oai-pmh, feed, or a plugin's type."),
-    Field("url", str, True, "Where to collect from (the API's base URL for arxiv and oai-pmh).", is_url=True),
-    Field("title", str, False, "Your name for it, if not the table's name."),
-    Field("site_url", str, False, "The site's home page.", is_url=True),
-)
-
-DEFAULT_SECTIONS: list[dict[str, Any]] = [
-    {"id": "papers", "name": N_("Machine-learning papers"), "kinds": ["paper"]},
-    {"id": "articles", "name": N_("Technical articles"), "kinds": ["article"]},
-    {"id": "use-cases", "name": N_("Examples of machine-learning use cases"), "kinds": []},
-    {"id": "other", "name": N_("Other topics"), "kinds": ["news", "other"]},
+__all__ = [
+    "BACKEND_TABLES",
+    "DEFAULT_SECTIONS",
+    "EMAIL_SETTINGS",
+    "LANGUAGES",
+    "LLM_SETTINGS",
+    "NETWORK_SETTINGS",
+    "SECTION_FIELDS",
+    "SETTINGS",
+    "SOURCE_FIELDS",
+    "WEEKDAYS",
+    "Config",
+    "ConfigError",
+    "EmailSettings",
+    "Field",
+    "Glossary",
+    "NetworkSettings",
+    "Section",
+    "Setting",
+    "Source",
+    "check",
+    "load",
 ]
 
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    name: str
-    kinds: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str  # the table's name: `[sources.NAME]`
-    type: str
-    url: str
-    title: str = ""
-    site_url: str = ""
-    options: tuple[tuple[str, Any], ...] = ()  # the type's own keys, checked by the type
-
-    def option(self, key: str, default: Any = None) -> Any:
-        return dict(self.options).get(key, default)
-
-
-@dataclass(frozen=True)
-class NetworkSettings:
-    contact_email: str = ""
-    allow_private_addresses: bool = False
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    max_download_mb: float = 25.0
-    retries: int = 4
-    backoff_seconds: float = 2.0
-    request_interval: float = 3.0
-    arxiv_api_url: str = "https://export.arxiv.org/api/query"
-    arxiv_pdf_url: str = "https://arxiv.org/pdf/"
-    doi_resolver_url: str = "https://doi.org/"
-    fetch_figures: bool = True
-
-
-@dataclass(frozen=True)
-class EmailSettings:
-    from_address: str = ""
-    reply_to: str = ""
-    unsubscribe: str = ""
-    smtp_host: str = ""
-    smtp_port: int = 587
-    smtp_security: str = "starttls"
-    smtp_username: str = ""
-    password_env: str = "MLNEWS_SMTP_PASSWORD"
-    keyring_service: str = ""
-    inline_images: bool = True
-
-
-@dataclass(frozen=True)
-class Config:
-    name: str = "ML News"
-    author: str = ""
-    languages: tuple[str, ...] = ("en", "zh", "ja")
-    first_weekday: str = "sunday"
-    site_url: str = "https://example.org/"
-    footer: str = ""
-    summariser: str = "extractive"
-    translator: str = ""
-    ranker: str = "taste"
-    publishers: tuple[str, ...] = ("markdown", "site", "thread")
-    sections: tuple[Section, ...] = field(
-        default_factory=lambda: tuple(
-            Section(s["id"], s["name"], tuple(s["kinds"])) for s in DEFAULT_SECTIONS
-        )
-    )
-    sources: tuple[Source, ...] = ()
-    network: NetworkSettings = field(default_factory=NetworkSettings)
-    email: EmailSettings = field(default_factory=EmailSettings)
-    llm: tuple[tuple[str, Any], ...] = ()  # `[llm]` as given, where it differs from the defaults
-    # `[KIND.NAME]` tables as given, checked: ((kind, name), ((key, value), ...)), ...
-    backends: tuple[tuple[tuple[str, str], tuple[tuple[str, Any], ...]], ...] = ()
-    glossary: Glossary = field(default_factory=Glossary)
-
-    @property
-    def source_language(self) -> str:
-        return self.languages[0]
-
-    def settings_of(self, kind: str, name: str) -> dict[str, Any]:
-        """A backend's settings: its `[KIND.NAME]` table over the shared tables (`[llm]`) over
-        its defaults."""
-        specs = plugins.backend_settings(kind, name)
-        shared = {"llm": dict(self.llm)}
-        values = {s.name: shared.get(s.inherit or "", {}).get(s.name, s.default) for s in specs}
-        values.update(dict(dict(self.backends).get((kind, name), ())))
-        return values
-
-    def source(self, name: str) -> Source:
-        for source in self.sources:
-            if source.name == name:
-                return source
-        known = ", ".join(s.name for s in self.sources) or "none yet (add [sources.NAME] to mlnews.toml)"
-        raise ConfigError(f"unknown source {name!r}; sources are: {known}")
-
-    def section(self, section_id: str) -> Section:
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        known = ", ".join(s.id for s in self.sections)
-        raise ConfigError(f"unknown section {section_id!r}; sections are: {known}")
-
-    def section_for_kind(self, kind: str) -> Section:
-        for section in self.sections:
-            if kind in section.kinds:
-                return section
-        return self.sections[-1]
+_SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def load(path: Path) -> Config:

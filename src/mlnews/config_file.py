@@ -1,6 +1,6 @@
 """The text of `mlnews.toml`: the file `mlnews init` writes, and sources added to a curator's file.
 
-Both are made from the settings' declarations in `mlnews.config`, so the file explains
+Both are made from the settings' declarations in `mlnews.settings`, so the file explains
 every setting in the same words the errors use; adding sources keeps the curator's
 comments and layout (tomlkit).
 """
@@ -15,8 +15,9 @@ from pathlib import Path
 import tomlkit
 
 from mlnews import files, plugins
-from mlnews.config import (
-    BACKEND_TABLES,
+from mlnews.config import BACKEND_TABLES, check, load
+from mlnews.identity import canonical_url
+from mlnews.settings import (
     DEFAULT_SECTIONS,
     EMAIL_SETTINGS,
     LLM_SETTINGS,
@@ -26,10 +27,7 @@ from mlnews.config import (
     SOURCE_FIELDS,
     Setting,
     Source,
-    check,
-    load,
 )
-from mlnews.identity import canonical_url
 
 
 def default_text() -> str:

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from mlnews import __version__, lazy
-from mlnews.config import NetworkSettings
 from mlnews.errors import MlnewsError
+from mlnews.settings import NetworkSettings
 
 if TYPE_CHECKING:
     import httpx

@@ -7,7 +7,7 @@ its `pyproject.toml` exactly as a third-party package declares its own:
     mybackend = "mlnews_mybackend:MySummariser"
 
 A backend is a small class with a `name` (the entry point's name), the methods its
-kind needs, and optionally `settings`: a tuple of `config.Setting`s, read from the
+kind needs, and optionally `settings`: a tuple of `Setting`s (`mlnews.settings`), read from the
 `[KIND.NAME]` table of mlnews.toml (`[summariser.openai]`), checked when the settings
 are read and passed to the class as keyword arguments.
 
@@ -17,6 +17,7 @@ and asking for it by name says why it cannot be used.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from mlnews.errors import UsageError
 
 if TYPE_CHECKING:
-    from mlnews.config import Setting
+    from mlnews.settings import Setting
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,9 @@ class Plugin:
 warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr)  # noqa: E731
 
 _registry: dict[str, dict[str, Plugin]] = {}  # loaded (or broken) backends by kind and name
+# A kind's entry points, read once a run: a scan of every installed package costs ~10 ms, and
+# checking a workspace's settings asks about a kind a dozen times.
+_scanned: dict[str, tuple[dict[str, metadata.EntryPoint], list[metadata.EntryPoint]]] = {}
 _warned_taken: set[tuple[str, str, str]] = set()  # a name taken by another package: said once
 
 
@@ -123,14 +127,17 @@ def find(kind_name: str, name: str) -> Plugin | None:
 def _entries(kind_name: str) -> tuple[dict[str, metadata.EntryPoint], list[metadata.EntryPoint]]:
     """A kind's entry points by name (read, not loaded), mlnews' own first: a package cannot
     take over a built-in's name; and those skipped because their name is taken."""
-    found: dict[str, metadata.EntryPoint] = {}
-    taken = []
-    for entry in sorted(metadata.entry_points(group=kind(kind_name).group), key=lambda e: not _built_in(e)):
-        if entry.name in found:
-            taken.append(entry)
-        else:
-            found[entry.name] = entry
-    return found, taken
+    group = kind(kind_name).group
+    if kind_name not in _scanned:
+        found: dict[str, metadata.EntryPoint] = {}
+        taken = []
+        for entry in sorted(metadata.entry_points(group=group), key=lambda e: not _built_in(e)):
+            if entry.name in found:
+                taken.append(entry)
+            else:
+                found[entry.name] = entry
+        _scanned[kind_name] = (found, taken)
+    return _scanned[kind_name]
 
 
 def _taken(kind_name: str, entry: metadata.EntryPoint, holder: metadata.EntryPoint) -> None:
@@ -218,14 +225,23 @@ def every() -> Iterable[Plugin]:
 
 
 def _built_in(entry: metadata.EntryPoint) -> bool:
-    return entry.dist is not None and entry.dist.name == "mlnews"
+    return entry.dist is not None and _package(entry.dist)[0] == "mlnews"
 
 
 def _origin(entry: metadata.EntryPoint) -> str:
     dist = entry.dist
     if dist is None:
         return "unknown package"
-    return f"{dist.name} {dist.version}" + (" (built in)" if _built_in(entry) else "")
+    name, version = _package(dist)
+    return f"{name} {version}" + (" (built in)" if _built_in(entry) else "")
+
+
+@functools.cache
+def _package(dist: metadata.Distribution) -> tuple[str, str]:
+    """A package's name and version, its METADATA parsed once (mlnews' own holds the README):
+    the entry points of one scan share their package's `Distribution`."""
+    found = dist.metadata
+    return found["Name"], found["Version"]
 
 
 def _load(kind_name: str, entry: metadata.EntryPoint) -> Plugin:

@@ -1,13 +1,25 @@
-"""Turning what sources give (HTML snippets, LaTeX, ragged whitespace) into plain text."""
+"""Plain text: what sources give (HTML snippets, LaTeX, ragged whitespace) turned into it, split
+into sentences, measured (the length rules of a headline and a post) and wrapped.
+
+A base module: the summarisers, the checks every generated text must pass (`mlnews.validate`),
+the prompts and the renderers all measure text the same way by importing it from here.
+"""
 
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from lxml import etree
-from lxml import html as lxml_html
+from mlnews import lazy
+
+if TYPE_CHECKING:
+    from lxml import etree
+    from lxml import html as lxml_html
+else:  # imported with the first HTML fragment: measuring and splitting text need no parser
+    etree = lazy.load("lxml.etree")
+    lxml_html = lazy.load("lxml.html")
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"}
 
@@ -72,6 +84,121 @@ def latex_to_text(text: str) -> str:
     except Exception:  # pylatexenc raises assorted errors on unbalanced input
         return squash(text)
     return squash(converted)
+
+
+# -- sentences ---------------------------------------------------------------------------------
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A word list written as one string, split at spaces."""
+    return frozenset(text.split())
+
+
+# CJK scripts and their punctuation, Hangul, compatibility ideographs, full-width forms ("！", "，").
+CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]")
+
+
+def is_cjk(char: str) -> bool:
+    return bool(CJK.match(char))
+
+
+def cjk_count(text: str) -> int:
+    return len(CJK.findall(text))
+
+
+def mostly_cjk(text: str) -> bool:
+    return cjk_count(text) * 2 > len(text)
+
+
+# Where a sentence may end: Latin end marks before a space, CJK ones anywhere.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|[。！？｡]+[」』”’）)\]]*|．(?![0-9０-９])[」』”’）)\]]*")
+_WORD_BEFORE = re.compile(r"\S*$")
+_WORD_AFTER = re.compile(r"\s*(\S+)")
+# Never the end of a sentence: "e.g. the", "Fig. 3", "Smith et al. (2020)".
+_ABBREVIATIONS = word_set(
+    "e.g i.e cf vs fig figs eq eqs sec secs ref refs tab tabs no nos vol approx resp incl "
+    "dr mr mrs ms prof st jr sr ca ch pp al etc"
+)
+# ...except these, which end a sentence often enough when a capitalised word follows.
+_ENDS_WHEN_CAPITAL = frozenset({"al", "etc"})
+_INITIALS = re.compile(r"[A-Z]|(?:[A-Z]\.)+[A-Z]")  # "J. Smith", "U.S. Army"
+# After an initial, only these say a new sentence began ("... with model B. We then ...").
+_STARTERS = word_set("we this the these our it its in here however they to finally a an")
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a plain text, in order, whitespace collapsed."""
+    text = squash(text)
+    sentences: list[str] = []
+    start = 0
+    for mark in _BOUNDARY.finditer(text):
+        if mark.group()[0] in ".!?…" and not _ends_sentence(text, mark.start(), mark.end()):
+            continue
+        piece = text[start : mark.end()].strip()
+        if piece:
+            sentences.append(piece)
+        start = mark.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def _ends_sentence(text: str, mark: int, end: int) -> bool:
+    before = _WORD_BEFORE.search(text, max(0, mark - 40), mark)
+    word = before.group().lstrip("\"'“‘([{") if before else ""
+    after = _WORD_AFTER.match(text, end)
+    following = after.group(1).lstrip("\"'“‘([{") if after else ""
+    if text[mark] == "." and _INITIALS.fullmatch(word):
+        return following.lower() in _STARTERS
+    if text[mark] == "." and word.lower() in _ABBREVIATIONS:
+        return word.lower() in _ENDS_WHEN_CAPITAL and following[:1].isupper()
+    return _starts_sentence(following)
+
+
+def _starts_sentence(word: str) -> bool:
+    if not word or not word[0].islower():
+        return True  # a capital, a digit, a CJK character, a symbol
+    # "pixelNeRF", "word2vec": names that begin a sentence in lower case.
+    return any(char.isupper() or char.isdigit() for char in word[1:])
+
+
+# -- lengths: a headline's, and a post's as X counts it -------------------------------------------
+
+HEADLINE_LIMIT = 90
+# A CJK character carries about a word: 40 of them make as long a headline as 90 Latin letters.
+CJK_HEADLINE_LIMIT = 40
+POST_LIMIT = 280
+LINK_LENGTH = 23  # X shortens every link to t.co, whatever its real length
+
+# A link, less punctuation that ends the sentence around it (X does not count that as part of it).
+_URL = re.compile(r"https?://[^\s]*[^\s.,:;!?'\")\]}>]", re.IGNORECASE)
+# twitter-text v3: code points in these ranges count 1, every other one 2 (CJK, emoji).
+_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+
+
+def post_length(text: str) -> int:
+    """The length X counts: every http(s) link is LINK_LENGTH, CJK and emoji count double.
+
+    An emoji joined from several code points counts a little more here than on
+    X, which errs on the side of a post that fits.
+    """
+    text = unicodedata.normalize("NFC", text)
+    length = 0
+    last = 0
+    for link in _URL.finditer(text):
+        length += _weighted(text[last : link.start()]) + LINK_LENGTH
+        last = link.end()
+    return length + _weighted(text[last:])
+
+
+def _weighted(text: str) -> int:
+    return len(text) + len(_HEAVY.findall(text))
+
+
+def fits(post: str, link: str) -> bool:
+    """Whether the post and its link, one space apart, fit in one X post."""
+    return post_length(post + " " + link) <= POST_LIMIT
 
 
 # -- wrapping plain text ---------------------------------------------------------------------

@@ -14,9 +14,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-from mlnews.summarise import HEADLINE_LIMIT, fits
-from mlnews.summarise.headline import CJK_HEADLINE_LIMIT
-from mlnews.summarise.sentences import mostly_cjk
+from mlnews.text import CJK_HEADLINE_LIMIT, HEADLINE_LIMIT, fits, mostly_cjk
 
 # "We", "our", "I" outside quotes: a paper's summary tells what *they* did.
 # "I" only before a verb: "(i)", "i.e." and a variable I are not the author speaking; "US"

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mlnews import progress
-from mlnews.config import Config, Source
 from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher
 from mlnews.formats.base import ParseError
 from mlnews.library import Library
+from mlnews.settings import Config, Source
 from mlnews.sources import base
 
 

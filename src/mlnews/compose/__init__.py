@@ -23,7 +23,6 @@ from pathlib import Path
 
 from mlnews import identity, progress
 from mlnews.compose import classify, drafting, examples, translations
-from mlnews.config import Config
 from mlnews.document.check import read_valid
 from mlnews.document.model import DRAFTABLE, Entry, Issue, normal_key, section_order
 from mlnews.document.monthly import copy_of, refresh, weeks_in
@@ -33,6 +32,7 @@ from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.llm.client import ModelError
 from mlnews.rank import pipeline
+from mlnews.settings import Config
 from mlnews.text import squash
 from mlnews.weeks import Month, Period, Week
 

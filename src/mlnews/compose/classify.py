@@ -11,8 +11,8 @@ import re
 from urllib.parse import urlsplit
 
 from mlnews import identity
-from mlnews.config import Config
 from mlnews.items import Item
+from mlnews.settings import Config
 
 SCHOLARLY = ("arxiv:", "doi:", "openreview:")
 PRESS_HOSTS = ("prnewswire.com", "businesswire.com", "globenewswire.com", "accesswire.com", "newswire.ca")

@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 
 from mlnews import faithful, identity, plugins, progress, summarise, translate, validate
 from mlnews.compose.examples import Examples
-from mlnews.config import Config
 from mlnews.document.model import Entry
 from mlnews.document.safe import plain
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.library.responses import Responses
+from mlnews.settings import Config
 
 BODY_LIMIT = 20_000  # characters of body text a source carries; a backend cuts it to its budget
 CHECKED = ("headline", "summary", "post")

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlnews.config import Config
 from mlnews.document.model import normal_key
 from mlnews.document.safe import plain
 from mlnews.document.source import existing, path_for, read
 from mlnews.errors import MlnewsError
 from mlnews.library import Library
+from mlnews.settings import Config
 from mlnews.summarise import Example
 from mlnews.weeks import Period, Week
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from mlnews import faithful, progress, validate
 from mlnews.compose.drafting import in_parallel
-from mlnews.config import Config
 from mlnews.document.model import TRANSLATABLE, Entry, Issue, Translation, fingerprint
 from mlnews.llm.client import ModelError
+from mlnews.settings import Config
 from mlnews.text import squash
 from mlnews.translate import Request, Translator
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlnews import identity
-from mlnews.config import LANGUAGES, Config
 from mlnews.document.model import Issue, Texts
 from mlnews.document.safe import is_safe_url
 from mlnews.document.source import IssueError, Parsed, read
 from mlnews.errors import MlnewsError
 from mlnews.items import KINDS
+from mlnews.settings import LANGUAGES, Config
 from mlnews.weeks import Week
 
 

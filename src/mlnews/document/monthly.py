@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlnews.config import Config
 from mlnews.document.check import read_valid
 from mlnews.document.model import DRAFTABLE, TRANSLATABLE, Entry, Issue, Translation, normal_key
 from mlnews.document.source import IssueError, existing, path_for
+from mlnews.settings import Config
 from mlnews.weeks import Month, Week, weeks_starting_in
 
 

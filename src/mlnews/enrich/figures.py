@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mlnews import files
-from mlnews.config import NetworkSettings
 from mlnews.enrich.images import sniff_image_type, web_image
 from mlnews.enrich.metadata import looks_like_pdf, page_meta
 from mlnews.enrich.pdf import extract_figure
@@ -29,6 +28,7 @@ from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher, FetchError, Response
 from mlnews.items import Item
 from mlnews.library import Library
+from mlnews.settings import NetworkSettings
 from mlnews.sources.base import polite_interval
 
 PDF_LIMIT_MB = 30.0

@@ -11,49 +11,16 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import replace
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from mlnews import secrets
-from mlnews.config import LLM_SETTINGS, NetworkSettings, Setting
 from mlnews.errors import ConfigError
 from mlnews.fetch import Fetcher, FetchError
 from mlnews.llm.client import Endpoint, EndpointError, ModelError, RequestError
+from mlnews.settings import NetworkSettings
 
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
-# The [llm] keys each kind of backend takes; its own table may override any of them.
-HTTP_KEYS = (
-    "base_url",
-    "model",
-    "api_key_env",
-    "key_name",
-    "temperature",
-    "timeout",
-    "max_concurrency",
-    "context_tokens",
-    "max_input_tokens",
-    "max_output_tokens",
-    "json_mode",
-    "price_input",
-    "price_output",
-)
-LOCAL_KEYS = (
-    "model_path",
-    "threads",
-    "temperature",
-    "max_concurrency",
-    "context_tokens",
-    "max_input_tokens",
-    "max_output_tokens",
-    "json_mode",
-)
-
-
-def inherited(keys: tuple[str, ...]) -> tuple[Setting, ...]:
-    """The `[llm]` settings named, as a backend's own: its table overrides them."""
-    by_name = {s.name: s for s in LLM_SETTINGS}
-    return tuple(replace(by_name[key], inherit="llm") for key in keys)
 
 
 def open_endpoint(backend: str, values: dict[str, Any]) -> Endpoint:

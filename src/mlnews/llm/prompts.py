@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from mlnews.summarise import HEADLINE_LIMIT, Example, Source
-from mlnews.translate import Request
+from mlnews.drafts import Example, Request, Source
+from mlnews.text import HEADLINE_LIMIT
 
 Messages = list[dict[str, str]]
 

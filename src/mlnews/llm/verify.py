@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mlnews import lazy
+from mlnews.drafts import Source
 from mlnews.llm import answers, prompts
 from mlnews.llm.client import ChatClient, ModelError, Task, ask
-from mlnews.summarise import Source
-from mlnews.summarise.sentences import split_sentences
+from mlnews.text import split_sentences
 
 if TYPE_CHECKING:
     from mlnews import faithful

@@ -23,7 +23,6 @@ from email.policy import EmailPolicy, Policy
 from email.utils import format_datetime, localtime, make_msgid
 from pathlib import Path
 
-from mlnews.config import Config, EmailSettings
 from mlnews.document.safe import safe_target
 from mlnews.enrich.images import sniff_image_type
 from mlnews.errors import ConfigError, UsageError
@@ -31,6 +30,7 @@ from mlnews.render import email as content
 from mlnews.render.links import SiteLinks
 from mlnews.render.published import issue_view
 from mlnews.render.view import IssueView
+from mlnews.settings import Config, EmailSettings
 from mlnews.weeks import Period
 from mlnews.workspace import Workspace
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
 from mlnews import files, lazy, plugins
-from mlnews.config import Config, Setting
+from mlnews.settings import Config, Setting
 from mlnews.weeks import Period
 from mlnews.workspace import Workspace
 

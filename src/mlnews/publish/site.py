@@ -30,7 +30,6 @@ from pathlib import Path
 import jinja2
 
 from mlnews import files, i18n, progress, workers
-from mlnews.config import Config
 from mlnews.document import monthly, source
 from mlnews.document.check import read_valid
 from mlnews.errors import MlnewsError
@@ -41,6 +40,7 @@ from mlnews.publish.search_index import search_index
 from mlnews.publish.sitemap import SITEMAP, robots, sitemap
 from mlnews.render import view
 from mlnews.render.pages import Digest, Pages, is_week, published, template_problem
+from mlnews.settings import Config
 from mlnews.weeks import Month, Period, parse_period, weeks_starting_in
 from mlnews.workspace import Workspace
 

@@ -14,9 +14,9 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 
-from mlnews.config import EmailSettings
 from mlnews.errors import ConfigError, MlnewsError, UsageError
 from mlnews.publish.mime import check_address
+from mlnews.settings import EmailSettings
 
 TIMEOUT = 30.0  # seconds for each SMTP connect, read and write
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}

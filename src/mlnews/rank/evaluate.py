@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from mlnews import lazy
-from mlnews.config import Config
 from mlnews.library import Library
 from mlnews.rank import labels, pipeline
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.popularity import PopularityRanker
 from mlnews.rank.sanity import ArxivSanityRanker
 from mlnews.rank.taste import ndcg
+from mlnews.settings import Config
 from mlnews.weeks import Week
 
 if TYPE_CHECKING:

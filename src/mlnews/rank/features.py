@@ -13,7 +13,6 @@ import functools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import TYPE_CHECKING
@@ -30,6 +29,8 @@ else:  # imported on first use: a command that never ranks does not pay for them
     sparse = lazy.load("scipy.sparse")
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from sklearn.feature_extraction.text import HashingVectorizer
 
 BUCKETS = 2**20
@@ -153,6 +154,9 @@ def _built(batches: Iterator[list[Text]], *, parallel: bool) -> Iterator[list[Ro
     if not parallel or (os.cpu_count() or 1) < 2:
         yield from map(build_rows, batches)
         return
+    # Loaded here, not with the module: checking the settings that name the ranker loads the module.
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn: never fork a process that holds a SQLite connection.
     with ProcessPoolExecutor(os.cpu_count(), get_context("spawn"), initializer=workers.start) as pool:
         pending: deque[Future[list[Row]]] = deque()

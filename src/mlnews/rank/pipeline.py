@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlnews import identity, lazy, plugins
-from mlnews.config import Config
 from mlnews.dates import now
 from mlnews.errors import UsageError
 from mlnews.formats.base import sniff
@@ -25,6 +24,7 @@ from mlnews.rank import features, labels, prior
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.features import Document
 from mlnews.rank.taste import hashed_idf, inverse_document_frequency, taste_scores, tfidf
+from mlnews.settings import Config
 from mlnews.weeks import Week
 
 if TYPE_CHECKING:

@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from mlnews import lazy
-from mlnews.config import Setting
 from mlnews.errors import UsageError
 from mlnews.rank.base import Corpus, Examples, Model, Ranker, percentiles
 from mlnews.rank.features import BUCKETS
+from mlnews.settings import Setting
 
 if TYPE_CHECKING:
     import numpy as np

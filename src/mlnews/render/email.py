@@ -20,11 +20,11 @@ import nh3
 from lxml import html as lxml_html
 
 from mlnews import i18n
-from mlnews.config import Config
 from mlnews.document.safe import safe_target
 from mlnews.render import html
 from mlnews.render.links import SiteLinks
 from mlnews.render.view import EntryView, IssueView, Link, Navigation, Pick
+from mlnews.settings import Config
 from mlnews.text import html_to_text, wrap
 
 WIDTH = 72  # columns of the text part; CJK characters count two

@@ -17,10 +17,10 @@ from babel import Locale
 from markupsafe import Markup
 
 from mlnews import i18n
-from mlnews.config import Config
 from mlnews.document.safe import plain, safe_target
 from mlnews.render import html, view
 from mlnews.render.links import SiteLinks
+from mlnews.settings import Config
 from mlnews.text import without_controls
 from mlnews.weeks import Period, Week
 from mlnews.workspace import Workspace

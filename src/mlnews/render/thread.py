@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from mlnews.document.safe import plain
 from mlnews.render.view import IssueView
-from mlnews.summarise import POST_LIMIT, post_length
-from mlnews.text import squash
+from mlnews.text import POST_LIMIT, post_length, squash
 
 ELLIPSIS = "…"
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
-from mlnews.config import Config
 from mlnews.document.model import Entry, Issue, normal_key
 from mlnews.errors import MlnewsError
 from mlnews.i18n import Catalogue
 from mlnews.render.links import Links
+from mlnews.settings import Config
 from mlnews.weeks import Month, Period, Week, weeks_starting_in
 
 MONTHLY_LINKS = 3  # the reference links the latest three monthly summaries

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
-from mlnews.config import Field, Source
 from mlnews.errors import ConfigError
 from mlnews.fetch import FetchError
 from mlnews.items import Item
+from mlnews.settings import Field, Source
 from mlnews.sources.base import Page, Run, parse
 
 MAX_PAGE = 2000  # the API's own limit per request

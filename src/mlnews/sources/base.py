@@ -17,9 +17,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from mlnews import plugins
-from mlnews.config import Field, NetworkSettings, Source
 from mlnews.errors import ConfigError
 from mlnews.items import Item
+from mlnews.settings import Field, NetworkSettings, Source
 
 if TYPE_CHECKING:  # the network stack is imported only when something is fetched
     from mlnews.fetch import Fetcher, Response

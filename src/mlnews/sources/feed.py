@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from mlnews.config import Field
 from mlnews.formats.base import ParseError, sniff
 from mlnews.items import KINDS
+from mlnews.settings import Field
 from mlnews.sources.base import Page, Run, parse
 
 FEED_FORMATS = ("feed", "json-feed")

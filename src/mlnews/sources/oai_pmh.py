@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, ClassVar
 
-from mlnews.config import Field, Source
 from mlnews.errors import ConfigError
 from mlnews.formats.base import ParseError
 from mlnews.formats.xml import children, local, parse_xml
+from mlnews.settings import Field, Source
 from mlnews.sources.base import Page, Run, parse
 
 PREFIXES = ("arXiv", "arXivRaw", "oai_dc")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from mlnews.summarise.sentences import WORD, is_cjk, word_set
+from mlnews.summarise.sentences import WORD
+from mlnews.text import is_cjk, word_set
 
 STOPWORDS = word_set(
     "a an the and or but of to in on at by for with from as is are was were be been being this that "

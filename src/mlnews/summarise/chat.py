@@ -14,25 +14,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mlnews import lazy, plugins, validate
-from mlnews.config import Setting
-from mlnews.llm import answers, prompts, verify
-from mlnews.llm.client import ChatClient, Task, ask
-from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, inherited, open_endpoint, ready
-from mlnews.summarise import Draft, Source
+from mlnews import lazy, plugins
+from mlnews.drafts import Draft, Source
+from mlnews.llm import prompts
+from mlnews.settings import HTTP_KEYS, LOCAL_KEYS, Setting, inherited
 
 if TYPE_CHECKING:
-    from mlnews import faithful
-else:  # checked when a model has answered: reading the settings does not load the check
+    from mlnews import faithful, validate
+    from mlnews.llm import answers, endpoints, verify
+    from mlnews.llm import client as llm
+else:  # loaded when a backend is made: checking the settings that name one loads none of them
     faithful = lazy.load("mlnews.faithful")
+    validate = lazy.load("mlnews.validate")
+    answers = lazy.load("mlnews.llm.answers")
+    endpoints = lazy.load("mlnews.llm.endpoints")
+    verify = lazy.load("mlnews.llm.verify")
+    llm = lazy.load("mlnews.llm.client")
 
 DRAFT_FIELDS = ("headline", "summary", "post")
 
+# The style's defaults are the prompt's (`prompts.Style`): written once.
 STYLE_SETTINGS = (
-    Setting("examples", 3, "How many of your past entries, the most like the item, are shown to the model."),
-    Setting("summary_words", 80, "About how long a summary is, in words."),
+    Setting(
+        "examples",
+        prompts.Style.examples,
+        "How many of your past entries, the most like the item, are shown to the model.",
+    ),
+    Setting("summary_words", prompts.Style.summary_words, "About how long a summary is, in words."),
     Setting("tone", prompts.Style.tone, "How the drafts should sound."),
-    Setting("language", "English", "The language drafts are written in: the one you write in."),
+    Setting("language", prompts.Style.language, "The language drafts are written in: the one you write in."),
     Setting(
         "verify",
         False,
@@ -57,21 +67,21 @@ class ChatSummariser:
             tone=str(self.values["tone"]),
             examples=int(self.values["examples"]),
         )
-        self.client = ChatClient(open_endpoint(self.name, self.values), self.values)
+        self.client = llm.ChatClient(endpoints.open_endpoint(self.name, self.values), self.values)
 
     def prepare(self, context: plugins.Context) -> None:
         self.client.responses = context.responses
-        ready(self.client.endpoint, context.network)
+        endpoints.ready(self.client.endpoint, context.network)
 
     def draft(self, source: Source) -> Draft:
-        task = Task(
+        task = llm.Task(
             build=lambda budget: prompts.draft_messages(source, self.style, budget),
             schema=prompts.draft_schema(self.style),
             max_tokens=prompts.draft_tokens(self.style),
             about=source.key or source.url or source.title,
             name="draft",
         )
-        fields, _ = ask(self.client, task, lambda content: self._read(content, source), "a draft")
+        fields, _ = llm.ask(self.client, task, lambda content: self._read(content, source), "a draft")
         doubts = verify.doubts(self.client, fields, source) if self.values["verify"] else {}
         return Draft(fields["headline"], fields["summary"], fields["post"], doubts=doubts)
 

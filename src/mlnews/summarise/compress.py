@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from mlnews.summarise.sentences import CJK, is_cjk, word_set
-from mlnews.text import squash
+from mlnews.text import CJK, is_cjk, squash, word_set
 
 # What the word after a cut says about the cut. Before a clause opener the text left is a
 # whole phrase; before a preposition usually one; between two content words ("low training |

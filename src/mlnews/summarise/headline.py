@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from mlnews.summarise import HEADLINE_LIMIT
 from mlnews.summarise.centrality import STOPWORDS
 from mlnews.summarise.compress import compress, cut_reads_whole, dangles, has_maths, tidy, word_cut
 from mlnews.summarise.reword import (
@@ -23,11 +22,9 @@ from mlnews.summarise.reword import (
     strip_openers,
     third_person,
 )
-from mlnews.summarise.sentences import CJK, WORD, is_cjk, leans_back, mostly_cjk
+from mlnews.summarise.sentences import WORD, leans_back
 from mlnews.summarise.verbs import object_of
-
-# A CJK character carries about a word: 40 of them make as long a headline as 90 Latin letters.
-CJK_HEADLINE_LIMIT = 40
+from mlnews.text import CJK, CJK_HEADLINE_LIMIT, HEADLINE_LIMIT, is_cjk, mostly_cjk
 
 _NAMED = re.compile(r",? (?:called|dubbed|named|termed|coined)\s+[^,;]{1,40}?(?:,|(?= (?:that|which|to)\b))")
 _APPOSITIVE = re.compile(r"^([^,;:()]{1,50}), ((?:an?|the) .{12,})$", re.IGNORECASE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mlnews.summarise.sentences import word_set
+from mlnews.text import word_set
 
 # Verbs whose object is the gist: "We propose X" -> "X".
 _OBJECT_VERBS = word_set(

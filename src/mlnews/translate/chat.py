@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mlnews import lazy, plugins, validate
-from mlnews.config import Setting
-from mlnews.llm import answers, prompts
-from mlnews.llm.client import ChatClient, Task, ask
-from mlnews.llm.endpoints import HTTP_KEYS, LOCAL_KEYS, inherited, open_endpoint, ready
-from mlnews.translate import Request
+from mlnews import lazy, plugins
+from mlnews.drafts import Request
+from mlnews.settings import HTTP_KEYS, LOCAL_KEYS, Setting, inherited
 
 if TYPE_CHECKING:
-    from mlnews import faithful
-else:  # checked when a model has answered: reading the settings does not load the check
+    from mlnews import faithful, validate
+    from mlnews.llm import answers, endpoints, prompts
+    from mlnews.llm import client as llm
+else:  # loaded when a backend is made: checking the settings that name one loads none of them
     faithful = lazy.load("mlnews.faithful")
+    validate = lazy.load("mlnews.validate")
+    answers = lazy.load("mlnews.llm.answers")
+    endpoints = lazy.load("mlnews.llm.endpoints")
+    prompts = lazy.load("mlnews.llm.prompts")
+    llm = lazy.load("mlnews.llm.client")
 
 
 class ChatTranslator:
@@ -32,22 +36,22 @@ class ChatTranslator:
 
     def __init__(self, **settings: Any):
         values = {s.name: s.default for s in self.settings} | settings
-        self.client = ChatClient(open_endpoint(self.name, values), values)
+        self.client = llm.ChatClient(endpoints.open_endpoint(self.name, values), values)
 
     def prepare(self, context: plugins.Context) -> None:
         self.client.responses = context.responses
-        ready(self.client.endpoint, context.network)
+        endpoints.ready(self.client.endpoint, context.network)
 
     def translate(self, request: Request) -> dict[str, str]:
         messages = prompts.translation_messages(request)
-        task = Task(
+        task = llm.Task(
             build=lambda budget: messages,  # an entry's texts are short: they always fit
             schema=prompts.translation_schema(request),
             max_tokens=prompts.translation_tokens(request),
             about=f"{request.about} ({request.target})",
             name="translation",
         )
-        fields, _ = ask(self.client, task, lambda content: self._read(content, request), "a translation")
+        fields, _ = llm.ask(self.client, task, lambda content: self._read(content, request), "a translation")
         return fields
 
     def _read(self, content: str, request: Request) -> tuple[dict[str, str] | None, list[str]]:

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlnews.config import Setting
+from mlnews.drafts import Request
 from mlnews.errors import ConfigError
-from mlnews.translate import Request
+from mlnews.settings import Setting
 
 
 @dataclass

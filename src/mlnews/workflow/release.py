@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlnews.config import Config
 from mlnews.document import source
 from mlnews.document.check import notices, read_valid
 from mlnews.errors import UsageError
+from mlnews.settings import Config
 from mlnews.weeks import Period
 
 

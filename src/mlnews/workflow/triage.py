@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from mlnews.config import Config
 from mlnews.errors import UsageError
 from mlnews.items import STATES, Item
 from mlnews.library import Library
+from mlnews.settings import Config
 from mlnews.weeks import Week
 
 KEPT = ("shortlisted", "featured")  # states that put an item into a week's issue
