@@ -50,11 +50,35 @@ def test_every_command_has_help_with_an_example(run) -> None:  # type: ignore[no
         "export",
         "shortlist",
         "reject",
+        "undo",
         "tag",
     ):
         result = run(command, "--help")
         assert result.code == 0, command
         assert "Example" in result.out, command
+
+
+def test_help_lists_every_command_with_its_own_first_line_without_importing_it() -> None:
+    """`mlnews --help` lists the commands from `cli.root.COMMANDS`, not from their modules: each
+    line must be the first paragraph of the command's docstring, and every command listed."""
+    import importlib
+    import inspect
+
+    from mlnews.cli import root
+
+    shown = {}
+    for module in sorted({module for module, _ in root.COMMANDS.values()}):
+        importlib.import_module(f"mlnews.cli.{module}")
+    for info in root.app.registered_commands:
+        shown[info.name] = inspect.getdoc(info.callback).split("\n\n")[0]  # type: ignore[union-attr]
+    for group in root.app.registered_groups:
+        shown[group.name] = group.typer_instance.info.help.split("\n\n")[0]  # type: ignore[union-attr]
+    assert {name: line for name, (_, line) in root.COMMANDS.items()} == shown
+    listed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mlnews", "--help"], capture_output=True, text=True
+    )
+    assert listed.returncode == 0 and all(name in listed.stdout for name in root.COMMANDS)
+    assert "mlnews.cli.library_cmds" not in listed.stderr  # no command's module is imported for help
 
 
 def test_import_summary_and_reimport_changes_nothing(run, demo: Path) -> None:  # type: ignore[no-untyped-def]

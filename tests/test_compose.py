@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mlnews.document.source import parse, read
-from mlnews.summarise import HEADLINE_LIMIT, fits
+from mlnews.text import HEADLINE_LIMIT, fits
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
 W49 = "2020-W49"

@@ -19,9 +19,9 @@ import pytest
 from mlnews.enrich.metadata import page_meta
 from mlnews.formats.base import ParseError, get_format
 from mlnews.items import Item
-from mlnews.summarise import HEADLINE_LIMIT, Draft, Source, fits
+from mlnews.summarise import Draft, Source
 from mlnews.summarise.extractive import ExtractiveSummariser
-from mlnews.text import split_sentences
+from mlnews.text import HEADLINE_LIMIT, fits, split_sentences
 
 # ---- the real data -----------------------------------------------------------------------------
 

@@ -392,7 +392,7 @@ def test_render_into_a_missing_folder_names_the_folder(run, tmp_path: Path) -> N
 
 
 def test_thread_posts_fit_and_link_every_entry(run, demo_copy: Workspace) -> None:  # type: ignore[no-untyped-def]
-    from mlnews.summarise import post_length
+    from mlnews.text import post_length
 
     for lang in ("en", "zh", "ja"):
         result = run("-w", "demo", "thread", "2020-W49", "--lang", lang, "--json")

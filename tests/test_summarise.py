@@ -6,6 +6,7 @@ import re
 import unicodedata
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,12 +17,12 @@ from mlnews import plugins
 from mlnews.errors import UsageError
 from mlnews.formats.base import ParseError, get_format
 from mlnews.items import Item
-from mlnews.summarise import HEADLINE_LIMIT, Draft, Source, fits, get, names, post_length
+from mlnews.summarise import Draft, Source, get, names
 from mlnews.summarise.compress import compress, tidy
 from mlnews.summarise.extractive import ExtractiveSummariser
 from mlnews.summarise.reword import drop_back_reference
 from mlnews.summarise.verbs import object_of
-from mlnews.text import split_sentences, squash
+from mlnews.text import HEADLINE_LIMIT, fits, post_length, split_sentences, squash
 
 DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
 
@@ -462,7 +463,10 @@ def _plugins(monkeypatch: pytest.MonkeyPatch, *entries: metadata.EntryPoint) -> 
     monkeypatch.setattr(plugins, "_scanned", {})  # read afresh, as a new run would
 
     def entry_points(**selection: str) -> metadata.EntryPoints:
-        return metadata.EntryPoints([*real(**selection), *metadata.EntryPoints(entries).select(**selection)])
+        every: Any = real(**selection)
+        if not isinstance(every, metadata.EntryPoints):  # Python 3.11, all groups: a dict by group
+            every = metadata.EntryPoints(entry for group in every.values() for entry in group)
+        return metadata.EntryPoints([*every, *metadata.EntryPoints(entries).select(**selection)])
 
     monkeypatch.setattr(metadata, "entry_points", entry_points)
 

@@ -8,8 +8,6 @@ back), and a worker dies with its parent however the parent ends — Ctrl-C, a p
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
@@ -21,6 +19,9 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h: the signal a process gets when its paren
 
 def start() -> None:
     """The initializer of a worker process (`ProcessPoolExecutor(initializer=workers.start)`)."""
+    import ctypes
+    import multiprocessing
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     expected = parent.pid if parent is not None else os.getppid()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from mlnews import config, config_file, files
+from mlnews import config, files
 from mlnews.errors import WorkspaceNotFound
 
 CONFIG_NAME = "mlnews.toml"
@@ -59,6 +59,8 @@ def init(root: Path) -> tuple[Workspace, bool]:
         created = not workspace.config_path.exists()
         if created:
             with files.replacing(workspace.config_path) as out:
+                from mlnews import config_file
+
                 out.write(config_file.default_text())
         else:
             config.load(workspace.config_path)

@@ -7,20 +7,6 @@ import sqlite3
 import sys
 
 from mlnews import workers
-from mlnews.cli import (  # noqa: F401  (register commands)
-    app_cmds,
-    collect_cmds,
-    issue_cmds,
-    keys_cmds,
-    library_cmds,
-    llm_cmds,
-    plugin_cmds,
-    publish_cmds,
-    rank_cmds,
-    site_cmds,
-    triage_cmds,
-    workspace_cmds,
-)
 from mlnews.cli.output import errors
 from mlnews.cli.root import app
 from mlnews.errors import MlnewsError

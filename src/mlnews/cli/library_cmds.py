@@ -5,25 +5,20 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
 
 from mlnews import files
-from mlnews.cli import output, rank_cmds
+from mlnews.cli import output
 from mlnews.cli.root import app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.items import KINDS, STATES, summary
 from mlnews.library import Library
 from mlnews.weeks import Week
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 _MAX_LIMIT = 1_000_000_000  # SQLite's LIMIT is a 64-bit integer; nobody lists more than this
 
@@ -80,6 +75,8 @@ def import_command(
             # Typer would end quietly; say what happened to the library.
             output.errors.print("Interrupted: the file being imported was rolled back.", markup=False)
             raise typer.Exit(130) from None
+        from mlnews.cli import rank_cmds
+
         rank_cmds.build_features(library)
     output.print_reports(reports)
     if not all(r.ok for r in reports):
@@ -87,6 +84,15 @@ def import_command(
 
 
 def _progress() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

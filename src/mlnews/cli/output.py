@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TaskID, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from mlnews import progress
-from mlnews.items import Item, Signal
-from mlnews.library import Hit
-from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START
-
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from rich.progress import Progress, ProgressColumn
+
+    from mlnews import progress
     from mlnews.collect.ingest import FileReport
+    from mlnews.items import Item, Signal
+    from mlnews.library import Hit
 
 
 # No emoji codes or highlighting: text from sources and users is printed as it is.
@@ -61,6 +58,8 @@ def item_table(items: list[Item]) -> Table:
 
 def highlighted(snippet: str, style: str = "") -> Text:
     """A search snippet with the matched words in colour (source text is never markup)."""
+    from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START
+
     text = Text()
     inside = False
     for part in snippet.replace(HIGHLIGHT_END, HIGHLIGHT_START).split(HIGHLIGHT_START):
@@ -70,6 +69,8 @@ def highlighted(snippet: str, style: str = "") -> Text:
 
 
 def plain_snippet(snippet: str) -> str:
+    from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START
+
     return snippet.replace(HIGHLIGHT_START, "**").replace(HIGHLIGHT_END, "**")
 
 
@@ -174,41 +175,13 @@ def _last_columns(text: str, columns: int) -> str:
 
 
 def bar(*columns: ProgressColumn | str) -> Progress:
-    """A progress bar on stderr, gone when done, quiet when stderr is not a terminal; as lines
-    for the app when it runs the command (`MLNEWS_PROGRESS=lines`)."""
-    if os.environ.get("MLNEWS_PROGRESS") == "lines":
-        return _Lines(*columns, console=errors, disable=True)
-    return Progress(*columns, console=errors, transient=True, disable=not errors.is_terminal)
+    """A progress bar on stderr (see `mlnews.cli.bars`)."""
+    from mlnews.cli import bars
+
+    return bars.bar(*columns)
 
 
-@contextmanager
-def steps() -> Iterator[progress.Step]:
-    """A bar per kind of work (`drafting`, `translating`…) while `step(what, done, total)` is called."""
-    shown = bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    tasks: dict[str, TaskID] = {}
+def steps() -> AbstractContextManager[progress.Step]:
+    from mlnews.cli import bars
 
-    def step(what: str, done: int, total: int | None) -> None:
-        if what not in tasks:
-            tasks[what] = shown.add_task(what, total=total)
-        shown.update(tasks[what], completed=done, total=total)
-
-    with shown:
-        yield step
-
-
-class _Lines(Progress):
-    """Each change of a task as one line on stderr (at most ten a second, and always the last)."""
-
-    last = 0.0
-
-    def update(self, task_id: TaskID, **changes: Any) -> None:
-        super().update(task_id, **changes)
-        task = self._tasks[task_id]
-        total = int(task.total) if task.total else None
-        now = time.monotonic()
-        if now - self.last >= 0.1 or (total is not None and task.completed >= total):
-            self.last = now
-            print(progress.line(task.description, int(task.completed), total), file=sys.stderr, flush=True)
-
-    def advance(self, task_id: TaskID, advance: float = 1) -> None:
-        self.update(task_id, advance=advance)
+    return bars.steps()

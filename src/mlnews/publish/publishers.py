@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.policy import SMTP
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
@@ -23,6 +20,8 @@ from mlnews.weeks import Period
 from mlnews.workspace import Workspace
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
     from mlnews.publish import mime, site
     from mlnews.render import links as linking
     from mlnews.render import published
@@ -120,6 +119,8 @@ class EmailPublisher:
         mime.sender(workspace.config.email)  # no From address, no e-mail: say so before writing
 
     def publish(self, workspace: Workspace, periods: Sequence[Period]) -> Published:
+        from email.policy import SMTP  # with the e-mail, not with the settings that name it
+
         done = Published(_folder(workspace, self.folder))
         for period, lang in _editions(workspace, periods):
             path = done.folder / f"{period}.{lang}.eml"
@@ -184,6 +185,9 @@ _VOLATILE = frozenset({"date", "message-id", "content-id", "content-type"})
 
 def _same_message(path: Path, message: EmailMessage) -> bool:
     """Whether the file holds this message but for its date, Message-ID, Content-IDs and boundaries."""
+    from email.parser import BytesParser
+    from email.policy import SMTP
+
     try:
         with path.open("rb") as handle:
             old = BytesParser(policy=SMTP).parse(handle)

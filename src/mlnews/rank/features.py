@@ -14,16 +14,16 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
 from mlnews import lazy, workers
-from mlnews.library import Library
-from mlnews.library.ranking import Text
 
 if TYPE_CHECKING:
     import numpy as np
     from scipy import sparse
+
+    from mlnews.library import Library
+    from mlnews.library.ranking import Text
 else:  # imported on first use: a command that never ranks does not pay for them
     np = lazy.load("numpy")
     sparse = lazy.load("scipy.sparse")
@@ -156,6 +156,7 @@ def _built(batches: Iterator[list[Text]], *, parallel: bool) -> Iterator[list[Ro
         return
     # Loaded here, not with the module: checking the settings that name the ranker loads the module.
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
 
     # spawn: never fork a process that holds a SQLite connection.
     with ProcessPoolExecutor(os.cpu_count(), get_context("spawn"), initializer=workers.start) as pool:

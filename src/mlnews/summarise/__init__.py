@@ -16,23 +16,17 @@ from typing import Any, Protocol, TypeVar, cast
 
 from mlnews import plugins
 from mlnews.drafts import Draft, Example, Source
-from mlnews.text import HEADLINE_LIMIT, LINK_LENGTH, POST_LIMIT, fits, post_length
 
-# What a summariser is given and gives back (`mlnews.drafts`), and the lengths a draft keeps to
-# (`mlnews.text`), are declared where every stage can read them; a plugin imports them from here.
+# What a summariser is given and gives back is declared in `mlnews.drafts`, where every stage can
+# read it; a plugin imports it from here. The lengths a draft keeps to are `mlnews.text`'s.
 __all__ = [
     "DEFAULT",
-    "HEADLINE_LIMIT",
-    "LINK_LENGTH",
-    "POST_LIMIT",
     "Draft",
     "Example",
     "Source",
     "Summariser",
-    "fits",
     "get",
     "names",
-    "post_length",
     "register",
 ]
 
