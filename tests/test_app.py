@@ -230,8 +230,11 @@ def test_a_week_is_triaged_by_keyboard_and_the_decisions_are_in_the_library(
     # s: shortlist (section from the box), x: reject, f: editor's pick, 4: shortlist into "other",
     # j: skip one; then u undoes the last decision.
     for key_press in ["s", "x", "f", "4", "j", "x", "u"]:
-        page.keyboard.press(key_press)
-        page.wait_for_timeout(150)
+        if key_press == "j":
+            page.keyboard.press(key_press)
+            continue
+        with page.expect_response(lambda answer: answer.request.method == "POST"):  # each decision stored
+            page.keyboard.press(key_press)
     deadline = time.monotonic() + 10
     wanted = {
         keys[0]: ("shortlisted", "papers"),
@@ -247,9 +250,10 @@ def test_a_week_is_triaged_by_keyboard_and_the_decisions_are_in_the_library(
     page.keyboard.press("m")
     page.locator("#detail .similar li").first.wait_for()
     # The search box filters; hostile text in the demo's items stays text.
+    shown = page.locator("#items li").count()
     page.keyboard.press("/")
     page.keyboard.type("keypoint")
-    page.wait_for_timeout(200)
+    page.wait_for_function(f"document.querySelectorAll('#items li').length < {shown}")
     assert errors == []
     context.close()
 
@@ -369,8 +373,8 @@ def test_owasp_payloads_in_items_stay_text_in_the_app(
         assert "[click](javascript:alert('xss8'))" in shown
         for _ in range(len(OWASP)):
             page.keyboard.press("j")
-            page.keyboard.press("m")
-        page.wait_for_timeout(500)
+            with page.expect_response(lambda answer: "/similar" in answer.url):  # its detail, shown
+                page.keyboard.press("m")
         injected = "#items script, #items img, #items iframe, #items svg, #detail script, #detail iframe, "
         injected += "#detail svg, #detail img, [onerror], [onload], a[href^='javascript']"
         assert page.locator(injected).count() == 0
