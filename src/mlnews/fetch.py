@@ -451,3 +451,14 @@ def _reason(response: Response, secret: str = "") -> str:
 
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
+
+
+ARXIV_MIN_INTERVAL = 3.0  # arXiv's terms of use: one request every three seconds
+
+
+def polite_interval(url: str, network: NetworkSettings) -> float:
+    """The pause between two requests to an API's host: never under arXiv's three seconds there."""
+    host = (url.split("//", 1)[-1].split("/", 1)[0]).lower()
+    if host == "arxiv.org" or host.endswith(".arxiv.org"):
+        return max(ARXIV_MIN_INTERVAL, network.request_interval)
+    return network.request_interval

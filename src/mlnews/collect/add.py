@@ -17,10 +17,10 @@ from typing import Any
 from mlnews import identity
 from mlnews.enrich.metadata import PageMeta, looks_like_pdf, page_meta
 from mlnews.errors import MlnewsError
-from mlnews.fetch import Fetcher, Response
+from mlnews.fetch import Fetcher, Response, polite_interval
 from mlnews.items import Item
 from mlnews.settings import NetworkSettings
-from mlnews.sources.base import parse, polite_interval
+from mlnews.sources.base import parse
 
 HTML = "text/html, application/xhtml+xml;q=0.9, application/pdf;q=0.8, */*;q=0.5"
 

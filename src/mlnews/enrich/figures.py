@@ -25,11 +25,10 @@ from mlnews.enrich.metadata import looks_like_pdf, page_meta
 from mlnews.enrich.pdf import extract_figure
 from mlnews.enrich.pdf_text import read_pdf
 from mlnews.errors import MlnewsError
-from mlnews.fetch import Fetcher, FetchError, Response
+from mlnews.fetch import Fetcher, FetchError, Response, polite_interval
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.settings import NetworkSettings
-from mlnews.sources.base import polite_interval
 
 PDF_LIMIT_MB = 30.0
 IMAGE_LIMIT_MB = 10.0

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from mlnews import plugins
+from mlnews import fetch, plugins
 from mlnews.errors import ConfigError
 from mlnews.items import Item
 from mlnews.settings import Field, NetworkSettings, Source
@@ -24,7 +24,6 @@ from mlnews.settings import Field, NetworkSettings, Source
 if TYPE_CHECKING:  # the network stack is imported only when something is fetched
     from mlnews.fetch import Fetcher, Response
 
-ARXIV_MIN_INTERVAL = 3.0  # arXiv's terms of use: one request every three seconds
 
 
 @dataclass
@@ -73,15 +72,7 @@ def get(name: str) -> SourceType:
 
 
 def interval(source_type: SourceType, url: str, network: NetworkSettings) -> float:
-    return polite_interval(url, network) if source_type.polite else 0.0
-
-
-def polite_interval(url: str, network: NetworkSettings) -> float:
-    """The pause between two requests to an API's host: never under arXiv's three seconds there."""
-    host = (url.split("//", 1)[-1].split("/", 1)[0]).lower()
-    if host == "arxiv.org" or host.endswith(".arxiv.org"):
-        return max(ARXIV_MIN_INTERVAL, network.request_interval)
-    return network.request_interval
+    return fetch.polite_interval(url, network) if source_type.polite else 0.0
 
 
 def parse(format_name: str, data: bytes) -> tuple[list[Item], list[str]]:
