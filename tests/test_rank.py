@@ -191,6 +191,36 @@ def test_ranking_a_week_and_the_backtest_on_the_demo(run, demo_copy) -> None:  #
         assert method in report.out
 
 
+DEMO_PICKS = {  # the demo's shortlists as a curator file would give them; one pick the library lacks
+    "2020-W44": ["2010.15327", "2010.11967"],
+    "2020-W45": ["2011.01513", "2011.00844"],
+    "2020-W46": ["2011.04267", "2099.00001"],
+    "2020-W47": ["2011.08843", "2011.07248"],
+    "2020-W48": ["2011.12692", "2011.11183"],
+}
+
+
+def test_a_curators_weekly_picks_are_replayed_against_the_library(run, demo_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    ws = str(demo_copy.root)
+    weeks = {week: {"picks": picks} for week, picks in DEMO_PICKS.items()}
+    curator = tmp_path / "curator.json"
+    curator.write_text(json.dumps({"_doc": "a note", "demo-curator": {"weeks": weeks}}), encoding="utf-8")
+    report = run("-w", ws, "rank", "--evaluate", "--curator", str(curator))
+    assert report.code == 0, report.err
+    assert "demo-curator: 9 of 10 picks are in the library" in report.out
+    assert "4 weeks" in report.out and "90% interval" in report.out  # the first week has nothing before it
+    for method in ("mlnews taste", "arxiv-sanity", "popularity", "random", "recall@20", "nDCG@20"):
+        assert method in report.out
+    assert "finds" in report.out and "arxiv-sanity-lite's picks in its top 20" in report.out
+    curator.write_text(json.dumps({"demo-curator": {"weeks": {"week 49": {"picks": []}}}}), encoding="utf-8")
+    bad = run("-w", ws, "rank", "--evaluate", "--curator", str(curator))
+    assert bad.code == 1 and "'week 49': expected a week, YYYY-Www" in bad.err and str(curator) in bad.err
+    alone = run("-w", ws, "rank", "--curator", str(curator))
+    assert alone.code == 1 and "use it with --evaluate" in alone.err
+
+
 def test_bad_input_is_one_line(run, demo_copy) -> None:  # type: ignore[no-untyped-def]
     ws = demo_copy.root
     result = run("-w", str(ws), "candidates", "2020-W99")

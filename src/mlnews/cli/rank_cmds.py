@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,11 +12,13 @@ from rich.text import Text
 
 from mlnews.cli import output
 from mlnews.cli.root import app, current_workspace
+from mlnews.errors import UsageError
 from mlnews.items import summary
 from mlnews.library import Library
 from mlnews.weeks import Week
 
 if TYPE_CHECKING:
+    from mlnews.config import Config
     from mlnews.rank import reasons
     from mlnews.rank.pipeline import Ranked
 
@@ -35,6 +38,17 @@ def rank_command(
             "before it, beside arxiv-sanity-lite's method, popularity alone and random.",
         ),
     ] = False,
+    curator: Annotated[
+        Path | None,
+        typer.Option(
+            "--curator",
+            exists=True,
+            dir_okay=False,
+            help="With --evaluate: replay this file's weekly picks (JSON, as ../shared/data/curators/"
+            "hf-daily.json) against the library, week by week, instead of your own history.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Learn your taste from every decision so far and score a week's candidates.
 
@@ -44,7 +58,12 @@ def rank_command(
 
     workspace = current_workspace(ctx)
     config = workspace.config
+    if curator is not None and not backtest:
+        raise UsageError("--curator replays a curator's picks: use it with --evaluate")
     with Library.open(workspace.library_path) as library:
+        if curator is not None:
+            _replay(library, config, curator)
+            return
         if backtest:
             report = evaluate.backtest_library(library, config)
             if not report.cases:
@@ -56,6 +75,23 @@ def rank_command(
         ranked = pipeline.rank_week(library, config, chosen, retrain=True)
     decided = sum(1 for r in ranked if r.state != "new")
     output.say(f"ranked {len(ranked)} candidates for {chosen} ({decided} already shortlisted)")
+
+
+def _replay(library: Library, config: Config, path: Path) -> None:
+    from mlnews.rank import curators, evaluate
+
+    for curator in curators.read(path):
+        found, given = curators.coverage(library, curator)
+        output.say(f"{curator.name}: {found} of {given} picks are in the library")
+        report = curators.replay(library, config, curator)
+        if not report.cases:
+            why = "a week needs picks in the library, and earlier ones"
+            output.say(f"{curator.name}: no week to replay ({why})")
+            continue
+        output.console.print(evaluate.table(report))
+        ours = next(iter(report.results))
+        times = curators.ratio(report, "recall@20", ours, "arxiv-sanity")
+        output.say(f"{ours} finds {times:.2f}x arxiv-sanity-lite's picks in its top 20")
 
 
 @app.command("candidates")

@@ -54,6 +54,7 @@ class Report:
     cases: int
     picks: int
     candidates: float  # per week, on average
+    level: float = 0.95  # the intervals' coverage
     # method -> metric -> (mean, low, high)
     results: dict[str, dict[str, tuple[float, float, float]]] = field(default_factory=dict)
 
@@ -82,9 +83,14 @@ def methods(ours: Ranker) -> dict[str, Ranker]:
 
 
 def run(
-    title: str, corpus: Corpus, cases: Sequence[Case], rankers: dict[str, Ranker], seed: int = 0
+    title: str,
+    corpus: Corpus,
+    cases: Sequence[Case],
+    rankers: dict[str, Ranker],
+    seed: int = 0,
+    level: float = 0.95,
 ) -> Report:
-    """Every ranker on every case; means with bootstrap intervals."""
+    """Every ranker on every case; means with bootstrap intervals covering `level`."""
     chooser = np.random.default_rng(seed)
     pools = [_si_pools(corpus, case, chooser) for case in cases]
     per_method: dict[str, list[dict[str, float]]] = {}
@@ -100,9 +106,10 @@ def run(
         len(cases),
         int(sum(len(c.picks) for c in cases)),
         float(np.mean([len(c.candidates) for c in cases])) if cases else 0.0,
+        level=level,
     )
     for name, rows in per_method.items():
-        report.results[name] = {m: _interval([row[m] for row in rows], seed) for m in METRICS}
+        report.results[name] = {m: _interval([row[m] for row in rows], seed, level) for m in METRICS}
     return report
 
 
@@ -138,19 +145,20 @@ def _si_metrics(ranker: Ranker, model: Model, corpus: Corpus, pools: list[np.nda
     }
 
 
-def _interval(values: list[float], seed: int) -> tuple[float, float, float]:
+def _interval(values: list[float], seed: int, level: float = 0.95) -> tuple[float, float, float]:
     data = np.asarray(values, dtype=np.float64)
     if not len(data):
         return (float("nan"),) * 3
     draws = np.random.default_rng(seed).integers(0, len(data), size=(_BOOTSTRAP, len(data)))
     means = data[draws].mean(axis=1)
-    return float(data.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+    tail = 50 * (1 - level)
+    return float(data.mean()), float(np.percentile(means, tail)), float(np.percentile(means, 100 - tail))
 
 
 def table(report: Report) -> Table:
     shown = Table(
         title=f"{report.title}: {report.cases} weeks, {report.picks} picks, "
-        f"{report.candidates:.0f} candidates a week (mean, 95% interval)",
+        f"{report.candidates:.0f} candidates a week (mean, {report.level:.0%} interval)",
         title_justify="left",
         box=None,
         header_style="bold",
@@ -198,10 +206,25 @@ def _case(
     known = labels.collect(library, before=week, lookback_days=lookback, first_weekday=config.first_weekday)
     if not known.picks:
         return None  # nothing to learn from yet
+    picks = [i for i, label in final.items() if label.yes and label.week == str(week)]
+    return case_for(library, whole, row_of, known, picks, week, (lookback, config.first_weekday))
+
+
+def case_for(
+    library: Library,
+    whole: Corpus,
+    row_of: dict[int, int],
+    known: labels.Labels,
+    picks: list[int],
+    week: Week,
+    calendar: tuple[int, str],
+) -> Case | None:
+    """A week to rank: its candidates (the window's items nobody decided before it, and its picks),
+    trained on `known`; `calendar`: the lookback in days and the first weekday."""
+    lookback, first_weekday = calendar
     train = labels.as_examples(known, row_of)
     decided = {i for i, label in known.by_item.items() if label.weight != labels.BACKGROUND}
-    start, end = labels.window(week, lookback, config.first_weekday)
-    picks = [i for i, label in final.items() if label.yes and label.week == str(week)]
+    start, end = labels.window(week, lookback, first_weekday)
     pool = {d.item_id for d in library.ranking.dated(start, end)} - decided | set(picks)
     candidates = np.array(sorted(row_of[i] for i in pool if i in row_of), dtype=np.int64)
     pick_rows = np.array(sorted(row_of[i] for i in picks if i in row_of), dtype=np.int64)

@@ -79,8 +79,40 @@ def collect(
             labels.by_item.pop(decision.item_id, None)  # put back to new: no decision
     for item_id in examples:
         labels.by_item.setdefault(item_id, Label(True, EXAMPLE, None))
-    _untouched(library, labels, before, lookback_days, first_weekday)
+    weeks = [Week.parse(name) for name in sorted(library.ranking.published_weeks())]
+    return _with_noes(library, labels, weeks, before, lookback_days, first_weekday)
+
+
+def from_picks(
+    library: Library,
+    picks: dict[Week, list[int]],
+    *,
+    before: Week,
+    lookback_days: int = 28,
+    first_weekday: str = "sunday",
+) -> Labels:
+    """A curator's weekly picks given as data (a replay), as `collect` reads decisions: every pick
+    of a week before `before` a yes, the rest of those weeks' candidates soft noes."""
+    labels = Labels()
+    for week, item_ids in sorted(picks.items()):
+        if week < before:
+            for item_id in item_ids:
+                labels.by_item[item_id] = Label(True, PICK["shortlisted"], str(week))
+    weeks = [week for week in sorted(picks) if picks[week]]
+    return _with_noes(library, labels, weeks, before, lookback_days, first_weekday)
+
+
+def _with_noes(
+    library: Library,
+    labels: Labels,
+    weeks: list[Week],
+    before: Week | None,
+    lookback_days: int,
+    first_weekday: str,
+) -> Labels:
+    _untouched(library, labels, weeks, before, lookback_days, first_weekday)
     if sum(not label.yes for label in labels.by_item.values()) < ENOUGH_NOES:
+        start = before.start(first_weekday).isoformat() if before is not None else None
         _background(library, labels, start)
     return labels
 
@@ -100,16 +132,20 @@ def window(week: Week, lookback_days: int, first_weekday: str) -> tuple[str, str
 
 
 def _untouched(
-    library: Library, labels: Labels, before: Week | None, lookback_days: int, first_weekday: str
+    library: Library,
+    labels: Labels,
+    weeks: list[Week],
+    before: Week | None,
+    lookback_days: int,
+    first_weekday: str,
 ) -> None:
-    for name in sorted(library.ranking.published_weeks()):
-        week = Week.parse(name)
-        if before is not None and name >= str(before):
+    for week in weeks:
+        if before is not None and week >= before:
             continue
         start, end = window(week, lookback_days, first_weekday)
         for item in library.ranking.dated(start, end):
             if item.item_id not in labels.by_item and item.state == "new":
-                labels.by_item[item.item_id] = Label(False, UNTOUCHED, name)
+                labels.by_item[item.item_id] = Label(False, UNTOUCHED, str(week))
 
 
 def _background(library: Library, labels: Labels, before: str | None) -> None:

@@ -55,13 +55,22 @@ class ArxivSanityRanker(Ranker):
     description: ClassVar[str] = __doc__ or ""
     needs_text: ClassVar[bool] = True
 
+    def __init__(self) -> None:
+        # arxiv-sanity-lite fits its tf-idf once over the library (compute.py), then trains one SVM
+        # per user: a backtest ranking many weeks of one corpus fits it once too.
+        self._fitted: tuple[Corpus, TfidfVectorizer, sparse.csr_matrix] | None = None
+
     def train(self, corpus: Corpus, examples: Examples, previous: Model | None = None) -> Model:
-        texts = [text_of(d) for d in _documents(corpus)]
-        fitted = vectoriser(min_df=min(MIN_DF, max(1, len(texts) // 20)))
-        try:
-            matrix = fitted.fit_transform(texts)
-        except ValueError:  # too few documents for its df limits: nothing to learn from
-            return Model(self.name)
+        if self._fitted is not None and self._fitted[0] is corpus:
+            _, fitted, matrix = self._fitted
+        else:
+            texts = [text_of(d) for d in _documents(corpus)]
+            fitted = vectoriser(min_df=min(MIN_DF, max(1, len(texts) // 20)))
+            try:
+                matrix = fitted.fit_transform(texts)
+            except ValueError:  # too few documents for its df limits: nothing to learn from
+                return Model(self.name)
+            self._fitted = (corpus, fitted, matrix)
         labels = np.zeros(len(corpus))
         labels[examples.positives] = 1
         model = Model(self.name, {"positives": int(labels.sum())})
