@@ -90,16 +90,22 @@ def replay(library: Library, config: Config, curator: Curator) -> evaluate.Repor
     for week in sorted(found):
         if not found[week] or not any(found[w] for w in found if w < week):
             continue  # nothing to find, or nothing to learn from yet
+        if not _whole(library, week, curator.first_weekday):
+            continue  # the library stops inside the week: its candidates would be a fraction
         known = labels.from_picks(
             library, found, before=week, lookback_days=lookback, first_weekday=curator.first_weekday
         )
-        case = evaluate.case_for(
-            library, whole, row_of, known, found[week], week, (lookback, curator.first_weekday)
-        )
+        calendar = (lookback, curator.first_weekday)
+        case = evaluate.case_for(library, whole, row_of, known, found[week], week, calendar, seen_stay=True)
         if case is not None:
             cases.append(case)
     title = f"{curator.name}: replayed week by week"
     return evaluate.run(title, whole, cases, evaluate.methods(ranker), level=LEVEL)
+
+
+def _whole(library: Library, week: Week, first_weekday: str) -> bool:
+    """Whether the library holds items from the week's last day on (its listings reach that far)."""
+    return bool(library.ranking.dated(week.end(first_weekday).isoformat(), None))
 
 
 def _item_ids(library: Library, ids: list[str]) -> list[int]:

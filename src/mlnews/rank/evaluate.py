@@ -218,12 +218,19 @@ def case_for(
     picks: list[int],
     week: Week,
     calendar: tuple[int, str],
+    seen_stay: bool = False,
 ) -> Case | None:
     """A week to rank: its candidates (the window's items nobody decided before it, and its picks),
-    trained on `known`; `calendar`: the lookback in days and the first weekday."""
+    trained on `known`; `calendar`: the lookback in days and the first weekday. `seen_stay`: items
+    passed over in earlier weeks stay candidates (only earlier picks leave), as a replayed curator,
+    whose passing over is not a decision, may still pick them."""
     lookback, first_weekday = calendar
     train = labels.as_examples(known, row_of)
-    decided = {i for i, label in known.by_item.items() if label.weight != labels.BACKGROUND}
+    decided = {
+        i
+        for i, label in known.by_item.items()
+        if (label.yes if seen_stay else label.weight != labels.BACKGROUND)
+    }
     start, end = labels.window(week, lookback, first_weekday)
     pool = {d.item_id for d in library.ranking.dated(start, end)} - decided | set(picks)
     candidates = np.array(sorted(row_of[i] for i in pool if i in row_of), dtype=np.int64)
