@@ -221,6 +221,21 @@ def test_a_curators_weekly_picks_are_replayed_against_the_library(run, demo_copy
     assert alone.code == 1 and "use it with --evaluate" in alone.err
 
 
+def test_a_reason_is_never_a_generic_or_common_word() -> None:
+    import math
+
+    from mlnews.rank.reasons import telling
+
+    items = 75_000.0
+    rare, common = 1 + math.log(items / 150), 1 + math.log(items / 30_000)  # in 150 and 30,000 items
+    for generic in ("furthermore", "works", "value", "prove", "guarantees", "state art", "novel method"):
+        assert not telling(generic, rare, items), generic
+    assert not telling("language", common, items)
+    assert telling("diffusion", rare, items) and telling("talking head", rare, items)
+    assert telling("author:yang song", common, items) and telling("category:cs.cv", common, items)
+    assert telling("radiance fields", 1 + math.log(60 / 4), 60.0)  # 3 of a demo's 60 items: not common
+
+
 def test_bad_input_is_one_line(run, demo_copy) -> None:  # type: ignore[no-untyped-def]
     ws = demo_copy.root
     result = run("-w", str(ws), "candidates", "2020-W99")

@@ -5,6 +5,7 @@ Computed for the items shown (a page of candidates), not for the whole week.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -25,6 +26,25 @@ else:  # imported on first use: a command that never ranks does not pay for them
 
 TERMS = 3
 LIKE_AT_LEAST = 0.03  # cosine likeness below this is no resemblance worth naming (bigrams keep it low)
+# A word in more than this share of the library's items (and in more than COMMON of them: in a
+# small library every word is in a good share) says nothing about one of them.
+MAX_SHARE = 0.05
+COMMON = 20
+# Words every paper uses, whatever its subject: never a reason (the stop words are gone already).
+GENERIC = frozenset(
+    """
+    furthermore additionally specifically notably finally firstly secondly thus hence therefore
+    paper papers work works propose proposed proposes present presents introduce introduces novel new
+    method methods approach approaches framework technique techniques results result show shows shown
+    demonstrate demonstrates experiments experimental extensive evaluation evaluate evaluated
+    performance performs outperforms outperform improve improves improved improvement improvements
+    achieve achieves achieved significant significantly state art existing prior previous based using
+    use uses used value values prove proves proven guarantee guarantees guaranteed effective
+    effectiveness efficient efficiently problem problems task tasks data dataset datasets model models
+    neural network networks deep learning learned learn training train trained test tests testing
+    single multiple time times loss large small high low different various general simple
+    """.split()  # noqa: SIM905  (a list of 150 words reads better as text)
+)
 
 
 @dataclass
@@ -72,7 +92,7 @@ def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -
         row = row_of.get(item_id)
         if row is not None and matrix is not None:
             start, end = matrix.indptr[row], matrix.indptr[row + 1]
-            reasons.terms = _terms(item, matrix.indices[start:end], matrix.data[start:end], weights)
+            reasons.terms = _terms(item, matrix.indices[start:end], matrix.data[start:end], weights, idf)
             if likeness is not None and picks is not None:
                 reasons.like = _like(likeness[row], picks, item_id)
         out.append(reasons)
@@ -85,7 +105,9 @@ def _weights(model: Model) -> dict[int, float]:
     return dict(zip(model.arrays["cols"].tolist(), model.arrays["coef"].tolist(), strict=True))
 
 
-def _terms(item: Item, cols: np.ndarray, values: np.ndarray, weights: dict[int, float]) -> list[str]:
+def _terms(
+    item: Item, cols: np.ndarray, values: np.ndarray, weights: dict[int, float], idf: np.ndarray | None
+) -> list[str]:
     if not weights:
         return []
     scored = sorted(
@@ -97,6 +119,8 @@ def _terms(item: Item, cols: np.ndarray, values: np.ndarray, weights: dict[int, 
     )
     if not scored or scored[0][0] <= 0:
         return []
+    # The library's size, from the idf of a term no item holds: ln(1 + N) + 1.
+    items = math.exp(float(idf.max()) - 1) - 1 if idf is not None else 0.0
     names = features.terms_of(
         features.Document(
             item.title, item.abstract or item.body[: features.BODY_CHARS], item.authors, item.categories
@@ -106,9 +130,24 @@ def _terms(item: Item, cols: np.ndarray, values: np.ndarray, weights: dict[int, 
     for contribution, col in scored:
         if contribution <= 0 or len(shown) == TERMS:
             break
-        if col in names:
+        if col in names and telling(names[col], float(idf[col]) if idf is not None else None, items):
             shown.append(_term(names[col]))
     return shown
+
+
+def telling(term: str, idf: float | None, items: float = 0.0) -> bool:
+    """Whether a term says something about the item: an author or a category always; a word or
+    pair of words unless generic (`GENERIC`) or common in a library of `items` items."""
+    kind, _, name = term.partition(":")
+    if name and kind in ("author", "category"):
+        return True
+    if all(word in GENERIC for word in term.split()):
+        return False
+    if idf is None:
+        return True
+    # The idf is ln((1 + N) / (1 + df)) + 1: df = (1 + N) e^(1 - idf) - 1.
+    holding = (1 + items) * math.exp(1 - idf) - 1
+    return holding <= max(MAX_SHARE * items, COMMON)
 
 
 def _term(term: str) -> str:
