@@ -236,6 +236,33 @@ def test_a_reason_is_never_a_generic_or_common_word() -> None:
     assert telling("radiance fields", 1 + math.log(60 / 4), 60.0)  # 3 of a demo's 60 items: not common
 
 
+def test_changed_ranker_settings_are_never_stale(run, demo_copy) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    ws = demo_copy.root
+
+    def stored() -> tuple[str, dict[str, object]]:
+        row = sqlite3.connect(ws / "library.db").execute("SELECT trained, params FROM models").fetchone()
+        return row[0], json.loads(row[1])
+
+    def mark() -> None:  # a stamp no training writes: still there, the stored model served
+        with sqlite3.connect(ws / "library.db") as db:
+            db.execute("UPDATE models SET trained = 'marked'")
+
+    assert run("-w", str(ws), "candidates", "2020-W49").code == 0
+    _, params = stored()
+    mark()
+    assert run("-w", str(ws), "candidates", "2020-W49").code == 0
+    assert stored()[0] == "marked"  # nothing changed: the stored model serves
+    _set(ws, "popularity", 0.8)
+    assert run("-w", str(ws), "candidates", "2020-W49").code == 0
+    again, changed = stored()
+    assert again != "marked" and changed["settings"] != params["settings"]
+    assert changed["alpha"] in (0.8, 0.0)  # the weight asked for (0 only where no item has a prior)
+    assert run("-w", str(ws), "shortlist", "2012.00364", "--week", "2020-W49").code == 0
+    assert stored()[1]["settings"] == changed["settings"]  # the retrain after a decision kept them
+
+
 def test_bad_input_is_one_line(run, demo_copy) -> None:  # type: ignore[no-untyped-def]
     ws = demo_copy.root
     result = run("-w", str(ws), "candidates", "2020-W99")

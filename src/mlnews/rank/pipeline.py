@@ -8,6 +8,8 @@ each candidate's score to the library, so `list --sort score` and `compose` see 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -86,6 +88,7 @@ def train(library: Library, config: Config, ranker: Ranker, *, quick: bool = Fal
     whole, examples = _with_labels(whole, found, _pseudo_document(ranker))
     model = ranker.train(whole, examples, previous)
     model.params["decisions"] = _decisions_stamp(library)
+    model.params["settings"] = _settings_stamp(config)
     with library.transaction():
         library.ranking.save_model(ranker.name, now(), model.params, model.to_bytes())
     return model
@@ -94,8 +97,11 @@ def train(library: Library, config: Config, ranker: Ranker, *, quick: bool = Fal
 def after_decision(library: Library, config: Config) -> None:
     """Keep the stored model in step with the decision just made (a quick retrain)."""
     ranker = ranker_for(config)
-    if load_model(library, ranker) is not None:
-        train(library, config, ranker, quick=True)
+    stored = load_model(library, ranker)
+    if stored is not None:
+        # What the last full training chose is reused only under the settings it was chosen with.
+        quick = stored.params.get("settings") == _settings_stamp(config)
+        train(library, config, ranker, quick=quick)
 
 
 def load_model(library: Library, ranker: Ranker) -> Model | None:
@@ -104,11 +110,24 @@ def load_model(library: Library, ranker: Ranker) -> Model | None:
 
 
 def current_model(library: Library, config: Config, ranker: Ranker) -> Model:
-    """The stored model, trained again first if decisions were made since."""
+    """The stored model, trained again first if decisions were made or its settings changed since."""
     model = load_model(library, ranker)
-    if model is None or model.params.get("decisions") != _decisions_stamp(library):
+    if model is None or not _current(model, library, config):
         model = train(library, config, ranker)
     return model
+
+
+def _current(model: Model, library: Library, config: Config) -> bool:
+    return bool(
+        model.params.get("decisions") == _decisions_stamp(library)
+        and model.params.get("settings") == _settings_stamp(config)
+    )
+
+
+def _settings_stamp(config: Config) -> str:
+    """What the ranker's settings (`[ranker.NAME]`, its examples and topics) were when it trained."""
+    chosen = {"ranker": config.ranker, **config.settings_of("ranker", config.ranker)}
+    return hashlib.sha256(json.dumps(chosen, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def candidates(library: Library, week: Week, lookback_days: int, first_weekday: str) -> list[int]:
