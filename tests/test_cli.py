@@ -167,6 +167,46 @@ def test_triage_round(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
     assert [i["key"] for i in listed] == ["arxiv:2011.15126"]  # type: ignore[index]
 
 
+def test_undo_survives_a_merge_and_names_each_item_once(run, demo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    ws = str(demo)
+    rejected = run("-w", ws, "reject", "2011.15126", "arXiv:2011.15126v2", "https://arxiv.org/abs/2011.15126")
+    assert rejected.code == 0 and rejected.out.count("rejected arxiv:2011.15126") == 1  # one item, once
+    # A new reading of the record merges into the item and rewrites its history rows.
+    records = [json.loads(line) for line in run("-w", ws, "export").out.splitlines()]
+    record = next(r for r in records if r["key"] == "arxiv:2011.15126")
+    record["abstract"] = (record.get("abstract") or "") + " Revised."
+    again = tmp_path / "again.jsonl"
+    again.write_text(json.dumps(record, separators=(",", ":")) + "\n", encoding="utf-8")
+    assert run("-w", ws, "import", str(again)).code == 0
+    undone = run("-w", ws, "undo")
+    assert undone.code == 0, undone.err
+    shown = run("-w", ws, "show", "2011.15126", "--json").json()
+    assert isinstance(shown, dict) and shown["state"] == "new"
+    assert "rejected" not in [e["state"] for e in shown["history"]]  # the ranker forgets it too
+    nothing = run("-w", ws, "undo")
+    assert nothing.code == 1 and "nothing to undo" in nothing.err
+
+
+def test_a_decision_whose_retrain_fails_is_stored_and_says_so(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
+    import tomlkit
+
+    path = demo / "mlnews.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document["ranker"]["taste"]["examples"] = ["mlnews.toml"]  # type: ignore[index]
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    assert run("-w", str(demo), "rank").code == 1  # the bad setting, said where it is used
+    document["ranker"]["taste"]["examples"] = []  # type: ignore[index]
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    assert run("-w", str(demo), "rank").code == 0  # a stored model, so that a decision retrains it
+    document["ranker"]["taste"]["examples"] = ["mlnews.toml"]  # type: ignore[index]
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    result = run("-w", str(demo), "shortlist", "2011.12289", "--week", "2020-W49")
+    assert result.code == 0 and "shortlisted arxiv:2011.12289" in result.out
+    assert "Warning: the decision is stored, but the ranker was not retrained" in result.err
+
+
 def test_unknown_keys_change_nothing(run, demo: Path) -> None:  # type: ignore[no-untyped-def]
     before = run("-w", str(demo), "export").out
     for args in (

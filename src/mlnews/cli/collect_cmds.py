@@ -115,6 +115,7 @@ def add_command(
     from mlnews.collect.add import resolve
     from mlnews.enrich.figures import DownHosts, attach_missing
     from mlnews.fetch import Fetcher
+    from mlnews.workflow import triage
 
     workspace = current_workspace(ctx)
     config = workspace.config
@@ -136,10 +137,9 @@ def add_command(
             key = library.get(item.key or reference).key or ""
             output.say(f"{outcome} {key}: {item.title}")
             if section or chosen or featured:
-                target = chosen or Week.containing(date.today(), config.first_weekday)
                 state = "featured" if featured else "shortlisted"
-                library.triage([key], state, section, str(target))
-                output.say(f"  {state} for {target}" + (f" in {section}" if section else ""))
+                kept = triage.decide(library, config, [key], state, section, week, retrain=False)
+                output.say(f"  {state} for {kept[0].week}" + (f" in {section}" if section else ""))
                 if fetch_figures and not library.get(key).figure:
                     attached = attach_missing(
                         library, fetcher, config.network, workspace.root, [key], down=down

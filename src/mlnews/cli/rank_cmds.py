@@ -44,8 +44,8 @@ def rank_command(
             "--curator",
             exists=True,
             dir_okay=False,
-            help="With --evaluate: replay this file's weekly picks (JSON, as ../shared/data/curators/"
-            "hf-daily.json) against the library, week by week, instead of your own history.",
+            help="With --evaluate: replay this file's weekly picks against the library, week by week,"
+            ' instead of your own history (JSON: {"NAME": {"weeks": {"2025-W49": {"picks": [arXiv ids]}}}}).',
             show_default=False,
         ),
     ] = None,

@@ -36,7 +36,7 @@ def shortlist_command(
     settings = workspace.config
     state = "featured" if featured else "shortlisted"
     with Library.open(workspace.library_path) as library:
-        done = triage.decide(library, settings, keys, state, section, week)
+        done = triage.decide(library, settings, keys, state, section, week, warn=_warn)
     for item in done:
         where = item.section or f"{classify.section_for(item, settings)} (by default)"
         output.console.print(Text(f"{state} {item.key} for {item.week} in {where}: {item.title}"))
@@ -52,7 +52,7 @@ def reject_command(ctx: typer.Context, keys: Keys) -> None:
 
     workspace = current_workspace(ctx)
     with Library.open(workspace.library_path) as library:
-        rejected = triage.decide(library, workspace.config, keys, "rejected")
+        rejected = triage.decide(library, workspace.config, keys, "rejected", warn=_warn)
     for item in rejected:
         output.console.print(Text(f"rejected {item.key}: {item.title}"))
 
@@ -69,10 +69,14 @@ def undo_command(ctx: typer.Context) -> None:
 
     workspace = current_workspace(ctx)
     with Library.open(workspace.library_path) as library:
-        undone = triage.undo(library, workspace.config)
+        undone = triage.undo(library, workspace.config, warn=_warn)
     for item in undone:
         week = f" for {item.week}" if item.week else ""
         output.console.print(Text(f"undone: {item.key} is {item.state}{week} again: {item.title}"))
+
+
+def _warn(message: str) -> None:
+    output.errors.print(f"Warning: {message}", markup=False, style="yellow")
 
 
 @app.command("tag")

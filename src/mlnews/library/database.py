@@ -303,22 +303,21 @@ class Library:
         if state not in STATES:
             raise LibraryError(f"unknown state {state!r}; states are: {', '.join(STATES)}")
         with self.transaction():
-            ids = [self._id_for(r) for r in references]
+            ids = list(dict.fromkeys(self._id_for(r) for r in references))  # one change per item
             stamp = now()
             batch = self.db.execute("SELECT coalesce(max(batch), 0) + 1 FROM undo").fetchone()[0]
             for item_id in ids:
                 before = self.db.execute(
-                    "SELECT state, section, week, changed FROM items WHERE id = ?", (item_id,)
+                    "SELECT state, section, week FROM items WHERE id = ?", (item_id,)
                 ).fetchone()
                 self.db.execute(
                     "UPDATE items SET state = ?, section = ?, week = ?, changed = ? WHERE id = ?",
                     (state, section, week, stamp, item_id),
                 )
-                written = self.db.execute(HISTORY_INSERT, (item_id, stamp, state, section, week)).lastrowid
+                self.db.execute(HISTORY_INSERT, (item_id, stamp, state, section, week))
                 self.db.execute(
-                    "INSERT INTO undo (batch, item_id, history_id, state, section, week, changed)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (batch, item_id, written, *before),
+                    "INSERT INTO undo (batch, item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?, ?)",
+                    (batch, item_id, stamp, *before),
                 )
             return [self._load(i) for i in ids]
 
@@ -331,16 +330,19 @@ class Library:
             if batch is None:
                 return []
             rows = self.db.execute(
-                "SELECT item_id, history_id, state, section, week, changed FROM undo"
-                " WHERE batch = ? ORDER BY rowid DESC",
+                "SELECT item_id, at, state, section, week FROM undo WHERE batch = ? ORDER BY rowid DESC",
                 (batch,),
             ).fetchall()
-            for item_id, history_id, state, section, week, _ in rows:
+            for item_id, at, state, section, week in rows:
                 self.db.execute(
                     "UPDATE items SET state = ?, section = ?, week = ?, changed = ? WHERE id = ?",
                     (state, section, week, now(), item_id),
                 )
-                self.db.execute("DELETE FROM history WHERE id = ?", (history_id,))
+                self.db.execute(
+                    "DELETE FROM history"
+                    " WHERE id = (SELECT max(id) FROM history WHERE item_id = ? AND at = ?)",
+                    (item_id, at),
+                )
             self.db.execute("DELETE FROM undo WHERE batch = ?", (batch,))
             return [self._load(row[0]) for row in reversed(rows)]
 

@@ -253,18 +253,18 @@ def m009_responses(db: sqlite3.Connection) -> None:
 @migration
 def m010_undo(db: sqlite3.Connection) -> None:
     # What each triage decision changed, so that the last one can be undone from the CLI or the
-    # app alike, and after a restart: every item's state before it, and the history row it wrote.
+    # app alike, and after a restart: every item's state before it. The decision's own history
+    # row is found by (item, at): a merge rewrites history rows, never their stamps.
     run_script(
         db,
         """
         CREATE TABLE undo (
             batch INTEGER NOT NULL,  -- one decision: the items it changed at once
             item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
-            history_id INTEGER NOT NULL,
+            at TEXT NOT NULL,  -- the decision's stamp, as its history row has it
             state TEXT NOT NULL,  -- the item's, before the decision
             section TEXT,
-            week TEXT,
-            changed TEXT NOT NULL
+            week TEXT
         );
         CREATE INDEX undo_batch ON undo (batch);
         """,

@@ -263,6 +263,7 @@ class Writer:
             return "unchanged"
         for other in others:
             self.db.execute("UPDATE identifiers SET item_id = ? WHERE item_id = ?", (target, other))
+            self.db.execute("UPDATE undo SET item_id = ? WHERE item_id = ?", (target, other))  # its decisions
             self.db.execute("DELETE FROM items WHERE id = ?", (other,))
         self._write(target, merged)
         return "merged"

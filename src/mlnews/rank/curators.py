@@ -1,8 +1,8 @@
 """Replaying a curator's weekly picks against a library: how each ranker would have done.
 
 A curator file is JSON: `{"NAME": {"weeks": {"2025-W49": {"picks": ["2512.01234", ...],
-"from": "2025-12-01", "to": "2025-12-07"}, ...}}, ...}` (the format of Hugging Face Daily
-Papers' picks in `../shared/data/curators/hf-daily.json`; keys starting with `_` are notes).
+"from": "2025-12-01", "to": "2025-12-07"}, ...}}, ...}` (keys starting with `_` are notes); the
+project's real-data benchmark replays Hugging Face Daily Papers' picks in that format.
 The library holds the pool the picks were chosen from (`mlnews import` of the listings).
 
 Weeks are replayed in order: a week is ranked by what the curator picked in the weeks before it
@@ -96,7 +96,7 @@ def replay(library: Library, config: Config, curator: Curator) -> evaluate.Repor
             library, found, before=week, lookback_days=lookback, first_weekday=curator.first_weekday
         )
         calendar = (lookback, curator.first_weekday)
-        case = evaluate.case_for(library, whole, row_of, known, found[week], week, calendar, seen_stay=True)
+        case = evaluate.case_for(library, row_of, known, found[week], week, calendar, seen_stay=True)
         if case is not None:
             cases.append(case)
     title = f"{curator.name}: replayed week by week"

@@ -207,12 +207,11 @@ def _case(
     if not known.picks:
         return None  # nothing to learn from yet
     picks = [i for i, label in final.items() if label.yes and label.week == str(week)]
-    return case_for(library, whole, row_of, known, picks, week, (lookback, config.first_weekday))
+    return case_for(library, row_of, known, picks, week, (lookback, config.first_weekday))
 
 
 def case_for(
     library: Library,
-    whole: Corpus,
     row_of: dict[int, int],
     known: labels.Labels,
     picks: list[int],

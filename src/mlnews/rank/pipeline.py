@@ -125,7 +125,8 @@ def _current(model: Model, library: Library, config: Config) -> bool:
 
 
 def _settings_stamp(config: Config) -> str:
-    """What the ranker's settings (`[ranker.NAME]`, its examples and topics) were when it trained."""
+    """What the ranker's settings (`[ranker.NAME]`, as written: an examples file's name, not its
+    contents) were when it trained."""
     chosen = {"ranker": config.ranker, **config.settings_of("ranker", config.ranker)}
     return hashlib.sha256(json.dumps(chosen, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

@@ -77,6 +77,8 @@ def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -
     weights = _weights(model)
     idf = hashed_idf(model)
     matrix = sparse.csr_matrix(tfidf(frequencies, idf)) if idf is not None else None
+    # The library's size, from the idf of a term no item holds: ln(1 + N) + 1.
+    size = math.exp(float(idf.max()) - 1) - 1 if idf is not None else 0.0
     picks = _picks(library, model)
     # Likeness of every item to every past pick at once: one product, not one per item (a
     # page of 300 candidates took 0.9 s the other way).
@@ -92,7 +94,8 @@ def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -
         row = row_of.get(item_id)
         if row is not None and matrix is not None:
             start, end = matrix.indptr[row], matrix.indptr[row + 1]
-            reasons.terms = _terms(item, matrix.indices[start:end], matrix.data[start:end], weights, idf)
+            cols, values = matrix.indices[start:end], matrix.data[start:end]
+            reasons.terms = _terms(item, cols, values, weights, idf, size)
             if likeness is not None and picks is not None:
                 reasons.like = _like(likeness[row], picks, item_id)
         out.append(reasons)
@@ -106,8 +109,14 @@ def _weights(model: Model) -> dict[int, float]:
 
 
 def _terms(
-    item: Item, cols: np.ndarray, values: np.ndarray, weights: dict[int, float], idf: np.ndarray | None
+    item: Item,
+    cols: np.ndarray,
+    values: np.ndarray,
+    weights: dict[int, float],
+    idf: np.ndarray | None,
+    size: float,
 ) -> list[str]:
+    """The terms that raised the item's score most; `size`: how many items the library holds."""
     if not weights:
         return []
     scored = sorted(
@@ -119,8 +128,6 @@ def _terms(
     )
     if not scored or scored[0][0] <= 0:
         return []
-    # The library's size, from the idf of a term no item holds: ln(1 + N) + 1.
-    items = math.exp(float(idf.max()) - 1) - 1 if idf is not None else 0.0
     names = features.terms_of(
         features.Document(
             item.title, item.abstract or item.body[: features.BODY_CHARS], item.authors, item.categories
@@ -130,7 +137,7 @@ def _terms(
     for contribution, col in scored:
         if contribution <= 0 or len(shown) == TERMS:
             break
-        if col in names and telling(names[col], float(idf[col]) if idf is not None else None, items):
+        if col in names and telling(names[col], float(idf[col]) if idf is not None else None, size):
             shown.append(_term(names[col]))
     return shown
 

@@ -8,9 +8,10 @@ decision changed, so the last one can be undone from the CLI or the app, after a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from mlnews.errors import UsageError
+from mlnews.errors import MlnewsError, UsageError
 from mlnews.items import STATES, Item
 from mlnews.library import Library
 from mlnews.settings import Config
@@ -27,10 +28,12 @@ def decide(
     section: str | None = None,
     week: str | None = None,
     retrain: bool = True,
+    warn: Callable[[str], None] | None = None,
 ) -> list[Item]:
     """Set the state of the items `keys` name; a kept item goes to `week` (default: this week)
     and `section` (default: chosen when the issue is composed). With `retrain`, the stored ranking
-    model learns the decision before this returns (the app retrains in the background instead)."""
+    model learns the decision before this returns (the app retrains in the background instead);
+    a retrain that fails does not undo the decision: `warn` is told (else the error is raised)."""
     if state not in STATES:
         raise UsageError(f"unknown state {state!r}; states are: {', '.join(STATES)}")
     if not keys:
@@ -43,22 +46,30 @@ def decide(
     else:
         decided = library.triage(keys, state)
     if retrain:
-        learn(library, config)
+        learn(library, config, warn)
     return decided
 
 
-def undo(library: Library, config: Config, retrain: bool = True) -> list[Item]:
+def undo(
+    library: Library, config: Config, retrain: bool = True, warn: Callable[[str], None] | None = None
+) -> list[Item]:
     """The last decision undone (its items as they were before it); an error if there is none."""
     undone = library.undo()
     if not undone:
-        raise UsageError("nothing to undo: no triage decision since the library was made")
+        raise UsageError("nothing to undo: no triage decision is left to undo")
     if retrain:
-        learn(library, config)
+        learn(library, config, warn)
     return undone
 
 
-def learn(library: Library, config: Config) -> None:
-    """The stored ranking model in step with the decisions (a quick retrain)."""
+def learn(library: Library, config: Config, warn: Callable[[str], None] | None = None) -> None:
+    """The stored ranking model in step with the decisions (a quick retrain). The decision is
+    stored already: a failure here (a bad `[ranker]` setting, say) is said, not raised, if `warn`."""
     from mlnews.rank import pipeline  # numpy and the rankers: only once a decision is made
 
-    pipeline.after_decision(library, config)
+    try:
+        pipeline.after_decision(library, config)
+    except MlnewsError as error:
+        if warn is None:
+            raise
+        warn(f"the decision is stored, but the ranker was not retrained: {error}")

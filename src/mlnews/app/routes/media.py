@@ -2,8 +2,8 @@
 
     GET /media/NAME, /preview/media/NAME
 
-Only a file inside media/ is served: the name is one path segment, and the path it resolves to
-(symbolic links followed) must still be inside media/, as the site build requires.
+Only a file right inside media/ is served (where `mlnews figures` saves them): the name is one
+path segment, and the path it resolves to, symbolic links followed, must still be inside media/.
 """
 
 from __future__ import annotations
