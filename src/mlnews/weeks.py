@@ -41,6 +41,11 @@ class Week:
         return cls(year, number)
 
     @classmethod
+    def this(cls, first_weekday: str = "sunday") -> Week:
+        """The week today is in: the default week of every command and page."""
+        return cls.containing(date.today(), first_weekday)
+
+    @classmethod
     def parse(cls, text: str) -> Week:
         match = _WEEK.match(text.strip())
         if not match:

@@ -45,10 +45,9 @@ def app_command(
     import uvicorn
 
     from mlnews.app.server import create_app, hosts_for
-    from mlnews.rank import pipeline
 
     workspace = current_workspace(ctx)
-    chosen = Week.parse(week) if week else pipeline.today_week(workspace.config)
+    chosen = Week.parse(week) if week else Week.this(workspace.config.first_weekday)
     if host not in LOOPBACK and not token:
         made = secrets.token_urlsafe(18)
         raise UsageError(

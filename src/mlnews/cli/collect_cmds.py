@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from mlnews.cli import output, rank_cmds
+from mlnews.cli import bars, output, rank_cmds
 from mlnews.cli.root import app, current_workspace
 from mlnews.errors import MlnewsError, UsageError
 from mlnews.library import Library
@@ -63,7 +63,7 @@ def collect_command(
         raise UsageError(f"{workspace.config_path}: no sources yet; add [sources.NAME] tables (see README)")
     day = _day(since) if since else None
     with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
-        with output.steps() as step:
+        with bars.steps() as step:
             reports = collect(config, library, source, day, fetcher, step)
         rank_cmds.build_features(library)
         # The sources' outcome first: the figures after it may take a while.
@@ -187,7 +187,7 @@ def _progress(announce: str | None = None) -> Iterator[Callable[[int, int, str],
     figure may take a while, and nothing else would show why.
     """
     columns = (SpinnerColumn(), TextColumn("figures {task.description}"), BarColumn(), MofNCompleteColumn())
-    bar = output.bar(*columns)
+    bar = bars.bar(*columns)
     task = bar.add_task("", total=None)
 
     def show(done: int, total: int, key: str) -> None:

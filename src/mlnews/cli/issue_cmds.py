@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from mlnews import files
-from mlnews.cli import output
+from mlnews.cli import bars, output
 from mlnews.cli.root import IssueArgument, LangOption, app, current_workspace
 from mlnews.library import Library
 from mlnews.weeks import parse_period
@@ -56,7 +56,7 @@ def compose_command(
 
     workspace = current_workspace(ctx)
     chosen = parse_period(period)
-    with Library.open(workspace.library_path) as library, output.steps() as step:
+    with Library.open(workspace.library_path) as library, bars.steps() as step:
         report = compose.compose_period(
             workspace.issues_dir,
             workspace.config,

@@ -14,11 +14,6 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
-
-    from rich.progress import Progress, ProgressColumn
-
-    from mlnews import progress
     from mlnews.collect.ingest import FileReport
     from mlnews.items import Item, Signal
     from mlnews.library import Hit
@@ -172,16 +167,3 @@ def _last_columns(text: str, columns: int) -> str:
     while cell_len(text[start:]) > columns:
         start += 1
     return text[start:]
-
-
-def bar(*columns: ProgressColumn | str) -> Progress:
-    """A progress bar on stderr (see `mlnews.cli.bars`)."""
-    from mlnews.cli import bars
-
-    return bars.bar(*columns)
-
-
-def steps() -> AbstractContextManager[progress.Step]:
-    from mlnews.cli import bars
-
-    return bars.steps()

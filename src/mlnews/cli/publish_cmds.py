@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from mlnews import files
-from mlnews.cli import output
+from mlnews.cli import bars, output
 from mlnews.cli.root import IssueArgument, LangOption, app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.weeks import parse_period
@@ -57,7 +57,7 @@ def publish_command(
     for publisher in chosen:
         publishers.check(publisher, workspace)
     results = []
-    with output.steps() as step:
+    with bars.steps() as step:
         for number, publisher in enumerate(chosen):
             step("publishers", number, len(chosen))
             results.append((publisher.name, publisher.publish(workspace, sorted(periods, key=str))))

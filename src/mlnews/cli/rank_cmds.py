@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from mlnews.cli import output
+from mlnews.cli import bars, output
 from mlnews.cli.root import app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.items import summary
@@ -71,7 +71,7 @@ def rank_command(
                 return
             output.console.print(evaluate.table(report))
             return
-        chosen = Week.parse(week) if week else pipeline.today_week(config)
+        chosen = Week.parse(week) if week else Week.this(config.first_weekday)
         ranked = pipeline.rank_week(library, config, chosen, retrain=True)
     decided = sum(1 for r in ranked if r.state != "new")
     output.say(f"ranked {len(ranked)} candidates for {chosen} ({decided} already shortlisted)")
@@ -176,6 +176,6 @@ def build_features(library: Library) -> None:
     """What follows items arriving (`workflow.arrivals`), with a bar."""
     from mlnews.workflow import arrivals
 
-    with output.bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as progress:
+    with bars.bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as progress:
         task = progress.add_task("ranking features", total=None)
         arrivals.arrived(library, lambda done, total: progress.update(task, completed=done, total=total))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mlnews.cli import output
+from mlnews.cli import bars, output
 from mlnews.cli.root import app, current_workspace
 from mlnews.errors import UsageError
 from mlnews.workspace import Workspace
@@ -38,7 +38,7 @@ def build_command(
             known = ", ".join(workspace.config.languages)
             raise UsageError(f"--lang {chosen}: not one of this newsletter's languages ({known})")
     target = (out or _site_folder(workspace)).resolve()
-    with output.steps() as step:
+    with bars.steps() as step:
         built = site.build(workspace, target, lang, step)
     output.say(f"{target}: {len(built.written)} files written, {built.unchanged} unchanged")
 

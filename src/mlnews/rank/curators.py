@@ -86,12 +86,14 @@ def replay(library: Library, config: Config, curator: Curator) -> evaluate.Repor
     whole = pipeline.corpus(library, text=True)
     row_of = {int(item_id): row for row, item_id in enumerate(whole.ids)}
     found = {week: _item_ids(library, ids) for week, ids in curator.picks.items()}
+    # The library's listings reach this day: a week ending later would be ranked on a fraction.
+    last = max((d.date for d in library.ranking.dated()), default="")
     cases = []
     for week in sorted(found):
         if not found[week] or not any(found[w] for w in found if w < week):
             continue  # nothing to find, or nothing to learn from yet
-        if not _whole(library, week, curator.first_weekday):
-            continue  # the library stops inside the week: its candidates would be a fraction
+        if week.end(curator.first_weekday).isoformat() > last[:10]:
+            continue
         known = labels.from_picks(
             library, found, before=week, lookback_days=lookback, first_weekday=curator.first_weekday
         )
@@ -101,11 +103,6 @@ def replay(library: Library, config: Config, curator: Curator) -> evaluate.Repor
             cases.append(case)
     title = f"{curator.name}: replayed week by week"
     return evaluate.run(title, whole, cases, evaluate.methods(ranker), level=LEVEL)
-
-
-def _whole(library: Library, week: Week, first_weekday: str) -> bool:
-    """Whether the library holds items from the week's last day on (its listings reach that far)."""
-    return bool(library.ranking.dated(week.end(first_weekday).isoformat(), None))
 
 
 def _item_ids(library: Library, ids: list[str]) -> list[int]:

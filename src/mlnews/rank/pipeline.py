@@ -12,7 +12,6 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -261,10 +260,6 @@ def _decisions_stamp(library: Library) -> str:
     history = library.ranking.decisions()
     last = history[-1] if history else None
     return f"{len(history)}:{last.at if last else ''}:{len(library.ranking.published_weeks())}"
-
-
-def today_week(config: Config) -> Week:
-    return Week.containing(date.today(), config.first_weekday)
 
 
 __all__ = ["Ranked", "candidates", "rank_week", "similar", "taste_scores", "train"]

@@ -9,7 +9,6 @@ decision changed, so the last one can be undone from the CLI or the app, after a
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from mlnews.errors import MlnewsError, UsageError
 from mlnews.items import STATES, Item
@@ -41,7 +40,7 @@ def decide(
     if section is not None:
         config.section(section)  # an unknown section is an error before anything changes
     if state in KEPT:
-        chosen = Week.parse(week) if week else Week.containing(date.today(), config.first_weekday)
+        chosen = Week.parse(week) if week else Week.this(config.first_weekday)
         decided = library.triage(keys, state, section, str(chosen))
     else:
         decided = library.triage(keys, state)

@@ -21,12 +21,8 @@ KINDS = {".png": "image/png", ".webp": "image/webp", ".jpg": "image/jpeg", ".gif
 
 
 @routes.get("/media/{name}")
-def figure(name: str, request: Request) -> Response:
-    return answer(state.of(request).workspace.root / "media", name)
-
-
 @routes.get("/preview/media/{name}")
-def preview_figure(name: str, request: Request) -> Response:
+def figure(name: str, request: Request) -> Response:
     return answer(state.of(request).workspace.root / "media", name)
 
 

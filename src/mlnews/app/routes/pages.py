@@ -28,9 +28,7 @@ STATIC = ("common.js", "app.js", "app.css", "issue.js", "issue.css")
 
 @routes.get("/")
 def home(request: Request) -> RedirectResponse:
-    from mlnews.rank import pipeline
-
-    return RedirectResponse(f"/weeks/{pipeline.today_week(state.of(request).workspace.config)}")
+    return RedirectResponse(f"/weeks/{Week.this(state.of(request).workspace.config.first_weekday)}")
 
 
 @routes.get("/weeks/{week}", response_class=HTMLResponse)
