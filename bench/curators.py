@@ -18,9 +18,12 @@ week unknown), are left out and counted. Weeks start on the Sunday each issue na
 counts, each paper dated by the day it was listed), imported into a fresh workspace; a week's
 candidates are the papers listed in the `lookback_days` (28) up to its last day. The file, with
 each week's pool facts beside the picks, is written to the temporary folder (--keep-file PATH
-keeps it). `--diagnose` also prints where each week's picks rank under every method: in order
-(as the replay), in reverse (a week ranked by the later week's picks: not honest, a probe) and
-cold (no picks at all: what each method does for a new curator).
+keeps it). --with-editor-picks counts the editor's picks outside an issue's body as its week's
+picks, as issue 23's first figures did. --diagnose also prints where each week's picks rank
+under every method: in order (as the replay), in reverse (a week ranked by the later week's
+picks, its own window kept out of the background sample: a probe, not an evaluation) and cold
+(no picks at all, as for a new curator: the background sample then holds the part of the week's
+window before its first day, picks included, as a new user's would).
 
 Goal (issue 23): recall@20 >= 1.5x arxiv-sanity-lite's, and >= popularity where popularity is
 known (hf-daily has no popularity: its column is recency alone; the seeds' pool has retweets).
@@ -91,7 +94,7 @@ class SeedWeek:
     files: list[str] = field(default_factory=list)
     picks: list[str] = field(default_factory=list)  # arXiv ids of the papers in the body, in order
     no_arxiv: list[str] = field(default_factory=list)  # body papers without an arXiv id (their keys)
-    not_in_body: list[str] = field(default_factory=list)  # editor's picks outside the body (keys)
+    not_in_body: list[str] = field(default_factory=list)  # papers among the editor's picks outside the body
 
 
 def seed_weeks(seeds: Path) -> list[SeedWeek]:
@@ -121,11 +124,13 @@ def seed_weeks(seeds: Path) -> list[SeedWeek]:
         seen.files.append(path.name)
         for item in items:
             key = item.key or ""
+            if item.kind != "paper":
+                continue  # articles, news, use cases: not in an arXiv pool
             if item.week is None:  # an editor's pick not in the body: an earlier week's item
                 _add(seen.not_in_body, key)
             elif key.startswith("arxiv:"):
                 _add(seen.picks, key.removeprefix("arxiv:"))
-            elif item.kind == "paper":
+            else:
                 _add(seen.no_arxiv, key)
     return [weeks[w] for w in sorted(weeks)]
 
@@ -146,9 +151,11 @@ def _stated_start(text: str, week: Week) -> date:
     return date(year, month, day)
 
 
-def seeds_curator(seeds: Path, workspace: Path | None = None) -> dict[str, Any]:
+def seeds_curator(seeds: Path, workspace: Path | None = None, editor_picks: bool = False) -> dict[str, Any]:
     """The seeds' curator file (the format of curators/hf-daily.json). With a workspace: each
-    week's pool facts too (picks in the library, the candidate window, its size, picks in it)."""
+    week's pool facts too (picks in the library, the candidate window, its size, picks in it).
+    `editor_picks`: the editor's picks outside an issue's body count as its week's picks too (as
+    issue 23's first figures did), after the body's."""
     from mlnews.weeks import Week
 
     weeks: dict[str, Any] = {}
@@ -162,10 +169,11 @@ def seeds_curator(seeds: Path, workspace: Path | None = None) -> dict[str, Any]:
         weeks[seed.week] = {
             "from": week.start(first).isoformat(),
             "to": week.end(first).isoformat(),
-            "picks": seed.picks,
+            "picks": seed.picks + [k.removeprefix("arxiv:") for k in seed.not_in_body if editor_picks],
             "files": seed.files,
             "left_out_no_arxiv": seed.no_arxiv,
-            "left_out_not_in_body": seed.not_in_body,
+            "left_out_not_in_body": [] if editor_picks else seed.not_in_body,
+            "editor_picks_outside_body_added": seed.not_in_body if editor_picks else [],
         }
     if not weeks:
         raise SystemExit(f"{seeds}: no issue found (expected e.g. akiras-ml-news-2020-week43.zh.md)")
@@ -176,7 +184,8 @@ def seeds_curator(seeds: Path, workspace: Path | None = None) -> dict[str, Any]:
         "_doc": "Built by bench/curators.py --seeds from the seed issues at run time. picks: the arXiv "
         "ids of the papers in each issue's body, in order. Left out: body papers without an arXiv id "
         "(left_out_no_arxiv) and editor's picks that are not in the body (left_out_not_in_body: the "
-        "series' mark of an earlier week's item, week unknown). from/to: the week as the issue names "
+        "series' mark of an earlier week's item, week unknown; with --with-editor-picks they are "
+        "picks of the issue's week too). from/to: the week as the issue names "
         "it (Sunday to Saturday). in_pool: picks in the library; window: the candidate dates "
         "[start, end) (labels.window, lookback_days before the week's end); pool_size: items in it; "
         "in_window: picks in it.",
@@ -187,10 +196,11 @@ def seeds_curator(seeds: Path, workspace: Path | None = None) -> dict[str, Any]:
 def _pool_facts(workspace: Path, curator: dict[str, Any]) -> None:
     from mlnews import identity
     from mlnews.library import Library
-    from mlnews.rank import labels
+    from mlnews.rank import labels, pipeline
     from mlnews.weeks import Week
+    from mlnews.workspace import Workspace
 
-    lookback = 28
+    lookback = int(getattr(pipeline.ranker_for(Workspace(workspace).config), "lookback_days", 28))
     with Library.open(workspace / "library.db") as library:
         for name, week in curator["weeks"].items():
             first = "monday" if date.fromisoformat(week["from"]).weekday() == 0 else "sunday"
@@ -228,8 +238,8 @@ def describe(file: dict[str, Any]) -> str:
             missing = [p for p in week["picks"] if p not in week.get("in_pool", week["picks"])]
             if missing:
                 lines.append(f"  not in the pool: {' '.join(missing)}")
-            for what in ("left_out_no_arxiv", "left_out_not_in_body"):
-                if week[what]:
+            for what in ("left_out_no_arxiv", "left_out_not_in_body", "editor_picks_outside_body_added"):
+                if week.get(what):
                     lines.append(f"  {what}: {' '.join(week[what])}")
     return "\n".join(lines)
 
@@ -325,6 +335,11 @@ def main() -> int:
     )
     parser.add_argument("--keep-file", type=Path, help="with --seeds: write the curator file here too")
     parser.add_argument("--diagnose", action="store_true", help="with --seeds: where the picks rank")
+    parser.add_argument(
+        "--with-editor-picks",
+        action="store_true",
+        help="with --seeds: an issue's editor's picks outside its body count as its week's picks",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         workspace = args.workspace or Path(folder) / "ws"
@@ -334,7 +349,7 @@ def main() -> int:
         else:
             seeds = args.seeds if args.seeds != Path() else args.data.parent / "seeds"
             prepared(workspace, hot_papers_2020(args.data), "the Hot Papers lists of 2020")
-            built = seeds_curator(seeds, workspace)
+            built = seeds_curator(seeds, workspace, editor_picks=args.with_editor_picks)
             print(describe(built))
             curator_file = Path(folder) / "seeds-curator.json"
             curator_file.write_text(json.dumps(built, indent=1, ensure_ascii=False), encoding="utf-8")
