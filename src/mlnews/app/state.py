@@ -63,9 +63,11 @@ class State:
             return
         config = self.workspace.config
         found = library.ranking.summaries(wanted)
-        model = pipeline.current_model(library, config, pipeline.ranker_for(config))
+        ranker = pipeline.ranker_for(config)
+        model = pipeline.current_model(library, config, ranker)
         shown = [(item_id, found[item_id]) for item_id in wanted if item_id in found]
-        for (item_id, _), why in zip(shown, reasons.explain(library, model, shown), strict=True):
+        followed = pipeline.followed(ranker)
+        for (item_id, _), why in zip(shown, reasons.explain(library, model, shown, followed), strict=True):
             ranked.reasons[item_id] = why.lines()
 
 

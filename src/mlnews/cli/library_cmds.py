@@ -166,10 +166,7 @@ def search_command(
         hits = library.search(query, limit=limit)
     if as_json:
         output.print_json(
-            [
-                {**summary(h.item), "snippet": output.plain_snippet(h.snippet), "rank": h.rank}
-                for h in hits
-            ]
+            [{**summary(h.item), "snippet": output.plain_snippet(h.snippet), "rank": h.rank} for h in hits]
         )
     elif hits:
         output.print_hits(hits)

@@ -20,6 +20,7 @@ from mlnews.weeks import Week
 if TYPE_CHECKING:
     from mlnews.config import Config
     from mlnews.rank import reasons
+    from mlnews.rank.base import Model
     from mlnews.rank.pipeline import Ranked
 
 
@@ -54,7 +55,7 @@ def rank_command(
 
     Example: `mlnews rank --week 2020-W49`, then `mlnews candidates 2020-W49`
     """
-    from mlnews.rank import evaluate, pipeline
+    from mlnews.rank import evaluate, pipeline, reasons
 
     workspace = current_workspace(ctx)
     config = workspace.config
@@ -73,8 +74,10 @@ def rank_command(
             return
         chosen = Week.parse(week) if week else Week.this(config.first_weekday)
         ranked = pipeline.rank_week(library, config, chosen, retrain=True)
+        model = pipeline.current_model(library, config, pipeline.ranker_for(config))
     decided = sum(1 for r in ranked if r.state != "new")
     output.say(f"ranked {len(ranked)} candidates for {chosen} ({decided} already shortlisted)")
+    output.say(reasons.weighting(model))
 
 
 def _replay(library: Library, config: Config, path: Path) -> None:
@@ -117,8 +120,9 @@ def candidates_command(
         ranked = [r for r in pipeline.rank_week(library, config, chosen) if decided or r.state == "new"][
             :limit
         ]
-        model = pipeline.current_model(library, config, pipeline.ranker_for(config))
-        why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked])
+        model, why = _explained(library, config, ranked)
+    if ranked and not as_json:
+        output.say(reasons.weighting(model))
     _show(
         ranked, why, as_json, empty=f"no candidates for {chosen}: import or collect items dated in its weeks"
     )
@@ -135,15 +139,23 @@ def similar_command(
 
     Example: `mlnews similar 2011.15126`
     """
-    from mlnews.rank import pipeline, reasons
+    from mlnews.rank import pipeline
 
     workspace = current_workspace(ctx)
     config = workspace.config
     with Library.open(workspace.library_path) as library:
         ranked = pipeline.similar(library, config, key, limit)
-        model = pipeline.current_model(library, config, pipeline.ranker_for(config))
-        why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked])
+        _, why = _explained(library, config, ranked)
     _show(ranked, why, as_json, empty="nothing like it in the library yet")
+
+
+def _explained(library: Library, config: Config, ranked: list[Ranked]) -> tuple[Model, list[reasons.Reasons]]:
+    from mlnews.rank import pipeline, reasons
+
+    ranker = pipeline.ranker_for(config)
+    model = pipeline.current_model(library, config, ranker)
+    shown = [(r.item_id, r.item) for r in ranked]
+    return model, reasons.explain(library, model, shown, pipeline.followed(ranker))
 
 
 def _show(ranked: list[Ranked], why: list[reasons.Reasons], as_json: bool, empty: str) -> None:

@@ -249,7 +249,6 @@ def m009_responses(db: sqlite3.Connection) -> None:
     )
 
 
-
 @migration
 def m010_undo(db: sqlite3.Connection) -> None:
     # What each triage decision changed, so that the last one can be undone from the CLI or the
@@ -269,6 +268,22 @@ def m010_undo(db: sqlite3.Connection) -> None:
         CREATE INDEX undo_batch ON undo (batch);
         """,
     )
+
+
+@migration
+def m011_who(db: sqlite3.Connection) -> None:
+    # Who wrote an item and where it was filed, apart from its words: the taste ranker weighs a
+    # curator's authors and categories on their own. Every item's features are built again
+    # (the next import, collect or rank does it).
+    run_script(
+        db,
+        """
+        ALTER TABLE features ADD COLUMN authors BLOB NOT NULL DEFAULT x'';  -- int32 author buckets
+        ALTER TABLE features ADD COLUMN categories BLOB NOT NULL DEFAULT x'';  -- int32, primary first
+        UPDATE features SET built = '';
+        """,
+    )
+
 
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""

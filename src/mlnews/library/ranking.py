@@ -84,16 +84,21 @@ class Ranking:
             ).fetchone()[0]
         )
 
-    def save_features(self, rows: Iterable[tuple[int, bytes, bytes, str | None, str]]) -> None:
-        """(item id, terms, counts, its date, its `changed`); use inside a transaction."""
+    def save_features(self, rows: Iterable[tuple[int, bytes, bytes, bytes, bytes, str | None, str]]) -> None:
+        """(item id, terms, counts, authors, categories, its date, its `changed`); use inside a
+        transaction."""
         self.db.executemany(
-            "INSERT OR REPLACE INTO features (item_id, terms, counts, day, built) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO features (item_id, terms, counts, authors, categories, day, built)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
 
-    def features(self, ids: Sequence[int] | None = None) -> list[tuple[int, bytes, bytes, str | None]]:
-        """(item id, terms, counts, date) of the given items (all when None), by item id."""
-        sql = "SELECT item_id, terms, counts, day FROM features"
+    def features(
+        self, ids: Sequence[int] | None = None
+    ) -> list[tuple[int, bytes, bytes, bytes, bytes, str | None]]:
+        """(item id, terms, counts, authors, categories, date) of the given items (all when None),
+        by item id."""
+        sql = "SELECT item_id, terms, counts, authors, categories, day FROM features"
         if ids is None:
             return self._plain(sql + " ORDER BY item_id", ())
         if len(ids) > _CHUNK * 20:

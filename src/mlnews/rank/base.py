@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mlnews import lazy
-from mlnews.rank.features import Document
+from mlnews.rank.features import Document, who_matrices
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,13 +34,30 @@ class Corpus:
     prior: np.ndarray  # popularity/quality, 0-1, NaN where unknown
     days: np.ndarray  # date as a day number, 0 where unknown: recency breaks ties
     documents: Sequence[Document] | None = None  # the text itself, for rankers that need it
+    # Who wrote each row and where it was filed: 0/1 over the same buckets as `tf`, kept apart
+    # from the words (`features.who`); None: built from `documents` when a ranker asks.
+    authors: sparse.csr_matrix | None = None
+    categories: sparse.csr_matrix | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def subset(self, rows: np.ndarray) -> Corpus:
         documents = [self.documents[i] for i in rows] if self.documents is not None else None
-        return Corpus(self.ids[rows], self.tf[rows], self.prior[rows], self.days[rows], documents)
+        authors, categories = (m[rows] if m is not None else None for m in (self.authors, self.categories))
+        return Corpus(
+            self.ids[rows], self.tf[rows], self.prior[rows], self.days[rows], documents, authors, categories
+        )
+
+    def who(self) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """(authors, categories), from the documents when the library did not give them."""
+        if self.authors is None or self.categories is None:
+            if self.documents is not None:
+                self.authors, self.categories = who_matrices(self.documents)
+            else:  # nothing known about who: empty rows
+                empty = sparse.csr_matrix(self.tf.shape, dtype=np.float32)
+                self.authors, self.categories = empty, empty
+        return self.authors, self.categories
 
 
 @dataclass

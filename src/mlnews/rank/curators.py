@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from mlnews import identity, lazy
 from mlnews.errors import UsageError
 from mlnews.library import Library
-from mlnews.rank import evaluate, labels, pipeline
+from mlnews.rank import evaluate, features, labels, pipeline
 from mlnews.settings import Config
 from mlnews.weeks import Week
 
@@ -83,6 +83,7 @@ def replay(library: Library, config: Config, curator: Curator) -> evaluate.Repor
     """Each week with earlier picks, ranked by every method; the means and 90% intervals."""
     ranker = pipeline.ranker_for(config)
     lookback = int(getattr(ranker, "lookback_days", 28))
+    features.update(library)  # a library from an older mlnews, or a dry import
     whole = pipeline.corpus(library, text=True)
     row_of = {int(item_id): row for row, item_id in enumerate(whole.ids)}
     found = {week: _item_ids(library, ids) for week, ids in curator.picks.items()}

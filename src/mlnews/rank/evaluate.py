@@ -18,7 +18,7 @@ from rich.table import Table
 
 from mlnews import lazy
 from mlnews.library import Library
-from mlnews.rank import labels, pipeline
+from mlnews.rank import features, labels, pipeline
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.popularity import PopularityRanker
 from mlnews.rank.sanity import ArxivSanityRanker
@@ -182,6 +182,7 @@ def _cell(value: tuple[float, float, float]) -> str:
 def backtest_library(library: Library, config: Config) -> Report:
     ranker = pipeline.ranker_for(config)
     lookback = int(getattr(ranker, "lookback_days", 28))
+    features.update(library)  # a library from an older mlnews, or a dry import
     whole = pipeline.corpus(library, text=True)
     row_of = {int(item_id): row for row, item_id in enumerate(whole.ids)}
     final = labels.collect(library, lookback_days=0).by_item  # every decision, as it stands now

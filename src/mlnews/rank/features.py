@@ -106,6 +106,15 @@ def bucket(term: str) -> int:
     return abs(int(_murmurhash()(term, seed=0))) % BUCKETS
 
 
+def who(document: Document) -> tuple[list[int], list[int]]:
+    """The buckets of its authors and of its categories (the primary first), as `tokens` hashes them:
+    stored apart from the words, so that a ranker can weigh who wrote a paper and where it was filed
+    without a word that shares a bucket passing for an author."""
+    people = [bucket(f"author:{name.strip().lower()}") for name in document.authors if name.strip()]
+    fields = [bucket(f"category:{name.strip().lower()}") for name in document.categories if name.strip()]
+    return list(dict.fromkeys(people)), list(dict.fromkeys(fields))
+
+
 def terms_of(document: Document) -> dict[int, str]:
     """Its buckets, back to the terms in them (the first term seen wins a shared bucket)."""
     found: dict[int, str] = {}
@@ -139,7 +148,7 @@ def update(library: Library, progress: Callable[[int, int], None] | None = None)
     return done
 
 
-Row = tuple[int, bytes, bytes, str | None, str]
+Row = tuple[int, bytes, bytes, bytes, bytes, str | None, str]
 _PARALLEL_FROM = 20_000  # below this, starting the workers costs more than they save
 
 
@@ -171,8 +180,17 @@ def _built(batches: Iterator[list[Text]], *, parallel: bool) -> Iterator[list[Ro
 
 def build_rows(batch: list[Text]) -> list[Row]:
     """The features table's rows for a batch of items (runs in a worker for big batches)."""
-    matrix = counts(document_of(t) for t in batch)
-    return [(text.item_id, *encode(matrix, row), text.day, text.changed) for row, text in enumerate(batch)]
+    documents = [document_of(t) for t in batch]
+    matrix = counts(documents)
+    return [
+        (text.item_id, *encode(matrix, row), *_who_bytes(document), text.day, text.changed)
+        for row, (text, document) in enumerate(zip(batch, documents, strict=True))
+    ]
+
+
+def _who_bytes(document: Document) -> tuple[bytes, bytes]:
+    people, fields = who(document)
+    return np.array(people, dtype=TERM_TYPE).tobytes(), np.array(fields, dtype=TERM_TYPE).tobytes()
 
 
 # Stored small, as they are read in bulk (100,000 items for a month of arXiv): a bucket fits
@@ -188,11 +206,14 @@ def encode(matrix: sparse.csr_matrix, row: int) -> tuple[bytes, bytes]:
     return terms.tobytes(), values.tobytes()
 
 
-def decode(rows: Sequence[tuple[int, bytes, bytes, str | None]]) -> tuple[np.ndarray, sparse.csr_matrix]:
+Stored = tuple[int, bytes, bytes, bytes, bytes, str | None]  # a row of `Ranking.features`
+
+
+def decode(rows: Sequence[Stored]) -> tuple[np.ndarray, sparse.csr_matrix]:
     """Item ids and their sublinear term frequencies, from what `Ranking.features` returns."""
     if not rows:
         return np.zeros(0, dtype=np.int64), sparse.csr_matrix((0, BUCKETS), dtype=np.float32)
-    ids, terms, counts, _ = zip(*rows, strict=True)  # columns, at C speed
+    ids, terms, counts, *_ = zip(*rows, strict=True)  # columns, at C speed
     # int32 offsets, as the int32 buckets: mixed, scipy would copy every index to int64.
     indptr = np.zeros(len(rows) + 1, dtype=np.int32)
     np.cumsum(np.fromiter(map(len, counts), dtype=np.int32, count=len(rows)), out=indptr[1:])
@@ -200,6 +221,31 @@ def decode(rows: Sequence[tuple[int, bytes, bytes, str | None]]) -> tuple[np.nda
     data = _sublinear().take(np.frombuffer(b"".join(counts), dtype=COUNT_TYPE))
     matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS), copy=False)
     return np.array(ids, dtype=np.int64), matrix
+
+
+def decode_who(rows: Sequence[Stored]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Each row's authors (1 each) and categories (the primary 2, the others 1) as matrices over
+    the buckets (`who`)."""
+    return _marks([row[3] for row in rows]), _marks([row[4] for row in rows], first=2.0)
+
+
+def who_matrices(documents: Sequence[Document]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """`decode_who` for documents not stored yet (a curator's own topics, a benchmark's corpus)."""
+    found = [_who_bytes(document) for document in documents]
+    return _marks([people for people, _ in found]), _marks([fields for _, fields in found], first=2.0)
+
+
+def _marks(blobs: Sequence[bytes], first: float = 1.0) -> sparse.csr_matrix:
+    """The stored buckets as a matrix, each 1 but a row's first (`first`)."""
+    sizes = np.fromiter(map(len, blobs), dtype=np.int32, count=len(blobs)) // 4
+    indptr = np.zeros(len(blobs) + 1, dtype=np.int32)
+    np.cumsum(sizes, out=indptr[1:])
+    indices = np.frombuffer(b"".join(blobs), dtype=TERM_TYPE).copy()
+    data = np.ones(len(indices), dtype=np.float32)
+    data[indptr[:-1][sizes > 0]] = first
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(blobs), BUCKETS))
+    matrix.sum_duplicates()  # two names that hash alike count once, in bucket order
+    return matrix
 
 
 def load(library: Library, ids: Sequence[int] | None = None) -> tuple[np.ndarray, sparse.csr_matrix]:

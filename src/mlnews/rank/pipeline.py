@@ -35,6 +35,7 @@ else:  # imported on first use: a command that never ranks does not pay for them
     np = lazy.load("numpy")
     sparse = lazy.load("scipy.sparse")
 
+MODEL_FORMAT = 2  # what a stored model holds: one trained by an older mlnews is trained again
 _PSEUDO_ID = -1  # the row a new curator's topics, authors and categories make
 
 
@@ -57,8 +58,9 @@ def corpus(library: Library, ids: Sequence[int] | None = None, *, text: bool = F
     rows = library.ranking.features(ids)
     item_ids, frequencies = features.decode(rows)
     found = Corpus(
-        item_ids, frequencies, prior.values(library, item_ids.tolist()), prior.recency([r[3] for r in rows])
+        item_ids, frequencies, prior.values(library, item_ids.tolist()), prior.recency([r[5] for r in rows])
     )
+    found.authors, found.categories = features.decode_who(rows)
     if text:
         items = library.ranking.summaries(item_ids.tolist())
         found.documents = [
@@ -126,7 +128,7 @@ def _current(model: Model, library: Library, config: Config) -> bool:
 def _settings_stamp(config: Config) -> str:
     """What the ranker's settings (`[ranker.NAME]`, as written: an examples file's name, not its
     contents) were when it trained."""
-    chosen = {"ranker": config.ranker, **config.settings_of("ranker", config.ranker)}
+    chosen = {"ranker": config.ranker, "format": MODEL_FORMAT, **config.settings_of("ranker", config.ranker)}
     return hashlib.sha256(json.dumps(chosen, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -207,14 +209,24 @@ def _ranked(library: Library, ids: np.ndarray, scores: np.ndarray) -> list[Ranke
 def _with_labels(whole: Corpus, found: labels.Labels, pseudo: Document | None) -> tuple[Corpus, Examples]:
     """The decisions as rows of the corpus; a new curator's topics become one more row, a pick."""
     if pseudo is not None:
+        authors, categories = whole.who()
+        extra = features.who_matrices([pseudo])
         whole = Corpus(
             np.r_[whole.ids, [_PSEUDO_ID]],
             sparse.vstack([whole.tf, features.tf([pseudo])]).tocsr(),
             np.r_[whole.prior, [np.nan]],
             np.r_[whole.days, [0.0]],
+            [*whole.documents, pseudo] if whole.documents is not None else None,
+            sparse.vstack([authors, extra[0]]).tocsr(),
+            sparse.vstack([categories, extra[1]]).tocsr(),
         )
         found.by_item[_PSEUDO_ID] = labels.Label(True, labels.EXAMPLE, None)
     return whole, labels.as_examples(found, {int(item_id): row for row, item_id in enumerate(whole.ids)})
+
+
+def followed(ranker: Ranker) -> list[str]:
+    """The authors the curator follows (`[ranker.NAME] authors`), for reasons."""
+    return list(getattr(ranker, "authors", []))
 
 
 def _pseudo_document(ranker: Ranker) -> Document | None:

@@ -1,4 +1,6 @@
-"""Why an item scored as it did: the terms that weigh most, the nearest past pick, popularity.
+"""Why an item scored as it did: its category and authors as the curator's picks weigh them, the
+terms that weigh most, the nearest past pick, popularity: strongest first, by how much each
+moved the score (the signal's weight in the blend times how strongly the item has it).
 
 Computed for the items shown (a page of candidates), not for the whole week.
 """
@@ -15,7 +17,7 @@ from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.rank import features, prior
 from mlnews.rank.base import Model
-from mlnews.rank.taste import hashed_idf, tfidf
+from mlnews.rank.taste import EVIDENCE, hashed_idf, tfidf
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,23 +54,59 @@ class Reasons:
     terms: list[str] = field(default_factory=list)  # "diffusion", "author Yang Song"
     like: str = ""  # "Score-Based Generative Modeling…, 2020-W43"
     popularity: str = ""  # "20,484 retweets, 0 likes"
+    category: str = ""  # "cs.CV, 2.4x as often as the rest"
+    author: str = ""  # "Yang Song, in 3 of your picks" / "Yang Song, followed"
+    # How strongly each reason moved the score, by its label: the lines come strongest first.
+    strength: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        out = []
-        if self.terms:
-            out.append("for: " + ", ".join(self.terms))
-        if self.like:
-            out.append("like: " + self.like)
-        if self.popularity:
-            out.append("popular: " + self.popularity)
-        return out
+        found = {
+            "category": self.category,
+            "author": self.author,
+            "for": ", ".join(self.terms),
+            "like": self.like,
+            "popular": self.popularity,
+        }
+        order = sorted(found, key=lambda label: -self.strength.get(label, 0.0))
+        return [f"{label}: {found[label]}" for label in order if found[label]]
 
     def to_dict(self) -> dict[str, object]:
-        return {"terms": self.terms, "like": self.like, "popularity": self.popularity}
+        return {
+            "category": self.category,
+            "author": self.author,
+            "terms": self.terms,
+            "like": self.like,
+            "popularity": self.popularity,
+        }
 
 
-def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -> list[Reasons]:
-    """Reasons for each (item id, item), in order."""
+def weighting(model: Model) -> str:
+    """What the blend weighs, for a line above the candidates: "taste 52%, categories 28%, …"."""
+    weights = model.params.get("weights")
+    if not isinstance(weights, dict) or not model.params.get("positives"):
+        return "by popularity, then the newest: no picks to learn from yet"
+    picks = int(model.params["positives"])
+    shares = ", ".join(
+        f"{_SIGNAL_NAMES[name]} {weight:.0%}"
+        for name, weight in sorted(weights.items(), key=lambda kv: -kv[1])
+        if weight >= 0.005 and name in _SIGNAL_NAMES
+    )
+    growing = "; as picks come in, what they teach weighs more" if picks < EVIDENCE else ""
+    return f"weighs {shares} (learned from {picks} pick{'s' * (picks != 1)}{growing})"
+
+
+_SIGNAL_NAMES = {
+    "taste": "your picks' words",
+    "authors": "their authors",
+    "categories": "their categories",
+    "popularity": "popularity",
+}
+
+
+def explain(
+    library: Library, model: Model, items: Sequence[tuple[int, Item]], followed: Sequence[str] = ()
+) -> list[Reasons]:
+    """Reasons for each (item id, item), in order; `followed`: the authors the curator follows."""
     if not items:
         return []
     ids = [item_id for item_id, _ in items]
@@ -88,18 +126,86 @@ def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -
         else None
     )
     signals = library.signals(ids)
+    blend = _blend(model)
+    who = _Who(model, picks, followed)
     out = []
     for item_id, item in items:
-        reasons = Reasons(popularity=prior.describe(signals.get(item_id, ())))
+        known = signals.get(item_id, ())
+        reasons = Reasons(popularity=prior.describe(known))
+        reasons.strength["popular"] = blend["popularity"] * (prior.value(known) if known else 0.0)
+        reasons.category, reasons.strength["category"] = who.category(item, blend["categories"])
+        reasons.author, reasons.strength["author"] = who.author(item, blend["authors"])
         row = row_of.get(item_id)
         if row is not None and matrix is not None:
             start, end = matrix.indptr[row], matrix.indptr[row + 1]
             cols, values = matrix.indices[start:end], matrix.data[start:end]
             reasons.terms = _terms(item, cols, values, weights, idf, size)
+            reasons.strength["for"] = blend["taste"] * 0.5
             if likeness is not None and picks is not None:
-                reasons.like = _like(likeness[row], picks, item_id)
+                reasons.like, alike = _like(likeness[row], picks, item_id)
+                reasons.strength["like"] = blend["taste"] * min(1.0, alike / 0.3)
         out.append(reasons)
     return out
+
+
+def _blend(model: Model) -> dict[str, float]:
+    weights = model.params.get("weights")
+    if not isinstance(weights, dict):  # a model of an older mlnews: its words and popularity
+        alpha = float(model.params.get("alpha", 0.0))
+        weights = {"taste": 1 - alpha, "popularity": alpha}
+    return {name: float(weights.get(name, 0.0)) for name in _SIGNAL_NAMES}
+
+
+_STRONG = math.log(3.0)  # a log ratio this high (three times the usual rate) is as strong as it gets
+_NOTABLE = math.log(1.5)  # below this, a category or author says too little to name
+
+
+class _Who:
+    """The curator's categories and authors, as the model weighs them."""
+
+    def __init__(self, model: Model, picks: _Picks | None, followed: Sequence[str]):
+        self.categories = _ratios(model, "categories")
+        self.authors = _ratios(model, "authors")
+        self.followed = {name.strip().lower() for name in followed}
+        self.counts: dict[str, int] = {}
+        for names in picks.authors.values() if picks is not None else ():
+            for name in {n.strip().lower() for n in names}:
+                self.counts[name] = self.counts.get(name, 0) + 1
+
+    def category(self, item: Item, weight: float) -> tuple[str, float]:
+        if not item.categories or not self.categories:
+            return "", 0.0
+        primary = item.categories[0]
+        ratio = self.categories.get(features.bucket(f"category:{primary.strip().lower()}"), 0.0)
+        if abs(ratio) < _NOTABLE:
+            return "", 0.0
+        return f"{primary}, picked {math.exp(ratio):.1f}x as often as the rest", weight * _strong(ratio)
+
+    def author(self, item: Item, weight: float) -> tuple[str, float]:
+        best, name = 0.0, ""
+        for author in item.authors:
+            key = author.strip().lower()
+            ratio = self.authors.get(features.bucket(f"author:{key}"), 0.0)
+            if key in self.followed:
+                return f"{author}, followed", weight * max(_strong(ratio), 0.5)
+            if ratio > best:
+                best, name = ratio, author
+        if best < _NOTABLE or not name:
+            return "", 0.0
+        count = self.counts.get(name.strip().lower(), 0)
+        said = f"in {count} of your picks" if count else f"picked {math.exp(best):.1f}x as often"
+        return f"{name}, {said}", weight * _strong(best)
+
+
+def _ratios(model: Model, name: str) -> dict[int, float]:
+    cols, ratios = model.arrays.get(f"{name}_cols"), model.arrays.get(f"{name}_ratios")
+    if cols is None or ratios is None:
+        return {}
+    return dict(zip(cols.tolist(), ratios.tolist(), strict=True))
+
+
+def _strong(ratio: float) -> float:
+    return min(1.0, max(0.0, ratio / _STRONG))
 
 
 def _weights(model: Model) -> dict[int, float]:
@@ -172,6 +278,7 @@ class _Picks:
     matrix: object  # tf-idf rows of the past picks
     titles: dict[int, str]
     weeks: dict[int, str]
+    authors: dict[int, list[str]]
 
 
 def _picks(library: Library, model: Model) -> _Picks | None:
@@ -186,15 +293,17 @@ def _picks(library: Library, model: Model) -> _Picks | None:
         tfidf(frequencies, idf),
         {i: item.title for i, item in items.items()},
         {i: item.week or "" for i, item in items.items()},
+        {i: list(item.authors) for i, item in items.items()},
     )
 
 
-def _like(likeness: np.ndarray, picks: _Picks, item_id: int) -> str:
+def _like(likeness: np.ndarray, picks: _Picks, item_id: int) -> tuple[str, float]:
+    """The nearest past pick, named, and how alike they are (cosine)."""
     likeness = likeness.copy()
     likeness[picks.ids == item_id] = -1  # a pick is not like itself
     best = int(np.argmax(likeness))
     if likeness[best] < LIKE_AT_LEAST:
-        return ""
+        return "", 0.0
     pick = int(picks.ids[best])
     week = picks.weeks.get(pick, "")
-    return picks.titles.get(pick, "") + (f", {week}" if week else "")
+    return picks.titles.get(pick, "") + (f", {week}" if week else ""), float(likeness[best])

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from mlnews import lazy
 from mlnews.errors import UsageError
+from mlnews.rank import affinity
 from mlnews.rank.base import Corpus, Examples, Model, Ranker, percentiles
 from mlnews.rank.features import BUCKETS
 from mlnews.settings import Setting
@@ -26,8 +27,6 @@ else:  # imported on first use: a command that never ranks does not pay for them
     np = lazy.load("numpy")
     sparse = lazy.load("scipy.sparse")
 
-ALPHAS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8)
-DEFAULT_ALPHA = 0.2  # too little history to choose: a light touch of popularity
 _CV_WEEKS = 4  # the most recent weeks with picks each hold out once
 _CV_PICKS = 8  # with no weeks to hold out, up to this many picks are held out one by one
 
@@ -82,33 +81,38 @@ class TasteRanker(Ranker):
         # that the whole library gave at the last full training.
         idf = previous.arrays["idf"] if previous is not None else inverse_document_frequency(corpus.tf)
         matrix = tfidf(corpus.tf, idf)
-        model = Model(self.name, {"positives": int((examples.labels > 0).sum())})
+        picks = int((examples.labels > 0).sum())
+        model = Model(self.name, {"positives": picks})
         model.arrays["idf"] = idf
         model.arrays["picks"] = corpus.ids[examples.positives].astype(np.int64)
         cols, coef, intercept = fit(matrix, examples, self.regularisation)
         model.arrays["cols"], model.arrays["coef"] = cols, coef
         model.params["intercept"] = intercept
-        model.params["alpha"] = self._alpha(matrix, corpus.prior, examples, previous)
+        people, fields = corpus.who()
+        for name, who, favoured in (("authors", people, True), ("categories", fields, False)):
+            model.arrays[f"{name}_cols"], model.arrays[f"{name}_ratios"] = affinity.fit(
+                who, examples, positive_only=favoured
+            )
+        model.params["weights"] = self._weights(matrix, corpus, examples, previous)
+        model.params["alpha"] = model.params["weights"]["popularity"]
         return model
 
     def score(self, model: Model, corpus: Corpus) -> np.ndarray:
-        taste = taste_scores(model, corpus.tf)
         popular = popularity(corpus.prior, corpus.days)
         if not model.params.get("positives"):
             return popular  # nothing learned yet: popularity and recency order the week
-        alpha = float(model.params.get("alpha", 0.0))
-        return np.asarray((1 - alpha) * percentiles(taste) + alpha * popular)
+        weights = model.params.get("weights") or {"taste": 1.0}
+        found = signals(model, corpus, popular)
+        return np.asarray(sum(weight * found[name] for name, weight in weights.items() if weight))
 
-    def _alpha(
-        self, matrix: sparse.csr_matrix, prior: np.ndarray, examples: Examples, previous: Model | None
-    ) -> float:
-        if not np.isfinite(prior).any():
-            return 0.0
-        if self.popularity is not None:
-            return self.popularity
-        if previous is not None and "alpha" in previous.params:
-            return float(previous.params["alpha"])  # a quick retrain after one decision
-        return choose_alpha(matrix, prior, examples, self.regularisation)
+    def _weights(
+        self, matrix: sparse.csr_matrix, corpus: Corpus, examples: Examples, previous: Model | None
+    ) -> dict[str, float]:
+        if previous is not None and "weights" in previous.params:
+            return dict(previous.params["weights"])  # a quick retrain after one decision
+        known = bool(np.isfinite(corpus.prior).any())
+        popular = self.popularity if known else 0.0
+        return choose_weights(matrix, corpus, examples, self.regularisation, popular)
 
 
 def _popularity(value: float) -> float | None:
@@ -197,19 +201,103 @@ def popularity(prior: np.ndarray, days: np.ndarray) -> np.ndarray:
     return percentiles(filled + 1e-6 * newer)
 
 
-def choose_alpha(matrix: sparse.csr_matrix, prior: np.ndarray, examples: Examples, c: float) -> float:
-    """The prior's weight that best ranks held-out picks in the curator's own history."""
+SIGNALS = ("taste", "authors", "categories", "popularity")
+# What ranks a week before the curator's history can say: popularity and the categories of the
+# first picks, a little of their words. Chosen on other curators than the ones reported (see
+# bench/curators.py --schedule); the learned weights take over as picks come in.
+COLD = {"taste": 0.2, "authors": 0.0, "categories": 0.3, "popularity": 0.5}
+EVIDENCE = 20  # held-out picks at which the weights learned from the history count as much as COLD
+_STEP = 0.1  # the grid of weights cross-validation tries
+
+
+def signals(model: Model, corpus: Corpus, popular: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Each signal as a percentile among the corpus's rows (what the blend adds up)."""
+    people, fields = corpus.who()
+    arrays = model.arrays
+    nothing = np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32)
+    authors = (arrays.get("authors_cols", nothing[0]), arrays.get("authors_ratios", nothing[1]))
+    categories = (arrays.get("categories_cols", nothing[0]), arrays.get("categories_ratios", nothing[1]))
+    return {
+        "taste": percentiles(taste_scores(model, corpus.tf)),
+        "authors": percentiles(affinity.authors(people, *authors)),
+        "categories": percentiles(affinity.categories(fields, *categories)),
+        "popularity": popular if popular is not None else popularity(corpus.prior, corpus.days),
+    }
+
+
+def cold(known: bool) -> dict[str, float]:
+    """The weights with no history to learn them from; without a prior its share goes to categories."""
+    weights = dict(COLD)
+    if not known:
+        weights["categories"] += weights.pop("popularity")
+        weights["popularity"] = 0.0
+    return weights
+
+
+def choose_weights(
+    matrix: sparse.csr_matrix, corpus: Corpus, examples: Examples, c: float, popular: float | None
+) -> dict[str, float]:
+    """How much each signal weighs: chosen by cross-validation on the curator's own past weeks,
+    shrunk toward `cold` while the picks are few; `popular`: popularity's weight, if fixed."""
+    known = popular != 0.0
+    start = cold(known)
     folds = _folds(examples)
-    if not folds:
-        return DEFAULT_ALPHA
-    gains = {alpha: 0.0 for alpha in ALPHAS}
+    # The choice is as good as the picks it was tested on: few, and it barely moves the start.
+    held = sum(int(labels.sum()) for _, _, labels in folds)
+    evidence = held / (held + EVIDENCE)
+    active = [name for name in SIGNALS if name != "popularity" or (known and popular is None)]
+    learned = _cross_validated(matrix, corpus, folds, c, active) if folds else start
+    weights = {name: evidence * learned.get(name, 0.0) + (1 - evidence) * start[name] for name in SIGNALS}
+    if popular is not None:  # the curator said how much popularity weighs: the rest share the remainder
+        rest = sum(weights[name] for name in SIGNALS if name != "popularity") or 1.0
+        weights = {name: (1 - popular) * weights[name] / rest for name in SIGNALS}
+        weights["popularity"] = popular
+    return {name: round(weight, 3) for name, weight in weights.items()}
+
+
+def _cross_validated(
+    matrix: sparse.csr_matrix, corpus: Corpus, folds: list[Fold], c: float, active: list[str]
+) -> dict[str, float]:
+    grid = _grid(len(active))
+    gains = np.zeros(len(grid))
     for train, test_rows, test_labels in folds:
-        cols, coef, _ = fit(matrix, train, c)
-        taste = np.asarray(matrix[test_rows][:, cols] @ coef).ravel()
-        popular = popularity(prior[test_rows], np.zeros(len(test_rows)))
-        for alpha in ALPHAS:
-            gains[alpha] += ndcg((1 - alpha) * percentiles(taste) + alpha * popular, test_labels)
-    return max(ALPHAS, key=lambda alpha: (round(gains[alpha], 9), -abs(alpha - DEFAULT_ALPHA)))
+        model = Model("taste", {"positives": 1})
+        model.arrays["idf"] = np.ones(BUCKETS, dtype=np.float32)
+        model.arrays["cols"], model.arrays["coef"], _ = fit(matrix, train, c)
+        people, fields = corpus.who()
+        for name, who, favoured in (("authors", people, True), ("categories", fields, False)):
+            model.arrays[f"{name}_cols"], model.arrays[f"{name}_ratios"] = affinity.fit(
+                who, train, positive_only=favoured
+            )
+        held = Corpus(
+            corpus.ids[test_rows],
+            matrix[test_rows],
+            corpus.prior[test_rows],
+            np.zeros(len(test_rows)),
+            None,
+            people[test_rows],
+            fields[test_rows],
+        )
+        found = signals(model, held)
+        stacked = np.column_stack([found[name] for name in active])
+        gains += _ndcgs(stacked @ grid.T, test_labels)
+    # Ties (a signal that tells the held-out picks nothing apart) go to the blend nearest an even
+    # share: one signal alone is never chosen on no evidence.
+    tied = np.flatnonzero(np.round(gains, 6) == np.round(gains.max(), 6))
+    best = int(tied[np.argmin(np.abs(grid[tied] - 1 / len(active)).sum(axis=1))])
+    return dict(zip(active, grid[best].tolist(), strict=True))
+
+
+def _grid(n: int) -> np.ndarray:
+    """Every way to share 1 among n signals in steps of _STEP."""
+    steps = round(1 / _STEP)
+    points = [p for p in np.ndindex(*(steps + 1,) * n) if sum(p) == steps]
+    return np.array(points, dtype=np.float64) / steps
+
+
+def _ndcgs(scores: np.ndarray, relevant: np.ndarray, k: int = 20) -> np.ndarray:
+    """`ndcg` of each column of scores."""
+    return np.array([ndcg(scores[:, j], relevant, k) for j in range(scores.shape[1])])
 
 
 Fold = tuple[Examples, "np.ndarray", "np.ndarray"]

@@ -25,7 +25,6 @@ if TYPE_CHECKING:  # the network stack is imported only when something is fetche
     from mlnews.fetch import Fetcher, Response
 
 
-
 @dataclass
 class Page:
     """Items fetched together, and the cursor that is true once they are stored."""
