@@ -15,6 +15,7 @@ from mlnews.app.jobs import Jobs
 from mlnews.document.edits import Removed
 from mlnews.library import Library
 from mlnews.rank import pipeline, reasons
+from mlnews.rank.rules import Rules
 from mlnews.weeks import Week
 from mlnews.workspace import Workspace
 
@@ -65,7 +66,8 @@ class State:
         found = library.ranking.summaries(wanted)
         model = pipeline.current_model(library, config, pipeline.ranker_for(config))
         shown = [(item_id, found[item_id]) for item_id in wanted if item_id in found]
-        for (item_id, _), why in zip(shown, reasons.explain(library, model, shown), strict=True):
+        pins = Rules.of(config)
+        for (item_id, _), why in zip(shown, reasons.explain(library, model, shown, pins), strict=True):
             ranked.reasons[item_id] = why.lines()
 
 

@@ -109,6 +109,7 @@ def candidates_command(
     Example: `mlnews candidates 2020-W49 --limit 10`
     """
     from mlnews.rank import pipeline, reasons
+    from mlnews.rank.rules import Rules
 
     workspace = current_workspace(ctx)
     config = workspace.config
@@ -118,7 +119,7 @@ def candidates_command(
             :limit
         ]
         model = pipeline.current_model(library, config, pipeline.ranker_for(config))
-        why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked])
+        why = reasons.explain(library, model, [(r.item_id, r.item) for r in ranked], Rules.of(config))
     _show(
         ranked, why, as_json, empty=f"no candidates for {chosen}: import or collect items dated in its weeks"
     )

@@ -15,6 +15,7 @@ from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.rank import features, prior
 from mlnews.rank.base import Model
+from mlnews.rank.rules import Rules
 from mlnews.rank.taste import hashed_idf, tfidf
 
 if TYPE_CHECKING:
@@ -52,9 +53,10 @@ class Reasons:
     terms: list[str] = field(default_factory=list)  # "diffusion", "author Yang Song"
     like: str = ""  # "Score-Based Generative Modeling…, 2020-W43"
     popularity: str = ""  # "20,484 retweets, 0 likes"
+    rule: str = ""  # "pinned: include 'diffusion'": a rule of [rules], over the score
 
     def lines(self) -> list[str]:
-        out = []
+        out = [self.rule] if self.rule else []
         if self.terms:
             out.append("for: " + ", ".join(self.terms))
         if self.like:
@@ -64,11 +66,13 @@ class Reasons:
         return out
 
     def to_dict(self) -> dict[str, object]:
-        return {"terms": self.terms, "like": self.like, "popularity": self.popularity}
+        return {"terms": self.terms, "like": self.like, "popularity": self.popularity, "rule": self.rule}
 
 
-def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -> list[Reasons]:
-    """Reasons for each (item id, item), in order."""
+def explain(
+    library: Library, model: Model, items: Sequence[tuple[int, Item]], rules: Rules | None = None
+) -> list[Reasons]:
+    """Reasons for each (item id, item), in order; `rules`: and the rule that pinned it."""
     if not items:
         return []
     ids = [item_id for item_id, _ in items]
@@ -88,9 +92,10 @@ def explain(library: Library, model: Model, items: Sequence[tuple[int, Item]]) -
         else None
     )
     signals = library.signals(ids)
+    pinned = rules.pinned(library, ids) if rules else {}
     out = []
     for item_id, item in items:
-        reasons = Reasons(popularity=prior.describe(signals.get(item_id, ())))
+        reasons = Reasons(popularity=prior.describe(signals.get(item_id, ())), rule=pinned.get(item_id, ""))
         row = row_of.get(item_id)
         if row is not None and matrix is not None:
             start, end = matrix.indptr[row], matrix.indptr[row + 1]
