@@ -180,6 +180,13 @@ def test_rules_order_100000_candidates_at_once() -> None:
     assert 7 in ruled.ids.tolist()  # decided: never hidden, whatever its score
     assert np.isnan([s for i, s in ruled.stored if excluding[i - 7] >= 0 and i != 7]).all()
     assert took < 0.5, took
+    why = ruled.why()
+    excluded_one, pinned_one = int(ids[np.flatnonzero(excluding >= 0)[1]]), int(ruled.ids[0])
+    assert why[excluded_one] == "hidden: exclude category:c" and 7 not in why
+    assert why[pinned_one] in ("pinned: include 'a'", "pinned: include author:b")
+    low = int(ids[np.flatnonzero((scores < 0.5) & (including < 0) & (excluding < 0) & (ids != 7))[0]])
+    assert why[low] == "hidden: under min_score 0.5"
+    assert ruled.hidden == len(ids) - len(ruled.ids)
 
 
 def test_a_rule_is_parsed_once_with_its_setting_named() -> None:

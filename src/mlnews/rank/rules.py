@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mlnews import lazy
@@ -124,16 +124,35 @@ def first(rules: Sequence[Rule], library: Library, ids: np.ndarray) -> np.ndarra
 
 @dataclass
 class Ruled:
-    """A week's candidates once the rules are applied: those shown, in order, and why."""
+    """A week's candidates once the rules are applied: those shown, in order, the scores to keep,
+    and (`why`) the rule that pinned or hid each item."""
 
     ids: np.ndarray  # shown: pinned first, then best first
     scores: np.ndarray
     stored: list[tuple[int, float]]  # every candidate's score to keep; NaN (kept as none) when excluded
-    why: dict[int, str]  # item id: the rule that pinned or hid it
+    rules: Rules = field(default_factory=Rules)
+    # Every candidate, with the number of the rule each matches (-1: none) and whether it is
+    # pinned or under min_score: the reasons are made from them when asked for, not for 100,000.
+    every: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    including: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    excluding: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    pinned: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    low: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
     def hidden(self) -> int:
-        return sum(1 for reason in self.why.values() if reason.startswith("hidden"))
+        return int((self.excluding >= 0).sum() + self.low.sum())
+
+    def why(self) -> dict[int, str]:
+        """Item id: the rule that pinned or hid it (`pinned: include 'diffusion'`)."""
+        found: dict[int, str] = {}
+        for row in np.flatnonzero(self.excluding >= 0).tolist():
+            found[int(self.every[row])] = f"hidden: exclude {self.rules.exclude[self.excluding[row]]}"
+        for row in np.flatnonzero(self.low).tolist():
+            found[int(self.every[row])] = f"hidden: under min_score {self.rules.min_score:g}"
+        for row in np.flatnonzero(self.pinned).tolist():
+            found[int(self.every[row])] = f"pinned: include {self.rules.include[self.including[row]]}"
+        return found
 
 
 def for_week(library: Library, config: Config, week: Week, ids: np.ndarray, scores: np.ndarray) -> Ruled:
@@ -160,30 +179,30 @@ def apply(
     """`ids` and their `scores` in rule order. `including` and `excluding`: the number of the first
     include and exclude rule each item matches, or -1 (`first`); `decided`: the ids a rule must not
     hide (asked for only when one would)."""
-    stored = list(zip(ids.tolist(), scores.tolist(), strict=True))
     if not rules:
         order = np.argsort(-scores, kind="stable")
-        return Ruled(ids[order], scores[order], stored, {})
+        return Ruled(ids[order], scores[order], list(zip(ids.tolist(), scores.tolist(), strict=True)))
     excluded = excluding >= 0
     pinned = (including >= 0) & ~excluded  # exclude wins
     low = ~pinned & ~excluded & (scores < rules.min_score) if rules.min_score else np.zeros(len(ids), bool)
-    hide = excluded | low
-    if hide.any():
+    if (excluded | low).any():
         kept = np.isin(ids, list(decided()))  # the curator's decisions stand
-        hide &= ~kept
         excluded &= ~kept
         low &= ~kept
-    why: dict[int, str] = {}
-    for row in np.flatnonzero(excluded).tolist():
-        why[int(ids[row])] = f"hidden: exclude {rules.exclude[excluding[row]]}"
-        stored[row] = (stored[row][0], float("nan"))  # kept as no score: `list --sort score` puts it last
-    for row in np.flatnonzero(low).tolist():
-        why[int(ids[row])] = f"hidden: under min_score {rules.min_score:g}"
-    for row in np.flatnonzero(pinned).tolist():
-        why[int(ids[row])] = f"pinned: include {rules.include[including[row]]}"
-    rows = np.flatnonzero(~hide)
+    kept_scores = np.where(excluded, np.nan, scores)  # NaN is kept as no score: `list --sort score` last
+    rows = np.flatnonzero(~(excluded | low))
     order = rows[np.lexsort((-scores[rows], ~pinned[rows]))]  # pinned first, then best first
-    return Ruled(ids[order], scores[order], stored, why)
+    return Ruled(
+        ids[order],
+        scores[order],
+        list(zip(ids.tolist(), kept_scores.tolist(), strict=True)),
+        rules,
+        ids,
+        including,
+        np.where(excluded, excluding, -1),
+        pinned,
+        low,
+    )
 
 
 def _decided(library: Library, week: Week) -> set[int]:
