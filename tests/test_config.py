@@ -47,6 +47,7 @@ def test_a_setting_is_its_dataclass_field() -> None:
         (config.Config, config.SETTINGS),
         (config.NetworkSettings, config.NETWORK_SETTINGS),
         (config.EmailSettings, config.EMAIL_SETTINGS),
+        (config.RulesSettings, config.RULES_SETTINGS),
     ]
     for table, settings in tables:
         hints = typing.get_type_hints(table)
@@ -61,7 +62,7 @@ def test_a_setting_is_its_dataclass_field() -> None:
 
 def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    for setting in config.SETTINGS + config.NETWORK_SETTINGS + config.EMAIL_SETTINGS:
+    for setting in config.SETTINGS + config.NETWORK_SETTINGS + config.EMAIL_SETTINGS + config.RULES_SETTINGS:
         assert f"`{setting.name}`" in readme, f"README does not document {setting.name}"
     from mlnews.sources import base
 

@@ -114,6 +114,6 @@ def test_the_layout_block_names_every_room_and_only_rooms_that_exist() -> None:
     modules = {path.name for path in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py"}
     named = set(re.findall(r"\b(\w+\.py)\b", block))
     assert modules <= named, f"not in the Layout block: {sorted(modules - named)}"
-    assert {n for n in named if "/" not in n} <= modules | {
-        p.name for p in PACKAGE.rglob("*.py")
-    }, "the Layout block names a module that does not exist"
+    assert {n for n in named if "/" not in n} <= modules | {p.name for p in PACKAGE.rglob("*.py")}, (
+        "the Layout block names a module that does not exist"
+    )

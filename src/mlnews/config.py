@@ -26,6 +26,7 @@ from mlnews.settings import (
     LANGUAGES,
     LLM_SETTINGS,
     NETWORK_SETTINGS,
+    RULES_SETTINGS,
     SECTION_FIELDS,
     SETTINGS,
     SOURCE_FIELDS,
@@ -35,9 +36,11 @@ from mlnews.settings import (
     Field,
     Glossary,
     NetworkSettings,
+    RulesSettings,
     Section,
     Setting,
     Source,
+    rule_parts,
 )
 
 __all__ = [
@@ -47,6 +50,7 @@ __all__ = [
     "LANGUAGES",
     "LLM_SETTINGS",
     "NETWORK_SETTINGS",
+    "RULES_SETTINGS",
     "SECTION_FIELDS",
     "SETTINGS",
     "SOURCE_FIELDS",
@@ -57,6 +61,7 @@ __all__ = [
     "Field",
     "Glossary",
     "NetworkSettings",
+    "RulesSettings",
     "Section",
     "Setting",
     "Source",
@@ -89,6 +94,7 @@ def check(path: Path, data: dict[str, Any]) -> Config:
         "sections",
         "sources",
         "glossary",
+        "rules",
         *BACKEND_TABLES,
     }
     if unknown:
@@ -96,11 +102,12 @@ def check(path: Path, data: dict[str, Any]) -> Config:
         raise ConfigError(
             f"{path}: unknown key {sorted(unknown)[0]!r}; "
             "expected [newsletter], [network], [email], [llm], [[sections]], [sources.NAME], "
-            f"[glossary], {tables}"
+            f"[glossary], [rules], {tables}"
         )
     values = _check_settings(path, data, "newsletter", SETTINGS)
     network = NetworkSettings(**_check_settings(path, data, "network", NETWORK_SETTINGS))
     email = EmailSettings(**_check_settings(path, data, "email", EMAIL_SETTINGS))
+    rules = _check_rules(path, _check_settings(path, data, "rules", RULES_SETTINGS))
     llm = _check_settings(path, data, "llm", LLM_SETTINGS)
     sections = [
         Section(**_check_table(path, f"sections[{i + 1}]", t, SECTION_FIELDS))
@@ -127,10 +134,30 @@ def check(path: Path, data: dict[str, Any]) -> Config:
         sources=sources,
         network=network,
         email=email,
+        rules=rules,
         llm=tuple((s.name, llm[s.name]) for s in LLM_SETTINGS if llm[s.name] != s.default),
         backends=backends,
         glossary=glossary,
     )
+
+
+def _check_rules(path: Path, values: dict[str, Any]) -> RulesSettings:
+    """`[rules]`: each rule a phrase, author:NAME or category:NAME, none both included and excluded."""
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("include", "exclude"):
+        for rule in values[key]:
+            if not isinstance(rule, str):
+                raise ConfigError(f"{path}: rules.{key}: expected a list of strings, got {_show(rule)}")
+            try:
+                rule_parts(rule)
+            except ValueError as error:
+                raise ConfigError(f"{path}: rules.{key}: {rule!r}: {error}") from None
+        lists[key] = tuple(values[key])
+    both = {" ".join(r.split()).casefold() for r in lists["include"]}
+    for rule in lists["exclude"]:
+        if " ".join(rule.split()).casefold() in both:
+            raise ConfigError(f"{path}: rules: {rule!r} is both included and excluded; keep one")
+    return RulesSettings(lists["include"], lists["exclude"], values["min_score"])
 
 
 def _check_glossary(path: Path, table: Any, languages: tuple[str, ...]) -> Glossary:

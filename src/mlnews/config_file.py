@@ -1,4 +1,5 @@
-"""The text of `mlnews.toml`: the file `mlnews init` writes, and sources added to a curator's file.
+"""The text of `mlnews.toml`: the file `mlnews init` writes, and what commands change in a curator's
+file (sources added, `[rules]` set).
 
 Both are made from the settings' declarations in `mlnews.settings`, so the file explains
 every setting in the same words the errors use; adding sources keeps the curator's
@@ -11,6 +12,7 @@ import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 
@@ -22,6 +24,7 @@ from mlnews.settings import (
     EMAIL_SETTINGS,
     LLM_SETTINGS,
     NETWORK_SETTINGS,
+    RULES_SETTINGS,
     SECTION_FIELDS,
     SETTINGS,
     SOURCE_FIELDS,
@@ -52,6 +55,11 @@ def default_text() -> str:
     lines.append("# Sending the newsletter by e-mail (`mlnews email`, `mlnews send`).")
     lines.append("[email]")
     lines += _settings_lines(EMAIL_SETTINGS)
+    lines.append("")
+    lines.append("# Rules over the ranker, for a week's candidates still to decide (`mlnews rules`,")
+    lines.append("# or `i` and `e` on a selected word or author in `mlnews app`).")
+    lines.append("[rules]")
+    lines += _settings_lines(RULES_SETTINGS)
     lines.append("")
     lines.append("# The model that drafts and translates, for `summariser` or `translator` = 'openai'")
     lines.append("# (any OpenAI-compatible endpoint) or 'local' (a GGUF file run in-process, with")
@@ -113,6 +121,23 @@ def _backend_lines() -> list[str]:
                 lines.append(f"# Any [{table}] key may be set here too, for this {kind} only.")
             lines.append("")
     return lines
+
+
+def set_values(path: Path, table: str, values: dict[str, Any]) -> None:
+    """Set keys of one table of `mlnews.toml` (made if missing), keeping the curator's comments
+    and layout. Raises ConfigError, leaving the file as it was, if the file or the result is invalid."""
+    load(path)  # a bad file is the curator's to fix: report it before changing anything
+    document = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
+    found = document.get(table)
+    if found is None:
+        found = tomlkit.table()
+        document.append(table, found)
+    for key, value in values.items():
+        found[key] = value
+    text = tomlkit.dumps(document)
+    check(path, tomllib.loads(text))  # what is written must still be a valid config
+    with files.replacing(path) as out:
+        out.write(text)
 
 
 def add_sources(path: Path, sources: list[Source]) -> list[Source]:

@@ -2,11 +2,12 @@
 
 Settings are data. Each table's settings are the fields of a frozen dataclass, declared with
 `setting(default, help)`: the dataclass is what code reads (`config.network.retries`), and
-`SETTINGS` (`[newsletter]`), `NETWORK_SETTINGS` and `EMAIL_SETTINGS` are made from its fields,
-so a default cannot be written twice. `LLM_SETTINGS` lists the `[llm]` keys the model backends
-share, `SECTION_FIELDS` the keys of each `[[sections]]` table and `SOURCE_FIELDS` the keys every
-`[sources.NAME]` table shares (each source type adds its own, see `mlnews.sources`); each backend
-declares the keys of its `[KIND.NAME]` table as a tuple of `Setting`s (`mlnews.plugins`).
+`SETTINGS` (`[newsletter]`), `NETWORK_SETTINGS`, `EMAIL_SETTINGS` and `RULES_SETTINGS` are made
+from its fields, so a default cannot be written twice. `LLM_SETTINGS` lists the `[llm]` keys
+the model backends share, `SECTION_FIELDS` the keys of each `[[sections]]` table and
+`SOURCE_FIELDS` the keys every `[sources.NAME]` table shares (each source type adds its own,
+see `mlnews.sources`); each backend declares the keys of its `[KIND.NAME]` table as a tuple of
+`Setting`s (`mlnews.plugins`).
 
 This module imports no stage: fetching, the model client, the summarisers and the translators all
 read it. Reading and checking the file is `mlnews.config`'s work; the file `mlnews init` writes is
@@ -190,6 +191,47 @@ class EmailSettings:
     )
 
 
+# A rule of `[rules]` is a word or phrase, or one of these prefixes and a name: `author:Yann LeCun`.
+RULE_PREFIXES = ("author", "category")
+
+
+def rule_parts(rule: str) -> tuple[str, str]:
+    """A rule's kind ('text', 'author' or 'category') and what it matches; ValueError saying
+    what is wrong with it. `mlnews.rank.rules` matches them; here so that the file is checked
+    when it is read."""
+    text = " ".join(rule.split())
+    if not text:
+        raise ValueError("a rule is a word or phrase, author:NAME or category:NAME; got an empty one")
+    prefix, colon, name = text.partition(":")
+    if colon and prefix.isalpha() and not name.startswith(" "):
+        if prefix.lower() not in RULE_PREFIXES:
+            expected = "expected a word or phrase, author:NAME or category:NAME"
+            raise ValueError(f"unknown prefix {prefix + ':'!r}; {expected}")
+        if not name.strip():
+            raise ValueError(f"{prefix.lower()}: names nobody; expected e.g. {prefix.lower()}:NAME")
+        return prefix.lower(), name.strip()
+    if not any(c.isalnum() for c in text):
+        raise ValueError("matches nothing: a phrase needs a letter or a digit")
+    return "text", text
+
+
+@dataclass(frozen=True)
+class RulesSettings:
+    """`[rules]`: what the curator decides about candidates whatever the ranker says (`mlnews rules`)."""
+
+    include: tuple[str, ...] = setting(
+        (),
+        "Pinned: a candidate matching one of these comes first, whatever its score. Each is a word"
+        " or phrase (in the title or abstract, any case), author:NAME or category:NAME (cs.CV).",
+    )
+    exclude: tuple[str, ...] = setting(
+        (), "Hidden: a candidate matching one of these never appears (rules as for include; this wins)."
+    )
+    min_score: float = setting(
+        0.0, "Candidates scoring under this are hidden, pinned ones never (0: none hidden; taste scores 0-1)."
+    )
+
+
 # `[llm]`: the model the `openai` and `local` backends share; their own tables may override it.
 # (No dataclass: a backend reads these through its own settings, `Config.settings_of`.)
 LLM_SETTINGS: tuple[Setting, ...] = (
@@ -313,6 +355,7 @@ class Config:
     sources: tuple[Source, ...] = ()
     network: NetworkSettings = field(default_factory=NetworkSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    rules: RulesSettings = field(default_factory=RulesSettings)
     llm: tuple[tuple[str, Any], ...] = ()  # `[llm]` as given, where it differs from the defaults
     # `[KIND.NAME]` tables as given, checked: ((kind, name), ((key, value), ...)), ...
     backends: tuple[tuple[tuple[str, str], tuple[tuple[str, Any], ...]], ...] = ()
@@ -355,3 +398,4 @@ class Config:
 SETTINGS = settings_in(Config)  # `[newsletter]`
 NETWORK_SETTINGS = settings_in(NetworkSettings)
 EMAIL_SETTINGS = settings_in(EmailSettings)
+RULES_SETTINGS = settings_in(RulesSettings)

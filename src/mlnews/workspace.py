@@ -42,6 +42,10 @@ class Workspace:
     def config(self) -> config.Config:
         return config.load(self.config_path)
 
+    def reread(self) -> None:
+        """Read `mlnews.toml` again when next asked: a command or the app has just changed it."""
+        self.__dict__.pop("config", None)
+
 
 def init(root: Path) -> tuple[Workspace, bool]:
     """Create a workspace in `root` (made if missing). Returns it and whether it is new.

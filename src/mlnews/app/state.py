@@ -15,6 +15,7 @@ from mlnews.app.jobs import Jobs
 from mlnews.document.edits import Removed
 from mlnews.library import Library
 from mlnews.rank import pipeline, reasons
+from mlnews.rank.rules import Rules
 from mlnews.weeks import Week
 from mlnews.workspace import Workspace
 
@@ -66,9 +67,9 @@ class State:
         ranker = pipeline.ranker_for(config)
         model = pipeline.current_model(library, config, ranker)
         shown = [(item_id, found[item_id]) for item_id in wanted if item_id in found]
-        followed = pipeline.followed(ranker)
-        for (item_id, _), why in zip(shown, reasons.explain(library, model, shown, followed), strict=True):
-            ranked.reasons[item_id] = why.lines()
+        why = reasons.explain(library, model, shown, pipeline.followed(ranker), Rules.of(config))
+        for (item_id, _), reason in zip(shown, why, strict=True):
+            ranked.reasons[item_id] = reason.lines()
 
 
 class Retrainer:

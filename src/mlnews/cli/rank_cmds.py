@@ -151,11 +151,12 @@ def similar_command(
 
 def _explained(library: Library, config: Config, ranked: list[Ranked]) -> tuple[Model, list[reasons.Reasons]]:
     from mlnews.rank import pipeline, reasons
+    from mlnews.rank.rules import Rules
 
     ranker = pipeline.ranker_for(config)
     model = pipeline.current_model(library, config, ranker)
     shown = [(r.item_id, r.item) for r in ranked]
-    return model, reasons.explain(library, model, shown, pipeline.followed(ranker))
+    return model, reasons.explain(library, model, shown, pipeline.followed(ranker), Rules.of(config))
 
 
 def _show(ranked: list[Ranked], why: list[reasons.Reasons], as_json: bool, empty: str) -> None:

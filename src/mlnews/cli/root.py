@@ -28,6 +28,10 @@ COMMANDS = {
         "rank_cmds",
         "A week's candidates still to decide, best first, each with its score and why.",
     ),
+    "rules": (
+        "rules_cmds",
+        "Your rules over the ranker: words, authors, categories to pin or hide, a lowest score.",
+    ),
     "similar": (
         "rank_cmds",
         "More like this: the items whose words, authors and categories are most like one's.",

@@ -285,6 +285,32 @@ class Library:
             return [Hit(row) for row in rows]
         return []
 
+    # -- what the curator's rules ask (`mlnews.rank.rules`) ----------------------------------
+
+    def matching(self, query: str) -> list[int]:
+        """Ids of the items a full-text query matches (FTS5: `{title abstract} : "a phrase"`)."""
+        sql = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
+        return [row[0] for row in self._tuples(sql, (query,))]
+
+    def in_category(self, name: str) -> list[int]:
+        """Ids of the items filed under a category (arXiv's cs.CV), in any case."""
+        sql = (
+            "SELECT id FROM items WHERE categories LIKE ?1 ESCAPE '\\' AND EXISTS"
+            " (SELECT 1 FROM json_each(items.categories) WHERE lower(value) = lower(?2))"
+        )
+        pattern = "%" + re.sub(r"([%_\\])", r"\\\1", name) + "%"
+        return [row[0] for row in self._tuples(sql, (pattern, name))]
+
+    def authors_of(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        """The authors of items, by id."""
+        found: dict[int, list[str]] = {}
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT id, authors FROM items WHERE id IN ({marks})"
+            found.update((item_id, json.loads(authors)) for item_id, authors in self._tuples(sql, chunk))
+        return found
+
     def _tuples(self, sql: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
         cursor = self.db.cursor()
         cursor.row_factory = None  # plain tuples: many rows, decoded by position

@@ -21,7 +21,7 @@ from mlnews.errors import UsageError
 from mlnews.formats.base import sniff
 from mlnews.items import Item
 from mlnews.library import Library
-from mlnews.rank import features, labels, prior
+from mlnews.rank import features, labels, prior, rules
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.features import Document
 from mlnews.rank.taste import hashed_idf, inverse_document_frequency, taste_scores, tfidf
@@ -161,10 +161,10 @@ def score_week(
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     week_corpus = corpus(library, ids, text=ranker.needs_text)
     scores = ranker.score(model, week_corpus)
+    ruled = rules.for_week(library, config, week, week_corpus.ids, scores)  # the curator's [rules]
     with library.transaction():
-        library.ranking.save_scores(zip(week_corpus.ids.tolist(), scores.tolist(), strict=True))
-    order = np.argsort(-scores, kind="stable")
-    return week_corpus.ids[order], scores[order]
+        library.ranking.save_scores(ruled.stored)
+    return ruled.ids, ruled.scores
 
 
 def similar(library: Library, config: Config, reference: str, limit: int = 10) -> list[Ranked]:
@@ -197,7 +197,7 @@ def _key_of(library: Library, reference: str) -> str:
 
 
 def _ranked(library: Library, ids: np.ndarray, scores: np.ndarray) -> list[Ranked]:
-    order = np.argsort(-scores, kind="stable")
+    order = range(len(ids))  # in the order given: best first, or as the rules put them
     items = library.ranking.summaries([int(ids[i]) for i in order])
     return [
         Ranked(int(ids[i]), items[int(ids[i])], float(scores[i]), items[int(ids[i])].state)

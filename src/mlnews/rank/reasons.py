@@ -17,6 +17,7 @@ from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.rank import features, prior
 from mlnews.rank.base import Model
+from mlnews.rank.rules import Rules
 from mlnews.rank.taste import EVIDENCE, hashed_idf, tfidf
 
 if TYPE_CHECKING:
@@ -56,10 +57,12 @@ class Reasons:
     popularity: str = ""  # "20,484 retweets, 0 likes"
     category: str = ""  # "cs.CV, 2.4x as often as the rest"
     author: str = ""  # "Yang Song, in 3 of your picks" / "Yang Song, followed"
+    rule: str = ""  # "pinned: include 'diffusion'": a rule of [rules], over the score
     # How strongly each reason moved the score, by its label: the lines come strongest first.
     strength: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
+        """The rule that placed it, if any; then the reasons, strongest first."""
         found = {
             "category": self.category,
             "author": self.author,
@@ -68,7 +71,7 @@ class Reasons:
             "popular": self.popularity,
         }
         order = sorted(found, key=lambda label: -self.strength.get(label, 0.0))
-        return [f"{label}: {found[label]}" for label in order if found[label]]
+        return [self.rule] * bool(self.rule) + [f"{label}: {found[label]}" for label in order if found[label]]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -77,6 +80,7 @@ class Reasons:
             "terms": self.terms,
             "like": self.like,
             "popularity": self.popularity,
+            "rule": self.rule,
         }
 
 
@@ -104,9 +108,14 @@ _SIGNAL_NAMES = {
 
 
 def explain(
-    library: Library, model: Model, items: Sequence[tuple[int, Item]], followed: Sequence[str] = ()
+    library: Library,
+    model: Model,
+    items: Sequence[tuple[int, Item]],
+    followed: Sequence[str] = (),
+    rules: Rules | None = None,
 ) -> list[Reasons]:
-    """Reasons for each (item id, item), in order; `followed`: the authors the curator follows."""
+    """Reasons for each (item id, item), in order; `followed`: the authors the curator follows;
+    `rules`: and the rule that pinned it."""
     if not items:
         return []
     ids = [item_id for item_id, _ in items]
@@ -128,10 +137,11 @@ def explain(
     signals = library.signals(ids)
     blend = _blend(model)
     who = _Who(model, picks, followed)
+    pinned = rules.pinned(library, ids) if rules else {}
     out = []
     for item_id, item in items:
         known = signals.get(item_id, ())
-        reasons = Reasons(popularity=prior.describe(known))
+        reasons = Reasons(popularity=prior.describe(known), rule=pinned.get(item_id, ""))
         reasons.strength["popular"] = blend["popularity"] * (prior.value(known) if known else 0.0)
         reasons.category, reasons.strength["category"] = who.category(item, blend["categories"])
         reasons.author, reasons.strength["author"] = who.author(item, blend["authors"])

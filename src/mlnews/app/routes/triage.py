@@ -4,10 +4,13 @@
     GET  /api/items/KEY/similar           the items most like one
     POST /api/decisions                   {"keys": [...], "state": "shortlisted", "section": ..., "week": ...}
     POST /api/undo                        the last decision, undone
+    POST /api/rules                       {"list": "exclude", "rule": "author:Jane Doe"}: a rule of [rules]
 
 A decision is stored at once (a short transaction: `collect` and `import` run beside the
 app, WAL and a busy timeout keep them apart) and the ranker retrains in the background,
-so that the answer does not wait for it; the page asks for the ranking again after.
+so that the answer does not wait for it; the page asks for the ranking again after. A rule
+is written to mlnews.toml as `mlnews rules` writes it (`workflow.rules`), and the weeks are
+ranked again under it when next asked for.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from mlnews.errors import MlnewsError
 from mlnews.items import summary
 from mlnews.library import Library
 from mlnews.weeks import Week
-from mlnews.workflow import triage
+from mlnews.workflow import rules, triage
 
 routes = APIRouter()
 
@@ -103,6 +106,24 @@ def undo(request: Request) -> dict[str, Any]:
     if held.retrainer is not None:
         held.retrainer.request()
     return {"ok": True, "keys": [item.key for item in undone]}
+
+
+class RuleChange(BaseModel):
+    list: str  # "include" or "exclude"
+    rule: str  # a word or phrase, author:NAME or category:NAME
+
+
+@routes.post("/api/rules")
+def add_rule(change: RuleChange, request: Request) -> dict[str, Any]:
+    held = state.of(request)
+    with held.lock:
+        try:
+            done = rules.add(held.workspace, change.list, change.rule)
+        except MlnewsError as error:
+            raise HTTPException(422, str(error)) from None
+        if done.changed:
+            held.rankings.clear()  # every week is ranked again under the rules when next shown
+    return {"ok": True, "changed": done.changed, "message": done.message}
 
 
 def week_of(text: str) -> Week:

@@ -161,7 +161,14 @@
     detail.textContent = "";
     if (!item) return;
     detail.appendChild(el("h2", "", item.title));
-    detail.appendChild(el("p", "meta", [(item.authors || []).slice(0, 6).join(", "), item.site, item.published].filter(Boolean).join(" · ")));
+    var meta = el("p", "meta");
+    (item.authors || []).slice(0, 6).forEach(function (name, index) {  // each its own: `i`/`e` take one
+      if (index) meta.appendChild(document.createTextNode(", "));
+      meta.appendChild(el("span", "author", name));
+    });
+    var rest = [item.site, item.published].filter(Boolean).join(" · ");
+    if (rest) meta.appendChild(document.createTextNode((meta.childNodes.length ? " · " : "") + rest));
+    detail.appendChild(meta);
     if (item.url && /^https?:\/\//.test(item.url)) {
       var a = el("a", "", item.url);
       a.href = item.url; a.rel = "noopener noreferrer"; a.target = "_blank";
@@ -292,6 +299,33 @@
     }, function (e) { say(e.message); });
   }
 
+  // -- rules -----------------------------------------------------------------------------------
+
+  // The text selected in the page: a word or phrase of a title or abstract, or an author (any
+  // part of an author's name in the detail stands for the whole name).
+  function selectedRule() {
+    var selection = window.getSelection();
+    var text = selection ? selection.toString().replace(/\s+/g, " ").trim() : "";
+    text = text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+    if (!text) return "";
+    var node = selection.anchorNode;
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    var author = element && element.closest(".author");
+    return author ? "author:" + author.textContent : text;
+  }
+
+  // `i` pins (include) what is selected, `e` hides (exclude) it: the rule goes to mlnews.toml as
+  // `mlnews rules include/exclude` would write it, and the week is ranked again under it.
+  function rule(which) {
+    var text = selectedRule();
+    if (!text) { say("Select a word or phrase, or an author's name, then press " + which[0]); return; }
+    send("/api/rules", {list: which, rule: text}).then(function (data) {
+      window.getSelection().removeAllRanges();
+      say(data.message);
+      if (data.changed) load();
+    }, function (e) { say("Not saved: " + e.message); });
+  }
+
   // -- keys ------------------------------------------------------------------------------------
 
   function typing(target) {
@@ -312,6 +346,8 @@
       case "f": decide("featured"); break;
       case "x": decide("rejected"); break;
       case "u": undo(); break;
+      case "i": rule("include"); break;
+      case "e": rule("exclude"); break;
       case "m": moreLike(); break;
       case "o": if (shown[current] && /^https?:\/\//.test(shown[current].url || "")) window.open(shown[current].url, "_blank", "noopener"); break;
       case "/": search.focus(); break;
