@@ -1,6 +1,7 @@
 """Ranking quality on simulated curators: mlnews' taste ranker beside arxiv-sanity-lite's SVM.
 
     python bench/taste.py [--data ../shared/data] [--weeks 10] [--seeds 3]
+    python bench/taste.py --schedule 0.3 0.5 0.7   # the cold-start popularity share, on these curators
 
 The data: ICLR 2021's 2,966 OpenReview submissions (../shared/data/openreview/iclr2021),
 with the reviewers' ratings as of 2020-11-11 (before any decision) as the quality prior.
@@ -30,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from mlnews.rank import evaluate, features, labels
+from mlnews.rank import evaluate, features, labels, taste
 from mlnews.rank.base import Corpus, Examples
 from mlnews.rank.features import Document
 from mlnews.rank.taste import TasteRanker
@@ -124,6 +125,13 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--weeks", type=int, default=10)
     parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument(
+        "--schedule",
+        type=float,
+        nargs="+",
+        metavar="SHARE",
+        help="Instead: five-picks curators under each cold-start popularity share (how COLD was chosen)",
+    )
     args = parser.parse_args()
     folder = args.data / "openreview" / "iclr2021"
     if not folder.is_dir():
@@ -131,6 +139,9 @@ def main() -> None:
     papers, early, decisions = read(folder)
     corpus = corpus_of(papers, early)
     console = Console(width=150)
+    if args.schedule:
+        schedule(corpus, papers, decisions, args, console)
+        return
     for mode, title in (("months", "months of history"), ("five", "five picks")):
         started = time.perf_counter()
         found = [c for seed in range(args.seeds) for c in cases(papers, decisions, args.weeks, seed, mode)]
@@ -139,6 +150,28 @@ def main() -> None:
         )
         console.print(evaluate.table(report))
         console.print(f"({time.perf_counter() - started:.0f} s)\n")
+
+
+def schedule(
+    corpus: Corpus,
+    papers: list[dict[str, str]],
+    decisions: dict[str, str],
+    args: argparse.Namespace,
+    console: Console,
+) -> None:
+    """Five-picks curators ranked under each cold-start popularity share: the share of the
+    cold-start blend (`taste.COLD`) a new curator's week is ranked with. These curators are not
+    the ones the README reports (Hugging Face Daily Papers, the seeds' curator)."""
+    found = [c for seed in range(args.seeds) for c in cases(papers, decisions, args.weeks, seed, "five")]
+    baseline = evaluate.run("popularity", corpus, found, {"popularity": evaluate.PopularityRanker()})
+    console.print(f"popularity alone: recall@20 {evaluate.cell(baseline.results['popularity']['recall@20'])}")
+    for share in args.schedule:
+        rest = (1 - share) / (1 - taste.COLD["popularity"])
+        taste.COLD = {**{k: v * rest for k, v in taste.COLD.items()}, "popularity": share}
+        report = evaluate.run("five picks", corpus, found, {"taste": TasteRanker()})
+        row = report.results["taste"]
+        cells = "  ".join(f"{m} {evaluate.cell(row[m])}" for m in ("recall@10", "recall@20", "nDCG@20"))
+        console.print(f"popularity {share:.1f}: {cells}")
 
 
 if __name__ == "__main__":

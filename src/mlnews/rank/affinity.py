@@ -1,8 +1,8 @@
 """Who wrote a paper and where it was filed, as the curator's history weighs them.
 
-Each author and each arXiv category gets the curator's pick rate among the items that carry it,
-smoothed toward the overall rate (an author seen in one pick of three is not yet a favourite),
-as a log ratio to the overall rate: above 0 the curator picks it more often than the rest.
+Each author and each arXiv category gets the share of the curator's picks that carry it against
+its share of all the items seen (picks and noes), the picks' share smoothed toward the items'
+(three picks say little), as a log ratio: above 0 the curator picks it more often than the rest.
 A paper's author fit is its best author's; its category fit the mean over its categories, the
 primary counted twice. Both are features from the first pick on: a cs.CV curator's first
 issue already puts cs.PL below cs.CV.
@@ -22,7 +22,7 @@ else:  # imported on first use: a command that never ranks does not pay for them
     np = lazy.load("numpy")
     sparse = lazy.load("scipy.sparse")
 
-SMOOTHING = 5.0  # items' worth of the overall rate every author or category starts with
+SMOOTHING = 5.0  # picks' worth of the library's own share every author or category starts with
 
 
 def fit(
@@ -30,16 +30,21 @@ def fit(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(buckets, log ratios) over the buckets the examples carry; `positive_only`: keep only those
     the curator favours (an author passed over once says little; a category seldom picked says much)."""
-    if not len(examples.rows):
-        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32)
-    yes = examples.labels > 0
     rows = matrix[examples.rows].sign()  # the primary category counts once here
+    # Only items that say who wrote them or where they were filed count: a past issue's entry
+    # without categories is a pick, but not one for or against any category.
+    marked = np.diff(rows.indptr) > 0
+    rows, yes = rows[marked], examples.labels[marked] > 0
+    if not yes.any():
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32)
     seen = np.asarray(rows.sum(axis=0)).ravel()
-    picked = np.asarray(rows[yes].sum(axis=0)).ravel() if yes.any() else np.zeros_like(seen)
-    base = max(float(yes.mean()), 1e-6)
+    picked = np.asarray(rows[yes].sum(axis=0)).ravel()
     cols = np.flatnonzero(picked > 0 if positive_only else seen > 0)
-    rate = (picked[cols] + SMOOTHING * base) / (seen[cols] + SMOOTHING)
-    ratio = np.log(rate / base)
+    # The share of picks that carry it, as if SMOOTHING more picks had carried it as often as
+    # items at large do: three picks, none in cs.CV, say little against cs.CV.
+    everywhere = seen[cols] / rows.shape[0]
+    among_picks = (picked[cols] + SMOOTHING * everywhere) / (yes.sum() + SMOOTHING)
+    ratio = np.log(among_picks / everywhere)
     if positive_only:
         keep = ratio > 0
         cols, ratio = cols[keep], ratio[keep]

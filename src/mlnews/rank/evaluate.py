@@ -167,11 +167,11 @@ def table(report: Report) -> Table:
     for metric in METRICS:
         shown.add_column(metric, justify="right")
     for name, metrics in report.results.items():
-        shown.add_row(name, *(_cell(metrics[m]) for m in METRICS))
+        shown.add_row(name, *(cell(metrics[m]) for m in METRICS))
     return shown
 
 
-def _cell(value: tuple[float, float, float]) -> str:
+def cell(value: tuple[float, float, float]) -> str:
     mean, low, high = value
     return f"{mean:.2f} {low:.2f}–{high:.2f}".replace("0.", ".") if np.isfinite(mean) else "–"
 

@@ -205,7 +205,7 @@ SIGNALS = ("taste", "authors", "categories", "popularity")
 # What ranks a week before the curator's history can say: popularity and the categories of the
 # first picks, a little of their words. Chosen on other curators than the ones reported (see
 # bench/curators.py --schedule); the learned weights take over as picks come in.
-COLD = {"taste": 0.2, "authors": 0.0, "categories": 0.3, "popularity": 0.5}
+COLD = {"taste": 0.16, "authors": 0.0, "categories": 0.24, "popularity": 0.6}
 EVIDENCE = 20  # held-out picks at which the weights learned from the history count as much as COLD
 _STEP = 0.1  # the grid of weights cross-validation tries
 
@@ -219,8 +219,10 @@ def signals(model: Model, corpus: Corpus, popular: np.ndarray | None = None) -> 
     categories = (arrays.get("categories_cols", nothing[0]), arrays.get("categories_ratios", nothing[1]))
     return {
         "taste": percentiles(taste_scores(model, corpus.tf)),
-        "authors": percentiles(affinity.authors(people, *authors)),
-        "categories": percentiles(affinity.categories(fields, *categories)),
+        # Log ratios squashed to 0-1, not ranked: a category three picks barely favour must not
+        # spread the week from top to bottom as a percentile would.
+        "authors": np.tanh(affinity.authors(people, *authors)),
+        "categories": 0.5 + 0.5 * np.tanh(affinity.categories(fields, *categories)),
         "popularity": popular if popular is not None else popularity(corpus.prior, corpus.days),
     }
 
@@ -241,7 +243,7 @@ def choose_weights(
     shrunk toward `cold` while the picks are few; `popular`: popularity's weight, if fixed."""
     known = popular != 0.0
     start = cold(known)
-    folds = _folds(examples)
+    folds = _folds(examples, corpus.prior)
     # The choice is as good as the picks it was tested on: few, and it barely moves the start.
     held = sum(int(labels.sum()) for _, _, labels in folds)
     evidence = held / (held + EVIDENCE)
@@ -303,7 +305,9 @@ def _ndcgs(scores: np.ndarray, relevant: np.ndarray, k: int = 20) -> np.ndarray:
 Fold = tuple[Examples, "np.ndarray", "np.ndarray"]
 
 
-def _folds(examples: Examples) -> list[Fold]:
+def _folds(examples: Examples, prior: np.ndarray) -> list[Fold]:
+    """Held-out weeks of the curator's history; with one week only, held-out picks (those with a
+    known prior, when some have one: a pick nobody rated says nothing of popularity's worth)."""
     positive = examples.labels > 0
     weeks = [g for g in np.unique(examples.groups[positive]) if g >= 0]
     folds: list[Fold] = []
@@ -315,14 +319,25 @@ def _folds(examples: Examples) -> list[Fold]:
     if folds:
         return folds
     picks = np.flatnonzero(positive)
+    rated = np.isfinite(prior[examples.rows[picks]])
+    if rated.sum() >= 2:
+        picks = picks[rated]
     negatives = np.flatnonzero(~positive)
     if len(picks) < 2 or not len(negatives):
         return []
-    for pick in picks[-_CV_PICKS:]:
+    # Each held-out pick is ranked among a share of the noes held out with it: noes the model
+    # trained on would rank low whatever the blend, and flatter the words.
+    held_picks = picks[-_CV_PICKS:]
+    shares = np.arange(len(negatives)) % len(held_picks)
+    for n, pick in enumerate(held_picks):
+        noes = negatives[shares == n]
+        if not len(noes):
+            continue
         keep = np.ones(len(examples.rows), dtype=bool)
         keep[pick] = False
-        test = np.r_[examples.rows[pick], examples.rows[negatives]]
-        folds.append((examples.only(keep), test, np.r_[True, np.zeros(len(negatives), dtype=bool)]))
+        keep[noes] = False
+        test = np.r_[examples.rows[pick], examples.rows[noes]]
+        folds.append((examples.only(keep), test, np.r_[True, np.zeros(len(noes), dtype=bool)]))
     return folds
 
 
