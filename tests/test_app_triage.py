@@ -7,6 +7,7 @@ Playwright's `expect`, or polls the library."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,6 +136,8 @@ def test_thirty_items_are_triaged_by_keyboard_and_the_decisions_are_in_the_libra
     wanted: dict[str, Decided] = {}
     with opened(browser, busy_week) as session:
         assert session.rows().count() >= 35
+        # What the ranker weighs now is said above the list, as `mlnews candidates` says it.
+        expect(session.page.locator("#weighting")).to_have_text(re.compile(r"^(weighs |by popularity)"))
         for press in presses:
             wanted[session.current()] = by_key[press]  # the cursor moves on at once: no waiting
             session.page.keyboard.press(press)

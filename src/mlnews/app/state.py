@@ -28,6 +28,7 @@ class Ranked:
 
     order: list[tuple[int, float]]  # (item id, score)
     reasons: dict[int, list[str]] = field(default_factory=dict)
+    weighting: str = ""  # what the ranker weighs, as `reasons.weighting` says it
 
 
 @dataclass
@@ -66,6 +67,7 @@ class State:
         found = library.ranking.summaries(wanted)
         ranker = pipeline.ranker_for(config)
         model = pipeline.current_model(library, config, ranker)
+        ranked.weighting = reasons.weighting(model)
         shown = [(item_id, found[item_id]) for item_id in wanted if item_id in found]
         why = reasons.explain(library, model, shown, pipeline.followed(ranker), Rules.of(config))
         for (item_id, _), reason in zip(shown, why, strict=True):

@@ -56,7 +56,7 @@ def candidates(week: str, request: Request, limit: int = state.PAGE) -> dict[str
         for item_id, score in top
         if item_id in found
     ]
-    return {"week": str(chosen), "items": items, "total": len(ranked.order)}
+    return {"week": str(chosen), "items": items, "total": len(ranked.order), "weighting": ranked.weighting}
 
 
 @routes.get("/api/items/{key:path}/similar")

@@ -30,7 +30,12 @@
 
   function load() {
     return get("/api/weeks/" + encodeURIComponent(week) + "/candidates")
-      .then(function (data) { items = data.items; fillSources(); render(); })
+      .then(function (data) {
+        items = data.items;
+        document.getElementById("weighting").textContent = data.weighting || "";
+        fillSources();
+        render();
+      })
       .catch(function (e) { say("Could not load the candidates: " + e.message); });
   }
 
