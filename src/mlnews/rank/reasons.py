@@ -46,13 +46,16 @@ GENERIC = frozenset(
     effectiveness efficient efficiently problem problems task tasks data dataset datasets model models
     neural network networks deep learning learned learn training train trained test tests testing
     single multiple time times loss large small high low different various general simple
+    lead leads leading update updates term terms layer layers empirical empirically mean means
+    minimize minimizing minimise maximize maximizing benchmark benchmarks extra today observed
+    procedure converge converges zero max min number numbers set sets way ways key important
     """.split()  # noqa: SIM905  (a list of 150 words reads better as text)
 )
 
 
 @dataclass
 class Reasons:
-    terms: list[str] = field(default_factory=list)  # "diffusion", "author Yang Song"
+    terms: list[str] = field(default_factory=list)  # "diffusion", "talking head"
     like: str = ""  # "Score-Based Generative Modeling…, 2020-W43"
     popularity: str = ""  # "20,484 retweets, 0 likes"
     category: str = ""  # "cs.CV, 2.4x as often as the rest"
@@ -254,16 +257,16 @@ def _terms(
         if contribution <= 0 or len(shown) == TERMS:
             break
         if col in names and telling(names[col], float(idf[col]) if idf is not None else None, size):
-            shown.append(_term(names[col]))
+            shown.append(names[col])
     return shown
 
 
 def telling(term: str, idf: float | None, items: float = 0.0) -> bool:
-    """Whether a term says something about the item: an author or a category always; a word or
-    pair of words unless generic (`GENERIC`) or common in a library of `items` items."""
+    """Whether a word or pair of words says something about the item: not if generic (`GENERIC`)
+    or common in a library of `items` items; an author or a category has a reason of its own."""
     kind, _, name = term.partition(":")
     if name and kind in ("author", "category"):
-        return True
+        return False  # said by the author and category reasons, as the curator's picks weigh them
     if all(word in GENERIC for word in term.split()):
         return False
     if idf is None:
@@ -271,15 +274,6 @@ def telling(term: str, idf: float | None, items: float = 0.0) -> bool:
     # The idf is ln((1 + N) / (1 + df)) + 1: df = (1 + N) e^(1 - idf) - 1.
     holding = (1 + items) * math.exp(1 - idf) - 1
     return holding <= max(MAX_SHARE * items, COMMON)
-
-
-def _term(term: str) -> str:
-    kind, _, name = term.partition(":")
-    if kind == "author" and name:
-        return f"author {name.title()}"
-    if kind == "category" and name:
-        return f"category {name}"
-    return term
 
 
 @dataclass
