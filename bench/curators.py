@@ -2,6 +2,7 @@
 
     python bench/curators.py [--data ../shared/data] [--workspace DIR]
     python bench/curators.py --seeds [../shared/seeds] [--diagnose]
+    python bench/curators.py --all [--workspace DIR]   # both in turn; exit 1 if a goal is missed
 
 Hugging Face Daily Papers (the default): imports the real arXiv daily listings
 (`arxiv/daily_2025/`, 74,728 records) into a workspace (kept in --workspace to be reused; a new
@@ -340,14 +341,25 @@ def main() -> int:
         action="store_true",
         help="with --seeds: an issue's editor's picks outside its body count as its week's picks",
     )
+    parser.add_argument("--all", action="store_true", help="both curators, one after the other")
     args = parser.parse_args()
+    if args.all and args.seeds is None:
+        args.seeds = Path()
+    met = True
+    for seeds in [None, args.seeds] if args.all else [args.seeds]:
+        met &= replay(args, seeds)
+    return 0 if met else 1
+
+
+def replay(args: argparse.Namespace, seeds: Path | None) -> bool:
+    """One curator's replay, its table and its goals; whether the goals are met."""
     with tempfile.TemporaryDirectory() as folder:
-        workspace = args.workspace or Path(folder) / "ws"
-        if args.seeds is None:
+        workspace = (args.workspace if seeds is None or not args.all else None) or Path(folder) / "ws"
+        if seeds is None:
             prepared(workspace, daily_2025(args.data), "the daily listings")
             curator_file = args.data / "curators" / "hf-daily.json"
         else:
-            seeds = args.seeds if args.seeds != Path() else args.data.parent / "seeds"
+            seeds = seeds if seeds != Path() else args.data.parent / "seeds"
             prepared(workspace, hot_papers_2020(args.data), "the Hot Papers lists of 2020")
             built = seeds_curator(seeds, workspace, editor_picks=args.with_editor_picks)
             print(describe(built))
@@ -359,7 +371,7 @@ def main() -> int:
         report = mlnews(workspace, "rank", "--evaluate", "--curator", str(curator_file))
         print(report)
         print(f"replayed in {time.perf_counter() - started:.0f} s")
-        if args.seeds is not None and args.diagnose:
+        if seeds is not None and args.diagnose:
             for mode in ("in-order", "reverse", "cold"):
                 print(f"where the picks rank ({mode}):")
                 for week, ranks in positions(workspace, curator_file, mode).items():
@@ -368,15 +380,17 @@ def main() -> int:
                         print(f"    {name:<16} {' '.join(map(str, places))}")
     found = re.search(r"finds ([0-9.]+)x arxiv-sanity-lite's picks", report)
     times = float(found.group(1)) if found else 0.0
-    verdict = "met" if times >= GOAL else "not met"
+    met = times >= GOAL
+    verdict = "met" if met else "not met"
     print(f"recall@20 against arxiv-sanity-lite: {times:.2f}x (goal >= {GOAL}x): {verdict}")
-    if args.seeds is not None:
+    if seeds is not None:
         ours = next((m for m in re.findall(r"^(mlnews \S+)", report, re.MULTILINE)), "")
         mine, popular = mean_of(report, ours, "recall@20"), mean_of(report, "popularity", "recall@20")
         if mine is not None and popular is not None:
+            met &= mine >= popular
             verdict = "met" if mine >= popular else "not met"
             print(f"recall@20 against popularity: {mine:.2f} vs {popular:.2f} (goal >=): {verdict}")
-    return 0
+    return met
 
 
 if __name__ == "__main__":
