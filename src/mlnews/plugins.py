@@ -55,6 +55,9 @@ KINDS: dict[str, Kind] = {
         Kind("format", "mlnews.formats", "File formats `mlnews import` reads.", ("sniff", "parse"), False),
         Kind("source", "mlnews.sources", "What a [sources.NAME] table's `type` names.", ("pages",), False),
         Kind("ranker", "mlnews.rankers", "Order a week's candidates by taste.", ("train", "score")),
+        Kind(
+            "embedder", "mlnews.embedders", "Embed titles for the taste ranker's dense opinion.", ("embed",)
+        ),
         Kind("summariser", "mlnews.summarisers", "Draft headlines, summaries and posts.", ("draft",)),
         Kind("translator", "mlnews.translators", "Translate the curator's text.", ("translate",)),
         Kind("publisher", "mlnews.publishers", "Write an issue out for readers.", ("publish",)),

@@ -65,7 +65,7 @@ def collect_command(
     with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
         with bars.steps() as step:
             reports = collect(config, library, source, day, fetcher, step)
-        rank_cmds.build_features(library)
+        rank_cmds.build_features(library, config)
         # The sources' outcome first: the figures after it may take a while.
         output.console.print(_table(reports))
         for report in reports:
@@ -145,7 +145,7 @@ def add_command(
                         library, fetcher, config.network, workspace.root, [key], down=down
                     )
                     _print_figures(attached, failing=False)
-        rank_cmds.build_features(library)
+        rank_cmds.build_features(library, config)
     if failed:
         raise typer.Exit(1)
 

@@ -77,7 +77,7 @@ def import_command(
             raise typer.Exit(130) from None
         from mlnews.cli import rank_cmds
 
-        rank_cmds.build_features(library)
+        rank_cmds.build_features(library, workspace.config)
     output.print_reports(reports)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -185,10 +185,23 @@ def _show(ranked: list[Ranked], why: list[reasons.Reasons], as_json: bool, empty
     output.console.print(table)
 
 
-def build_features(library: Library) -> None:
-    """What follows items arriving (`workflow.arrivals`), with a bar."""
+def build_features(library: Library, config: Config | None = None) -> None:
+    """What follows items arriving (`workflow.arrivals`), with a bar (and one for the embeddings,
+    when an embedder is set)."""
     from mlnews.workflow import arrivals
 
     with bars.bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as progress:
         task = progress.add_task("ranking features", total=None)
-        arrivals.arrived(library, lambda done, total: progress.update(task, completed=done, total=total))
+        vectors: list[TaskID] = []
+
+        def embedded(done: int, total: int) -> None:
+            if not vectors:
+                vectors.append(progress.add_task("embeddings", total=total))
+            progress.update(vectors[0], completed=done, total=total)
+
+        arrivals.arrived(
+            library,
+            config,
+            lambda done, total: progress.update(task, completed=done, total=total),
+            embedded,
+        )

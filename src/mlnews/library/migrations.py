@@ -285,6 +285,23 @@ def m011_who(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m012_embeddings(db: sqlite3.Connection) -> None:
+    # The optional dense opinion (`[ranker.taste] embedder`): each item's title embedded, built at
+    # import like its features. One vector an item, for one model: another model builds it again.
+    run_script(
+        db,
+        """
+        CREATE TABLE embeddings (
+            item_id INTEGER PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+            model TEXT NOT NULL,  -- the embedder's `model`: another one means stale
+            vector BLOB NOT NULL,  -- float16, L2-normalised
+            built TEXT NOT NULL  -- the item's `changed` when built: a different one means stale
+        );
+        """,
+    )
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -111,6 +111,55 @@ class Ranking:
             found += self._plain(sql + f" WHERE item_id IN ({marks}) ORDER BY item_id", chunk)
         return found
 
+    # -- embeddings (the optional dense opinion) --------------------------------------------
+
+    def stale_embeddings(self, model: str, limit: int, after: int = 0) -> list[tuple[int, str, str]]:
+        """(item id, its `changed`, its title) of items with no vector from `model`, or one older
+        than the item (ids above `after`)."""
+        return self._plain(
+            "SELECT i.id, i.changed, i.title FROM items i LEFT JOIN embeddings e ON e.item_id = i.id"
+            " WHERE i.id > ? AND (e.item_id IS NULL OR e.model != ? OR e.built != i.changed)"
+            " ORDER BY i.id LIMIT ?",
+            (int(after), model, int(limit)),
+        )
+
+    def count_stale_embeddings(self, model: str) -> int:
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM items i LEFT JOIN embeddings e ON e.item_id = i.id"
+                " WHERE e.item_id IS NULL OR e.model != ? OR e.built != i.changed",
+                (model,),
+            ).fetchone()[0]
+        )
+
+    def save_embeddings(self, rows: Iterable[tuple[int, str, bytes, str]]) -> None:
+        """(item id, model, float16 vector, its `changed`); use inside a transaction."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO embeddings (item_id, model, vector, built) VALUES (?, ?, ?, ?)", rows
+        )
+
+    def embeddings(self, model: str, ids: Sequence[int] | None = None) -> list[tuple[int, bytes]]:
+        """(item id, vector) of the given items (all when None) that have one from `model`."""
+        sql = "SELECT item_id, vector FROM embeddings WHERE model = ?"
+        if ids is None or len(ids) > _CHUNK * 20:
+            rows = self._plain(sql + " ORDER BY item_id", (model,))
+            if ids is None:
+                return rows
+            wanted = set(ids)
+            return [row for row in rows if row[0] in wanted]
+        found = []
+        for chunk in _chunks(sorted(set(ids))):
+            marks = ", ".join("?" * len(chunk))
+            found += self._plain(sql + f" AND item_id IN ({marks}) ORDER BY item_id", (model, *chunk))
+        return found
+
+    def embedding_model(self) -> str | None:
+        """The model most of the stored vectors come from (None: no vectors)."""
+        row = self.db.execute(
+            "SELECT model FROM embeddings GROUP BY model ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+        return str(row[0]) if row else None
+
     # -- decisions and candidates ----------------------------------------------------------
 
     def decisions(self) -> list[Decision]:

@@ -76,8 +76,9 @@ class HttpEndpoint:
                 raise self._key_error
             return self._key
 
-    def post(self, body: dict[str, Any], about: str) -> dict[str, Any]:
-        url = f"{self.base_url}/chat/completions"
+    def post(self, body: dict[str, Any], about: str, path: str = "chat/completions") -> dict[str, Any]:
+        """The answer to `body` at `path` (the chat completions; "embeddings" for an embedder)."""
+        url = f"{self.base_url}/{path}"
         key = self.key()
         try:
             response = self._fetcher().post_json(
@@ -87,7 +88,7 @@ class HttpEndpoint:
         except FetchError as error:
             raise self._error(error, about) from None
         if not isinstance(data, dict):
-            raise ModelError(f"{about}: {url} answered {type(data).__name__}, not a chat completion")
+            raise ModelError(f"{about}: {url} answered {type(data).__name__}, not a JSON object")
         return data
 
     def context_size(self) -> int | None:

@@ -38,6 +38,8 @@ class Corpus:
     # from the words (`features.who`); None: built from `documents` when a ranker asks.
     authors: sparse.csr_matrix | None = None
     categories: sparse.csr_matrix | None = None
+    # Each row's embedding (float32, unit length; `rank.dense`), when an embedder is set.
+    dense: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -45,8 +47,16 @@ class Corpus:
     def subset(self, rows: np.ndarray) -> Corpus:
         documents = [self.documents[i] for i in rows] if self.documents is not None else None
         authors, categories = (m[rows] if m is not None else None for m in (self.authors, self.categories))
+        dense = self.dense[rows] if self.dense is not None else None
         return Corpus(
-            self.ids[rows], self.tf[rows], self.prior[rows], self.days[rows], documents, authors, categories
+            self.ids[rows],
+            self.tf[rows],
+            self.prior[rows],
+            self.days[rows],
+            documents,
+            authors,
+            categories,
+            dense,
         )
 
     def who(self) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:

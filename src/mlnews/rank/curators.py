@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from mlnews import identity, lazy
 from mlnews.errors import UsageError
 from mlnews.library import Library
-from mlnews.rank import evaluate, features, labels, pipeline
+from mlnews.rank import dense, evaluate, features, labels, pipeline
 from mlnews.settings import Config
 from mlnews.weeks import Week
 
@@ -84,7 +84,8 @@ def replay(library: Library, config: Config, curator: Curator) -> evaluate.Repor
     ranker = pipeline.ranker_for(config)
     lookback = int(getattr(ranker, "lookback_days", 28))
     features.update(library)  # a library from an older mlnews, or a dry import
-    whole = pipeline.corpus(library, text=True)
+    dense.update(library, config)
+    whole = pipeline.corpus(library, text=True, vectors=dense.model_of(library, config, stored=True))
     row_of = {int(item_id): row for row, item_id in enumerate(whole.ids)}
     found = {week: _item_ids(library, ids) for week, ids in curator.picks.items()}
     # The library's listings reach this day: a week ending later would be ranked on a fraction.
@@ -103,7 +104,7 @@ def replay(library: Library, config: Config, curator: Curator) -> evaluate.Repor
         if case is not None:
             cases.append(case)
     title = f"{curator.name}: replayed week by week"
-    return evaluate.run(title, whole, cases, evaluate.methods(ranker), level=LEVEL)
+    return evaluate.run(title, whole, cases, evaluate.methods(ranker, whole.dense is not None), level=LEVEL)
 
 
 def _item_ids(library: Library, ids: list[str]) -> list[int]:

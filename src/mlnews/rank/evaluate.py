@@ -10,6 +10,7 @@ comes with a 95% bootstrap interval over weeks.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,11 +19,11 @@ from rich.table import Table
 
 from mlnews import lazy
 from mlnews.library import Library
-from mlnews.rank import features, labels, pipeline
+from mlnews.rank import dense, features, labels, pipeline
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.popularity import PopularityRanker
 from mlnews.rank.sanity import ArxivSanityRanker
-from mlnews.rank.taste import ndcg
+from mlnews.rank.taste import TasteRanker, ndcg
 from mlnews.settings import Config
 from mlnews.weeks import Week
 
@@ -73,13 +74,28 @@ class RandomRanker(Ranker):
         return self.random.random(len(corpus))
 
 
-def methods(ours: Ranker) -> dict[str, Ranker]:
+def methods(ours: Ranker, vectors: bool = False) -> dict[str, Ranker]:
+    """The rankers compared; `vectors`: the corpus carries embeddings, and the taste ranker is
+    shown without them and with them, side by side."""
+    compared: dict[str, Ranker] = {f"mlnews {ours.name}": ours}
+    if vectors and isinstance(ours, TasteRanker):
+        compared = {
+            "mlnews taste": _with_embedder(ours, ""),
+            "mlnews taste + dense": _with_embedder(ours, ours.embedder or "stored"),
+        }
     return {
-        f"mlnews {ours.name}": ours,
+        **compared,
         "arxiv-sanity": ArxivSanityRanker(),
         "popularity": PopularityRanker(),
         "random": RandomRanker(),
     }
+
+
+def _with_embedder(ranker: TasteRanker, embedder: str) -> TasteRanker:
+    """The same taste ranker reading the corpus's embeddings (`embedder` set) or not ('')."""
+    made = copy.copy(ranker)
+    made.embedder = embedder
+    return made
 
 
 def run(
@@ -183,7 +199,8 @@ def backtest_library(library: Library, config: Config) -> Report:
     ranker = pipeline.ranker_for(config)
     lookback = int(getattr(ranker, "lookback_days", 28))
     features.update(library)  # a library from an older mlnews, or a dry import
-    whole = pipeline.corpus(library, text=True)
+    dense.update(library, config)
+    whole = pipeline.corpus(library, text=True, vectors=dense.model_of(library, config, stored=True))
     row_of = {int(item_id): row for row, item_id in enumerate(whole.ids)}
     final = labels.collect(library, lookback_days=0).by_item  # every decision, as it stands now
     weeks = sorted({Week.parse(label.week) for label in final.values() if label.yes and label.week})
@@ -192,7 +209,7 @@ def backtest_library(library: Library, config: Config) -> Report:
         for week in weeks
         if (case := _case(library, config, whole, row_of, final, week, lookback)) is not None
     ]
-    return run("Backtest on this library's history", whole, cases, methods(ranker))
+    return run("Backtest on this library's history", whole, cases, methods(ranker, whole.dense is not None))
 
 
 def _case(

@@ -21,7 +21,7 @@ from mlnews.errors import UsageError
 from mlnews.formats.base import sniff
 from mlnews.items import Item
 from mlnews.library import Library
-from mlnews.rank import features, labels, prior, rules
+from mlnews.rank import dense, features, labels, prior, rules
 from mlnews.rank.base import Corpus, Examples, Model, Ranker
 from mlnews.rank.features import Document
 from mlnews.rank.taste import hashed_idf, inverse_document_frequency, taste_scores, tfidf
@@ -52,15 +52,20 @@ def ranker_for(config: Config) -> Ranker:
     return ranker
 
 
-def corpus(library: Library, ids: Sequence[int] | None = None, *, text: bool = False) -> Corpus:
+def corpus(
+    library: Library, ids: Sequence[int] | None = None, *, text: bool = False, vectors: str | None = None
+) -> Corpus:
     """Items with their features (all when `ids` is None), prior and dates; `text`: and their
-    words, for a ranker that reads them itself."""
+    words, for a ranker that reads them itself; `vectors`: and their embeddings from this model
+    (`rank.dense`), where the library has them."""
     rows = library.ranking.features(ids)
     item_ids, frequencies = features.decode(rows)
     found = Corpus(
         item_ids, frequencies, prior.values(library, item_ids.tolist()), prior.recency([r[5] for r in rows])
     )
     found.authors, found.categories = features.decode_who(rows)
+    if vectors is not None:
+        found.dense = dense.load(library, vectors, item_ids)
     if text:
         items = library.ranking.summaries(item_ids.tolist())
         found.documents = [
@@ -77,6 +82,8 @@ def train(library: Library, config: Config, ranker: Ranker, *, quick: bool = Fal
     the popularity weight) and read only the decided items, to stay well under a second.
     """
     features.update(library)
+    dense.update(library, config)  # nothing unless `[ranker.taste] embedder` names one
+    vectors = dense.model_of(library, config)
     # A ranker that reads the words (arxiv-sanity-lite's) learns from the whole library each time.
     previous = load_model(library, ranker) if quick and not ranker.needs_text else None
     found = labels.collect(
@@ -85,8 +92,13 @@ def train(library: Library, config: Config, ranker: Ranker, *, quick: bool = Fal
         lookback_days=_lookback(ranker),
         first_weekday=config.first_weekday,
     )
-    whole = corpus(library, sorted(found.by_item) if previous is not None else None, text=ranker.needs_text)
-    whole, examples = _with_labels(whole, found, _pseudo_document(ranker))
+    whole = corpus(
+        library,
+        sorted(found.by_item) if previous is not None else None,
+        text=ranker.needs_text,
+        vectors=vectors,
+    )
+    whole, examples = _with_labels(whole, found, _pseudo_document(ranker), dense.embedder_for(config))
     model = ranker.train(whole, examples, previous)
     model.params["decisions"] = _decisions_stamp(library)
     model.params["settings"] = _settings_stamp(config)
@@ -129,6 +141,9 @@ def _settings_stamp(config: Config) -> str:
     """What the ranker's settings (`[ranker.NAME]`, as written: an examples file's name, not its
     contents) were when it trained."""
     chosen = {"ranker": config.ranker, "format": MODEL_FORMAT, **config.settings_of("ranker", config.ranker)}
+    embedder = dense.embedder_for(config)
+    if embedder is not None:  # its model too: `[embedder.openai] model` changes the vectors
+        chosen["vectors"] = embedder.model
     return hashlib.sha256(json.dumps(chosen, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -159,7 +174,7 @@ def score_week(
     ids = candidates(library, week, _lookback(ranker), config.first_weekday)
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    week_corpus = corpus(library, ids, text=ranker.needs_text)
+    week_corpus = corpus(library, ids, text=ranker.needs_text, vectors=dense.model_of(library, config))
     scores = ranker.score(model, week_corpus)
     ruled = rules.for_week(library, config, week, week_corpus.ids, scores)  # the curator's [rules]
     with library.transaction():
@@ -206,8 +221,11 @@ def _ranked(library: Library, ids: np.ndarray, scores: np.ndarray) -> list[Ranke
     ]
 
 
-def _with_labels(whole: Corpus, found: labels.Labels, pseudo: Document | None) -> tuple[Corpus, Examples]:
-    """The decisions as rows of the corpus; a new curator's topics become one more row, a pick."""
+def _with_labels(
+    whole: Corpus, found: labels.Labels, pseudo: Document | None, embedder: dense.Embedder | None = None
+) -> tuple[Corpus, Examples]:
+    """The decisions as rows of the corpus; a new curator's topics become one more row, a pick
+    (embedded too, when the corpus carries embeddings)."""
     if pseudo is not None:
         authors, categories = whole.who()
         extra = features.who_matrices([pseudo])
@@ -219,9 +237,23 @@ def _with_labels(whole: Corpus, found: labels.Labels, pseudo: Document | None) -
             [*whole.documents, pseudo] if whole.documents is not None else None,
             sparse.vstack([authors, extra[0]]).tocsr(),
             sparse.vstack([categories, extra[1]]).tocsr(),
+            _with_vector(whole.dense, pseudo, embedder),
         )
         found.by_item[_PSEUDO_ID] = labels.Label(True, labels.EXAMPLE, None)
     return whole, labels.as_examples(found, {int(item_id): row for row, item_id in enumerate(whole.ids)})
+
+
+def _with_vector(
+    vectors: np.ndarray | None, pseudo: Document, embedder: dense.Embedder | None
+) -> np.ndarray | None:
+    if vectors is None:
+        return None
+    row = (
+        embedder.embed(dense.texts([pseudo.title]))
+        if embedder is not None
+        else np.zeros((1, vectors.shape[1]), dtype=np.float32)
+    )
+    return np.vstack([vectors, row.astype(np.float32)])
 
 
 def followed(ranker: Ranker) -> list[str]:

