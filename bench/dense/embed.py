@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-import data  # noqa: E402
+import data
 
 CHUNK = 500
 

@@ -25,8 +25,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, os.path.dirname(__file__))
-import data  # noqa: E402
-from embed import needed_rows  # noqa: E402
+import data
+from embed import needed_rows
 
 K = 20
 EARLY = 9  # weeks 2..10 choose variants and weights
@@ -72,12 +72,14 @@ def main() -> None:
     weeks = data.weeks()[:30]
     t = time.perf_counter()
     texts = [data.text(p, r) for r in rows]
-    X = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5, dtype=np.float32).fit_transform(texts)
+    X = TfidfVectorizer(
+        sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5, dtype=np.float32
+    ).fit_transform(texts)
     print(f"tf-idf {X.shape} in {time.perf_counter() - t:.0f} s", flush=True)
     # the same on titles alone: what the dense runs see when they embed titles only
-    Xt = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5, dtype=np.float32).fit_transform(
-        [p["title"][r] for r in rows]
-    )
+    Xt = TfidfVectorizer(
+        sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5, dtype=np.float32
+    ).fit_transform([p["title"][r] for r in rows])
     embs = {}
     for name in names:
         E, n = load_embeddings(name, rows)
@@ -120,7 +122,9 @@ def main() -> None:
             sims = Ec @ Ep.T
             for top in (5, 20):
                 kk = min(top, sims.shape[1])
-                scores[f"{name}:top{top}"] = np.sort(np.partition(sims, -kk, axis=1)[:, -kk:], axis=1).mean(axis=1)
+                scores[f"{name}:top{top}"] = np.sort(np.partition(sims, -kk, axis=1)[:, -kk:], axis=1).mean(
+                    axis=1
+                )
             scores[f"{name}:centroid-neg"] = Ec @ centroid - Ec @ E[neg].mean(axis=0)
             for C in (1.0, 10.0):
                 m = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
@@ -135,7 +139,9 @@ def main() -> None:
         print(
             f"{week['name']}: {len(cand)} candidates, {len(targets)} picks, {len(pos)} pos/{len(neg)} neg; "
             f"tfidf {results['tfidf-LR'][-1]:.2f} "
-            + " ".join(f"{n.split(':')[-1]} {results[n][-1]:.2f}" for n in scores if ":" in n and "fuse" not in n),
+            + " ".join(
+                f"{n.split(':')[-1]} {results[n][-1]:.2f}" for n in scores if ":" in n and "fuse" not in n
+            ),
             flush=True,
         )
         picked |= picks
@@ -145,17 +151,25 @@ def main() -> None:
     n = len(week_names)
     print(f"\n{n} weeks replayed ({week_names[0]}..{week_names[-1]}); early = first {EARLY}")
     early = {key: v[:EARLY].mean() for key, v in R.items()}
-    print(f"{'method':48s} early(2-10)  all weeks mean [90% CI]     later(11-) mean [90% CI]   all: diff vs tf-idf [90% CI]")
+    print(
+        f"{'method':48s} early(2-10)  all weeks mean [90% CI]     later(11-) mean [90% CI]   "
+        "all: diff vs tf-idf [90% CI]"
+    )
     for key in sorted(R, key=lambda s: -early[s]):
         v = R[key]
         m, lo, hi = interval(v)
         ml, lol, hil = interval(v[EARLY:]) if n > EARLY else (np.nan,) * 3
         dm, dlo, dhi = interval(v - R["tfidf-LR"])
-        print(f"{key:48s} {early[key]:.3f}        {m:.3f} [{lo:.3f}, {hi:.3f}]    {ml:.3f} [{lol:.3f}, {hil:.3f}]   {dm:+.3f} [{dlo:+.3f}, {dhi:+.3f}]")
+        print(
+            f"{key:48s} {early[key]:.3f}        {m:.3f} [{lo:.3f}, {hi:.3f}]    "
+            f"{ml:.3f} [{lol:.3f}, {hil:.3f}]   {dm:+.3f} [{dlo:+.3f}, {dhi:+.3f}]"
+        )
     dense = [k for k in R if ":" in k and not k.startswith("fuse")]
     fused = [k for k in R if k.startswith("fuse") and ":" in k]
     if dense:
-        print("chosen on early weeks: dense", max(dense, key=early.get), "| fusion", max(fused, key=early.get))
+        print(
+            "chosen on early weeks: dense", max(dense, key=early.get), "| fusion", max(fused, key=early.get)
+        )
     np.savez("/tmp/dense/results.npz", weeks=np.array(week_names), **{k: v for k, v in R.items()})
 
 

