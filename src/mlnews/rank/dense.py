@@ -135,13 +135,10 @@ def load(library: Library, model: str, ids: np.ndarray) -> np.ndarray | None:
     rows = library.ranking.embeddings(model, ids.tolist())
     if not rows:
         return None
-    found = np.frombuffer(b"".join(vector for _, vector in rows), dtype=VECTOR_TYPE)
-    found = found.reshape(len(rows), -1).astype(np.float32)
+    found = np.frombuffer(b"".join(vector for _, vector in rows), dtype=VECTOR_TYPE).reshape(len(rows), -1)
     out = np.zeros((len(ids), found.shape[1]), dtype=np.float32)
-    position = {int(item_id): row for row, item_id in enumerate(ids.tolist())}
-    out[[position[item_id] for item_id, _ in rows if item_id in position]] = found[
-        [row for row, (item_id, _) in enumerate(rows) if item_id in position]
-    ]
+    position = {item_id: row for row, item_id in enumerate(ids.tolist())}
+    out[[position[item_id] for item_id, _ in rows]] = found
     return out
 
 
