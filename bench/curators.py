@@ -307,7 +307,8 @@ def positions(workspace: Path, path: Path, mode: str = "in-order") -> dict[str, 
 
 # -- the table ---------------------------------------------------------------------------------
 
-_CELL = re.compile(r"(\d*\.\d+) \d*\.\d+–\d*\.\d+|(?<=\s)–(?=\s|$)")
+# "mean low–high" on one line, or the mean alone where a narrow table puts the interval below it
+_CELL = re.compile(r"(\d*\.\d+)(?: \d*\.\d+–\d*\.\d+)?|(?<=\s)–(?=\s|$)")
 
 
 def mean_of(report: str, method: str, metric: str) -> float | None:
