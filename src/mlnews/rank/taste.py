@@ -6,7 +6,7 @@ an item left untouched in a published week a soft one), the categories and the a
 picks favour (`affinity`), and the popularity/quality prior; a fifth, the titles' embeddings,
 when an embedder is set. How much each weighs is chosen by cross-validation on the curator's
 own past weeks, never on the week being ranked, and leans on popularity and categories while
-the picks are few (`COLD`). On Hugging Face Daily Papers' real picks it finds 1.8 times
+the picks are few (`COLD`). On Hugging Face Daily Papers' real picks it finds 1.7 times
 arxiv-sanity-lite's in its top 20 (`mlnews rank --evaluate --curator`, bench/curators.py).
 """
 
