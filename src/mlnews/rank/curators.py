@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from mlnews import identity, lazy
 from mlnews.errors import UsageError
 from mlnews.library import Library
-from mlnews.rank import dense, evaluate, features, labels, pipeline
+from mlnews.rank import evaluate, labels
 from mlnews.settings import Config
 from mlnews.weeks import Week
 
@@ -81,12 +81,7 @@ def _curator(path: Path, name: str, value: Any) -> Curator:
 
 def replay(library: Library, config: Config, curator: Curator) -> evaluate.Report:
     """Each week with earlier picks, ranked by every method; the means and 90% intervals."""
-    ranker = pipeline.ranker_for(config)
-    lookback = int(getattr(ranker, "lookback_days", 28))
-    features.update(library)  # a library from an older mlnews, or a dry import
-    dense.update(library, config)
-    whole = pipeline.corpus(library, text=True, vectors=dense.model_of(library, config, stored=True))
-    row_of = {int(item_id): row for row, item_id in enumerate(whole.ids)}
+    ranker, lookback, whole, row_of = evaluate.replayable(library, config)
     found = {week: _item_ids(library, ids) for week, ids in curator.picks.items()}
     # The library's listings reach this day: a week ending later would be ranked on a fraction.
     last = max((d.date for d in library.ranking.dated()), default="")

@@ -195,13 +195,19 @@ def cell(value: tuple[float, float, float]) -> str:
 # -- on the library's own history -------------------------------------------------------------
 
 
-def backtest_library(library: Library, config: Config) -> Report:
+def replayable(library: Library, config: Config) -> tuple[Ranker, int, Corpus, dict[int, int]]:
+    """What a backtest starts from: the ranker, its lookback in days, every item with its features
+    (built first where missing) and embeddings, and each item's row."""
     ranker = pipeline.ranker_for(config)
-    lookback = int(getattr(ranker, "lookback_days", 28))
     features.update(library)  # a library from an older mlnews, or a dry import
     dense.update(library, config)
     whole = pipeline.corpus(library, text=True, vectors=dense.model_of(library, config, stored=True))
     row_of = {int(item_id): row for row, item_id in enumerate(whole.ids)}
+    return ranker, int(getattr(ranker, "lookback_days", 28)), whole, row_of
+
+
+def backtest_library(library: Library, config: Config) -> Report:
+    ranker, lookback, whole, row_of = replayable(library, config)
     final = labels.collect(library, lookback_days=0).by_item  # every decision, as it stands now
     weeks = sorted({Week.parse(label.week) for label in final.values() if label.yes and label.week})
     cases = [

@@ -98,18 +98,7 @@ class TasteRanker(Ranker):
         model = Model(self.name, {"positives": picks})
         model.arrays["idf"] = idf
         model.arrays["picks"] = corpus.ids[examples.positives].astype(np.int64)
-        cols, coef, intercept = fit(matrix, examples, self.regularisation)
-        model.arrays["cols"], model.arrays["coef"] = cols, coef
-        model.params["intercept"] = intercept
-        if corpus.dense is not None:
-            model.arrays["dense_coef"], model.params["dense_intercept"] = fit_dense(
-                corpus.dense, examples, self.regularisation
-            )
-        people, fields = corpus.who()
-        for name, who, favoured in (("authors", people, True), ("categories", fields, False)):
-            model.arrays[f"{name}_cols"], model.arrays[f"{name}_ratios"] = affinity.fit(
-                who, examples, positive_only=favoured
-            )
+        learn(model, matrix, corpus, examples, self.regularisation)
         model.params["weights"] = self._weights(matrix, corpus, examples, previous)
         model.params["alpha"] = model.params["weights"]["popularity"]
         return model
@@ -196,6 +185,19 @@ def fit(matrix: sparse.csr_matrix, examples: Examples, c: float) -> tuple[np.nda
     classifier = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
     classifier.fit(rows[:, cols], labels.astype(int), sample_weight=weights)
     return cols, classifier.coef_[0].astype(np.float32), float(classifier.intercept_[0])
+
+
+def learn(model: Model, matrix: sparse.csr_matrix, corpus: Corpus, examples: Examples, c: float) -> None:
+    """What each signal learns from the examples, into the model: the words' regression, the
+    authors and categories the picks favour, and the embeddings' regression where there are any."""
+    model.arrays["cols"], model.arrays["coef"], model.params["intercept"] = fit(matrix, examples, c)
+    people, fields = corpus.who()
+    for name, who, favoured in (("authors", people, True), ("categories", fields, False)):
+        model.arrays[f"{name}_cols"], model.arrays[f"{name}_ratios"] = affinity.fit(
+            who, examples, positive_only=favoured
+        )
+    if corpus.dense is not None:
+        model.arrays["dense_coef"], model.params["dense_intercept"] = fit_dense(corpus.dense, examples, c)
 
 
 def fit_dense(vectors: np.ndarray, examples: Examples, c: float) -> tuple[np.ndarray, float]:
@@ -316,17 +318,11 @@ def _cross_validated(
 ) -> dict[str, float]:
     grid = _grid(len(active))
     gains = np.zeros(len(grid))
+    people, fields = corpus.who()
     for train, test_rows, test_labels in folds:
         model = Model("taste", {"positives": 1})
-        model.arrays["idf"] = np.ones(BUCKETS, dtype=np.float32)
-        model.arrays["cols"], model.arrays["coef"], _ = fit(matrix, train, c)
-        people, fields = corpus.who()
-        for name, who, favoured in (("authors", people, True), ("categories", fields, False)):
-            model.arrays[f"{name}_cols"], model.arrays[f"{name}_ratios"] = affinity.fit(
-                who, train, positive_only=favoured
-            )
-        if corpus.dense is not None:
-            model.arrays["dense_coef"], _ = fit_dense(corpus.dense, train, c)
+        model.arrays["idf"] = np.ones(BUCKETS, dtype=np.float32)  # the matrix is weighted already
+        learn(model, matrix, corpus, train, c)
         held = Corpus(
             corpus.ids[test_rows],
             matrix[test_rows],
