@@ -7,6 +7,7 @@ the prompts and the renderers all measure text the same way by importing it from
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import unicodedata
@@ -84,6 +85,28 @@ def latex_to_text(text: str) -> str:
     except Exception:  # pylatexenc raises assorted errors on unbalanced input
         return squash(text)
     return squash(converted)
+
+
+_GLUED = re.compile(r"\b([a-z]{2,}[.!?])([A-Z][a-z])")  # "stability.They": a space lost between sentences
+_CITATION = re.compile(r"\s*<(?:cit|ref)\.?>")
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+
+
+def prose(text: str | None, *, latex: bool = False) -> str:
+    """The words a reader should see of a source's text: with `latex` (an abstract)
+    LaTeX (`\\emph{x}`, `$f$`, `CIFAR-{10, 100}`, `---`), turned into plain text; sentences glued
+    by a lost space ("stability.They") parted."""
+    text = text or ""  # HTML is turned into text where it enters the library (`html_to_text`)
+    if latex and any(mark in text for mark in ("\\", "{", "$", "--", "~")):
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        # pylatexenc raises assorted errors on unbalanced input; the text then stays as it is.
+        with contextlib.suppress(Exception):  # an abstract's "%" is a percent sign, not a comment
+            text = LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(
+                _UNESCAPED_PERCENT.sub(r"\\%", text)
+            )
+        text = _CITATION.sub("", text)  # what pylatexenc makes of \\cite{...} and \\ref{...}
+    return squash(_GLUED.sub(r"\1 \2", text))
 
 
 # -- sentences ---------------------------------------------------------------------------------
