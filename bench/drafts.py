@@ -134,14 +134,17 @@ def carries(text: str, numbers: set[str]) -> bool:
     return any(re.search(rf"(?<![\w.]){re.escape(n)}(?![\d])", text) for n in numbers)
 
 
-def seams(source: Source, summary: str) -> list[str]:
+def seams(source: Source, draft: Draft) -> list[str]:
     """Sentences glued together, and sentences that lean on one the summary left out."""
+    summary = draft.summary
     found = [m.group() for m in GLUED.finditer(summary)]
     original = split_sentences(source.text)
     placed = [_where(sentence, original) for sentence in split_sentences(summary)]
     for n, sentence in enumerate(split_sentences(summary)):
         index = placed[n]
-        neighbour = index is not None and index > 0 and n > 0 and placed[n - 1] == index - 1
+        # The summary may open on a sentence that goes on from the one the headline says.
+        before = placed[n - 1] if n > 0 else _where(draft.headline, original)
+        neighbour = index is not None and index > 0 and before == index - 1
         first_of_source = index == 0
         within = LEANS_WITHIN.search(sentence)
         if within and within.group().lower() in (
@@ -174,7 +177,7 @@ def measure(drafted: list[Drafted], nlp: Callable[[str], object]) -> Counter[str
         checks = {
             "whole-clause headline": whole_clause(nlp, d.draft.headline),
             "markup": any(MARKUP.search(t) for t in texts),
-            "seams": bool(seams(d.source, d.draft.summary)) or any(GLUED.search(t) for t in texts),
+            "seams": bool(seams(d.source, d.draft)) or any(GLUED.search(t) for t in texts),
             "cut posts": not WHOLE_END.search(d.draft.post.strip()) or post_length(d.draft.post) > POST_LIMIT,
             "faithful": all(not faithful.check(t, d.source.whole) for t in texts if t),
         }
@@ -313,7 +316,7 @@ def show(console: Console, d: Drafted) -> None:
     console.print(f"[bold]headline[/] {d.draft.headline}")
     console.print(f"[bold]summary[/]  {d.draft.summary}")
     console.print(f"[bold]post[/]     {d.draft.post}")
-    for seam in seams(d.source, d.draft.summary) if "seams" in d.failed else []:
+    for seam in seams(d.source, d.draft) if "seams" in d.failed else []:
         console.print(f"[red]seam[/]     {seam}")
 
 

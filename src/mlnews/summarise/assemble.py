@@ -34,9 +34,10 @@ from mlnews.summarise.reword import (
     third_person,
 )
 from mlnews.summarise.roles import Roles, is_boilerplate, pick_roles, unique
-from mlnews.summarise.sentences import needs_before, points_within
-from mlnews.text import POST_LIMIT, cjk_count, is_cjk, mostly_cjk, post_length, prose, split_sentences
+from mlnews.summarise.sentences import leans_back, needs_before, points_within
+from mlnews.text import POST_LIMIT, cjk_count, is_cjk, mostly_cjk, post_length, prose, split_sentences, squash
 
+_WORD = re.compile(r"\w")
 SUMMARY_WORDS = (40, 80)  # what the summary aims at, when the text is long enough to choose
 POST_CLAUSE = 140  # the post's second part: a short clause, not a second summary
 _MAX_SUMMARY_SENTENCES = 4
@@ -48,6 +49,8 @@ def draft(source: Source) -> Draft:
     """The item's own sentences, picked and trimmed."""
     paper = source.kind == "paper"
     text = prose(source.text, latex=paper)
+    if not _WORD.search(text):  # LaTeX that reads as no word at all ("\\0"): kept as it was written
+        text = squash(source.text)
     title = prose(source.title, latex=paper)
     sentences = split_sentences(text)[:_MAX_SENTENCES]
     if not sentences:
@@ -58,10 +61,12 @@ def draft(source: Source) -> Draft:
     parts = _summary_parts(sentences, chosen, paper)
     english = not mostly_cjk(text)
     name = clauses.name_of(sentences[roles.proposal], title) if paper and english else None
-    clause = _clause_headline(sentences, roles, title, parts[0], name) if english else None
+    clause = _clause_headline(sentences, roles, title, parts, name) if english else None
     used: int | None
     if clause is not None:
         headline, used = clause
+        if repeats(headline, parts[0]):
+            parts = parts[1:]  # the summary goes on from what the headline says
     else:
         # The sentence the summary opens on may give the headline: the summary then goes on after it.
         headline, used = choose_headline(
@@ -78,12 +83,16 @@ def draft(source: Source) -> Draft:
 
 
 def _clause_headline(
-    sentences: list[str], roles: Roles, title: str, opening: str, name: clauses.Name | None
+    sentences: list[str], roles: Roles, title: str, parts: list[str], name: clauses.Name | None
 ) -> tuple[str, int] | None:
-    """The first whole-clause headline (`clauses`) that is neither the title nor the summary's
-    opening sentence again; None when no sentence gives one."""
+    """The first whole-clause headline (`clauses`) that is not the title, nor the summary's opening
+    sentence again unless the summary can go on without it; None when no sentence gives one."""
     for headline, used in clauses.candidates(sentences, roles.headline_order, roles.result, name):
-        if not restates(headline, title) and not repeats(headline, opening):
+        # Said by the headline, the opening sentence goes when the next one can open the summary.
+        spare = len(parts) > 1 and not (
+            _leans_back(parts[1]) or leans_back(parts[1]) or points_within(parts[1], [])
+        )
+        if not restates(headline, title) and (spare or not repeats(headline, parts[0])):
             return headline, used
     return None
 

@@ -49,7 +49,9 @@ _FINDING = word_set("show demonstrate find reveal prove observe confirm establis
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 _FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
 # Words that make a subject point back at something said before: "our model", "this approach".
-_POINTING = word_set("we i it they this these those such our its their former latter both")
+_POINTING = word_set(
+    "we i it they this these those such our its their former latter both authors researchers"
+)
 # Parts a headline can do without, dropped first when it is too long.
 _ASIDES = frozenset({"appos", "parataxis", "meta", "dep", "intj"})
 _OPTIONAL = frozenset({"prep", "advcl", "advmod", "npadvmod", "conj", "cc", "agent", "acl", "relcl", "punct"})
@@ -138,7 +140,10 @@ def _root(doc: Doc) -> Token:
 
 
 def _subject(verb: Token) -> Token | None:
-    return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+    # The one nearest the verb: a misparse may take a word of an opening phrase for a second subject.
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    before = [c for c in subjects if c.i < verb.i]
+    return max(before, key=lambda c: c.i) if before else (subjects[0] if subjects else None)
 
 
 # What a paper calls its proposal: "our model", "the proposed method", "this approach".
@@ -149,13 +154,20 @@ _GENERIC = word_set(
 
 
 def _points_back(tokens: Iterable[Token]) -> bool:
-    return any(t.lower_ in _POINTING or (t.lower_ == "proposed" and t.dep_ == "amod") for t in tokens)
+    """Whether a subject points back: itself ("it", "we") or its own determiner or adjective ("our
+    model", "the proposed method"), not a word deeper inside ("proofs it found")."""
+    tokens = list(tokens)
+    heads = [t for t in tokens if t.head not in tokens or t.head == t]
+    near = [*heads, *(c for h in heads for c in h.children if c.dep_ in ("det", "poss", "amod"))]
+    return any(t.lower_ in _POINTING or (t.lower_ == "proposed" and t.dep_ == "amod") for t in near)
 
 
 def _vague(tokens: Iterable[Token]) -> bool:
     """Whether words point at what the headline does not say ("this grounding", "such methods")."""
     return any(
-        t.lower_ in ("this", "these", "those", "such", "aforementioned", "former", "latter") for t in tokens
+        t.lower_ in ("this", "these", "those", "such", "aforementioned", "former", "latter")
+        or (t.lower_ in ("it", "them") and t.pos_ == "PRON")  # "raters prefer it": prefer what?
+        for t in tokens
     )
 
 
@@ -177,8 +189,20 @@ def _proper_name(thing: Token) -> str:
     for token in (thing, *(c for c in thing.children if c.dep_ == "appos")):
         if token.pos_ == "PROPN" or re.fullmatch(r"[A-Za-z]*[A-Z][a-z]*[A-Z][\w-]*", token.text):
             parts = [c for c in token.lefts if c.dep_ == "compound"] + [token]
-            return " ".join(t.text for t in parts)
+            return _render(_whole_words(parts))
     return ""
+
+
+def _whole_words(tokens: list[Token]) -> list[Token]:
+    """The tokens, widened to whole words: "ViP-DeepLab" is three tokens and one name."""
+    if not tokens:
+        return tokens
+    doc, first, last = tokens[0].doc, tokens[0].i, tokens[-1].i
+    while first > 0 and not doc[first - 1].whitespace_:
+        first -= 1
+    while last + 1 < len(doc) and not doc[last].whitespace_ and not doc[last + 1].is_punct:
+        last += 1
+    return list(doc[first : last + 1])
 
 
 def _noun_phrase(thing: Token, limit: int = 45) -> str:
@@ -207,10 +231,10 @@ def _clause(
     subject = _subject(verb)
     if subject is None or verb.pos_ not in ("VERB", "AUX") or not _is_finite(verb) or subject.dep_ == "expl":
         return None
-    subject_tokens = list(subject.subtree)
+    subject_tokens = _whole_words(list(subject.subtree))
     said = None
     if _points_back(subject_tokens):
-        ours = subject.lower_ == "we" or (
+        ours = subject.lower_ in ("we", "authors", "researchers") or (
             subject.lemma_ in _GENERIC and any(t.lower_ == "our" for t in subject_tokens)
         )
         if any(t.lower_ == "our" for t in subject_tokens) and not ours:
@@ -252,7 +276,16 @@ def _proposal_clause(doc: Doc) -> str | None:
                 plural = thing.tag_ in ("NNS", "NNPS") and not _proper_name(thing)
                 agree = {clause.i: clause.lemma_} if plural else _third_singular(clause)
                 return _fit(subject, rest, clause, agree, plural=plural, keep_number=False)
-    return None
+    return _naming(thing)
+
+
+def _naming(thing: Token) -> str | None:
+    """ "We propose NU-GAN, a new method for resampling audio" -> "NU-GAN is a new method for ..."."""
+    name = _proper_name(thing)
+    described = next((c for c in thing.children if c.dep_ == "appos"), None)
+    if not name or described is None or described.pos_ != "NOUN" or _vague(described.subtree):
+        return None
+    return _fit(f"{name} is", list(described.subtree), described, None, plural=False, keep_number=False)
 
 
 def _finding(doc: Doc, name: Name | None, limit: int = HEADLINE_LIMIT) -> str | None:
@@ -268,7 +301,7 @@ def _finding(doc: Doc, name: Name | None, limit: int = HEADLINE_LIMIT) -> str | 
     subject = _subject(said)
     if subject is None or not _is_finite(said):
         return None
-    subject_tokens = list(subject.subtree)
+    subject_tokens = _whole_words(list(subject.subtree))
     if _vague(subject_tokens) and not _points_back(subject_tokens):
         return None
     replace = name if _points_back(subject_tokens) else None
@@ -363,6 +396,12 @@ def _fit(
     end, one at a time, the part that carries a number last (or never, with `keep_number`)."""
     tokens = _without_parentheses(rest)
     tokens = [t for t in tokens if not _inside(t, _ASIDES, verb)]
+    for clause in [t for t in tokens if t.dep_ == "conj" and t.head == verb and _own_clause(t)]:
+        # "X does A, and in a GAN Y does B": a second clause of its own; the headline says the first.
+        gone = {u.i for u in clause.subtree} | {
+            c.i for c in verb.children if c.dep_ == "cc" and c.i < clause.i
+        }
+        tokens = [u for u in tokens if u.i not in gone]
     if not plural:  # "X encompasses A, and develop B": the joined verb was the authors', not X's
         for t in list(tokens):
             if (
@@ -381,6 +420,8 @@ def _fit(
         if cut is None:
             return None
         gone = {t.i for t in cut.subtree}
+        if cut.dep_ == "conj":  # "A and B" without B is "A", not "A and"
+            gone |= {c.i for c in cut.head.children if c.dep_ in ("cc", "punct") and c.i < cut.i}
         tokens = [t for t in tokens if t.i not in gone]
         text = _sentence(subject, _tidy_end(tokens), conjugated)
     tokens = _tidy_end(tokens)
@@ -402,10 +443,19 @@ def _droppable(verb: Token, tokens: list[Token], keep_number: bool) -> Token | N
         and t.i > verb.i
         and (t.dep_ in _OPTIONAL if t.head == verb else t.dep_ in _PHRASES)
         and not _hyphenated(t)
+        and not (t.dep_ == "conj" and t.pos_ not in ("VERB", "AUX"))  # a list loses no member
     ]
     plain = [t for t in parts if not _has_number(t, tokens)]
     chosen = plain or ([] if keep_number else parts)
     return max(chosen, key=lambda t: (t.left_edge.i, -len(list(t.subtree)))) if chosen else None
+
+
+def _own_clause(verb: Token) -> bool:
+    """Whether a joined verb opens a clause of its own: a subject, or words before it, of its own."""
+    return verb.pos_ in ("VERB", "AUX") and any(
+        c.i < verb.i and c.dep_ not in ("cc", "punct", "advmod", "aux", "auxpass", "neg")
+        for c in verb.children
+    )
 
 
 def _hyphenated(token: Token) -> bool:
@@ -423,8 +473,8 @@ def _has_number(token: Token, tokens: list[Token]) -> bool:
 def _inside(token: Token, deps: frozenset[str], verb: Token) -> bool:
     head = token
     while head != verb and head.head != head:
-        if head.dep_ in deps:
-            return True
+        if head.dep_ in deps and not any(_DIGIT.search(t.text) for t in head.subtree):
+            return True  # an aside; but "6.7ms, 5.9ms" is a list of figures, not "5.9ms" said aside
         head = head.head
     return False
 
