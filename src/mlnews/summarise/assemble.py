@@ -16,7 +16,7 @@ import re
 
 from mlnews.drafts import Draft, Source
 from mlnews.summarise import clauses
-from mlnews.summarise.compress import compress, has_maths, tidy
+from mlnews.summarise.compress import compress, has_markup, has_maths, tidy
 from mlnews.summarise.headline import (
     choose_headline,
     gist_like,
@@ -61,7 +61,9 @@ def draft(source: Source) -> Draft:
     parts = _summary_parts(sentences, chosen, paper)
     english = not mostly_cjk(text)
     name = clauses.name_of(sentences[roles.proposal], title) if paper and english else None
-    clause = _clause_headline(sentences, roles, title, parts, name) if english else None
+    # News and posts lead with what is new; a paper's headline result comes after its proposal.
+    result = roles.result if paper else None
+    clause = _clause_headline(sentences, roles, result, title, parts, name) if english else None
     used: int | None
     if clause is not None:
         headline, used = clause
@@ -83,11 +85,16 @@ def draft(source: Source) -> Draft:
 
 
 def _clause_headline(
-    sentences: list[str], roles: Roles, title: str, parts: list[str], name: clauses.Name | None
+    sentences: list[str],
+    roles: Roles,
+    result: int | None,
+    title: str,
+    parts: list[str],
+    name: clauses.Name | None,
 ) -> tuple[str, int] | None:
     """The first whole-clause headline (`clauses`) that is not the title, nor the summary's opening
     sentence again unless the summary can go on without it; None when no sentence gives one."""
-    for headline, used in clauses.candidates(sentences, roles.headline_order, roles.result, name):
+    for headline, used in clauses.candidates(sentences, roles.headline_order, result, name):
         # Said by the headline, the opening sentence goes when the next one can open the summary.
         spare = len(parts) > 1 and not (
             _leans_back(parts[1]) or leans_back(parts[1]) or points_within(parts[1], [])
@@ -137,7 +144,9 @@ def _summary_sentences(sentences: list[str], roles: Roles, left_out: int | None 
         )
     chosen: list[int] = []
     for i in unique([roles.proposal, roles.result, roles.problem]):
-        if i != left_out and (not chosen or sum(words[j] for j in chosen) + words[i] <= high):
+        if i is None or i == left_out or has_markup(sentences[i]):
+            continue
+        if not chosen or sum(words[j] for j in chosen) + words[i] <= high:
             chosen.append(i)
     for i in sorted(usable, key=lambda i: (-roles.central[i], i)):
         if sum(words[j] for j in chosen) >= low:
@@ -159,23 +168,32 @@ def _without_seams(
     chosen = sorted(chosen)
     words = [_word_count(s) for s in sentences]
     budget = SUMMARY_WORDS[1] + _OPENING_SLACK
-    for i in list(chosen):
-        if i == 0 or i - 1 in chosen or i not in chosen or i - 1 == said:
-            continue
-        before = [sentences[j] for j in chosen if j < i]
-        if not (_leans_back(sentences[i]) or points_within(sentences[i], before)):
-            continue
+    for _ in range(len(sentences)):  # each pass mends one seam; mending one may open another
+        i = next((i for i in chosen if _seam(sentences, chosen, i, said)), None)
+        if i is None:
+            break
         joined = sorted([*chosen, i - 1])
         spare = [j for j in reversed(joined) if j not in (*keep, i, i - 1)]
         room = budget + (_OPENING_SLACK if i in keep else 0)  # the result is worth a longer summary
         while spare and (sum(words[j] for j in joined) > room or len(joined) > _MAX_SUMMARY_SENTENCES):
             joined.remove(spare.pop(0))
-        ok = not _leans_back(sentences[i - 1]) or i - 1 == 0 or i - 2 in joined
-        if ok and sum(words[j] for j in joined) <= room and len(joined) <= _MAX_SUMMARY_SENTENCES:
+        fits = sum(words[j] for j in joined) <= room and len(joined) <= _MAX_SUMMARY_SENTENCES
+        if fits and not has_markup(sentences[i - 1]) and not _seam(sentences, joined, i - 1, said):
             chosen = joined
         elif len(chosen) > 1:
             chosen.remove(i)
+        else:
+            break
     return chosen
+
+
+def _seam(sentences: list[str], chosen: list[int], i: int, said: int | None) -> bool:
+    """Whether a chosen sentence leans on the one before it in the text, which is not told before
+    it: the text's first sentence leans on nothing, and one after `said` leans on the headline."""
+    if i == 0 or i - 1 in chosen or i - 1 == said:
+        return False
+    before = [sentences[j] for j in chosen if j < i]
+    return _leans_back(sentences[i]) or points_within(sentences[i], before)
 
 
 def _leans_back(sentence: str) -> bool:
@@ -213,7 +231,7 @@ def _opened_by_context(sentences: list[str], chosen: list[int], roles: Roles) ->
     """The summary with the sentences before its first one, from the nearest that stands alone,
     making room by leaving out sentences that are neither the proposal nor the result ([] if none)."""
     start = chosen[0] - 1
-    while start > 0 and _leans_back(sentences[start]):
+    while start > 0 and (_leans_back(sentences[start]) or points_within(sentences[start], [])):
         start -= 1
     before = list(range(start, chosen[0]))
     if start < 0 or any(is_boilerplate(sentences[i]) for i in before):

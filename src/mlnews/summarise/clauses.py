@@ -46,6 +46,11 @@ _ABOUT_THE_PAPER = _PROPOSING | word_set(
     "validate verify test assess measure benchmark"
 )
 _FINDING = word_set("show demonstrate find reveal prove observe confirm establish discover")
+# Verbs that report a clause: "we show [that] X", "results suggest X".
+_SAYING = _FINDING | word_set(
+    "say suggest argue indicate mean note claim believe think know predict hypothesize hypothesise "
+    "conclude imply assume expect ensure guarantee"
+)
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 _FINITE = frozenset({"VBZ", "VBD", "VBP", "MD"})
 # Words that make a subject point back at something said before: "our model", "this approach".
@@ -105,11 +110,17 @@ def candidates(
     """Headlines as whole clauses, best first, each with the index of the sentence it says:
     the result with its number, the proposal, what is shown, then any sentence that stands alone."""
     order = list(order)
-    if result is not None and _DIGIT.search(sentences[result]):
+    if result is not None:
         doc = parse(sentences[result])
-        headline = _finding(doc, name) or _clause(doc, name, keep_number=True, result=True)
-        if headline:
-            yield headline, result
+        figure = bool(_DIGIT.search(sentences[result]))
+        if figure or _gain(_root(doc)):
+            headline = (
+                _finding(doc, name)
+                or _clause(doc, name, keep_number=figure, result=True)
+                or _clause(doc, name, keep_number=False, result=True)
+            )
+            if headline:
+                yield headline, result
     for i in order:
         headline = _proposal_clause(parse(sentences[i]))
         if headline:
@@ -122,6 +133,17 @@ def candidates(
         headline = _clause(parse(sentences[i]), name, keep_number=bool(_DIGIT.search(sentences[i])))
         if headline:
             yield headline, i
+
+
+_GAINING = word_set(
+    "beat outperform surpass exceed improve reduce reach achieve match rival lower cut boost raise "
+    "halve double speed accelerate win defeat set"
+)
+
+
+def _gain(verb: Token) -> bool:
+    """Whether a clause reports a gain ("Most models barely beat chance", "it runs faster")."""
+    return verb.lemma_ in _GAINING or any(c.tag_ in ("JJR", "RBR") for c in verb.children)
 
 
 def shortened(sentence: str, name: Name | None, limit: int) -> str | None:
@@ -172,7 +194,8 @@ def _vague(tokens: Iterable[Token]) -> bool:
 
 
 def _proposed(doc: Doc) -> Token | None:
-    """What "We propose X" proposes (X's head), or what "X is proposed" says is."""
+    """What "We propose X" proposes (X's head), what "X is proposed" says is, or the X of a
+    sentence that is only a noun phrase."""
     for token in doc:
         if token.lemma_ in _PROPOSING and token.pos_ == "VERB":
             subject = _subject(token)
@@ -181,7 +204,8 @@ def _proposed(doc: Doc) -> Token | None:
             obj = next((c for c in token.children if c.dep_ in ("dobj", "obj")), None)
             if obj is not None:
                 return obj
-    return None
+    root = _root(doc)  # a sentence that only names it: "A data-driven approach that uses deep learning ..."
+    return root if root.pos_ in ("NOUN", "PROPN") and doc[0].pos_ == "DET" else None
 
 
 def _proper_name(thing: Token) -> str:
@@ -258,7 +282,7 @@ def _proposal_clause(doc: Doc) -> str | None:
             if clause.dep_ not in ("relcl", "acl") or clause.pos_ not in ("VERB", "AUX"):
                 continue
             subject = _proper_name(thing) or _noun_phrase(thing)
-            if not subject or _vague(clause.subtree):
+            if not subject:
                 return None
             if clause.dep_ == "relcl" and any(
                 c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WDT" for c in clause.children
@@ -283,7 +307,7 @@ def _naming(thing: Token) -> str | None:
     """ "We propose NU-GAN, a new method for resampling audio" -> "NU-GAN is a new method for ..."."""
     name = _proper_name(thing)
     described = next((c for c in thing.children if c.dep_ == "appos"), None)
-    if not name or described is None or described.pos_ != "NOUN" or _vague(described.subtree):
+    if not name or described is None or described.pos_ != "NOUN":
         return None
     return _fit(f"{name} is", list(described.subtree), described, None, plural=False, keep_number=False)
 
@@ -340,8 +364,6 @@ def _shape(
         conjugated = None if plural else _agreeing(verb)
         if verb.lemma_ in _ABOUT_THE_PAPER:  # "TReCS proposes TReCS", "LUKE studies ...": not a gist
             return None
-    if _vague(rest):
-        return None
     return _fit(subject, rest, verb, conjugated, plural=plural, keep_number=keep_number, limit=limit)
 
 
@@ -396,12 +418,12 @@ def _fit(
     end, one at a time, the part that carries a number last (or never, with `keep_number`)."""
     tokens = _without_parentheses(rest)
     tokens = [t for t in tokens if not _inside(t, _ASIDES, verb)]
-    for clause in [t for t in tokens if t.dep_ == "conj" and t.head == verb and _own_clause(t)]:
+    stop = next((t.i for t in tokens if t.text in (";", ":") and t.i > verb.i), None)
+    if stop is not None:  # what follows is another clause: "Most models fail; the largest ..."
+        tokens = [t for t in tokens if t.i < stop]
+    for clause in [t for t in tokens if t.head == verb and _own_clause(t, verb)]:
         # "X does A, and in a GAN Y does B": a second clause of its own; the headline says the first.
-        gone = {u.i for u in clause.subtree} | {
-            c.i for c in verb.children if c.dep_ == "cc" and c.i < clause.i
-        }
-        tokens = [u for u in tokens if u.i not in gone]
+        tokens = _without(tokens, clause)
     if not plural:  # "X encompasses A, and develop B": the joined verb was the authors', not X's
         for t in list(tokens):
             if (
@@ -409,26 +431,69 @@ def _fit(
                 and t.pos_ == "VERB"
                 and t.tag_ in ("VB", "VBP")
                 and t.i not in (conjugated or {})
+                and any(u.i == t.i for u in tokens)
             ):
-                gone = {u.i for u in t.subtree} | {
-                    c.i for c in t.head.children if c.dep_ == "cc" and c.i < t.i
-                }
-                tokens = [u for u in tokens if u.i not in gone]
+                tokens = _without(tokens, t)
     text = _sentence(subject, tokens, conjugated)
-    while len(text) > limit or dangles(text):
+    # Too long, cut, or pointing at what it does not say ("pairs them with ..."): the right end goes.
+    while len(text) > limit or dangles(text) or _vague(tokens):
         cut = _droppable(verb, tokens, keep_number)
         if cut is None:
             return None
-        gone = {t.i for t in cut.subtree}
-        if cut.dep_ == "conj":  # "A and B" without B is "A", not "A and"
-            gone |= {c.i for c in cut.head.children if c.dep_ in ("cc", "punct") and c.i < cut.i}
-        tokens = [t for t in tokens if t.i not in gone]
+        tokens = _without(tokens, cut)
         text = _sentence(subject, _tidy_end(tokens), conjugated)
     tokens = _tidy_end(tokens)
     if not tokens or not any(t.i == verb.i for t in tokens) or not any(t.i > verb.i for t in tokens):
         return None  # "X improves" says nothing
     text = _sentence(subject, tokens, conjugated).rstrip(" .")
-    return text if len(text) <= limit and not dangles(text) and not has_maths(text) else None
+    fits = len(text) <= limit and not dangles(text) and not has_maths(text)
+    return text if fits and _reads_whole(text) else None
+
+
+def _reads_whole(text: str) -> bool:
+    """Whether the headline, parsed on its own, is one clause: a finite verb with its subject and no
+    word left over (a cut made on a misparse reads as "X prefers weights a single low point")."""
+    doc = parse(text + ".")
+    root = _root(doc)
+    return (
+        len(list(doc.sents)) == 1
+        and root.pos_ in ("VERB", "AUX")
+        and _is_finite(root)
+        and _subject(root) is not None
+        and not any(t.dep_ == "dep" for t in doc)
+    )
+
+
+def _without(tokens: list[Token], part: Token) -> list[Token]:
+    """The tokens without a part; a conjunct takes the "and" or comma before it along ("A and B"
+    without B is "A")."""
+    kept = {t.i for t in tokens}
+    gone = {t.i for t in part.subtree}
+    if part.dep_ in ("conj", "ccomp"):
+        head = part.head
+        before = [c for c in head.children if c.dep_ == "conj" and c.i < part.i and c.i in kept]
+        start = max([head.i, *(c.right_edge.i for c in before)])
+        joining = {c.i for c in head.children if c.dep_ in ("cc", "punct", "preconj")}
+        gone |= {i for i in joining if start < i < part.left_edge.i}
+    return [t for t in tokens if t.i not in gone]
+
+
+def _and_before_last(tokens: list[Token]) -> dict[int, str]:
+    """ "A, B, C and D" cut to "A, B, C" needs its "and" again: the comma before the list's last
+    kept member says it ("A, B and C")."""
+    kept = {t.i for t in tokens}
+    said: dict[int, str] = {}
+    for first in {_first_member(t) for t in tokens if t.dep_ == "conj"}:
+        members = [t for t in first.doc if t.dep_ == "conj" and _first_member(t) == first]
+        joints = [c for m in (first, *members) for c in m.children if c.dep_ == "cc"]
+        left = [m for m in members if m.i in kept]
+        if not left or not joints or any(c.i in kept for c in joints):
+            continue
+        last = max(left, key=lambda t: t.i)
+        comma = [t for t in tokens if t.i < last.left_edge.i]
+        if comma and comma[-1].text == ",":
+            said[comma[-1].i] = " " + joints[-1].text
+    return said
 
 
 def _droppable(verb: Token, tokens: list[Token], keep_number: bool) -> Token | None:
@@ -443,19 +508,73 @@ def _droppable(verb: Token, tokens: list[Token], keep_number: bool) -> Token | N
         and t.i > verb.i
         and (t.dep_ in _OPTIONAL if t.head == verb else t.dep_ in _PHRASES)
         and not _hyphenated(t)
-        and not (t.dep_ == "conj" and t.pos_ not in ("VERB", "AUX"))  # a list loses no member
+        and not (t.dep_ == "conj" and t.pos_ not in ("VERB", "AUX") and _lone_member(t))
+        and not (t.head != verb and (_complement(t) or _in_member(t, verb)))
     ]
     plain = [t for t in parts if not _has_number(t, tokens)]
     chosen = plain or ([] if keep_number else parts)
     return max(chosen, key=lambda t: (t.left_edge.i, -len(list(t.subtree)))) if chosen else None
 
 
-def _own_clause(verb: Token) -> bool:
-    """Whether a joined verb opens a clause of its own: a subject, or words before it, of its own."""
-    return verb.pos_ in ("VERB", "AUX") and any(
-        c.i < verb.i and c.dep_ not in ("cc", "punct", "advmod", "aux", "auxpass", "neg")
-        for c in verb.children
+def _own_clause(part: Token, verb: Token) -> bool:
+    """Whether a part of the verb is a clause of its own: a joined verb with a subject, or words
+    before it, of its own ("..., and in a GAN Y does B"), or what the verb does not report ("The
+    structure appears [when ...] wide models make ...": a misparse, since only saying has a clause)."""
+    if part.pos_ not in ("VERB", "AUX"):
+        return False
+    if part.dep_ == "ccomp":
+        return verb.lemma_ not in _SAYING and any(c.dep_ in _SUBJECTS for c in part.children)
+    return part.dep_ == "conj" and any(
+        c.i < part.i and c.dep_ not in ("cc", "punct", "advmod", "aux", "auxpass", "neg")
+        for c in part.children
     )
+
+
+def _members(conj: Token) -> int:
+    """How many members the list of a conjunct has ("A, B and C": 3)."""
+    first = _first_member(conj)
+    return 1 + sum(1 for t in first.doc if t.dep_ == "conj" and _first_member(t) == first)
+
+
+# Nouns that say little without what they are of: "a variety [of datasets]", "one [of the examples]".
+_PART_OF = word_set(
+    "variety range number set kind type sort lot part series couple pair one most some all each many "
+    "suite collection family class amount fraction majority version price none both either any few"
+)
+
+
+def _lone_member(conj: Token) -> bool:
+    """Whether a list would be cut to one member ("between A and B"); a noun joined to a verb is a
+    misparse, not a list ("are closer ..., with gains of 6 FID and 5 points")."""
+    return _members(conj) < 3 and conj.head.pos_ not in ("VERB", "AUX")
+
+
+def _complement(part: Token) -> bool:
+    """Whether a phrase completes its word ("closer to real statistics", "a variety of tasks")."""
+    completing = ("to", "than", "from", "of", "for")
+    if part.dep_ != "prep":
+        return False
+    # "a variety [of datasets]", "the price [of tolerance]": the noun says little without it
+    if part.lower_ == "of" and part.head.lemma_ in _PART_OF:
+        return True
+    return part.head.pos_ in ("ADJ", "ADV") and part.lower_ in completing
+
+
+def _first_member(token: Token) -> Token:
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token
+
+
+def _in_member(token: Token, verb: Token) -> bool:
+    """Whether a token is inside a joined verb ("..., and adapts to changes in batch size"): a list
+    member is kept or dropped whole, never cut inside."""
+    head = token.head
+    while head != verb and head.head != head:
+        if head.dep_ == "conj":
+            return True
+        head = head.head
+    return False
 
 
 def _hyphenated(token: Token) -> bool:
@@ -473,7 +592,7 @@ def _has_number(token: Token, tokens: list[Token]) -> bool:
 def _inside(token: Token, deps: frozenset[str], verb: Token) -> bool:
     head = token
     while head != verb and head.head != head:
-        if head.dep_ in deps and not any(_DIGIT.search(t.text) for t in head.subtree):
+        if head.dep_ in deps and not _DIGIT.search(head.text):
             return True  # an aside; but "6.7ms, 5.9ms" is a list of figures, not "5.9ms" said aside
         head = head.head
     return False
@@ -491,9 +610,15 @@ def _without_parentheses(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# What a cut may leave hanging; "18.03%" keeps its "%".
+_HANGING = frozenset({",", ";", ":", ".", "!", "?", "-", "–", "—", "(", "[", "/", "'", '"'})
+
+
 def _tidy_end(tokens: list[Token]) -> list[Token]:
     """No comma, conjunction or preposition left hanging at the end."""
-    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ in ("cc", "prep", "det", "mark", "aux", "case")):
+    while tokens and (
+        tokens[-1].text in _HANGING or tokens[-1].dep_ in ("cc", "prep", "det", "mark", "aux", "case")
+    ):
         tokens = tokens[:-1]
     return tokens
 
@@ -501,16 +626,23 @@ def _tidy_end(tokens: list[Token]) -> list[Token]:
 def _sentence(subject: str, tokens: list[Token], conjugated: dict[int, str] | None) -> str:
     semicolon = next((n for n, t in enumerate(tokens) if t.text in (";", ":")), len(tokens))
     tokens = tokens[:semicolon]  # what follows is another clause
+    said = {**_and_before_last(tokens), **(conjugated or {})}
     words = []
     for n, t in enumerate(tokens):
-        text = (conjugated or {}).get(t.i, t.text)
+        text = said.get(t.i, t.text)
         adjacent = n + 1 == len(tokens) or tokens[n + 1].i == t.i + 1
         words.append(text + (t.whitespace_ if adjacent else " "))
     predicate = third_person("".join(words).strip(), our="the")
     text = f"{subject} {predicate}".strip()
     text = re.sub(r"\s+([,.;:!?%)])", r"\1", text)
     text = re.sub(r"\(\s+", "(", text).rstrip(" ,;:")
-    return text[:1].upper() + text[1:]
+    return capitalised(text)
+
+
+def capitalised(text: str) -> str:
+    """The first letter up, unless the first word is a name written otherwise ("iNeRF", "word2vec")."""
+    first = text.split(" ", 1)[0]
+    return text if re.search(r"[A-Z\d]", first[1:]) else text[:1].upper() + text[1:]
 
 
 def _render(tokens: Iterable[Any]) -> str:

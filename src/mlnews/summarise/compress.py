@@ -248,6 +248,14 @@ def tidy(text: str) -> str:
 _MATHS = re.compile(r"\\|\$(?!\d)|\w[_^]\S|[{}]|[∈∉⊂⊆∀∃∑∏√∫≤≥]")
 
 
+_MARKUP = re.compile(r"\\|\$(?!\d)|[{}]")
+
+
+def has_markup(text: str) -> bool:
+    """Whether the text holds what only LaTeX reads ("\\emph", "$f$", "{0, 1}"): "O(√n)" is text."""
+    return _MARKUP.search(text) is not None
+
+
 def has_maths(text: str) -> bool:
     """Whether the text holds maths (LaTeX, or turned to text), which reads badly in any draft."""
     return _MATHS.search(text) is not None

@@ -13,7 +13,7 @@ WORD = re.compile(r"\w+")
 
 _ANAPHORIC = re.compile(
     r"(?:it|its|this|these|those|they|their|such|instead|then|consequently|as a result|finally|besides"
-    r"|in addition(?! to)|in contrast(?! to)|both of"
+    r"|in addition(?! to)|in contrast(?! to)|both of|(?:by |in )?doing so"
     r"|(?:all|each|both|either|neither|none|most|some|many|several|few|one|two|three)"
     r" of (?:them|these|those|this|it))\b",
     re.IGNORECASE,
