@@ -181,7 +181,8 @@ def _points_back(tokens: Iterable[Token]) -> bool:
     tokens = list(tokens)
     heads = [t for t in tokens if t.head not in tokens or t.head == t]
     near = [*heads, *(c for h in heads for c in h.children if c.dep_ in ("det", "poss", "amod"))]
-    return any(t.lower_ in _POINTING or (t.lower_ == "proposed" and t.dep_ == "amod") for t in near)
+    pointing = ("proposed", "resulting")
+    return any(t.lower_ in _POINTING or (t.lower_ in pointing and t.dep_ == "amod") for t in near)
 
 
 def _vague(tokens: Iterable[Token]) -> bool:
@@ -447,6 +448,8 @@ def _fit(
         return None  # "X improves" says nothing
     text = _sentence(subject, tokens, conjugated).rstrip(" .")
     fits = len(text) <= limit and not dangles(text) and not has_maths(text)
+    if re.search(r"\bnot only\b", text) and not re.search(r"\bbut\b", text):
+        return None  # "X is not only able to ..." promises a second half
     return text if fits and _reads_whole(text) else None
 
 
