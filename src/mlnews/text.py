@@ -106,7 +106,12 @@ def prose(text: str | None, *, latex: bool = False) -> str:
                 _UNESCAPED_PERCENT.sub(r"\\%", text)
             )
         text = _CITATION.sub("", text)  # what pylatexenc makes of \\cite{...} and \\ref{...}
+    if latex:  # TeX's quotes: ``a'' and `a'
+        text = _TEX_QUOTE.sub(lambda m: f"“{m[1]}”" if m[0].startswith("``") else f"‘{m[2]}’", text)
     return squash(_GLUED.sub(r"\1 \2", text))
+
+
+_TEX_QUOTE = re.compile(r"``([^`']+)''|`([^`']+)'")
 
 
 # -- sentences ---------------------------------------------------------------------------------

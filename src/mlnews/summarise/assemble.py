@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from mlnews import faithful
 from mlnews.drafts import Draft, Source
 from mlnews.summarise import clauses
 from mlnews.summarise.compress import compress, has_markup, has_maths, tidy
@@ -68,7 +69,9 @@ def draft(source: Source) -> Draft:
     if clause is not None:
         headline, used = clause
         if repeats(headline, parts[0]):
-            parts = parts[1:]  # the summary goes on from what the headline says
+            # The summary goes on from what the headline says, told from the other sentences.
+            rest = _summary_sentences(sentences, roles, left_out=used)
+            parts = _summary_parts(sentences, rest, paper) if len(rest) > 1 else parts[1:] or parts
     else:
         # The sentence the summary opens on may give the headline: the summary then goes on after it.
         headline, used = choose_headline(
@@ -80,7 +83,7 @@ def draft(source: Source) -> Draft:
     return Draft(
         headline=headline,
         summary=_paragraph(parts),
-        post=make_post(headline, extra, source.url, paper=paper, name=name),
+        post=make_post(headline, extra, source.url, paper=paper, name=name, source=source.whole),
     )
 
 
@@ -95,6 +98,8 @@ def _clause_headline(
     """The first whole-clause headline (`clauses`) that is not the title, nor the summary's opening
     sentence again unless the summary can go on without it; None when no sentence gives one."""
     for headline, used in clauses.candidates(sentences, roles.headline_order, result, name):
+        if faithful.check(headline, "\n".join([title, *sentences])):
+            continue  # cut on a misparse: "achieves 20.2 dB on X [and] 17.6 dB" joins two claims
         # Said by the headline, the opening sentence goes when the next one can open the summary.
         spare = len(parts) > 1 and not (
             _leans_back(parts[1]) or leans_back(parts[1]) or points_within(parts[1], [])
@@ -288,10 +293,16 @@ def _word_count(text: str) -> int:
 
 
 def make_post(
-    headline: str, others: list[str], link: str, paper: bool = True, name: clauses.Name | None = None
+    headline: str,
+    others: list[str],
+    link: str,
+    paper: bool = True,
+    name: clauses.Name | None = None,
+    source: str = "",
 ) -> str:
     """The headline as a sentence and, room permitting, one more whole sentence (the result first,
-    shortened to its main clause if need be): it fits X with the link and ends on a full stop."""
+    shortened to its main clause if need be): it fits X with the link and ends on a full stop.
+    A sentence the faithfulness check doubts against `source`, once shortened, is not told."""
     budget = POST_LIMIT - post_length(" " + link)  # what the post itself may count
     post = _full_stop(_shrink(headline, budget - 1))
     for sentence in others[:4]:
@@ -305,7 +316,8 @@ def make_post(
         joined = _join(post, told)
         whole = not re.search(r"\bnot only\b", told) or re.search(r"\bbut\b", told)
         if told and whole and gist_like(told) and not repeats(told, post) and post_length(joined) <= budget:
-            return joined
+            if not source or not faithful.check(told, source):
+                return joined
     return post
 
 

@@ -206,7 +206,8 @@ def _proposed(doc: Doc) -> Token | None:
             if obj is not None:
                 return obj
     root = _root(doc)  # a sentence that only names it: "A data-driven approach that uses deep learning ..."
-    return root if root.pos_ in ("NOUN", "PROPN") and doc[0].pos_ == "DET" else None
+    # (singular: "The paper measures scaling laws" misparsed as a noun phrase is a verb's sentence)
+    return root if root.tag_ in ("NN", "NNP") and doc[0].pos_ == "DET" else None
 
 
 def _proper_name(thing: Token) -> str:
@@ -450,7 +451,12 @@ def _fit(
     fits = len(text) <= limit and not dangles(text) and not has_maths(text)
     if re.search(r"\bnot only\b", text) and not re.search(r"\bbut\b", text):
         return None  # "X is not only able to ..." promises a second half
+    if any(low in text and high not in text for low, high in _RANGE.findall(verb.doc.text)):
+        return None  # "resampling 22 kHz [to 44.1 kHz audio]": half a range
     return text if fits and _reads_whole(text) else None
+
+
+_RANGE = re.compile(r"(\d[\d.,]*\s*\w*)\s+(?:to|-|–)\s+(\d[\d.,]*)")
 
 
 def _reads_whole(text: str) -> bool:
