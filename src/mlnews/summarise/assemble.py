@@ -54,6 +54,8 @@ def draft(source: Source) -> Draft:
         text = squash(source.text)
     title = prose(source.title, latex=paper)
     sentences = split_sentences(text)[:_MAX_SENTENCES]
+    if not paper:
+        sentences = _content(sentences)
     if not sentences:
         headline = headline_from_title(title)
         return Draft(headline=headline, summary="", post=make_post(headline, [], source.url))
@@ -85,6 +87,27 @@ def draft(source: Source) -> Draft:
         summary=_paragraph(parts),
         post=make_post(headline, extra, source.url, paper=paper, name=name, source=source.whole),
     )
+
+
+# A post's intro and asides, not its content: "I joined Dropbox after ...", "[Updated on 2020-11-12]".
+_INTRO = re.compile(
+    r"\b(?:I|I['’](?:m|ve|d|ll)|my|me|myself)\b|^\[?\s*updated?\b|\bposted (?:on|by)\b"
+    r"|\bhello\b|\bwelcome to\b",
+    re.IGNORECASE,
+)
+
+
+def _content(sentences: list[str]) -> list[str]:
+    """A page's sentences without its intro and the writer's asides about themselves, when at
+    least two others are left to tell."""
+    told: list[str] = []
+    gone = False
+    for sentence in sentences:
+        # what leans on a sentence left out goes with it ("This framework would ...")
+        gone = bool(_INTRO.search(sentence)) or (gone and _leans_back(sentence))
+        if not gone:
+            told.append(sentence)
+    return told if len(told) >= 2 else sentences
 
 
 def _clause_headline(
@@ -183,7 +206,8 @@ def _without_seams(
         while spare and (sum(words[j] for j in joined) > room or len(joined) > _MAX_SUMMARY_SENTENCES):
             joined.remove(spare.pop(0))
         fits = sum(words[j] for j in joined) <= room and len(joined) <= _MAX_SUMMARY_SENTENCES
-        if fits and not has_markup(sentences[i - 1]) and not _seam(sentences, joined, i - 1, said):
+        mended = not any(_seam(sentences, joined, j, said) for j in joined)  # none opened elsewhere
+        if fits and mended and not has_markup(sentences[i - 1]):
             chosen = joined
         elif len(chosen) > 1:
             chosen.remove(i)
@@ -222,6 +246,7 @@ def _not_twice(
     others = [i for i, s in enumerate(sentences) if i != left_out and not is_boilerplate(s)]
     rest = _summary_sentences(sentences, roles, left_out=left_out) if others else []
     for option in (_opened_by_context(sentences, chosen, roles), rest):
+        option = _without_seams(sentences, option, (roles.proposal, roles.result)) if option else []
         told = _summary_parts(sentences, option, paper) if option else []
         leaning = bool(option) and option[0] not in (0, left_out + 1) and _leans_back(sentences[option[0]])
         if told and not leaning and not repeats(headline[0], told[0]):
@@ -315,9 +340,9 @@ def make_post(
             told = _full_stop(shorter) if shorter else ""
         joined = _join(post, told)
         whole = not re.search(r"\bnot only\b", told) or re.search(r"\bbut\b", told)
-        if told and whole and gist_like(told) and not repeats(told, post) and post_length(joined) <= budget:
-            if not source or not faithful.check(told, source):
-                return joined
+        fits = whole and gist_like(told) and not repeats(told, post) and post_length(joined) <= budget
+        if told and fits and not (source and faithful.check(told, source)):
+            return joined
     return post
 
 

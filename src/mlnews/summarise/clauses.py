@@ -202,12 +202,25 @@ def _proposed(doc: Doc) -> Token | None:
             subject = _subject(token)
             if subject is not None and subject.dep_ == "nsubjpass":
                 return subject
+            if not _by_the_authors(token, subject):
+                continue  # "it is difficult to build X that ...": nobody proposes X
             obj = next((c for c in token.children if c.dep_ in ("dobj", "obj")), None)
             if obj is not None:
                 return obj
     root = _root(doc)  # a sentence that only names it: "A data-driven approach that uses deep learning ..."
     # (singular: "The paper measures scaling laws" misparsed as a noun phrase is a verb's sentence)
     return root if root.tag_ in ("NN", "NNP") and doc[0].pos_ == "DET" else None
+
+
+def _by_the_authors(verb: Token, subject: Token | None) -> bool:
+    """Whether the authors propose: "we/I/this paper propose(s)", or a sentence that opens on the
+    verb ("Proposes X"), or a verb joined to one of those."""
+    while verb.dep_ == "conj" and subject is None:
+        verb, subject = verb.head, _subject(verb.head)
+    if subject is None:
+        return verb.dep_ == "ROOT"
+    words = {t.lower_ for t in subject.subtree}
+    return bool(words & {"we", "i", "paper", "work", "article", "study", "authors", "they", "letter", "note"})
 
 
 def _proper_name(thing: Token) -> str:
