@@ -73,7 +73,7 @@ def draft(source: Source) -> Draft:
         if repeats(headline, parts[0]):
             # The summary goes on from what the headline says, told from the other sentences.
             rest = _summary_sentences(sentences, roles, left_out=used)
-            parts = _summary_parts(sentences, rest, paper) if len(rest) > 1 else parts[1:] or parts
+            parts = _summary_parts(sentences, rest, paper) if rest else parts[1:]
     else:
         # The sentence the summary opens on may give the headline: the summary then goes on after it.
         headline, used = choose_headline(
@@ -246,7 +246,7 @@ def _not_twice(
     others = [i for i, s in enumerate(sentences) if i != left_out and not is_boilerplate(s)]
     rest = _summary_sentences(sentences, roles, left_out=left_out) if others else []
     for option in (_opened_by_context(sentences, chosen, roles), rest):
-        option = _without_seams(sentences, option, (roles.proposal, roles.result)) if option else []
+        option = _without_seams(sentences, option, (roles.proposal, roles.result), left_out) if option else []
         told = _summary_parts(sentences, option, paper) if option else []
         leaning = bool(option) and option[0] not in (0, left_out + 1) and _leans_back(sentences[option[0]])
         if told and not leaning and not repeats(headline[0], told[0]):

@@ -218,7 +218,7 @@ def _by_the_authors(verb: Token, subject: Token | None) -> bool:
     while verb.dep_ == "conj" and subject is None:
         verb, subject = verb.head, _subject(verb.head)
     if subject is None:
-        return verb.dep_ == "ROOT"
+        return verb.dep_ == "ROOT" or verb.i == 0
     words = {t.lower_ for t in subject.subtree}
     return bool(words & {"we", "i", "paper", "work", "article", "study", "authors", "they", "letter", "note"})
 
