@@ -138,6 +138,22 @@ def mostly_cjk(text: str) -> bool:
     return cjk_count(text) * 2 > len(text)
 
 
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def cjk_language(text: str) -> str | None:
+    """The language, "zh" or "ja", of a text written mostly in Chinese or Japanese, else None.
+
+    Chinese prose keeps Latin names (SAM, EfficientNet): a Latin word weighs about two CJK
+    characters. Japanese writes its grammar in kana, which Chinese never uses, so a tenth of
+    kana tells them apart."""
+    cjk = cjk_count(text)
+    if not cjk or cjk < 2 * len(_LATIN_WORD.findall(text)):
+        return None
+    return "ja" if len(_KANA.findall(text)) * 10 >= cjk else "zh"
+
+
 # Where a sentence may end: Latin end marks before a space, CJK ones anywhere.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|[。！？｡]+[」』”’）)\]]*|．(?![0-9０-９])[」』”’）)\]]*")
 _WORD_BEFORE = re.compile(r"\S*$")

@@ -88,6 +88,8 @@ def print_report(report: compose.Report) -> None:
     output.say(f"{report.path}: {verb} ({', '.join(parts)})")
     for key in report.skipped:
         output.say(f"  {key}: left out (you removed it from the file)", style="yellow")
+    for key in report.waiting:
+        output.say(f"  {key}: left out until its record is imported (no title or text yet)", style="yellow")
     for line in [*report.flagged, *(translated.flagged if translated else [])]:
         output.say(f"  flagged: {line}", style="yellow")
     if report.entries and report.drafter != summarise.DEFAULT:

@@ -48,6 +48,7 @@ class Report:
     refreshed: int = 0  # fields written again by --force
     kept: int = 0  # fields --force left alone because the curator edited them
     skipped: list[str] = field(default_factory=list)  # deleted from the file by the curator
+    waiting: list[str] = field(default_factory=list)  # nothing to write them from yet: no record
     figures: list[str] = field(default_factory=list)  # entries given a figure fetched since
     changed: bool = False
     drafted: int = 0  # texts (headlines, summaries, posts) drafted by the summariser
@@ -110,7 +111,11 @@ def compose_week(
     # Scores first: the picks proposed for a new issue are the best-scored of each section.
     pipeline.rank_week(library, config, week)
     candidates = []
+    waiting = []
     for item in library.shortlisted(str(week)):
+        if _waits(item, config):
+            waiting.append(item.key or "")
+            continue
         section = classify.section_for(item, config)
         featured = item.state == "featured"
         candidates.append(
@@ -125,7 +130,13 @@ def compose_week(
             )
         )
     try:
-        return _compose(
+        path = path_for(issues_dir, week)
+        if waiting and not candidates and not path.exists():
+            raise IssueError(
+                f"{path}: the {len(waiting)} items shortlisted have no title or text yet (picks of a past"
+                f" issue): import their records first (`mlnews import FILE`, `mlnews add {waiting[0]}`)"
+            )
+        report = _compose(
             issues_dir,
             config,
             library,
@@ -138,6 +149,20 @@ def compose_week(
         )
     finally:
         backends.close()
+    report.waiting = waiting
+    return report
+
+
+def _waits(item: Item, config: Config) -> bool:
+    """Whether an item has nothing to write its entry from: a past issue's pick whose record
+    (title, abstract, page) is not in the library yet, with no headline of the curator's in the
+    issue's language. It waits for its record rather than getting an empty entry."""
+    if item.title.strip() or item.abstract.strip() or item.body.strip():
+        return False
+    return not any(
+        t.edited and t.name == "headline" and t.lang == config.source_language and t.text.strip()
+        for t in item.texts
+    )
 
 
 def compose_month(
@@ -372,6 +397,7 @@ class _Drafting:
         }
         for name in DRAFTABLE:
             entry.set_drafted(name, values[name])
+        translations.curators_own(entry, item, self.config)
         self.flagged = drafting.flag_problems(entry, source, self.config, draft.doubts)
         if self.failed:
             drafting.flag_kept_offline(entry, self.failed)

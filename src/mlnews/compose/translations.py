@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from mlnews import faithful, progress, validate
 from mlnews.compose.drafting import in_parallel
 from mlnews.document.model import TRANSLATABLE, Entry, Issue, Translation, fingerprint
+from mlnews.items import Item
 from mlnews.llm.client import ModelError
 from mlnews.settings import Config
 from mlnews.text import squash
@@ -39,6 +40,28 @@ class _Job:
     request: Request
     originals: dict[str, str]
     context: str  # what names may come from besides the text itself: the item's title
+
+
+def curators_own(entry: Entry, item: Item, config: Config) -> None:
+    """Give a new entry the curator's own words the library holds for its item (a past issue
+    imported: its headline, summary and post in the language it was written in).
+
+    In the language the issue is written in they replace the drafts; in another of its
+    languages they are the entry's translation, reused before any translator is asked. They are
+    written as the curator's, not as drafted: compose never redrafts them, a translator never
+    replaces them."""
+    for text in item.texts:
+        if not text.edited or text.name not in TRANSLATABLE or not text.text.strip():
+            continue
+        if text.lang == config.source_language:
+            owner: Entry | Translation = entry
+        elif text.lang in config.languages:
+            owner = entry.translations.setdefault(text.lang, Translation(text.lang))
+        else:
+            continue
+        setattr(owner, text.name, text.text)
+        owner.drafted.pop(text.name, None)
+        owner.flagged.pop(text.name, None)
 
 
 def translate_issue(
