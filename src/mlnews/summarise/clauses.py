@@ -76,7 +76,9 @@ def parser() -> Language:
     return spacy.load(MODEL, exclude=["ner"])
 
 
+@functools.lru_cache(maxsize=2048)
 def parse(sentence: str) -> Doc:
+    """A sentence's parse; each is asked for several times while a headline is chosen."""
     return parser()(sentence)
 
 
@@ -431,7 +433,7 @@ def _fit(
 ) -> str | None:
     """The clause within `limit` characters: asides dropped, then the optional parts at the right
     end, one at a time, the part that carries a number last (or never, with `keep_number`)."""
-    tokens = _without_parentheses(rest)
+    tokens = _attached(_without_parentheses(rest), verb)
     tokens = [t for t in tokens if not _inside(t, _ASIDES, verb)]
     stop = next((t.i for t in tokens if t.text in (";", ":") and t.i > verb.i), None)
     if stop is not None:  # what follows is another clause: "Most models fail; the largest ..."
@@ -500,6 +502,20 @@ def _without(tokens: list[Token], part: Token) -> list[Token]:
     return [t for t in tokens if t.i not in gone]
 
 
+def _attached(tokens: list[Token], verb: Token) -> list[Token]:
+    """The tokens still attached to the verb through kept words: a word whose head went with a
+    parenthesis ("(e.g., finetuning tasks) and models") goes too."""
+    kept = {t.i for t in tokens}
+    out = []
+    for t in tokens:
+        head = t
+        while head != verb and head.head != head and head.head.i in kept:
+            head = head.head
+        if head == verb:
+            out.append(t)
+    return out
+
+
 def _and_before_last(tokens: list[Token]) -> dict[int, str]:
     """ "A, B, C and D" cut to "A, B, C" needs its "and" again: the comma before the list's last
     kept member says it ("A, B and C")."""
@@ -532,6 +548,7 @@ def _droppable(verb: Token, tokens: list[Token], keep_number: bool) -> Token | N
         and not _hyphenated(t)
         and not (t.dep_ == "conj" and t.pos_ not in ("VERB", "AUX") and _lone_member(t))
         and not (t.head != verb and (_complement(t) or _in_member(t, verb)))
+        and not _inside_list(t, tokens)
     ]
     plain = [t for t in parts if not _has_number(t, tokens)]
     chosen = plain or ([] if keep_number else parts)
@@ -563,6 +580,13 @@ _PART_OF = word_set(
     "variety range number set kind type sort lot part series couple pair one most some all each many "
     "suite collection family class amount fraction majority version price none both either any few"
 )
+
+
+def _inside_list(part: Token, tokens: list[Token]) -> bool:
+    """Whether a part stands between list members ("improves generalisation [across datasets] and
+    robustness"): without it the members run together into another list."""
+    left, right = part.left_edge.i, part.right_edge.i
+    return any(t.dep_ == "conj" and t.head.i < left and t.i > right for t in tokens)
 
 
 def _lone_member(conj: Token) -> bool:
