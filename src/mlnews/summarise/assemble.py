@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from mlnews import faithful
+from mlnews import faithful, validate
 from mlnews.drafts import Draft, Source
 from mlnews.summarise import clauses
 from mlnews.summarise.compress import compress, has_markup, has_maths, tidy
@@ -66,7 +66,7 @@ def draft(source: Source) -> Draft:
     name = clauses.name_of(sentences[roles.proposal], title) if paper and english else None
     # News and posts lead with what is new; a paper's headline result comes after its proposal.
     result = roles.result if paper else None
-    clause = _clause_headline(sentences, roles, result, title, parts, name) if english else None
+    clause = _clause_headline(sentences, roles, result, title, source.kind, parts, name) if english else None
     used: int | None
     if clause is not None:
         headline, used = clause
@@ -115,6 +115,7 @@ def _clause_headline(
     roles: Roles,
     result: int | None,
     title: str,
+    kind: str,
     parts: list[str],
     name: clauses.Name | None,
 ) -> tuple[str, int] | None:
@@ -127,7 +128,8 @@ def _clause_headline(
         spare = len(parts) > 1 and not (
             _leans_back(parts[1]) or leans_back(parts[1]) or points_within(parts[1], [])
         )
-        if not restates(headline, title) and (spare or not repeats(headline, parts[0])):
+        broken = validate.draft_problems({"headline": headline}, title, kind, "")  # the title again
+        if not broken and not restates(headline, title) and (spare or not repeats(headline, parts[0])):
             return headline, used
     return None
 
