@@ -58,7 +58,7 @@ def arxiv(run, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_seed_issues_add_no_chinese_titles(run, seed_files: list[str]) -> None:  # type: ignore[no-untyped-def]
-    assert run("init", "ws").code == 0
+    assert run("init", "ws", "--languages", "en,zh,ja").code == 0
     result = run("-w", "ws", "import", *seed_files)
     assert result.code == 0, result.err
     titles = _titles(Path("ws"))
@@ -106,7 +106,7 @@ def test_the_fno_entry_merges_with_its_records_before_or_after(  # type: ignore[
     run, seed_files: list[str], openreview: str, arxiv: str, order: tuple[str, ...]
 ) -> None:
     files = {"seeds": seed_files, "openreview": [openreview], "arxiv": [arxiv]}
-    assert run("init", "ws").code == 0
+    assert run("init", "ws", "--languages", "en,zh,ja").code == 0
     for name in order:
         result = run("-w", "ws", "import", *files[name])
         assert result.code == 0, result.err
@@ -131,7 +131,7 @@ def test_the_fno_entry_merges_with_its_records_before_or_after(  # type: ignore[
 def test_a_composed_week_reuses_the_curators_chinese_and_shows_none_in_english(  # type: ignore[no-untyped-def]
     run, seed_files: list[str], openreview: str, arxiv: str
 ) -> None:
-    assert run("init", "ws").code == 0
+    assert run("init", "ws", "--languages", "en,zh,ja").code == 0
     assert run("-w", "ws", "import", *seed_files, openreview, arxiv).code == 0
     composed = run("-w", "ws", "compose", "2020-W43")
     assert composed.code == 0, composed.err
@@ -152,7 +152,7 @@ def test_a_composed_week_reuses_the_curators_chinese_and_shows_none_in_english( 
 def test_the_curators_chinese_is_the_voice_of_chinese_drafting(  # type: ignore[no-untyped-def]
     run, seed_files: list[str], arxiv: str
 ) -> None:
-    assert run("init", "ws").code == 0
+    assert run("init", "ws", "--languages", "en,zh,ja").code == 0
     settings = Path("ws") / "mlnews.toml"
     written = settings.read_text(encoding="utf-8")
     settings.write_text(written.replace('["en", "zh", "ja"]', '["zh", "en", "ja"]'), encoding="utf-8")
@@ -186,7 +186,7 @@ def test_the_language_declared_in_front_matter_wins(run, seeds: Path, tmp_path: 
     text = (seeds / SEEDS[0]).read_text(encoding="utf-8")
     path = tmp_path / "week43.md"
     path.write_text("---\ntitle: Akira's ML News\nlang: ja-JP\n---\n\n" + text, encoding="utf-8")
-    assert run("init", "ws").code == 0
+    assert run("init", "ws", "--languages", "en,zh,ja").code == 0
     result = run("-w", "ws", "import", str(path))
     assert result.code == 0 and "issue" in result.out, result.err
     fno = run("-w", "ws", "show", "2010.08895", "--json").json()
@@ -235,3 +235,25 @@ def test_a_text_is_told_chinese_or_japanese_by_its_kana() -> None:
     assert cjk_language("損失関数が鋭い最小値に陥らないように、SAM という最適化手法を提案した") == "ja"
     assert cjk_language("Sharpness-Aware Minimization for Efficiently Improving Generalization") is None
     assert cjk_language("MicroNet: Towards Image Recognition with Extremely Low FLOPs（微网）") is None
+
+
+def test_an_issue_source_keeps_the_language_each_text_is_written_in(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A zh-first workspace's issue: its own texts are Chinese, an offline English draft says
+    `lang: en`; imported elsewhere, each stays in its language."""
+    source = tmp_path / "2020-W49.md"
+    source.write_text(
+        '+++\nweek = "2020-W49"\nlang = "zh"\n+++\n\n## papers\n\n'
+        "### 模型凭单张源图像渲染说话人头像\nkey: arxiv:2011.15126\nkind: paper\n"
+        "title: One-Shot Free-View Neural Talking-Head Synthesis for Video Conferencing\n"
+        "link: https://arxiv.org/abs/2011.15126\n\n传输关键点而非视频帧，只需约 H.264 十分之一的带宽。\n\n"
+        "### Motion is carried by a compact learned keypoint representation\nkey: arxiv:2011.03775\n"
+        "kind: paper\ntitle: Text-to-Image Generation Grounded by Fine-Grained User Attention\n"
+        "link: https://arxiv.org/abs/2011.03775\nlang: en\n\nThe model retrieves segmentation masks.\n",
+        encoding="utf-8",
+    )
+    assert run("init", "ws", "--languages", "zh,en").code == 0
+    assert run("-w", "ws", "import", str(source)).code == 0
+    chinese = _texts(run("-w", "ws", "show", "2011.15126", "--json").json())
+    english = _texts(run("-w", "ws", "show", "2011.03775", "--json").json())
+    assert ("headline", "zh") in chinese and ("headline", "en") not in chinese
+    assert ("headline", "en") in english and ("headline", "zh") not in english

@@ -124,11 +124,12 @@ def _from_source(text: str) -> Iterator[Parsed]:
         yield Problem(f"{issue.name} is a monthly summary: its entries come from its weeks; nothing imported")
         return
     picks = {normal_key(k) for k in issue.picks}
-    # An issue source is written in its workspace's first language: whichever its entries are in.
-    lang = _language("", issue.entries, "en")
+    # The language its front matter records, else (a file from before) whichever its entries are
+    # in; an entry drafted in another language (an offline English draft) says so itself.
+    lang = _language(issue.lang, issue.entries, "en")
     for entry in issue.entries:
         featured = normal_key(entry.key) in picks
-        yield _item(entry, issue.period, featured, lang, issue.period)
+        yield _item(entry, issue.period, featured, entry.lang or lang, issue.period)
 
 
 def _item(entry: Entry, week: Week, featured: bool, lang: str, decided_for: Week | None) -> Item:
