@@ -30,6 +30,7 @@ from mlnews.summarise.parsing import (
     FINDING,
     is_finite,
     parse,
+    plausible,
     render,
     root_of,
     subject_of,
@@ -313,6 +314,8 @@ def _shape(
     "Moreover, ...") and the subordinate marker left out."""
     skip = {t.i for t in subject_tokens}
     first = min(skip)
+    if not plausible(verb, subject_tokens):
+        return None
     rest = [
         t
         for t in verb.subtree

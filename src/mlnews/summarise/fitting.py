@@ -63,6 +63,9 @@ def fit(
     tokens = _tidy_end(tokens)
     if not tokens or not any(t.i == verb.i for t in tokens) or not any(t.i > verb.i for t in tokens):
         return None  # "X improves" says nothing
+    last = tokens[-1]
+    if last != verb and last.pos_ == "VERB" and any(c.i > last.i for c in last.children):
+        return None  # "..., a phenomenon also known [as X]": a verb that lost what it needs
     text = _sentence(subject, tokens, conjugated).rstrip(" .")
     fits = len(text) <= limit and not dangles(text) and not has_maths(text)
     if re.search(r"\bnot only\b", text) and not re.search(r"\bbut\b", text):

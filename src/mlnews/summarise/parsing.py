@@ -73,3 +73,26 @@ def is_finite(verb: Token) -> bool:
 
 def render(tokens: Iterable[Any]) -> str:
     return "".join(t.text + t.whitespace_ for t in tokens).strip()
+
+
+# Past forms written as their stem ("they set", "it cut"): any other past verb changes its form.
+_SAME_IN_THE_PAST = word_set("put set cut read hit let cost spread shut split quit bet fit shed beat")
+# What may stand between a clause's start and its subject: "In video calls, ...", "However, ...".
+_BEFORE_SUBJECT = frozenset(
+    {"prep", "advcl", "advmod", "npadvmod", "punct", "mark", "cc", "aux", "auxpass", "neg"}
+)
+
+
+def plausible(verb: Token, subject: list[Token]) -> bool:
+    """Whether a clause's parse can be trusted: the small pipeline reads "Extensive experiments
+    multimodal image pairs show ..." with "multimodal" as a past verb, and "..., the labeling of
+    large datasets, and are not able" with a list member as the subject."""
+    unchanged = verb.lemma_.lower() == verb.lower_ and verb.lower_ not in _SAME_IN_THE_PAST
+    if verb.tag_ in ("VBD", "VBN") and unchanged:
+        return False
+    if verb.tag_ == "VBZ" and not verb.lower_.endswith("s"):
+        return False
+    if subject and (subject[-1].dep_ == "cc" or subject[-1].is_punct):
+        return False  # "the labeling of large datasets, and": a member of a list, not a subject
+    first = min(t.i for t in subject) if subject else verb.i
+    return not any(c.i < first and c.dep_ not in _BEFORE_SUBJECT for c in verb.children if c not in subject)
