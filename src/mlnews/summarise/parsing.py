@@ -95,4 +95,10 @@ def plausible(verb: Token, subject: list[Token]) -> bool:
     if subject and (subject[-1].dep_ == "cc" or subject[-1].is_punct):
         return False  # "the labeling of large datasets, and": a member of a list, not a subject
     first = min(t.i for t in subject) if subject else verb.i
-    return not any(c.i < first and c.dep_ not in _BEFORE_SUBJECT for c in verb.children if c not in subject)
+    # What a colon ends is said before the clause: "X is a key cause: the same pipeline can ..."
+    colon = max((t.i for t in verb.doc if t.text in (":", ";") and t.i < first), default=-1)
+    return not any(
+        colon < c.right_edge.i and c.i < first and c.dep_ not in _BEFORE_SUBJECT
+        for c in verb.children
+        if c not in subject
+    )
