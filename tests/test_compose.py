@@ -233,7 +233,7 @@ def test_recompose_keeps_front_matter_comments_rewrapping_section_order_and_empt
     assert run("-w", "ws", "compose", W49, "--force").code == 0
     after = path.read_text(encoding="utf-8")
     assert after.startswith(
-        '+++\n# ask Bob about the intro\nweek = "2020-W49"  # the usual\npicks = []  # none'
+        '+++\n# ask Bob about the intro\nweek = "2020-W49"  # the usual\nlang = "en"\npicks = []  # none'
     )
     assert after.index("## articles") < after.index("## papers") < after.index("## other")
     assert wrapped in after

@@ -164,7 +164,7 @@ _POINTS_BACK = re.compile(
     r"|for this (?:purpose|reason)|to do so\b|in doing so\b|(?:these|those|such) \w+"
     r"|(?:all|each|both|neither|none|most) of (?:them|these|those)\b"
     r"|(?:it|this) (?!is\b|was\b|has been\b|remains\b|seems\b|appears\b|becomes\b|(?:\w+ ){0,2}?(?:paper"
-    r"|work|study|article|letter|report|survey|review|book|chapter|thesis|research)\b)\w+)",
+    r"|work|study|article|letter|report|survey|review|book|chapter|thesis|research|tutorial)\b)\w+)",
     re.IGNORECASE,
 )
 _THEY = re.compile(r"\b(?:they|their|them|theirs|themselves)\b", re.IGNORECASE)
@@ -184,7 +184,7 @@ def test_no_headline_is_left_hanging(
 # "X and demonstrate its Y": a verb whose subject (the authors) the headline has dropped.
 _SUBJECTLESS_VERB = re.compile(
     r"(?:,|\band|\bthen) (?:also )?(?:demonstrate|illustrate|propose|develop|present|discuss|compare|provide"
-    r"|perform|tackle|evaluate|validate|apply|introduce|show)\b(?! that)",
+    r"|perform|tackle|evaluate|validate|apply|introduce|show)\b(?! that|,)",
 )
 
 
@@ -373,7 +373,7 @@ def test_the_headline_is_not_the_summarys_first_sentence_again() -> None:
         url="https://arxiv.org/abs/2010.11362",
     )
     draft = ExtractiveSummariser().draft(source)
-    assert draft.headline == "A new method for resampling audio from lower to higher sampling rates"
+    assert draft.headline == "NU-GAN is a new method for resampling audio from lower to higher sampling rates"
     # The summary goes on from what the headline says.
     assert draft.summary.startswith("Audio upsampling is an important problem")
     assert "ABX preference tests indicate that their NU-GAN resampler" in draft.summary

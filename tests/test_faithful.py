@@ -354,10 +354,14 @@ def test_sentences_copied_from_real_abstracts_are_never_flagged(shared_data: Pat
     """The offline drafter copies the abstract's sentences: a flag on one is a false alarm."""
     drafts = _module("drafts_bench", "drafts.py")
     items = drafts.real_items(shared_data)[::5]  # a fifth of the 782: every kind of abstract, quickly
-    drafter = drafts.ExtractiveSummariser()
+    from mlnews.compose.drafting import source_for
+    from mlnews.compose.examples import Examples
+    from mlnews.summarise.extractive import ExtractiveSummariser
+
+    drafter = ExtractiveSummariser()
     flagged = []
     for item in items:
-        source = drafts.source_of(item)
+        source = source_for(item, Examples([]))  # as compose gives it
         draft = drafter.draft(source)
         for text in (draft.headline, draft.summary, draft.post):
             flagged += [(item.key, str(p)) for p in faithful.check(text, source.whole)]

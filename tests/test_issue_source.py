@@ -167,9 +167,9 @@ link: javascript:alert(1)
     assert found == [
         f"{path}:2: week 2020-W49 does not match the file name 2020-W48.md",
         f"{path}:3: pick 'arxiv:9999.99999' names no entry of this issue",
-        f"{path}:4: unknown front-matter key 'colour'; known keys: week, month, title, picks",
+        f"{path}:4: unknown front-matter key 'colour'; known keys: week, month, lang, title, picks",
         f"{path}:12: unknown field 'titel'; fields are: key, kind, title, link, authors, site, description,"
-        " figure, issue, post, drafted, flagged",
+        " figure, issue, post, lang, drafted, flagged",
         f"{path}:14: arXiv:2011.15126v2 is already an entry at line 9",
         f"{path}:18: entry has no link ('link: https://…')",
         f"{path}:20: kind 'preprint': expected one of paper, article, news, other",

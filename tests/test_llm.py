@@ -83,7 +83,7 @@ def ws(run: Any, tmp_path: Path, replay: tuple[Replay, str]) -> Path:
     by the replayed endpoint."""
     _, url = replay
     folder = tmp_path / "ws"
-    assert run("init", str(folder)).code == 0
+    assert run("init", str(folder), "--languages", "en,zh,ja").code == 0
     with data_dir() as data:
         assert run("-w", str(folder), "import", str(data / "papers.atom")).code == 0
     for key in (A, B):

@@ -12,8 +12,8 @@ DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
 
 @pytest.fixture
 def ws(run: Any, tmp_path: Path) -> Path:
-    """A workspace with one composed week (two papers)."""
-    assert run("init", "ws").code == 0
+    """A workspace with one composed week (two papers), published in three languages."""
+    assert run("init", "ws", "--languages", "en,zh,ja").code == 0
     assert run("-w", "ws", "import", str(DEMO / "papers.atom")).code == 0
     assert run("-w", "ws", "shortlist", "2011.15126", "2011.12289", "--week", "2020-W49").code == 0
     assert run("-w", "ws", "compose", "2020-W49").code == 0

@@ -212,7 +212,7 @@ def test_a_broken_translation_memory_names_the_file(tmp_path: Path) -> None:
     ("glossary", "message"),
     [
         ({"keep": "GPT-3"}, "glossary.keep: expected a list of terms"),
-        ({"fr": {"attention": "attention"}}, "glossary.fr: not a language you translate into"),
+        ({"fr": {"attention": "attention"}}, "glossary.fr: not a language you publish in"),
         ({"zh": {"attention": 3}}, 'glossary.zh: expected term = "rendering" lines'),
     ],
 )

@@ -171,9 +171,11 @@ def _check_glossary(path: Path, table: Any, languages: tuple[str, ...]) -> Gloss
     for lang, renderings in table.items():
         if lang == "keep":
             continue
-        if lang not in languages[1:]:
-            known = ", ".join(f"[glossary.{code}]" for code in languages[1:])
-            raise ConfigError(f"{path}: glossary.{lang}: not a language you translate into; expected {known}")
+        # Any language published in: drafts in another (an offline English draft in a
+        # Chinese-first workspace) are translated into the first too.
+        if lang not in languages:
+            known = ", ".join(f"[glossary.{code}]" for code in languages)
+            raise ConfigError(f"{path}: glossary.{lang}: not a language you publish in; expected {known}")
         if not isinstance(renderings, dict) or not all(isinstance(v, str) for v in renderings.values()):
             raise ConfigError(f'{path}: glossary.{lang}: expected term = "rendering" lines')
         terms[lang] = dict(renderings)

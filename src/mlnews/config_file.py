@@ -33,15 +33,16 @@ from mlnews.settings import (
 )
 
 
-def default_text() -> str:
-    """The `mlnews.toml` that `mlnews init` writes: every setting, its default, a comment."""
+def default_text(newsletter: dict[str, Any] | None = None) -> str:
+    """The `mlnews.toml` that `mlnews init` writes: every setting, its default (or the value
+    `newsletter` gives it, such as the languages the curator chose), a comment."""
     lines = [
         "# mlnews workspace settings. Every setting is written out with its default;",
         "# edit freely. `mlnews --help` lists the commands.",
         "",
         "[newsletter]",
     ]
-    lines += _settings_lines(SETTINGS, blank_between=True)
+    lines += _settings_lines(SETTINGS, blank_between=True, values=newsletter)
     lines.append("# The sections of an issue, in order. Fields:")
     lines.extend(f"#   {f.name}: {f.help}" for f in SECTION_FIELDS)
     for section in DEFAULT_SECTIONS:
@@ -90,16 +91,20 @@ def default_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _settings_lines(settings: tuple[Setting, ...], blank_between: bool = False) -> list[str]:
+def _settings_lines(
+    settings: tuple[Setting, ...], blank_between: bool = False, values: dict[str, Any] | None = None
+) -> list[str]:
     """Each setting as its comment, its choices and its default: how `mlnews.toml` explains itself."""
     lines = []
+    values = values or {}
     for setting in settings:
         lines.append(f"# {setting.help}")
         if setting.choices:
             lines.append(f"# One of: {', '.join(setting.choices)}.")
         if setting.plugin_kind:
             lines.append(f"# Installed: {', '.join(plugins.names(setting.plugin_kind))} (`mlnews plugins`).")
-        lines.append(f"{setting.name} = {tomlkit.item(setting.default).as_string()}")
+        value = values.get(setting.name, setting.default)
+        lines.append(f"{setting.name} = {tomlkit.item(value).as_string()}")
         if blank_between:
             lines.append("")
     return lines

@@ -110,6 +110,21 @@ def doi_from_url(url: str) -> str | None:
     return _clean_doi(match.group(1)) if match else None
 
 
+_DOI_PATH = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/|book/)?(10\.\d{4,9}/[^\s\"?#]+)", re.IGNORECASE)
+
+
+def doi_in_path(url: str) -> str | None:
+    """The DOI a publisher's article URL names in its path (`aip.scitation.org/doi/10.1063/…`,
+    `dl.acm.org/doi/10.1145/…`): the same paper as the DOI's other records. Not a key of its
+    own: the URL stays the page, the DOI is one more identity of it."""
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return None
+    match = _DOI_PATH.search(path)
+    return _clean_doi(match.group(1)) if match else None
+
+
 def _clean_doi(found: str) -> str:
     return found.rstrip(".,;)]").lower()
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, TypeVar
 
 from mlnews import i18n, plugins
-from mlnews.errors import ConfigError
+from mlnews.errors import ConfigError, UsageError
 from mlnews.i18n import N_
 from mlnews.items import KINDS
 
@@ -305,6 +305,16 @@ def _default_sections() -> tuple[Section, ...]:
     return tuple(Section(s["id"], s["name"], tuple(s["kinds"])) for s in DEFAULT_SECTIONS)
 
 
+def chosen_languages(text: str) -> tuple[str, ...]:
+    """Languages as a curator types them, `en,zh` or `en zh`: each one mlnews publishes in, once."""
+    chosen = tuple(dict.fromkeys(code.strip().lower() for code in text.replace(",", " ").split()))
+    unknown = [code for code in chosen if code not in LANGUAGES]
+    if not chosen or unknown:
+        what = f"{unknown[0]!r} is not one" if unknown else "none given"
+        raise UsageError(f"languages: {what}; choose from {', '.join(LANGUAGES)}, the one you write in first")
+    return chosen
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole of `mlnews.toml`: its `[newsletter]` settings are the fields made by `setting()`."""
@@ -313,7 +323,8 @@ class Config:
     author: str = setting("", "Who writes it: shown as the author of issues and feeds.")
     languages: tuple[str, ...] = setting(
         ("en", "zh", "ja"),
-        "Languages each issue is published in; the first is the one you write in.",
+        "Languages each issue is published in; the first is the one you write in. Without a"
+        " translator, the others show your text as written, marked, until you translate it (`mlnews app`).",
         LANGUAGES,
     )
     first_weekday: str = setting(

@@ -7,6 +7,7 @@ the prompts and the renderers all measure text the same way by importing it from
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import unicodedata
@@ -86,6 +87,33 @@ def latex_to_text(text: str) -> str:
     return squash(converted)
 
 
+_GLUED = re.compile(r"\b([a-z]{2,}[.!?])([A-Z][a-z])")  # "stability.They": a space lost between sentences
+_CITATION = re.compile(r"\s*<(?:cit|ref)\.?>")
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+
+
+def prose(text: str | None, *, latex: bool = False) -> str:
+    """The words a reader should see of a source's text: with `latex` (an abstract)
+    LaTeX (`\\emph{x}`, `$f$`, `CIFAR-{10, 100}`, `---`), turned into plain text; sentences glued
+    by a lost space ("stability.They") parted."""
+    text = text or ""  # HTML is turned into text where it enters the library (`html_to_text`)
+    if latex and any(mark in text for mark in ("\\", "{", "$", "--", "~")):
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        # pylatexenc raises assorted errors on unbalanced input; the text then stays as it is.
+        with contextlib.suppress(Exception):  # an abstract's "%" is a percent sign, not a comment
+            text = LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(
+                _UNESCAPED_PERCENT.sub(r"\\%", text)
+            )
+        text = _CITATION.sub("", text)  # what pylatexenc makes of \\cite{...} and \\ref{...}
+    if latex:  # TeX's quotes: ``a'' and `a'
+        text = _TEX_QUOTE.sub(lambda m: f"“{m[1]}”" if m[0].startswith("``") else f"‘{m[2]}’", text)
+    return squash(_GLUED.sub(r"\1 \2", text))
+
+
+_TEX_QUOTE = re.compile(r"``([^`']+)''|`([^`']+)'")
+
+
 # -- sentences ---------------------------------------------------------------------------------
 
 
@@ -108,6 +136,22 @@ def cjk_count(text: str) -> int:
 
 def mostly_cjk(text: str) -> bool:
     return cjk_count(text) * 2 > len(text)
+
+
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def cjk_language(text: str) -> str | None:
+    """The language, "zh" or "ja", of a text written mostly in Chinese or Japanese, else None.
+
+    Chinese prose keeps Latin names (SAM, EfficientNet): a Latin word weighs about two CJK
+    characters. Japanese writes its grammar in kana, which Chinese never uses, so a tenth of
+    kana tells them apart."""
+    cjk = cjk_count(text)
+    if not cjk or cjk < 2 * len(_LATIN_WORD.findall(text)):
+        return None
+    return "ja" if len(_KANA.findall(text)) * 10 >= cjk else "zh"
 
 
 # Where a sentence may end: Latin end marks before a space, CJK ones anywhere.

@@ -47,10 +47,12 @@ class Workspace:
         self.__dict__.pop("config", None)
 
 
-def init(root: Path) -> tuple[Workspace, bool]:
+def init(root: Path, languages: tuple[str, ...] | None = None) -> tuple[Workspace, bool]:
     """Create a workspace in `root` (made if missing). Returns it and whether it is new.
 
-    Running it again on a workspace fills in whatever is missing and changes nothing else.
+    `languages`: what a new workspace publishes in, the one the curator writes in first (else
+    the setting's default). Running it again on a workspace fills in whatever is missing and
+    changes nothing else.
     """
     from mlnews.library import Library
 
@@ -65,7 +67,7 @@ def init(root: Path) -> tuple[Workspace, bool]:
             with files.replacing(workspace.config_path) as out:
                 from mlnews import config_file
 
-                out.write(config_file.default_text())
+                out.write(config_file.default_text({"languages": list(languages)} if languages else None))
         else:
             config.load(workspace.config_path)
         for folder in (workspace.issues_dir, workspace.media_dir):

@@ -88,6 +88,8 @@ def print_report(report: compose.Report) -> None:
     output.say(f"{report.path}: {verb} ({', '.join(parts)})")
     for key in report.skipped:
         output.say(f"  {key}: left out (you removed it from the file)", style="yellow")
+    for key in report.waiting:
+        output.say(f"  {key}: left out until its record is imported (no title or text yet)", style="yellow")
     for line in [*report.flagged, *(translated.flagged if translated else [])]:
         output.say(f"  flagged: {line}", style="yellow")
     if report.entries and report.drafter != summarise.DEFAULT:
@@ -106,6 +108,8 @@ def print_report(report: compose.Report) -> None:
         output.say(line + (f" — {why}" if why else ""))
     for line in report.usage:
         output.say(f"  tokens: {line}")
+    for line in report.untranslated:
+        output.say(f"  {line}", style="yellow")
 
 
 @app.command("check")
@@ -120,30 +124,41 @@ def check_command(
 
     Example: `mlnews check 2020-W49`
     """
-    from mlnews.document import source
+    from mlnews.document import editions, source
     from mlnews.document.check import notices, problems
     from mlnews.document.source import IssueError
 
     workspace = current_workspace(ctx)
+    config = workspace.config
     paths = [_issue_path(workspace, name) for name in issues] if issues else _all_issues(workspace)
     found, flagged, stale = [], [], []
+    tallies: list[editions.Untranslated] = []
     for path in paths:
         try:
             parsed = source.read(path)
         except IssueError as error:
             found.append(str(error))
             continue
-        found += problems(parsed, workspace.config, path)
+        wrong = problems(parsed, config, path)
+        found += wrong
         more_flagged, more_stale = notices(parsed, path)
         flagged += more_flagged
         stale += more_stale
+        if not wrong:  # a file read as in the wrong language would be counted wrong
+            tallies += editions.untranslated(parsed.issue, config.languages, config.source_language)
     for line in [*found, *flagged]:
         output.errors.print(Text(line))
     for line in stale:
         output.errors.print(Text(line), style="yellow")
+    # Not a problem (an edition may show the text as written), but never silent.
+    untranslated = [t for t in editions.combined(tallies) if t.count]
+    for line in editions.describe(untranslated, config.translator):
+        output.errors.print(Text(line), style="yellow")
     if found or flagged:
         raise typer.Exit(1)
     more = f"; {len(stale)} stale translation(s)" if stale else ""
+    if untranslated:
+        more += f"; untranslated texts in {', '.join(t.edition for t in untranslated)}"
     output.say(f"{len(paths)} issue source(s): no problems{more}")
 
 

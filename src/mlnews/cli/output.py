@@ -34,6 +34,19 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
+# What stands for the title of an item that has none yet (a past issue's pick whose record has
+# not been imported): it must never read as a title, nor be taken for one.
+UNTITLED = "(no title yet: import its record)"
+
+
+def title_of(item: Item, style: str = "bold") -> Text:
+    return Text(item.title, style=style) if item.title.strip() else Text(UNTITLED, style="dim italic")
+
+
+def titled(item: Item) -> str:
+    return item.title if item.title.strip() else UNTITLED
+
+
 def item_table(items: list[Item]) -> Table:
     # One line per item, like `git log --oneline`: titles give way first.
     table = Table(show_edge=False, pad_edge=False, expand=True)
@@ -46,7 +59,7 @@ def item_table(items: list[Item]) -> Table:
     table.add_column("title", style="bold", no_wrap=True, overflow="ellipsis", ratio=1)
     for item in items:
         table.add_row(
-            Text(item.key or ""), item.kind, (item.published or "")[:10], item.state, Text(item.title)
+            Text(item.key or ""), item.kind, (item.published or "")[:10], item.state, title_of(item, "")
         )
     return table
 
@@ -71,7 +84,7 @@ def plain_snippet(snippet: str) -> str:
 
 def print_hits(hits: list[Hit]) -> None:
     for hit in hits:
-        line = Text.assemble((hit.item.title, "bold"), "  ", (hit.item.key or "", "cyan"))
+        line = Text.assemble(title_of(hit.item), "  ", (hit.item.key or "", "cyan"))
         console.print(line)
         console.print(Padding(highlighted(hit.snippet), (0, 0, 0, 2)))
         if hit.item.url:
@@ -79,7 +92,7 @@ def print_hits(hits: list[Hit]) -> None:
 
 
 def print_item(item: Item) -> None:
-    console.print(Text(item.title, style="bold"))
+    console.print(title_of(item))
     rows: list[tuple[str, str]] = [
         ("key", item.key or ""),
         ("kind", item.kind),
@@ -108,9 +121,24 @@ def print_item(item: Item) -> None:
     if item.abstract:
         console.print()
         console.print(Text(item.abstract))
+    _print_texts(item)
     for event in item.history:
         where = ", ".join(x for x in (event.section, event.week) if x)
         console.print(Text(f"  {event.at}  {event.state}" + (f" ({where})" if where else ""), style="dim"))
+
+
+def _print_texts(item: Item) -> None:
+    """The item's headline, summary and post in each language, the curator's marked as such."""
+    if not item.texts:
+        return
+    console.print()
+    for text in sorted(item.texts, key=lambda t: (t.lang, _TEXT_ORDER.get(t.name, len(_TEXT_ORDER)))):
+        whose = "yours" if text.edited else "drafted"
+        console.print(Text(f"{text.name} ({text.lang}, {whose})", style="dim"))
+        console.print(Padding(Text(text.text), (0, 0, 0, 2)))
+
+
+_TEXT_ORDER = {"title": 0, "headline": 1, "summary": 2, "post": 3}
 
 
 def _signal(signal: Signal) -> str:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn
 from rich.table import Table
-from rich.text import Text
 
 from mlnews.cli import bars, output
 from mlnews.cli.root import app, current_workspace
@@ -175,7 +174,7 @@ def _show(ranked: list[Ranked], why: list[reasons.Reasons], as_json: bool, empty
     table.add_column("score", justify="right")
     table.add_column("item", overflow="fold")
     for r, w in zip(ranked, why, strict=True):
-        cell = Text(r.item.title, style="bold")
+        cell = output.title_of(r.item)
         cell.append(f"  {r.item.key}", style="dim")
         if r.state != "new":
             cell.append(f"  [{r.state}]", style="green")

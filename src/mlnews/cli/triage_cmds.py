@@ -39,7 +39,7 @@ def shortlist_command(
         done = triage.decide(library, settings, keys, state, section, week, warn=_warn)
     for item in done:
         where = item.section or f"{classify.section_for(item, settings)} (by default)"
-        output.console.print(Text(f"{state} {item.key} for {item.week} in {where}: {item.title}"))
+        output.console.print(Text(f"{state} {item.key} for {item.week} in {where}: {output.titled(item)}"))
 
 
 @app.command("reject")
@@ -54,7 +54,7 @@ def reject_command(ctx: typer.Context, keys: Keys) -> None:
     with Library.open(workspace.library_path) as library:
         rejected = triage.decide(library, workspace.config, keys, "rejected", warn=_warn)
     for item in rejected:
-        output.console.print(Text(f"rejected {item.key}: {item.title}"))
+        output.console.print(Text(f"rejected {item.key}: {output.titled(item)}"))
 
 
 @app.command("undo")
@@ -72,7 +72,7 @@ def undo_command(ctx: typer.Context) -> None:
         undone = triage.undo(library, workspace.config, warn=_warn)
     for item in undone:
         week = f" for {item.week}" if item.week else ""
-        output.console.print(Text(f"undone: {item.key} is {item.state}{week} again: {item.title}"))
+        output.console.print(Text(f"undone: {item.key} is {item.state}{week} again: {output.titled(item)}"))
 
 
 def _warn(message: str) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from mlnews import identity, progress
 from mlnews.compose import classify, drafting, examples, translations
+from mlnews.document import editions
 from mlnews.document.check import read_valid
 from mlnews.document.model import DRAFTABLE, Entry, Issue, normal_key, section_order
 from mlnews.document.monthly import copy_of, refresh, weeks_in
@@ -48,6 +49,7 @@ class Report:
     refreshed: int = 0  # fields written again by --force
     kept: int = 0  # fields --force left alone because the curator edited them
     skipped: list[str] = field(default_factory=list)  # deleted from the file by the curator
+    waiting: list[str] = field(default_factory=list)  # nothing to write them from yet: no record
     figures: list[str] = field(default_factory=list)  # entries given a figure fetched since
     changed: bool = False
     drafted: int = 0  # texts (headlines, summaries, posts) drafted by the summariser
@@ -57,6 +59,8 @@ class Report:
     drafter: str = ""  # by which summariser
     translated: translations.Report | None = None  # None: no translator configured
     usage: list[str] = field(default_factory=list)  # tokens spent, one line per backend
+    # Per edition with texts shown as written, not translated: "zh: 22 of 33 texts are English; …"
+    untranslated: list[str] = field(default_factory=list)
 
     @property
     def checked(self) -> int:
@@ -110,7 +114,11 @@ def compose_week(
     # Scores first: the picks proposed for a new issue are the best-scored of each section.
     pipeline.rank_week(library, config, week)
     candidates = []
+    waiting = []
     for item in library.shortlisted(str(week)):
+        if _waits(item, config):
+            waiting.append(item.key or "")
+            continue
         section = classify.section_for(item, config)
         featured = item.state == "featured"
         candidates.append(
@@ -125,7 +133,13 @@ def compose_week(
             )
         )
     try:
-        return _compose(
+        path = path_for(issues_dir, week)
+        if waiting and not candidates and not path.exists():
+            raise IssueError(
+                f"{path}: the {len(waiting)} items shortlisted have no title or text yet (picks of a past"
+                f" issue): import their records first (`mlnews import FILE`, `mlnews add {waiting[0]}`)"
+            )
+        report = _compose(
             issues_dir,
             config,
             library,
@@ -138,6 +152,20 @@ def compose_week(
         )
     finally:
         backends.close()
+    report.waiting = waiting
+    return report
+
+
+def _waits(item: Item, config: Config) -> bool:
+    """Whether an item has nothing to write its entry from: a past issue's pick whose record
+    (title, abstract, page) is not in the library yet, with no headline of the curator's in the
+    issue's language. It waits for its record rather than getting an empty entry."""
+    if item.title.strip() or item.abstract.strip() or item.body.strip():
+        return False
+    return not any(
+        t.edited and t.name == "headline" and t.lang == config.source_language and t.text.strip()
+        for t in item.texts
+    )
 
 
 def compose_month(
@@ -161,6 +189,7 @@ def compose_month(
     for week in sorted(weeks):
         weekly = read_valid(path_for(issues_dir, week), config)
         picked.append(weekly.issue.picks)
+        written = editions.written_in(weekly.issue, config.source_language)
         for entry in weekly.issue.entries:
             if normal_key(entry.key) in seen:
                 continue
@@ -170,7 +199,7 @@ def compose_month(
                 {normal_key(entry.key)},
                 entry.section,
                 False,
-                _copying(entry, week),
+                _copying(entry, week, editions.entry_language(entry, written)),
                 figure=entry.figure,
             )
             candidates.append(candidate)
@@ -218,6 +247,13 @@ def _compose(
     issue = read_valid(path, config).issue if path.exists() else Issue(period)
     order = section_order([e.section for e in issue.entries], _order(config))
     before = dumps(issue, order) if path.exists() else ""
+    # The file says which language it is written in, so that reordering `languages` later
+    # changes nothing it means (a file from before this was recorded: the one it is read as).
+    issue.lang = written = editions.written_in(issue, config.source_language)
+
+    def made(candidate: Candidate) -> Entry:
+        return _in_language(candidate.make(), written)
+
     # What the file was given before, so that entries the curator deleted stay deleted;
     # deleting the whole file starts afresh.
     given = library.composed(issue.name) if library is not None and path.exists() else set()
@@ -231,14 +267,14 @@ def _compose(
         entry = next((in_file[i] for i in candidate.idents if i in in_file), None)
         if entry is not None:
             if normal_key(entry.key) in redraft:
-                _refresh(entry, candidate.make(), report)
+                _refresh(entry, made(candidate), report)
             elif _fill_figure(entry, candidate.figure):
                 report.figures.append(entry.key)
             continue
         if candidate.idents & given:
             report.skipped.append(candidate.key)
             continue
-        entry = candidate.make()
+        entry = made(candidate)
         new_entries.append(entry)
         issue.entries.append(entry)
         report.added.append(entry.key)
@@ -255,6 +291,8 @@ def _compose(
             issue, config, backends.translator, backends.translating_concurrency, step, retry_failed
         )
     report.usage = backends.usage()
+    tallies = editions.untranslated(issue, config.languages, config.source_language)
+    report.untranslated = editions.describe(tallies, config.translator)
     text = dumps(issue, order)
     if text != before:
         issues_dir.mkdir(parents=True, exist_ok=True)
@@ -272,6 +310,13 @@ def _written(candidate: Candidate, in_file: dict[str, Entry], given: set[str], r
     if entry is not None:
         return normal_key(entry.key) in redraft
     return not candidate.idents & given
+
+
+def _in_language(entry: Entry, written: str) -> Entry:
+    """An entry says its language only where it differs from the issue's (`Entry.lang`)."""
+    if entry.lang == written:
+        entry.set_drafted("lang", "")
+    return entry
 
 
 def _order(config: Config) -> list[str]:
@@ -369,9 +414,12 @@ class _Drafting:
             "post": squash(draft.post),
             "headline": escape(draft.headline),
             "summary": escape(draft.summary),
+            # The offline draft a failed model leaves is in the offline drafter's language.
+            "lang": drafting.OFFLINE_LANGUAGE if self.failed else self.backends.language,
         }
         for name in DRAFTABLE:
             entry.set_drafted(name, values[name])
+        translations.curators_own(entry, item, self.config)
         self.flagged = drafting.flag_problems(entry, source, self.config, draft.doubts)
         if self.failed:
             drafting.flag_kept_offline(entry, self.failed)
@@ -387,8 +435,8 @@ def _drafting(item: Item, section: str, backends: drafting.Backends, config: Con
     return _Drafting(item, section, backends, config)
 
 
-def _copying(weekly: Entry, week: Week) -> Callable[[], Entry]:
-    return lambda: copy_of(weekly, week)
+def _copying(weekly: Entry, week: Week, lang: str) -> Callable[[], Entry]:
+    return lambda: copy_of(weekly, week, lang)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -26,6 +26,7 @@ from mlnews.document.safe import plain
 from mlnews.items import Item
 from mlnews.library import Library
 from mlnews.library.responses import Responses
+from mlnews.llm import prompts
 from mlnews.settings import Config
 
 BODY_LIMIT = 20_000  # characters of body text a source carries; a backend cuts it to its budget
@@ -37,10 +38,16 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+# What the built-in offline drafter writes (it works from English abstracts), and what a
+# summariser is taken to write when it says nothing else: an entry records it (`Entry.lang`).
+OFFLINE_LANGUAGE = "en"
+
+
 @dataclass
 class Backends:
     drafter: summarise.Summariser
     translator: translate.Translator | None
+    language: str = OFFLINE_LANGUAGE  # the language the drafter writes in, as a code
     examples: Examples = field(default_factory=lambda: Examples([]))
     # What an entry gets when the drafter fails it: the offline drafter's draft.
     offline: summarise.Summariser = field(default_factory=lambda: summarise.get(summarise.DEFAULT))
@@ -76,13 +83,34 @@ def backends(
     context = plugins.Context(
         workspace, config.network, Responses(library.path) if library is not None else None
     )
-    drafter = summarise.get(config.summariser, config.settings_of("summariser", config.summariser))
+    settings = drafter_settings(config)
+    drafter = summarise.get(config.summariser, settings)
     _prepare(drafter, context)
     translator = None
     if translating and config.translator and len(config.languages) > 1:
         translator = translate.get(config.translator, config.settings_of("translator", config.translator))
         _prepare(translator, context)
-    return Backends(drafter, translator)
+    return Backends(drafter, translator, drafting_language(drafter, settings, config))
+
+
+def drafter_settings(config: Config) -> dict[str, Any]:
+    """The summariser's settings; one that takes a `language` writes in the workspace's first
+    language unless its own table says otherwise (a Chinese-first curator gets Chinese drafts)."""
+    settings = config.settings_of("summariser", config.summariser)
+    own = dict(dict(config.backends).get(("summariser", config.summariser), ()))
+    if "language" in settings and "language" not in own:
+        settings["language"] = prompts.LANGUAGE_NAMES.get(config.source_language, settings["language"])
+    return settings
+
+
+def drafting_language(drafter: summarise.Summariser, settings: dict[str, Any], config: Config) -> str:
+    """The language a summariser writes in, as a code: its `language` setting (a name, "Japanese",
+    or a code), else a `language` attribute of its own, else English, as the offline drafter."""
+    named = settings.get("language", getattr(drafter, "language", OFFLINE_LANGUAGE))
+    codes = {name.casefold(): code for code, name in prompts.LANGUAGE_NAMES.items()}
+    codes |= {"chinese": "zh", **{code: code for code in prompts.LANGUAGE_NAMES}}
+    # A language mlnews has no edition in: taken as the curator's own, the one they asked for.
+    return codes.get(str(named).strip().casefold(), config.source_language)
 
 
 def _prepare(backend: object, context: plugins.Context) -> None:

@@ -42,7 +42,8 @@ class Examples:
         query = self._vectorizer.transform([f"{title} {text}"])
         scores = (self._matrix @ query.T).toarray().ravel()
         order = sorted(range(len(self.examples)), key=lambda i: (-scores[i], i))
-        return tuple(self.examples[i] for i in order if self.examples[i].title != title)[:count]
+        # Not the item itself; an untitled item (a past pick whose record is not in) is told by none.
+        return tuple(self.examples[i] for i in order if not title or self.examples[i].title != title)[:count]
 
 
 def gather(issues_dir: Path, library: Library, config: Config, before: Period) -> Examples:

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 from mlnews import faithful, progress, validate
 from mlnews.compose.drafting import in_parallel
+from mlnews.document import editions
 from mlnews.document.model import TRANSLATABLE, Entry, Issue, Translation, fingerprint
+from mlnews.items import Item
 from mlnews.llm.client import ModelError
 from mlnews.settings import Config
 from mlnews.text import squash
@@ -41,6 +43,28 @@ class _Job:
     context: str  # what names may come from besides the text itself: the item's title
 
 
+def curators_own(entry: Entry, item: Item, config: Config) -> None:
+    """Give a new entry the curator's own words the library holds for its item (a past issue
+    imported: its headline, summary and post in the language it was written in).
+
+    In the language the issue is written in they replace the drafts; in another of its
+    languages they are the entry's translation, reused before any translator is asked. They are
+    written as the curator's, not as drafted: compose never redrafts them, a translator never
+    replaces them."""
+    for text in item.texts:
+        if not text.edited or text.name not in TRANSLATABLE or not text.text.strip():
+            continue
+        if text.lang == config.source_language:
+            owner: Entry | Translation = entry
+        elif text.lang in config.languages:
+            owner = entry.translations.setdefault(text.lang, Translation(text.lang))
+        else:
+            continue
+        setattr(owner, text.name, text.text)
+        owner.drafted.pop(text.name, None)
+        owner.flagged.pop(text.name, None)
+
+
 def translate_issue(
     issue: Issue,
     config: Config,
@@ -49,7 +73,7 @@ def translate_issue(
     step: progress.Step = progress.nothing,
     retry_failed: bool = False,
 ) -> Report:
-    """Translate what needs it into every language after the first; returns what was done.
+    """Translate what needs it into every language but the one it is written in; returns what was done.
 
     With `retry_failed`, a flagged translation compose wrote is asked for again too. One
     that the translator fails costs those texts only: they stay untranslated."""
@@ -73,13 +97,19 @@ def translate_issue(
 
 
 def _jobs(issue: Issue, config: Config, report: Report, retry_failed: bool) -> Iterator[_Job]:
-    source = config.source_language
-    for lang in config.languages[1:]:
-        places: list[tuple[Entry | None, dict[str, str], dict[str, Translation], str, str]] = [
-            (None, {"summary": issue.intro}, issue.intro_translations, issue.name, "")
-        ]
-        places += [(e, e.originals(), e.translations, e.key, e.title) for e in issue.entries]
-        for owner, originals, translations, about, title in places:
+    written = editions.written_in(issue, config.source_language)
+    places: list[tuple[Entry | None, dict[str, str], dict[str, Translation], str, str, str]] = [
+        (None, {"summary": issue.intro}, issue.intro_translations, issue.name, "", written)
+    ]
+    places += [
+        (e, e.originals(), e.translations, e.key, e.title, editions.entry_language(e, written))
+        for e in issue.entries
+    ]
+    # Into every language the issue is published in but the one each text is written in.
+    for lang in config.languages:
+        for owner, originals, translations, about, title, source in places:
+            if lang == source:
+                continue
             translation = translations.get(lang) or Translation(lang)
             wanted = {}
             for name, text in originals.items():

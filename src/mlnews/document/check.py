@@ -5,13 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlnews import identity
+from mlnews.document import editions
 from mlnews.document.model import Issue, Texts
-from mlnews.document.safe import is_safe_url
+from mlnews.document.safe import is_safe_url, plain
 from mlnews.document.source import IssueError, Parsed, read
 from mlnews.errors import MlnewsError
+from mlnews.i18n import SOURCE_LANGUAGE, catalogue
 from mlnews.items import KINDS
 from mlnews.settings import LANGUAGES, Config
+from mlnews.text import cjk_count, mostly_cjk
 from mlnews.weeks import Week
+
+CJK_LANGUAGES = ("zh", "ja")  # written in Chinese characters (and kana)
 
 
 def problems(parsed: Parsed, config: Config, path: Path) -> list[str]:
@@ -62,19 +67,85 @@ def problems(parsed: Parsed, config: Config, path: Path) -> list[str]:
 
 def _translation_problems(issue: Issue, config: Config) -> list[tuple[int, str]]:
     # A language dropped from the settings keeps its translations in the file, unused: the
-    # curator may bring it back. One mlnews cannot publish in, or the source's own, is a typo.
-    found = []
-    owners = [issue.intro_translations, *(e.translations for e in issue.entries)]
-    for translations in owners:
+    # curator may bring it back. One mlnews cannot publish in, or the text's own, is a typo.
+    written = editions.written_in(issue, config.source_language)
+    found = _language_problems(issue, config, written)
+    # (translations, the language of what they translate, whose it is, whether the file says so)
+    owners = [(issue.intro_translations, written, "the issue", bool(issue.lang))]
+    owners += [
+        (e.translations, editions.entry_language(e, written), "this entry", bool(e.lang or issue.lang))
+        for e in issue.entries
+    ]
+    for translations, own, whose, said in owners:
         for lang, translation in translations.items():
-            if lang == config.source_language:
-                found.append(
-                    (translation.line, f"translation into {lang!r}, the language the issue is written in")
-                )
+            if lang == own and said:
+                problem = f"translation into {lang!r}, the language {whose} is written in"
+                found.append((translation.line, problem))
+            elif lang == own:
+                found.append((translation.line, _reordered(issue, lang, config)))
             elif lang not in LANGUAGES:
-                known = ", ".join(code for code in LANGUAGES if code != config.source_language)
+                known = ", ".join(code for code in LANGUAGES if code != own)
                 found.append((translation.line, f"translation into {lang!r}: languages it can be: {known}"))
     return found
+
+
+def _language_problems(issue: Issue, config: Config, written: str) -> list[tuple[int, str]]:
+    """A `lang` mlnews cannot publish in, and a file that does not say its language whose texts
+    are plainly not in the one it is read as (the workspace's first, since reordered)."""
+    found = []
+    known = ", ".join(LANGUAGES)
+    if issue.lang and issue.lang not in LANGUAGES:
+        found.append((issue.line_of.get("lang", 1), f"lang {issue.lang!r}: languages it can be: {known}"))
+    for entry in issue.entries:
+        if entry.lang and entry.lang not in LANGUAGES:
+            line = entry.field_lines.get("lang", entry.line)
+            found.append((line, f"lang {entry.lang!r}: languages it can be: {known}"))
+    if not issue.lang and _mostly_not_in(issue, written):
+        name = catalogue("en").language_name(written)
+        found.append(
+            (
+                1,
+                f"its texts are not in {name}, mlnews.toml's first language; say which language they"
+                f' are in, in its front matter: lang = "{_likely_language(issue, written, config)}"',
+            )
+        )
+    return found
+
+
+def _reordered(issue: Issue, lang: str, config: Config) -> str:
+    # A file that does not say its language is read as in the workspace's first: that the
+    # file has a translation into it says the languages were reordered since it was written.
+    return (
+        f"translation into {lang!r}, mlnews.toml's first language; if this file is written in another"
+        f" (the languages were reordered), say so in its front matter: "
+        f'lang = "{_likely_language(issue, lang, config)}"'
+    )
+
+
+def _likely_language(issue: Issue, presumed: str, config: Config) -> str:
+    """The language a file that does not say is most likely written in: the first of the
+    workspace's it has no translation into, other than the one it was read as."""
+    translated = {lang for e in issue.entries for lang in e.translations} | set(issue.intro_translations)
+    others = [lang for lang in config.languages if lang != presumed and lang not in translated]
+    return others[0] if others else SOURCE_LANGUAGE
+
+
+def _mostly_not_in(issue: Issue, lang: str) -> bool:
+    """Whether most of the entries' own texts are plainly in another script than `lang`'s."""
+    texts = [
+        plain(text)
+        for entry in issue.entries
+        if not entry.lang
+        for text in (entry.headline, entry.summary)
+        if text.strip()
+    ]
+    wrong = sum(1 for text in texts if _not_in(text, lang))
+    return bool(texts) and wrong * 2 > len(texts)
+
+
+def _not_in(text: str, lang: str) -> bool:
+    """Plainly: Chinese or Japanese with no character of their script, another language mostly in it."""
+    return cjk_count(text) == 0 if lang in CJK_LANGUAGES else mostly_cjk(text)
 
 
 def notices(parsed: Parsed, path: Path) -> tuple[list[str], list[str]]:

@@ -10,7 +10,7 @@ from mlnews.weeks import Month, Period, Week
 
 # Fields of an entry, in the order they are written. `headline` is the entry's heading and
 # `summary` the text under its fields; both are Markdown. The others are plain text.
-FIELDS = ("key", "kind", "title", "link", "authors", "site", "description", "figure", "issue", "post")
+FIELDS = ("key", "kind", "title", "link", "authors", "site", "description", "figure", "issue", "post", "lang")
 DRAFTABLE = (*FIELDS[1:], "headline", "summary")
 # The curator's own words, which are translated: a translation holds these three.
 TRANSLATABLE = ("headline", "summary", "post")
@@ -101,6 +101,9 @@ class Entry(Texts):
     figure: str = ""
     issue: str = ""  # in a monthly summary: the weekly issue the entry comes from
     post: str = ""
+    # The language its headline, summary and post are in, when not the issue's: an offline
+    # English draft in a Chinese-first workspace is `en` (see `document.editions`).
+    lang: str = ""
     # Fingerprints of the values compose wrote: a field whose value still matches was not
     # edited by the curator, so `compose --force` may write it again.
     drafted: dict[str, str] = field(default_factory=dict)
@@ -122,6 +125,9 @@ class Issue:
     intro: str = ""  # the curator's own words, shown after the standard intro
     intro_translations: dict[str, Translation] = field(default_factory=dict)  # text in `summary`
     title: str = ""  # overrides the standard title when set
+    # The language its texts are written in ("" in a file from before it was recorded: the
+    # workspace's first); pinned, so that reordering `languages` later changes no file's meaning.
+    lang: str = ""
     # The front matter as the curator wrote it: written back with its comments and layout,
     # changing only what compose changed.
     front_matter: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mlnews.document import editions
 from mlnews.document.check import read_valid
 from mlnews.document.model import DRAFTABLE, TRANSLATABLE, Entry, Issue, Translation, normal_key
 from mlnews.document.source import IssueError, existing, path_for
@@ -21,11 +22,13 @@ def weeks_in(issues_dir: Path, month: Month, first_weekday: str) -> list[Week]:
     return weeks_starting_in(month, existing(issues_dir), first_weekday)
 
 
-def copy_of(weekly: Entry, week: Week) -> Entry:
-    """A month's entry for a week's entry: every field marked as written by compose."""
+def copy_of(weekly: Entry, week: Week, lang: str = "") -> Entry:
+    """A month's entry for a week's entry: every field marked as written by compose. `lang`: the
+    language its texts are in, which the week's entry may leave to its issue (`document.editions`)."""
     entry = Entry(key=weekly.key, section=weekly.section)
     for name in DRAFTABLE:
-        entry.set_drafted(name, str(week) if name == "issue" else weekly.value(name))
+        value = {"issue": str(week), "lang": lang or weekly.lang}.get(name, weekly.value(name))
+        entry.set_drafted(name, value)
     entry.flagged = dict(weekly.flagged)  # a flag still stands on the same words
     for lang, translation in weekly.translations.items():
         copied = Translation(lang, source=dict(translation.source), flagged=dict(translation.flagged))
@@ -67,16 +70,21 @@ def as_published(issue: Issue, issues_dir: Path, config: Config) -> Issue:
     """A monthly summary with its untouched copies brought up to date from its weeks (in memory)."""
     if not isinstance(issue.period, Month):
         return issue
-    current: dict[str, tuple[Entry, Week]] = {}
+    current: dict[str, tuple[Entry, Week, str]] = {}
     for week in weeks_in(issues_dir, issue.period, config.first_weekday):
         try:
             weekly = read_valid(path_for(issues_dir, week), config).issue
         except IssueError:
             continue  # a broken week: its copies stay as they are
+        written = editions.written_in(weekly, config.source_language)
         for entry in weekly.entries:
-            current.setdefault(normal_key(entry.key), (entry, week))
+            current.setdefault(normal_key(entry.key), (entry, week, editions.entry_language(entry, written)))
+    month = editions.written_in(issue, config.source_language)
     for entry in issue.entries:
         found = current.get(normal_key(entry.key))
         if found is not None:
-            refresh(entry, copy_of(*found))
+            fresh = copy_of(*found)
+            if fresh.lang == month:  # said only where it differs from the month's, as compose writes it
+                fresh.lang = ""
+            refresh(entry, fresh)
     return issue

@@ -36,7 +36,7 @@ from mlnews.text import without_controls
 from mlnews.weeks import Period, Week, parse_period
 
 FRONT_MATTER = "+++"
-KNOWN_FRONT_MATTER = ("week", "month", "title", "picks")
+KNOWN_FRONT_MATTER = ("week", "month", "lang", "title", "picks")
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z_]*):(.*)$")
 _HEADING = re.compile(r"^(#{1,4})(?:[ \t]+(.*)|[ \t]*)$")  # `## x`, `###`, `### ` ...
 _SQUASHED_HEADING = re.compile(r"^#{2,3}[^#\s]")  # `###Title`: meant as a heading, read as text
@@ -79,10 +79,15 @@ def parse(text: str, name: str = "<issue>") -> Parsed:
     parsed = Parsed(issue)
     title = front.get("title", "")
     picks = front.get("picks", [])
+    lang = front.get("lang", "")
     if not isinstance(title, str):
         parsed.problems.append((line_of["title"], "'title' must be a string"))
     else:
         issue.title = title
+    if not isinstance(lang, str):
+        parsed.problems.append((line_of["lang"], "'lang' must be a language code such as \"en\""))
+    else:
+        issue.lang = lang.strip()
     if not isinstance(picks, list) or not all(isinstance(p, str) for p in picks):
         parsed.problems.append((line_of.get("picks", 1), "'picks' must be a list of item keys"))
     else:
@@ -260,6 +265,8 @@ def _front_matter_text(issue: Issue) -> str:
     document = tomlkit.parse(issue.front_matter) if issue.front_matter.strip() else tomlkit.document()
     if not issue.front_matter.strip():
         document["week" if isinstance(issue.period, Week) else "month"] = issue.name
+    if issue.lang and document.get("lang") != issue.lang:
+        document["lang"] = issue.lang
     if issue.title and document.get("title") != issue.title:
         document["title"] = issue.title
     if list(document.get("picks", [])) != issue.picks or "picks" not in document:

@@ -69,7 +69,9 @@ def prepare(item: Item) -> Prepared:
         raise LibraryError(f"unknown kind {item.kind!r}; kinds are: {', '.join(KINDS)}")
     if item.state not in STATES:
         raise LibraryError(f"unknown state {item.state!r}; states are: {', '.join(STATES)}")
-    if not item.title.strip():
+    if not item.title.strip() and not (item.texts or item.history or item.signals):
+        # Only a record about a known thing may lack a title: a past issue's pick (the curator's
+        # texts and decision, its title to come from its record) or numbers read about an item.
         raise LibraryError("the record has no title")
     idents = identity.identifiers([*item.identifiers, *([item.key] if item.key else []), *item.urls])
     if not idents:

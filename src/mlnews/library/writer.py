@@ -207,6 +207,22 @@ class Writer:
                 return int(item_id)
         return None
 
+    def _same_paper(self, item: Item, item_id: int) -> list[int]:
+        """Stored papers titled as `item` that no id of it contradicts: when a record gives a
+        past issue's untitled pick its title, the paper's other records (its OpenReview forum,
+        say) found by that title join it, as they would have joined a titled one."""
+        title_norm = identity.normalise_title(item.title)
+        if item.kind != "paper" or not identity.title_is_distinctive(title_norm):
+            return []
+        if self._written is not None and title_norm not in self._written.by_title:
+            return []
+        idents = identity.identifiers([*item.identifiers, *([item.key] if item.key else []), *item.urls])
+        return [
+            int(found)
+            for found, identifiers in self._same_title(title_norm)
+            if found != item_id and not conflicts(json.loads(identifiers), idents)
+        ]
+
     def _same_title(self, title_norm: str) -> Iterator[tuple[int, str]]:
         """Stored papers with this normalised title, oldest first."""
         sql = "SELECT id, identifiers FROM items WHERE kind = 'paper' AND title_norm = ?"
@@ -244,7 +260,8 @@ class Writer:
         before = self._pending[index]
         merged = prepare(merge(before.item(), new.item()))
         linked = {self._pending_by_ident.get(ident, index) for ident in merged.idents}
-        if linked != {index} or self._find_ids(merged.idents):
+        titled = not before.title_norm and bool(merged.title_norm)  # may now join a paper of that title
+        if linked != {index} or self._find_ids(merged.idents) or titled:
             # The merged record also names another item, waiting or stored: join them in the database.
             return self._merge_into_stored([], merged)
         self._queue(merged, index)
@@ -256,6 +273,8 @@ class Writer:
         target, *others = sorted(set(ids) | set(self._find_ids(new.idents)))
         existing = self._load(target)
         merged_item = merge(existing, new.item())
+        if not existing.title and merged_item.title:
+            others = sorted(set(others) | set(self._same_paper(merged_item, target)))
         for other in others:
             merged_item = merge(merged_item, self._load(other))
         merged = prepare(merged_item)

@@ -127,7 +127,7 @@ def draft_messages(source: Source, style: Style, budget: int) -> Messages:
 
 
 def _item_text(title: str, text: str, source: Source | None = None, body: str = "") -> str:
-    lines = [f"Title: {title}"]
+    lines = [f"Title: {title or '(not known)'}"]  # a past issue's pick whose record is not in yet
     if source is not None:
         lines.append(f"Kind: {source.kind}")
         if source.authors:

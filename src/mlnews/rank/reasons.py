@@ -284,6 +284,8 @@ class _Picks:
     titles: dict[int, str]
     weeks: dict[int, str]
     authors: dict[int, list[str]]
+    # Which picks have a title to be named by (a past issue's pick whose record is not in yet has none).
+    named: np.ndarray
 
 
 def _picks(library: Library, model: Model) -> _Picks | None:
@@ -293,12 +295,14 @@ def _picks(library: Library, model: Model) -> _Picks | None:
         return None
     ids, frequencies = features.load(library, [int(i) for i in pick_ids])
     items = library.ranking.summaries(ids.tolist())
+    titles = {i: item.title for i, item in items.items()}
     return _Picks(
         ids,
         tfidf(frequencies, idf),
-        {i: item.title for i, item in items.items()},
+        titles,
         {i: item.week or "" for i, item in items.items()},
         {i: list(item.authors) for i, item in items.items()},
+        np.array([bool(titles.get(int(i), "").strip()) for i in ids], dtype=bool),
     )
 
 
@@ -306,6 +310,7 @@ def _like(likeness: np.ndarray, picks: _Picks, item_id: int) -> tuple[str, float
     """The nearest past pick, named, and how alike they are (cosine)."""
     likeness = likeness.copy()
     likeness[picks.ids == item_id] = -1  # a pick is not like itself
+    likeness[~picks.named] = -1
     best = int(np.argmax(likeness))
     if likeness[best] < LIKE_AT_LEAST:
         return "", 0.0

@@ -69,7 +69,10 @@ class _Entry:
     summary_text: str
     backlink_html: str
     backlink_text: str
-    lang: str  # the language of its headline and summary (the source's where untranslated)
+    # The language of its headline and of its summary: the edition's, or, untranslated, the one
+    # they are written in (marked, `document.editions`).
+    headline_lang: str
+    summary_lang: str
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class _Content:
     intro: str
     note_html: str
     note_text: str
+    note_lang: str
     web: _Link
     sections: list[_Section]
     picks: list[_Pick]
@@ -119,8 +123,9 @@ def _content(
 ) -> _Content:
     cat = i18n.catalogue(view.lang)
     site = SiteLinks(config.site_url, config.languages[0])
+    note_html = html.marked(html.markdown(view.note), view.note_mark, view.lang) if view.note.strip() else ""
     sections = [
-        _Section(s.number, s.name, [_entry(e, view.labels, site, cids) for e in s.entries])
+        _Section(s.number, s.name, [_entry(e, view.lang, view.labels, site, cids) for e in s.entries])
         for s in view.sections
     ]
     visible_unsubscribe = sorted(unsubscribe, key=lambda url: not url.startswith("https:"))[:1]
@@ -129,11 +134,12 @@ def _content(
         subject=f"{config.name}: {view.title}",
         title=view.title,
         intro=view.intro,
-        note_html=html.markdown(view.note) if view.note.strip() else "",
-        note_text=_markdown_text(view.note),
+        note_html=note_html,
+        note_text=_html_text(note_html),
+        note_lang=view.note_lang,
         web=_Link(cat("View this issue on the web"), safe_target(web_url)),
         sections=sections,
-        picks=[_pick(pick, view.labels) for pick in view.picks],
+        picks=[_pick(pick, view.lang, view.labels) for pick in view.picks],
         navigation=_navigation(view.navigation),
         footer_html=html.markdown(view.footer.strip()) if view.footer.strip() else "",
         footer_text=_markdown_text(view.footer),
@@ -142,7 +148,9 @@ def _content(
     )
 
 
-def _entry(view: EntryView, labels: dict[str, str], site: SiteLinks, cids: dict[str, str]) -> _Entry:
+def _entry(
+    view: EntryView, lang: str, labels: dict[str, str], site: SiteLinks, cids: dict[str, str]
+) -> _Entry:
     entry = view.entry
     figure_src = ""
     if entry.figure:
@@ -154,12 +162,13 @@ def _entry(view: EntryView, labels: dict[str, str], site: SiteLinks, cids: dict[
         anchor = _anchor_html(view.backlink.label, target)
         backlink_html = _fill_html(labels["from"], issue=anchor)
         backlink_text = labels["from"].format(issue=_spelled(view.backlink.label, target))
-    summary_html = html.markdown(entry.summary.strip()) if entry.summary.strip() else ""
+    summary = entry.summary.strip()
+    summary_html = html.marked(html.markdown(summary), view.marks.get("summary", ""), lang) if summary else ""
     return _Entry(
         anchor=view.anchor,
         is_paper=entry.kind == "paper",
-        headline_html=_headline_html(view),
-        headline_text=_headline_text(view),
+        headline_html=_headline_html(view, lang),
+        headline_text=_headline_text(view, lang),
         figure_src=figure_src,
         figure_alt=view.figure_alt,
         title=" ".join(entry.title.split()),
@@ -170,25 +179,38 @@ def _entry(view: EntryView, labels: dict[str, str], site: SiteLinks, cids: dict[
         summary_text=_html_text(summary_html),
         backlink_html=backlink_html,
         backlink_text=backlink_text,
-        lang=view.lang,
+        headline_lang=view.langs.get("headline", lang),
+        summary_lang=view.langs.get("summary", lang),
     )
 
 
-def _headline_html(view: EntryView) -> str:
+def _headline_html(view: EntryView, lang: str, *, in_pick: bool = False) -> str:
+    """The headline, marked where it is untranslated; the item's title where there is none.
+
+    In a pick, it is the text of a link (a link inside it would not be one), among words in
+    the issue's language: an untranslated one says its own language there."""
     headline = " ".join(view.entry.headline.split())
-    return html.markdown_inline(headline) if headline else html.text(view.entry.title)
+    if not headline:
+        return html.text(view.entry.title)
+    inline = html.markdown_inline(headline)
+    own = view.langs.get("headline", lang)
+    if in_pick:
+        inline = _unlinked(inline)
+        inline = f'<span lang="{html.text(own)}">{inline}</span>' if own != lang else inline
+    return html.marked(inline, view.marks.get("headline", ""), lang)
 
 
-def _headline_text(view: EntryView) -> str:
-    return html_to_text(_headline_html(view))
+def _headline_text(view: EntryView, lang: str) -> str:
+    return html_to_text(_headline_html(view, lang))
 
 
-def _pick(pick: Pick, labels: dict[str, str]) -> _Pick:
+def _pick(pick: Pick, lang: str, labels: dict[str, str]) -> _Pick:
     template, number, section = labels["pick"], pick.section.number, pick.section.name
-    headline = _unlinked(_headline_html(pick.entry))  # the pick is a link: a link inside it is not one
+    # The pick is a link: a link inside it would not be one.
+    headline = _headline_html(pick.entry, lang, in_pick=True)
     return _Pick(
         label_html=_fill_html(template, headline=headline, number=str(number), section=html.text(section)),
-        label_text=template.format(headline=_headline_text(pick.entry), number=number, section=section),
+        label_text=template.format(headline=_headline_text(pick.entry, lang), number=number, section=section),
         url=safe_target(pick.url),
     )
 

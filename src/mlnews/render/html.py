@@ -85,3 +85,25 @@ def sanitise(html: str) -> str:
 def text(value: str) -> str:
     """Plain text (a title, a site's name) for an HTML element or attribute."""
     return escape(value, quote=True)
+
+
+def marked(fragment: str, label: str, lang: str) -> str:
+    """A text's HTML with the mark of an untranslated text after it (`document.editions`): at the
+    end of its last paragraph, in a paragraph of its own after a list or code, or after inline
+    HTML (a headline). The mark is in the edition's language, `lang`; "" marks nothing."""
+    if not label:
+        return fragment
+    body, mark = fragment.rstrip(), mark_html(label, lang)
+    if body.endswith("</p>"):
+        return f"{body[: -len('</p>')]} {mark}</p>\n"
+    if _BLOCK_END.search(body):
+        return f"{body}\n<p>{mark}</p>\n"
+    return f"{body} {mark}"
+
+
+def mark_html(label: str, lang: str) -> str:
+    """The mark of an untranslated text, "(英语)", in the edition's language."""
+    return f'<small class="lang" lang="{text(lang)}">{text(label)}</small>'
+
+
+_BLOCK_END = re.compile(r"</(ul|ol|pre|blockquote|h[1-6]|hr|div)>$|<hr\s*/?>$")

@@ -16,7 +16,7 @@ RULE = "---"
 def render(view: IssueView) -> str:
     out: list[str] = [f"# {escape(view.title)}", escape(view.intro)]
     if view.note:
-        out.append(disarm(view.note))
+        out.append(marked(disarm(view.note), view.note_mark))
     out += [f"## {escape(view.labels['sections'])}", _table(view.sections)]
     if view.picks:
         out += [f"## {escape(view.labels['picks'])}", _picks(view)]
@@ -68,8 +68,20 @@ def _section(section: SectionView, labels: dict[str, str]) -> list[str]:
 
 
 def _headline(view: EntryView) -> str:
-    headline = disarm(" ".join(view.entry.headline.split())) or escape(view.entry.title)
-    return f"{headline} {escape(view.lang_label)}" if view.lang_label else headline
+    headline = disarm(" ".join(view.entry.headline.split()))
+    return marked(headline, view.marks.get("headline", "")) if headline else escape(view.entry.title)
+
+
+def marked(markdown: str, label: str) -> str:
+    """Markdown with the mark of an untranslated text after it (`document.editions`): at the end of
+    its last line, or as a paragraph of its own after code or a table, where it would not read."""
+    if not label:
+        return markdown
+    body = markdown.rstrip()
+    last = body.rsplit("\n", 1)[-1]
+    if last.lstrip().startswith(("```", "~~~", "|")) or last.startswith(("    ", "\t")):
+        return f"{body}\n\n{escape(label)}"
+    return f"{body} {escape(label)}"
 
 
 def _paper(view: EntryView) -> list[str]:
@@ -98,7 +110,8 @@ def _card(view: EntryView) -> list[str]:
 
 
 def _summary(view: EntryView, labels: dict[str, str]) -> list[str]:
-    out = [disarm(view.entry.summary.strip())] if view.entry.summary.strip() else []
+    summary = view.entry.summary.strip()
+    out = [marked(disarm(summary), view.marks.get("summary", ""))] if summary else []
     if view.backlink:
         out.append(labels["from"].format(issue=md_link(view.backlink.label, view.backlink.url)))
     return out

@@ -147,7 +147,8 @@ class Pages:
                 "title": entry.entry.title,
                 "text": plain(entry.entry.summary),
                 "section": section.id,
-                "lang": entry.lang,
+                "lang": entry.langs["headline"],
+                "mark": entry.marks["headline"],  # the headline's, where it is untranslated
             }
             for section in issue.sections
             for entry in section.entries
@@ -185,6 +186,8 @@ def environment(workspace: Workspace) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["url"] = lambda value: safe_target(str(value)) or "#"  # http(s), mailto, relative
+    env.filters["marked"] = html.marked  # an untranslated text's mark after it (document.editions)
+    env.globals["mark"] = html.mark_html
     env.finalize = _finalize
     return env
 

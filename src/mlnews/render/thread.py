@@ -8,7 +8,7 @@ than refused: the thread is for pasting, and the file says what to shorten.
 from __future__ import annotations
 
 from mlnews.document.safe import plain
-from mlnews.render.view import IssueView
+from mlnews.render.view import EntryView, IssueView
 from mlnews.text import POST_LIMIT, post_length, squash
 
 ELLIPSIS = "…"
@@ -19,14 +19,23 @@ def thread(view: IssueView, issue_url: str) -> list[str]:
     total = len(entries) + 1
     posts = [_post(f"{view.labels['thread']} {view.title}", issue_url, 1, total)]
     for number, entry in enumerate(entries, start=2):
-        text = squash(entry.entry.post) or plain(entry.entry.headline) or squash(entry.entry.title)
-        posts.append(_post(text, entry.entry.link, number, total))
+        text, mark = _text(entry)
+        posts.append(_post(text, entry.entry.link, number, total, mark))
     return posts
 
 
-def _post(text: str, link: str, number: int, total: int) -> str:
+def _text(entry: EntryView) -> tuple[str, str]:
+    """An entry's post, else its headline, else its title; with the mark it carries if untranslated."""
+    for name, text in (("post", squash(entry.entry.post)), ("headline", plain(entry.entry.headline))):
+        if text:
+            return text, entry.marks.get(name, "")
+    return squash(entry.entry.title), ""
+
+
+def _post(text: str, link: str, number: int, total: int, mark: str = "") -> str:
+    """The post with its mark, link and counter; a text too long is cut, never the mark."""
     counter = f"{number}/{total}"
-    tail = " ".join(part for part in (link, counter) if part)
+    tail = " ".join(part for part in (mark, link, counter) if part)
     room = POST_LIMIT - post_length(" " + tail)
     if post_length(text) > room:
         text = _cut(text, room - post_length(ELLIPSIS)) + ELLIPSIS

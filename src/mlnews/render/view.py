@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
+from mlnews.document import editions
 from mlnews.document.model import Entry, Issue, normal_key
 from mlnews.errors import MlnewsError
 from mlnews.i18n import Catalogue
@@ -28,10 +29,14 @@ class Link:
 
 @dataclass
 class EntryView:
-    entry: Entry  # with the headline, summary and post in the language shown
+    entry: Entry  # with the headline, summary and post as this edition shows them
     anchor: str
-    lang: str = ""  # the language its text is in: the issue's, else the source's where untranslated
-    lang_label: str = ""  # "(English)", in the issue's language, where the text is not in it
+    # Each text's language (headline, summary, post): the edition's, or the one it is written in
+    # where it is untranslated (`document.editions`).
+    langs: dict[str, str] = field(default_factory=dict)
+    # "(英语)", in the edition's language, for each text shown untranslated ("" for the others):
+    # every output puts it right after the text it marks.
+    marks: dict[str, str] = field(default_factory=dict)
     figure_url: str = ""
     figure_alt: str = ""
     backlink: Link | None = None  # monthly summaries: the weekly issue it comes from
@@ -67,6 +72,7 @@ class IssueView:
     intro: str  # plain text
     note: str  # the curator's own intro, Markdown
     note_lang: str
+    note_mark: str  # "(英语)" where the note is untranslated, else ""
     sections: list[SectionView]
     picks: list[Pick]
     navigation: Navigation
@@ -89,11 +95,9 @@ class Context:
 
 def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
     config = context.config
-    sections = _sections(issue, config, cat, context)
-    note, note_lang = issue.intro, config.source_language
-    translated_note = issue.intro_translations.get(cat.lang)
-    if cat.lang != config.source_language and translated_note is not None and translated_note.summary:
-        note, note_lang = translated_note.summary, cat.lang
+    written = editions.written_in(issue, config.source_language)
+    sections = _sections(issue, written, cat, context)
+    note = editions.intro_text(issue, cat.lang, written)
     by_key = {normal_key(view.entry.key): (view, section) for section in sections for view in section.entries}
     picks = []
     for key in issue.picks:
@@ -105,8 +109,9 @@ def build(issue: Issue, context: Context, cat: Catalogue) -> IssueView:
         lang=cat.lang,
         title=issue.title or title(issue.period, cat, config.first_weekday),
         intro=_intro(issue.period, cat, config.first_weekday),
-        note=note,
-        note_lang=note_lang,
+        note=note.text,
+        note_lang=note.lang,
+        note_mark=editions.mark(note, cat),
         sections=sections,
         picks=picks,
         navigation=_navigation(issue.period, context, cat),
@@ -156,44 +161,34 @@ def _intro(period: Period, cat: Catalogue, first_weekday: str) -> str:
     )
 
 
-def _sections(issue: Issue, config: Config, cat: Catalogue, context: Context) -> list[SectionView]:
-    names = [(s.id, cat(s.name)) for s in config.sections]
+def _sections(issue: Issue, written: str, cat: Catalogue, context: Context) -> list[SectionView]:
+    names = [(s.id, cat(s.name)) for s in context.config.sections]
     known = {section_id for section_id, _ in names}
     names += [(e.section, e.section) for e in issue.entries if e.section not in known]  # check reports these
     sections = []
     for number, (section_id, name) in enumerate(dict(names).items(), start=1):
         section = SectionView(number, section_id, name)
         for entry in issue.in_section(section_id):
-            shown, lang = localised(entry, cat.lang, config.source_language)
-            section.entries.append(_entry(shown, lang, cat, context))
+            section.entries.append(
+                _entry(entry, editions.entry_texts(entry, cat.lang, written), cat, context)
+            )
         sections.append(section)
     return sections
 
 
-def localised(entry: Entry, lang: str, source_lang: str) -> tuple[Entry, str]:
-    """The entry with its text in `lang`, and the language it is in: the source's, where there is
-    no translation (a headline and summary in two languages would read as a mistake)."""
-    translation = entry.translations.get(lang)
-    if lang == source_lang or translation is None or not translation.headline:
-        return entry, source_lang
-    if entry.summary.strip() and not translation.summary.strip():
-        return entry, source_lang
+def _entry(entry: Entry, texts: dict[str, editions.Shown], cat: Catalogue, context: Context) -> EntryView:
     shown = replace(
-        entry,
-        headline=translation.headline,
-        summary=translation.summary,
-        post=translation.post or entry.post,
+        entry, headline=texts["headline"].text, summary=texts["summary"].text, post=texts["post"].text
     )
-    return shown, lang
-
-
-def _entry(entry: Entry, lang: str, cat: Catalogue, context: Context) -> EntryView:
-    view = EntryView(entry, anchor=anchor(entry.key), lang=lang)
-    if lang != cat.lang:
-        view.lang_label = f"({cat.language_name(lang)})"
+    view = EntryView(
+        shown,
+        anchor=anchor(entry.key),
+        langs={name: text.lang for name, text in texts.items()},
+        marks={name: editions.mark(text, cat) for name, text in texts.items()},
+    )
     if entry.figure:
         view.figure_url = context.links.media(entry.figure)
-        view.figure_alt = cat("Figure from “{title}”", title=entry.title or entry.headline)
+        view.figure_alt = cat("Figure from “{title}”", title=entry.title or shown.headline)
     if entry.issue:
         try:
             week = Week.parse(entry.issue)

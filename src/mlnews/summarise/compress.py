@@ -244,9 +244,18 @@ def tidy(text: str) -> str:
     return text
 
 
-_MATHS = re.compile(r"\\|\$(?!\d)")  # LaTeX: a command, or "$x$" (but "$35" is money)
+# LaTeX: a command, or "$x$" (but "$35" is money); or maths turned to text: "ε_2^2", "{±1}".
+_MATHS = re.compile(r"\\|\$(?!\d)|\w[_^]\S|[{}]|[∈∉⊂⊆∀∃∑∏√∫≤≥]")
+
+
+_MARKUP = re.compile(r"\\|\$(?!\d)|[{}]")
+
+
+def has_markup(text: str) -> bool:
+    """Whether the text holds what only LaTeX reads ("\\emph", "$f$", "{0, 1}"): "O(√n)" is text."""
+    return _MARKUP.search(text) is not None
 
 
 def has_maths(text: str) -> bool:
-    """Whether the text holds LaTeX maths, which reads badly in a headline or a post."""
+    """Whether the text holds maths (LaTeX, or turned to text), which reads badly in any draft."""
     return _MATHS.search(text) is not None

@@ -58,7 +58,7 @@ def _candidate(sentence: str, title: str, paper: bool) -> tuple[str, str]:
     if paper:
         text = third_person(text, our="the")
     limit = CJK_HEADLINE_LIMIT if mostly_cjk(text) else HEADLINE_LIMIT
-    return capitalise(tidy(compress(text, limit, avoid=lambda cut: _restates(cut, title)))), text
+    return capitalise(tidy(compress(text, limit, avoid=lambda cut: restates(cut, title)))), text
 
 
 def _whole_clause(text: str, title: str) -> str:
@@ -70,7 +70,7 @@ def _whole_clause(text: str, title: str) -> str:
         cut = tidy(flat[:end])
         if len(cut.split()) < 4:
             break
-        if len(cut) <= limit and cut_reads_whole(flat, cut) and not _restates(cut, title):
+        if len(cut) <= limit and cut_reads_whole(flat, cut) and not restates(cut, title):
             return capitalise(cut)
     return ""
 
@@ -165,7 +165,7 @@ def choose_headline(
         candidate, text = _candidate(sentences[i], title, paper)
         if not gist_like(candidate):
             continue
-        if _restates(candidate, title):
+        if restates(candidate, title):
             fallback = fallback if fallback[0] else (candidate, i)
             continue
         read.append((candidate, text, i))
@@ -193,7 +193,7 @@ def choose_headline(
             capitalise(tidy(compress(sentences[i], HEADLINE_LIMIT))),
             _window(sentences[i], title),
         ):
-            if candidate and not _restates(candidate, title):
+            if candidate and not restates(candidate, title):
                 return candidate, i
     return fallback if fallback[0] else (headline_from_title(title), None)
 
@@ -262,7 +262,7 @@ def normal(text: str) -> str:
     return " ".join(WORD.findall(text.lower()))
 
 
-def _restates(headline: str, title: str) -> bool:
+def restates(headline: str, title: str) -> bool:
     """Whether the headline is the title, or a part of it (case and punctuation aside)."""
     ours, theirs = normal(headline), normal(title)
     return not ours or ours == theirs or (bool(theirs) and f" {ours} " in f" {theirs} ")

@@ -12,7 +12,8 @@ WORD = re.compile(r"\w+")
 
 
 _ANAPHORIC = re.compile(
-    r"(?:it|its|this|these|those|they|their|such"
+    r"(?:it|its|this|these|those|they|their|such|instead|then|consequently|as a result|finally|besides"
+    r"|in addition(?! to)|in contrast(?! to)|both of|(?:by |in )?doing so"
     r"|(?:all|each|both|either|neither|none|most|some|many|several|few|one|two|three)"
     r" of (?:them|these|those|this|it))\b",
     re.IGNORECASE,
@@ -49,3 +50,24 @@ def needs_before(sentence: str) -> bool:
     if _GOES_ON.match(sentence):
         return True
     return leans_back(sentence) and _STANDS_ALONE.match(sentence) is None
+
+
+# Words within a sentence that point at something said before it: "such interactions", "the
+# proposed methods" (unless a sentence before proposes), "this grounding".
+_POINTS_WITHIN = re.compile(
+    r"\bsuch (?!as\b)(?:an? )?[a-z]+|\bthe (?:proposed|resulting|aforementioned|above)\b|, in contrast,",
+    re.IGNORECASE,
+)
+_PROPOSES = re.compile(r"\b(?:propos|introduc|present|develop|design|devis)\w*\b", re.IGNORECASE)
+
+
+def points_within(sentence: str, before: list[str]) -> bool:
+    """Whether a sentence names what only a sentence before it explains ("such interactions"), when
+    `before`, the sentences told before it, do not: "the proposed method" after "We propose X" is
+    understood."""
+    found = _POINTS_WITHIN.search(sentence)
+    if found is None:
+        return False
+    if found.group().lower().startswith(("the proposed", "the resulting")):
+        return not any(_PROPOSES.search(s) for s in before)
+    return True

@@ -22,7 +22,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
 from mlnews.app import state
-from mlnews.document import edits
+from mlnews.document import editions, edits
 from mlnews.document.model import TRANSLATABLE, Issue, Texts, normal_key, section_order
 from mlnews.document.source import path_for, read
 from mlnews.errors import MlnewsError
@@ -37,7 +37,7 @@ class Edit(BaseModel):
     field: str  # headline, summary or post
     value: str
     version: str  # the file's version the edit was made on
-    lang: str | None = None  # None: the language the issue is written in
+    lang: str | None = None  # None (or the text's own language): the text as written; else its translation
 
 
 class Review(BaseModel):
@@ -76,14 +76,15 @@ def show(period: str, request: Request) -> dict[str, Any]:
 
 @routes.post("/api/issues/{period}/edits")
 def edit(period: str, change: Edit, request: Request) -> dict[str, Any]:
-    languages = state.of(request).workspace.config.languages
-    if change.lang is not None and change.lang not in languages[1:]:
+    config = state.of(request).workspace.config
+    if change.lang is not None and change.lang not in config.languages:
         raise HTTPException(
-            422, f"language {change.lang!r}: the issue is translated into {', '.join(languages[1:])}"
+            422, f"language {change.lang!r}: the issue is published in {', '.join(config.languages)}"
         )
 
     def apply(issue: Issue) -> None:
-        edits.set_text(issue, change.key, change.field, change.value, change.lang)
+        lang = _translation_language(issue, change.key, change.lang, config.source_language)
+        edits.set_text(issue, change.key, change.field, change.value, lang)
 
     return _change(request, period, change.version, apply)
 
@@ -91,11 +92,22 @@ def edit(period: str, change: Edit, request: Request) -> dict[str, Any]:
 @routes.post("/api/issues/{period}/reviews")
 def review(period: str, wanted: Review, request: Request) -> dict[str, Any]:
     """The curator's word on a flag or a stale translation, without editing the text."""
+    first = state.of(request).workspace.config.source_language
 
     def apply(issue: Issue) -> None:
-        edits.review(issue, wanted.key, wanted.field, wanted.action, wanted.lang)
+        lang = _translation_language(issue, wanted.key, wanted.lang, first)
+        edits.review(issue, wanted.key, wanted.field, wanted.action, lang)
 
     return _change(request, period, wanted.version, apply)
+
+
+def _translation_language(issue: Issue, key: str, lang: str | None, first: str) -> str | None:
+    """The translation an edit in `lang` is to, or None for the text as written (in its own language)."""
+    if lang is None or key == edits.INTRO:
+        own = editions.written_in(issue, first)
+    else:
+        own = editions.entry_language(edits.entry_of(issue, key), editions.written_in(issue, first))
+    return None if lang in (None, own) else lang
 
 
 @routes.post("/api/issues/{period}/moves")
@@ -193,40 +205,43 @@ def _texts(texts: Texts, stale: list[str]) -> dict[str, Any]:
 
 
 def _as_json(workspace: Workspace, path: Path) -> dict[str, Any]:
+    """The issue for the page: each text as written, in its own language (`lang`), under "", and
+    its translation into each other language the issue is published in."""
     issue = _issue(path)
-    names = {s.id: s.name for s in workspace.config.sections}
+    config = workspace.config
+    written = editions.written_in(issue, config.source_language)
+    names = {s.id: s.name for s in config.sections}
     order = section_order([e.section for e in issue.entries], list(names))
     sections: dict[str, list[dict[str, Any]]] = {section: [] for section in order}
     for entry in issue.entries:
+        own = editions.entry_language(entry, written)
         texts: dict[str, dict[str, Any]] = {"": _texts(entry, [])}
-        for lang in workspace.config.languages[1:]:
-            translation = entry.translations.get(lang)
-            texts[lang] = (
-                _texts(translation, translation.stale(entry.originals()))
-                if translation
-                else {name: "" for name in TRANSLATABLE}
-            )
+        for lang in config.languages:
+            if lang != own:
+                translation = entry.translations.get(lang)
+                texts[lang] = (
+                    _texts(translation, translation.stale(entry.originals()))
+                    if translation
+                    else {name: "" for name in TRANSLATABLE}
+                )
         sections.setdefault(entry.section, []).append(
-            {
-                "key": entry.key,
-                "title": entry.title,
-                "link": entry.link,
-                "texts": texts,
-            }
+            {"key": entry.key, "title": entry.title, "link": entry.link, "lang": own, "texts": texts}
         )
     originals = {"summary": issue.intro}  # the intro's one text, as its translations see it
     intro: dict[str, dict[str, Any]] = {"": {**originals, "flags": {}, "stale": []}}
-    for lang in workspace.config.languages[1:]:
-        translation = issue.intro_translations.get(lang)
-        intro[lang] = (
-            _texts(translation, translation.stale(originals))
-            if translation
-            else {"summary": "", "flags": {}, "stale": []}
-        )
+    for lang in config.languages:
+        if lang != written:
+            translation = issue.intro_translations.get(lang)
+            intro[lang] = (
+                _texts(translation, translation.stale(originals))
+                if translation
+                else {"summary": "", "flags": {}, "stale": []}
+            )
     return {
         "period": issue.name,
         "version": edits.version(path),
-        "languages": list(workspace.config.languages),
+        "languages": list(config.languages),
+        "written": written,  # the intro's language (and each entry's that says none of its own)
         "intro": intro,
         # Every section, empty ones too: an entry can be moved into any.
         "sections": [{"id": s, "name": names.get(s, s), "entries": e} for s, e in sections.items()],

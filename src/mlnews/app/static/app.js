@@ -28,6 +28,9 @@
   // must undo that `x`, and the server keeps one undo entry per request.
   var queue = Promise.resolve();
 
+  // A past issue's pick has no title until its record is imported: never an empty row.
+  function titled(item) { return item.title || "(no title yet: import its record) " + item.key; }
+
   function load() {
     return get("/api/weeks/" + encodeURIComponent(week) + "/candidates")
       .then(function (data) {
@@ -122,7 +125,7 @@
     li.dataset.key = item.key;
     li.setAttribute("role", "option");
     li.appendChild(el("span", "score", item.score.toFixed(3)));
-    li.appendChild(el("span", "title", item.title));
+    li.appendChild(el("span", "title", titled(item)));
     li.appendChild(el("span", "state", item.state));
     if (item.reasons && item.reasons.length) li.appendChild(el("span", "why", item.reasons.join(" · ")));
     li.addEventListener("mousedown", function (event) { if (event.shiftKey) event.preventDefault(); });  // no text selection
@@ -165,7 +168,7 @@
   function showDetail(item) {
     detail.textContent = "";
     if (!item) return;
-    detail.appendChild(el("h2", "", item.title));
+    detail.appendChild(el("h2", "", titled(item)));
     var meta = el("p", "meta");
     (item.authors || []).slice(0, 6).forEach(function (name, index) {  // each its own: `i`/`e` take one
       if (index) meta.appendChild(document.createTextNode(", "));

@@ -1,5 +1,6 @@
 // The issue view: the intro and every entry's headline, summary and post, in the language
-// chosen, saved to the issue file on blur; the picks; entries moved within and across sections,
+// chosen, saved to the issue file on blur (in a language a text is not written in, its
+// translation, with the text as written shown beside it); the picks; entries moved within and across sections,
 // removed and put back; the issue as published,
 // in each language, beside it; compose, check, build and publish from here. The file's
 // version goes with each change: a file changed meanwhile on disk is never overwritten; the
@@ -29,9 +30,9 @@
 
   function render() {
     if (!langBox.options.length) {
-      data.languages.forEach(function (lang, i) {
+      data.languages.forEach(function (lang) {
         var option = el("option", "", lang);
-        option.value = i === 0 ? "" : lang;
+        option.value = lang;
         langBox.appendChild(option);
       });
     }
@@ -62,7 +63,7 @@
     node.dataset.key = entry.key;
     node.appendChild(el("p", "title", entry.title));
     node.appendChild(controls(entry, section, index));
-    fields(node, entry.key, entry.texts, ["headline", "summary", "post"]);
+    fields(node, entry.key, entry.texts, ["headline", "summary", "post"], entry.lang);
     return node;
   }
 
@@ -71,32 +72,45 @@
     var node = el("section", "entry intro");
     node.dataset.key = INTRO;
     node.appendChild(el("h2", "", "Intro"));
-    fields(node, INTRO, data.intro, ["summary"], {label: "intro", placeholder: "your words, after the standard opening"});
+    fields(node, INTRO, data.intro, ["summary"], data.written,
+      {label: "intro", placeholder: "your words, after the standard opening"});
     return node;
   }
 
   // The texts of an entry (or the intro) in the language chosen, each saved on blur, with its
-  // flags and stale notices. `hint` (the intro's): a label and a placeholder for its one field.
-  function fields(node, key, byLang, names, hint) {
-    var lang = langBox.value;
-    var texts = byLang[lang] || {};
+  // flags and stale notices. `own`: the language the texts are written in; in any other, the
+  // fields are their translation, and the text as written is shown beside each (a curator
+  // translating by hand reads it there). `hint` (the intro's): a label and a placeholder.
+  function fields(node, key, byLang, names, own, hint) {
+    var lang = langBox.value === own ? null : langBox.value;  // null: the text as written
+    var texts = (lang ? byLang[lang] : byLang[""]) || {};
+    var written = byLang[""] || {};
     names.forEach(function (field) {
       var label = el("label", "field", (hint ? hint.label : field) + " ");
       var input = field === "summary" ? el("textarea") : el("input");
       input.name = field;
-      input.lang = lang || data.languages[0];  // the right fonts and spelling for the text's language
+      input.lang = lang || own;  // the right fonts and spelling for the text's language
       input.value = texts[field] || "";
       if (hint) input.placeholder = hint.placeholder;
       input.addEventListener("input", function () { editing += input.dataset.dirty ? 0 : 1; input.dataset.dirty = "1"; });
-      input.addEventListener("blur", function () { save(key, field, input); });
+      input.addEventListener("blur", function () { save(key, field, input, lang); });
       label.appendChild(input);
       node.appendChild(label);
+      if (lang && written[field]) {
+        var source = el("p", "source-text");
+        source.dataset.field = field;
+        source.appendChild(el("span", "source-lang", own + ": "));
+        var said = el("span", "", written[field]);
+        said.lang = own;
+        source.appendChild(said);
+        node.appendChild(source);
+      }
     });
     var what = key === INTRO ? "the intro" : "";
     // A flag lapses when its text is edited; "keep as written" is the curator's word that it is right.
     Object.keys(texts.flags || {}).forEach(function (field) {
       node.appendChild(notice("flag", (what || field) + " is flagged: " + texts.flags[field], "Keep as written",
-        {key: key, field: field, action: "keep", lang: lang || null}));
+        {key: key, field: field, action: "keep", lang: lang}));
     });
     (texts.stale || []).forEach(function (field) {
       node.appendChild(notice("stale", (what || "the " + field) + " changed since it was translated", "Mark current",
@@ -204,10 +218,10 @@
     return queue;
   }
 
-  function save(key, field, input) {
+  function save(key, field, input, lang) {
     if (!input.dataset.dirty) return;
     delete input.dataset.dirty;
-    var value = input.value, lang = langBox.value || null;
+    var value = input.value;
     serially(function () {
       var body = {key: key, field: field, value: value, version: data.version, lang: lang};
       return post(api + "/edits", body).then(function (d) {
@@ -297,7 +311,8 @@
     move(node.dataset.key, box.dataset.section, index + (event.key === "ArrowUp" ? -1 : 1));
     event.preventDefault();
   });
-  langBox.addEventListener("change", render);
+  // The issue as published in the language being edited: what the curator translates shows there.
+  langBox.addEventListener("change", function () { render(); preview(langBox.value); });
   load();
   work.resume();
   setInterval(poll, 1000);
