@@ -91,7 +91,8 @@ def candidates(
     if result is not None:
         doc = parse(sentences[result])
         figure = bool(FIGURE.search(sentences[result]))
-        if figure or any(_gain(t) for t in doc if t.pos_ == "VERB"):
+        said = _said(doc)
+        if figure or _gain(root_of(doc)) or (said is not None and _gain(said)):
             headline = (
                 _finding(doc, name)
                 or _clause(doc, name, keep_number=figure, result=True)
@@ -301,14 +302,7 @@ def _naming(thing: Token) -> str | None:
 
 def _finding(doc: Doc, name: Name | None, limit: int = HEADLINE_LIMIT) -> str | None:
     """ "We show that S" -> S (its own subject, or the proposal's name for "our method")."""
-    root = root_of(doc)
-    # "We show that S", or "We validate X, showing that S"
-    verb = next((v for v in (root, *root.children) if v.lemma_ in FINDING and _reports(v, root)), None)
-    if verb is None:
-        return None
-    said = next(
-        (c for c in verb.children if c.dep_ == "ccomp" and any(m.dep_ == "mark" for m in c.children)), None
-    )
+    said = _said(doc)
     if said is None:
         return None
     subject = subject_of(said)
@@ -318,9 +312,28 @@ def _finding(doc: Doc, name: Name | None, limit: int = HEADLINE_LIMIT) -> str | 
     if vague(subject_tokens) and not _points_back(subject_tokens):
         return None
     replace = name if _points_back(subject_tokens) else None
-    if _points_back(subject_tokens) and name is None:
+    if _points_back(subject_tokens) and (name is None or not _ours(subject, doc, name)):
         return None
     return _shape(said, subject_tokens, replace, bool(FIGURE.search(doc.text)), limit)
+
+
+def _ours(subject: Token, doc: Doc, name: Name) -> bool:
+    """Whether "it" in "we show that it ..." is the proposal: "our X", or the name the sentence
+    itself gives ("We validate AdaBelief ..., showing that it outperforms ..."), not "beam search"."""
+    if any(t.lower_ in ("our", "we") for t in subject.subtree):
+        return True
+    return any(t.dep_ in ("dobj", "nsubj") and t.text in name.text.split() for t in doc)
+
+
+def _said(doc: Doc) -> Token | None:
+    """The verb of what "We show that S" (or "We validate X, showing that S") shows."""
+    root = root_of(doc)
+    verb = next((v for v in (root, *root.children) if v.lemma_ in FINDING and _reports(v, root)), None)
+    if verb is None:
+        return None
+    return next(
+        (c for c in verb.children if c.dep_ == "ccomp" and any(m.dep_ == "mark" for m in c.children)), None
+    )
 
 
 def _reports(verb: Token, root: Token) -> bool:
