@@ -91,7 +91,8 @@ def candidates(
     if result is not None:
         doc = parse(sentences[result])
         figure = bool(FIGURE.search(sentences[result]))
-        if figure or _gain(root_of(doc)):
+        said = _said(doc)
+        if figure or _gain(root_of(doc)) or (said is not None and _gain(said)):
             headline = (
                 _finding(doc, name)
                 or _clause(doc, name, keep_number=figure, result=True)
@@ -107,7 +108,8 @@ def candidates(
         headline = _finding(parse(sentences[i]), name)
         if headline:
             yield headline, i
-    for i in order:
+    # Any sentence that stands alone, the background (what comes before the proposal) last.
+    for i in sorted(order, key=lambda i: i < order[0]) if order else []:
         headline = _clause(parse(sentences[i]), name, keep_number=bool(FIGURE.search(sentences[i])))
         if headline:
             yield headline, i
@@ -273,7 +275,20 @@ def _proposal_clause(doc: Doc) -> str | None:
                 plural = thing.tag_ in ("NNS", "NNPS") and not _proper_name(thing)
                 agree = {clause.i: clause.lemma_} if plural else _third_singular(clause)
                 return fit(subject, rest, clause, agree, plural=plural, keep_number=False)
-    return _naming(thing)
+    return _naming(thing) or _purpose(thing)
+
+
+def _purpose(thing: Token) -> str | None:
+    """ "We propose AdaBelief to achieve three goals" -> "AdaBelief achieves three goals"."""
+    goals = (c for c in thing.head.children if c.dep_ == "xcomp" and c.tag_ == "VB" and c.i > thing.i)
+    goal = next(goals, None)
+    subject = _proper_name(thing) or _noun_phrase(thing)
+    if goal is None or not subject or not any(c.lower_ == "to" for c in goal.children):
+        return None
+    rest = [t for t in goal.subtree if not (t.dep_ == "aux" and t.lower_ == "to" and t.head == goal)]
+    plural = thing.tag_ in ("NNS", "NNPS") and not _proper_name(thing)
+    agree = {goal.i: goal.lemma_} if plural else _third_singular(goal)
+    return fit(subject, rest, goal, agree, plural=plural, keep_number=False)
 
 
 def _naming(thing: Token) -> str | None:
@@ -287,12 +302,7 @@ def _naming(thing: Token) -> str | None:
 
 def _finding(doc: Doc, name: Name | None, limit: int = HEADLINE_LIMIT) -> str | None:
     """ "We show that S" -> S (its own subject, or the proposal's name for "our method")."""
-    verb = root_of(doc)
-    if verb.lemma_ not in FINDING:
-        return None
-    said = next(
-        (c for c in verb.children if c.dep_ == "ccomp" and any(m.dep_ == "mark" for m in c.children)), None
-    )
+    said = _said(doc)
     if said is None:
         return None
     subject = subject_of(said)
@@ -302,9 +312,33 @@ def _finding(doc: Doc, name: Name | None, limit: int = HEADLINE_LIMIT) -> str | 
     if vague(subject_tokens) and not _points_back(subject_tokens):
         return None
     replace = name if _points_back(subject_tokens) else None
-    if _points_back(subject_tokens) and name is None:
+    if _points_back(subject_tokens) and (name is None or not _ours(subject, doc, name)):
         return None
     return _shape(said, subject_tokens, replace, bool(FIGURE.search(doc.text)), limit)
+
+
+def _ours(subject: Token, doc: Doc, name: Name) -> bool:
+    """Whether "it" in "we show that it ..." is the proposal: "our X", or the name the sentence
+    itself gives ("We validate AdaBelief ..., showing that it outperforms ..."), not "beam search"."""
+    if any(t.lower_ in ("our", "we") for t in subject.subtree):
+        return True
+    return any(t.dep_ in ("dobj", "nsubj") and t.text in name.text.split() for t in doc)
+
+
+def _said(doc: Doc) -> Token | None:
+    """The verb of what "We show that S" (or "We validate X, showing that S") shows."""
+    root = root_of(doc)
+    verb = next((v for v in (root, *root.children) if v.lemma_ in FINDING and _reports(v, root)), None)
+    if verb is None:
+        return None
+    return next(
+        (c for c in verb.children if c.dep_ == "ccomp" and any(m.dep_ == "mark" for m in c.children)), None
+    )
+
+
+def _reports(verb: Token, root: Token) -> bool:
+    finite_or_showing = verb.tag_ in ("VBG", "VBZ", "VBP", "VBD")
+    return verb == root or (verb.dep_ in ("advcl", "xcomp", "conj") and finite_or_showing)
 
 
 def _shape(

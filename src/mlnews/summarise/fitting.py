@@ -42,16 +42,18 @@ def fit(
     for clause in [t for t in tokens if t.head == verb and _own_clause(t, verb)]:
         # "X does A, and in a GAN Y does B": a second clause of its own; the headline says the first.
         tokens = _without(tokens, clause)
-    if not plural:  # "X encompasses A, and develop B": the joined verb was the authors', not X's
-        for t in list(tokens):
-            if (
-                t.dep_ == "conj"
-                and t.pos_ == "VERB"
-                and t.tag_ in ("VB", "VBP")
-                and t.i not in (conjugated or {})
-                and any(u.i == t.i for u in tokens)
-            ):
-                tokens = _without(tokens, t)
+    # A joined verb that does not agree with the subject was another's: "X encompasses A, and
+    # develop B" (the authors'), "The best designs transfer ..., finds state-of-the-art models" (the paper's)
+    other = ("VBZ",) if plural else ("VB", "VBP")
+    for t in list(tokens):
+        if (
+            t.dep_ == "conj"
+            and t.pos_ == "VERB"
+            and t.tag_ in other
+            and t.i not in (conjugated or {})
+            and any(u.i == t.i for u in tokens)
+        ):
+            tokens = _without(tokens, t)
     text = _sentence(subject, tokens, conjugated)
     # Too long, cut, or pointing at what it does not say ("pairs them with ..."): the right end goes.
     while len(text) > limit or dangles(text) or vague(tokens):

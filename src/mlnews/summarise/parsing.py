@@ -92,6 +92,8 @@ def plausible(verb: Token, subject: list[Token]) -> bool:
         return False
     if verb.tag_ == "VBZ" and not verb.lower_.endswith("s"):
         return False
+    if any(t.head == verb and t.tag_ in FINITE for t in subject):
+        return False  # "the best designs transfer [...], finds": a finite verb as the subject
     if subject and (subject[-1].dep_ == "cc" or subject[-1].is_punct):
         return False  # "the labeling of large datasets, and": a member of a list, not a subject
     first = min(t.i for t in subject) if subject else verb.i
