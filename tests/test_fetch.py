@@ -130,7 +130,14 @@ def test_private_addresses_are_refused_unless_allowed(httpserver: HTTPServer, sl
             match=r"localhost is a private address \(127.0.0.1\); set \[network\] allow_private_addresses",
         ):
             strict.get(httpserver.url_for("/x"))
-        for url in ("http://[::1]/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/"):
+        port = httpserver.port  # the same server, reached through IPv4-compatible IPv6 or multicast
+        for url in (
+            "http://[::1]/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://10.0.0.1/",
+            f"http://[::127.0.0.1]:{port}/x",
+            "http://239.255.255.250:1900/",
+        ):
             with pytest.raises(FetchError, match="private address"):
                 strict.get(url)
     assert httpserver.log == []
@@ -245,6 +252,9 @@ def test_addresses_wrapped_in_ipv6_are_private_too() -> None:
 
     for private in ("::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::", "::1", "fe80::1", "10.1.2.3"):
         assert not _is_public(ip_address(private)), private
+    # IPv4-compatible IPv6 and multicast, which Python's is_global lets through
+    for other in ("::127.0.0.1", "::8.8.8.8", "224.0.0.1", "239.255.255.250", "ff02::1", "ff0e::1"):
+        assert not _is_public(ip_address(other)), other
     assert _is_public(ip_address("93.184.216.34")) and _is_public(ip_address("2606:4700::1111"))
 
 

@@ -397,11 +397,19 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
 
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IPv4-compatible IPv6 ("::127.0.0.1"), deprecated by RFC 4291: some stacks still route it to the
+# IPv4 address it wraps, and no public server is reached through it.
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """A global address, including one an IPv6 address only wraps (mapped, 6to4, Teredo, NAT64)."""
+    """A global unicast address, including one an IPv6 address only wraps (mapped, 6to4, Teredo,
+    NAT64); never multicast (224.0.0.0/4, ff00::/8), which Python counts as global."""
+    if address.is_multicast:
+        return False
     if isinstance(address, ipaddress.IPv6Address):
+        if address in _IPV4_COMPATIBLE:
+            return False
         wrapped = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
         if address in _NAT64:
             wrapped = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
