@@ -111,6 +111,8 @@ def _front_matter(lines: list[str], name: str) -> tuple[Period, dict[str, object
         front = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as error:
         raise IssueError(f"{name}:{_toml_line(error) + 1}: front matter: {_toml_reason(error)}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise IssueError(f"{name}:1: front matter: nested too deeply to read (TOML)") from None
     line_of = {}
     for number, line in enumerate(lines[1:end], start=2):
         match = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line)
