@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mlnews import identity
@@ -10,7 +11,6 @@ from mlnews.document.model import Issue, Texts
 from mlnews.document.safe import is_safe_url, plain
 from mlnews.document.source import IssueError, Parsed, read
 from mlnews.errors import MlnewsError
-from mlnews.formats.xml import root_name
 from mlnews.i18n import SOURCE_LANGUAGE, catalogue
 from mlnews.items import KINDS
 from mlnews.settings import LANGUAGES, Config
@@ -19,6 +19,8 @@ from mlnews.weeks import Week
 
 CJK_LANGUAGES = ("zh", "ja")  # written in Chinese characters (and kana)
 _IMAGE_HEAD = 4096  # enough for an SVG's XML declaration, doctype and comments before <svg>
+# An SVG is text: its <svg> root, maybe after a byte-order mark, an XML declaration, a doctype, comments.
+_SVG = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<svg[\s>/]", re.DOTALL)
 
 
 def problems(parsed: Parsed, config: Config, path: Path) -> list[str]:
@@ -227,8 +229,7 @@ def _is_image(head: bytes) -> bool:
         return True
     if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
         return True
-    # SVG is text: an <svg> root, maybe after an XML declaration, a doctype or comments.
-    return root_name(head) == "svg"
+    return _SVG.match(head) is not None
 
 
 def _is_week(text: str) -> bool:
