@@ -123,9 +123,39 @@ def test_beyond_loopback_every_request_needs_the_token(demo_copy: Workspace) -> 
         server.should_exit = True
 
 
-def test_serving_beyond_loopback_without_a_token_is_refused(run: Any, demo_copy: Workspace) -> None:
-    result = run("-w", str(demo_copy.root), "app", WEEK, "--host", "0.0.0.0", "--no-open")
-    assert result.code == 1 and "needs an access token, e.g. --token" in result.err
+def test_beyond_loopback_a_token_is_made_and_a_weak_one_refused(run: Any, demo_copy: Workspace) -> None:
+    from mlnews.app.serving import MIN_TOKEN, plan
+
+    made = plan("0.0.0.0", 8765, None, [])
+    assert made.made_token and made.token is not None and len(made.token) >= MIN_TOKEN
+    assert made.token != plan("0.0.0.0", 8765, None, []).token  # made afresh each run
+    result = run("-w", str(demo_copy.root), "app", WEEK, "--host", "0.0.0.0", "--token", "x", "--no-open")
+    assert result.code == 1 and "--token: at least 16 characters" in result.err
+    assert plan("::1", 8765, None, []).url == "http://[::1]:8765" and "[::1]:8765" in hosts_for("::1", 8765)
+
+
+def test_on_every_address_the_machines_names_and_the_allowed_ones_are_answered(
+    demo_copy: Workspace,
+) -> None:
+    """`--host 0.0.0.0`: a browser on the network sends the machine's name, not "0.0.0.0"."""
+    from mlnews.app.serving import plan
+
+    port = free_port()
+    serving = plan("0.0.0.0", port, None, ["proxy.example"])
+    application = create_app(demo_copy, serving.hosts, serving.token)
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    page = f"http://127.0.0.1:{port}/weeks/{WEEK}?token={serving.token}"
+    try:
+        for name in (socket.gethostname(), "proxy.example", "localhost"):
+            assert httpx.get(page, headers={"Host": f"{name}:{port}"}).status_code == 200, name
+        for name in ("0.0.0.0", "attacker.example"):
+            assert httpx.get(page, headers={"Host": f"{name}:{port}"}).status_code == 421, name
+    finally:
+        server.should_exit = True
 
 
 def test_more_like_this_and_figures_from_the_workspace_only(app: tuple[Workspace, str]) -> None:

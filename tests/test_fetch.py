@@ -130,7 +130,14 @@ def test_private_addresses_are_refused_unless_allowed(httpserver: HTTPServer, sl
             match=r"localhost is a private address \(127.0.0.1\); set \[network\] allow_private_addresses",
         ):
             strict.get(httpserver.url_for("/x"))
-        for url in ("http://[::1]/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/"):
+        port = httpserver.port  # the same server, reached through IPv4-compatible IPv6 or multicast
+        for url in (
+            "http://[::1]/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://10.0.0.1/",
+            f"http://[::127.0.0.1]:{port}/x",
+            "http://239.255.255.250:1900/",
+        ):
             with pytest.raises(FetchError, match="private address"):
                 strict.get(url)
     assert httpserver.log == []
@@ -245,6 +252,9 @@ def test_addresses_wrapped_in_ipv6_are_private_too() -> None:
 
     for private in ("::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::", "::1", "fe80::1", "10.1.2.3"):
         assert not _is_public(ip_address(private)), private
+    # IPv4-compatible IPv6 and multicast, which Python's is_global lets through
+    for other in ("::127.0.0.1", "::8.8.8.8", "224.0.0.1", "239.255.255.250", "ff02::1", "ff0e::1"):
+        assert not _is_public(ip_address(other)), other
     assert _is_public(ip_address("93.184.216.34")) and _is_public(ip_address("2606:4700::1111"))
 
 
@@ -333,3 +343,27 @@ def test_an_answer_that_is_not_json_is_a_one_line_error(httpserver: HTTPServer, 
     httpserver.expect_request("/v1/x", method="POST").respond_with_data("<html>proxy error</html>")
     with pytest.raises(FetchError, match=r"/v1/x: the answer is not JSON"):
         fetcher.post_json(httpserver.url_for("/v1/x"), {}).json()
+
+
+def test_a_name_that_rebinds_to_loopback_is_never_connected_to(
+    httpserver: HTTPServer, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name answers a public address to the check and loopback to the next
+    lookup. The connection goes to the checked address, so the loopback server hears nothing."""
+    import socket
+
+    httpserver.expect_request("/secret").respond_with_data("inside")
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])  # the first lookup: a public address; every later one: loopback
+
+    def resolver(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    settings = NetworkSettings(connect_timeout=0.5, read_timeout=0.5, retries=0)
+    with Fetcher(settings, sleep=sleeps) as strict, pytest.raises(FetchError):
+        strict.get(f"http://rebind.test:{httpserver.port}/secret")
+    assert httpserver.log == []

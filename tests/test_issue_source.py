@@ -254,7 +254,7 @@ def test_a_byte_order_mark_is_fine_and_bad_bytes_name_their_line(tmp_path: Path)
 def test_a_missing_figure_is_a_problem(tmp_path: Path) -> None:
     (tmp_path / "issues").mkdir()
     (tmp_path / "media").mkdir()
-    (tmp_path / "media" / "there.png").write_bytes(b"png")
+    (tmp_path / "media" / "there.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # its magic bytes
     path = tmp_path / "issues" / "2020-W49.md"
     text = SOURCE.replace("post: Video", "figure: media/there.png\npost: Video")
     assert problems(parse(text, str(path)), Config(), path) == []

@@ -228,7 +228,7 @@ def test_golden_files(built: demo.Result, name: str, lang: str, golden: Callable
 def test_nothing_from_items_or_curator_can_inject_markup(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run("init", "ws").code == 0
     issues = tmp_path / "ws" / "issues"
-    (tmp_path / "ws" / "media" / "<x>.png").write_bytes(b"an image")
+    (tmp_path / "ws" / "media" / "<x>.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # an image by its magic bytes
     (issues / "2020-W49.md").write_text(
         """+++
 week = "2020-W49"

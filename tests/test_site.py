@@ -13,6 +13,7 @@ import pytest
 from lxml import html as lxml_html
 
 from mlnews import demo
+from mlnews.document.source import IssueError
 from mlnews.formats.base import get_format
 from mlnews.items import Item
 from mlnews.publish import site
@@ -346,11 +347,16 @@ def test_what_a_build_no_longer_makes_leaves_the_site(demo_copy: Workspace, tmp_
 def test_control_characters_never_reach_pages_or_feeds(demo_copy: Workspace, tmp_path: Path) -> None:
     source = demo_copy.issues_dir / "2020-W50.md"
     text = source.read_text(encoding="utf-8")
+    # A C0 control is a problem `check` reports (issue 25): the site is not built until it is gone.
     source.write_text(text.replace("### ", "### Ctrl\x01char\x1b ", 1), encoding="utf-8")
+    with pytest.raises(IssueError, match=r"2020-W50.md:\d+: control character U\+0001, U\+001B"):
+        site.build(demo_copy, tmp_path / "out")
+    # A C1 control (pasted from a mis-decoded feed) is dropped on reading, never published.
+    source.write_text(text.replace("### ", "### Ctrl\x85char\x9b ", 1), encoding="utf-8")
     made = site.build(demo_copy, tmp_path / "out")
     assert not feedparser.parse((made.out / "feed.xml").read_bytes()).bozo
     page = (made.out / "2020-W50" / "index.html").read_text(encoding="utf-8")
-    assert "Ctrlchar" in page and "\x01" not in page and "\x1b" not in page
+    assert "Ctrlchar" in page and "\x85" not in page and "\x9b" not in page
 
 
 def test_figures_come_from_media_only_and_are_made_web_sized(demo_copy: Workspace, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urljoin, urlsplit
 
 from mlnews import __version__, lazy
@@ -36,6 +36,7 @@ from mlnews.errors import MlnewsError
 from mlnews.settings import NetworkSettings
 
 if TYPE_CHECKING:
+    import httpcore
     import httpx
 else:  # imported on first request: a command that fetches nothing does not pay for it
     httpx = lazy.load("httpx")
@@ -113,6 +114,7 @@ class Fetcher:
     _last: dict[str, float] = field(default_factory=dict)
     _client: httpx.Client | None = None
     _pool: concurrent.futures.ThreadPoolExecutor | None = None
+    _pins: dict[str, str] = field(default_factory=dict)  # host -> the address it was checked at
 
     def __enter__(self) -> Fetcher:
         return self
@@ -132,11 +134,16 @@ class Fetcher:
     def client(self) -> httpx.Client:
         if self._client is None:
             timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
+            limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+            transport = httpx.HTTPTransport(limits=limits)
+            # Connect to the address `_check_url` checked, not to what a second lookup answers
+            # (DNS rebinding): httpx exposes no resolver, so its connection pool gets our backend.
+            transport._pool._network_backend = cast("httpcore.NetworkBackend", _PinnedBackend(self._pins))
             self._client = httpx.Client(
                 timeout=timeout,
                 follow_redirects=False,  # each hop is checked in `get`
                 headers={"User-Agent": user_agent(self.settings)},
-                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                transport=transport,
             )
         return self._client
 
@@ -360,12 +367,35 @@ class Fetcher:
         except ValueError:
             raise FetchError(f"{url}: the port is not a number from 1 to 65535") from None
         if not (self.settings.allow_private_addresses or trusted):
-            for address in _addresses(parts.hostname, port):
+            addresses = _addresses(parts.hostname, port)
+            for address in addresses:
                 if not _is_public(address):
                     raise FetchError(
                         f"{url}: {parts.hostname} is a private address ({address}); "
                         "set [network] allow_private_addresses = true to allow it"
                     )
+            self._pins[parts.hostname.lower()] = str(addresses[0])
+
+
+class _PinnedBackend:
+    """httpcore's network backend, connecting to the address a host name was checked at
+    (`Fetcher._check_url`); TLS still verifies the certificate against the name, which httpcore
+    passes apart from the address."""
+
+    def __init__(self, pins: dict[str, str]):
+        import httpcore  # with httpx, on first request
+
+        self.pins = pins
+        self.backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, **options: Any) -> Any:
+        return self.backend.connect_tcp(self.pins.get(host.lower(), host), port, **options)
+
+    def connect_unix_socket(self, path: str, **options: Any) -> Any:
+        return self.backend.connect_unix_socket(path, **options)
+
+    def sleep(self, seconds: float) -> None:
+        self.backend.sleep(seconds)
 
 
 class _Retryable(Exception):
@@ -397,11 +427,19 @@ def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.I
 
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IPv4-compatible IPv6 ("::127.0.0.1"), deprecated by RFC 4291: some stacks still route it to the
+# IPv4 address it wraps, and no public server is reached through it.
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """A global address, including one an IPv6 address only wraps (mapped, 6to4, Teredo, NAT64)."""
+    """A global unicast address, including one an IPv6 address only wraps (mapped, 6to4, Teredo,
+    NAT64); never multicast (224.0.0.0/4, ff00::/8), which Python counts as global."""
+    if address.is_multicast:
+        return False
     if isinstance(address, ipaddress.IPv6Address):
+        if address in _IPV4_COMPATIBLE:
+            return False
         wrapped = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
         if address in _NAT64:
             wrapped = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)

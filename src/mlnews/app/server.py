@@ -14,10 +14,13 @@ from mlnews.app import jobs
 from mlnews.app.guard import Guard
 from mlnews.app.routes import issue, media, pages, preview, triage
 from mlnews.app.routes import jobs as routes_jobs
+from mlnews.app.serving import hosts_for
 from mlnews.app.state import Retrainer, State
 from mlnews.library import Library
 from mlnews.weeks import Week
 from mlnews.workspace import Workspace
+
+__all__ = ["create_app", "hosts_for"]
 
 ROUTES = (pages, triage, issue, routes_jobs, media, preview)
 
@@ -52,11 +55,3 @@ def _after(job: jobs.Job, held: State) -> None:
     """New items after a collect: the weeks the app shows are ranked again, in the background."""
     if job.command == "collect" and held.retrainer is not None:
         held.retrainer.request()
-
-
-def hosts_for(host: str, port: int) -> set[str]:
-    """The Host header values the app answers to when bound to `host`."""
-    names = {host}
-    if host in ("127.0.0.1", "localhost", "::1"):
-        names |= {"127.0.0.1", "localhost"}
-    return {f"{name}:{port}" for name in names}

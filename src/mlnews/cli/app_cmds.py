@@ -8,10 +8,7 @@ import typer
 
 from mlnews.cli import output
 from mlnews.cli.root import app, current_workspace
-from mlnews.errors import UsageError
 from mlnews.weeks import Week
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @app.command("app")
@@ -25,8 +22,13 @@ def app_command(
     token: Annotated[
         str | None,
         typer.Option(
-            help="Access token required of every request (needed beyond 127.0.0.1).", show_default=False
+            help="Access token every request must carry beyond loopback (made when not given).",
+            show_default=False,
         ),
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(help="Another Host name to answer to (repeatable), e.g. a proxy's name."),
     ] = None,
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the page in a browser.")
@@ -34,29 +36,29 @@ def app_command(
 ) -> None:
     """Triage a week in the browser: candidates best first, decided by keyboard (j/k, s, f, x, u).
 
-    Serves on 127.0.0.1 only, unless --host names another address and --token a secret
-    every request must carry (`?token=...` once; a cookie keeps it).
+    Serves on 127.0.0.1 only, unless --host names another address (0.0.0.0: every one); then
+    every request must carry a token (--token, else one is made and printed once; `?token=...`
+    once, a cookie keeps it), and the Host must be this machine's or one --allow-host names.
 
     Example: `mlnews app 2020-W49`
     """
-    import secrets
     import webbrowser
 
     import uvicorn
 
-    from mlnews.app.server import create_app, hosts_for
+    from mlnews.app.server import create_app
+    from mlnews.app.serving import plan
 
     workspace = current_workspace(ctx)
     chosen = Week.parse(week) if week else Week.this(workspace.config.first_weekday)
-    if host not in LOOPBACK and not token:
-        made = secrets.token_urlsafe(18)
-        raise UsageError(
-            f"--host {host}: serving beyond this machine needs an access token, e.g. --token {made}"
-        )
+    serving = plan(host, port, token, allow_host or [])
     output.say(f"Ranking the candidates of {chosen}…")
-    application = create_app(workspace, hosts_for(host, port), token, chosen)
-    url = f"http://{'127.0.0.1' if host in LOOPBACK else host}:{port}/weeks/{chosen}"
-    output.say(f"Serving the triage app at {url}{'?token=…' if token else ''} (Ctrl-C stops it)")
+    application = create_app(workspace, serving.hosts, serving.token, chosen)
+    url = f"{serving.url}/weeks/{chosen}"
+    if serving.made_token:  # said once: the cookie keeps it after the first visit
+        output.say(f"Serving the triage app at {url}?token={serving.token} (Ctrl-C stops it)")
+    else:
+        output.say(f"Serving the triage app at {url}{'?token=…' if serving.token else ''} (Ctrl-C stops it)")
     if open_browser:
-        webbrowser.open(url + (f"?token={token}" if token else ""))
+        webbrowser.open(url + (f"?token={serving.token}" if serving.token else ""))
     uvicorn.run(application, host=host, port=port, log_level="warning")

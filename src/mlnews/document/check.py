@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mlnews import identity
@@ -17,6 +18,9 @@ from mlnews.text import cjk_count, mostly_cjk
 from mlnews.weeks import Week
 
 CJK_LANGUAGES = ("zh", "ja")  # written in Chinese characters (and kana)
+_IMAGE_HEAD = 4096  # enough for an SVG's XML declaration, doctype and comments before <svg>
+# An SVG is text: its <svg> root, maybe after a byte-order mark, an XML declaration, a doctype, comments.
+_SVG = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<svg[\s>/]", re.DOTALL)
 
 
 def problems(parsed: Parsed, config: Config, path: Path) -> list[str]:
@@ -202,9 +206,30 @@ def _figure_problems(figure: str, line: int, path: Path) -> list[tuple[int, str]
     if Path(figure).is_absolute() or ".." in Path(figure).parts:
         return [(line, "figure must be a path inside the workspace, e.g. media/2011.15126.png")]
     workspace = path.resolve().parent.parent  # issue sources live in WORKSPACE/issues/
-    if path.resolve().parent.name == "issues" and not (workspace / figure).is_file():
+    if path.resolve().parent.name != "issues":
+        return []
+    if not (workspace / figure).is_file():
         return [(line, f"figure {figure} not found in the workspace")]
+    try:
+        with (workspace / figure).open("rb") as file:
+            head = file.read(_IMAGE_HEAD)
+    except OSError as error:
+        return [(line, f"figure {figure} cannot be read: {error.strerror or error}")]
+    if not _is_image(head):
+        return [(line, f"figure {figure} is not an image (PNG, JPEG, GIF, WebP, AVIF or SVG)")]
     return []
+
+
+def _is_image(head: bytes) -> bool:
+    """Whether a file's first bytes are an image a page can show: by its magic bytes, not its
+    name, since `figure: library.db` has a name too."""
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
+        return True
+    return _SVG.match(head) is not None
 
 
 def _is_week(text: str) -> bool:

@@ -43,6 +43,8 @@ _SQUASHED_HEADING = re.compile(r"^#{2,3}[^#\s]")  # `###Title`: meant as a headi
 _FIELD_IN_TEXT = re.compile(r"^(key|link|drafted|flagged|source|post):", re.IGNORECASE)
 _DRAFTED = re.compile(r"([a-z_]+)=([0-9a-f]{6})\b")
 _FLAGGED = re.compile(r'([a-z_]+)=([0-9a-f]{6}) "((?:[^"\\]|\\.)*)"')
+# C0 controls other than tab, line feed and carriage return (the end of a Windows line), and DEL.
+_C0 = frozenset(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
 MARKS = ("drafted", "flagged")  # fingerprints compose keeps: not the curator's to write
 TRANSLATION_FIELDS = ("post", "source", *MARKS)
 
@@ -77,6 +79,7 @@ def parse(text: str, name: str = "<issue>") -> Parsed:
     period, front, body_start, line_of = _front_matter(lines, name)
     issue = Issue(period=period, line_of=line_of, front_matter="\n".join(lines[1 : body_start - 1]))
     parsed = Parsed(issue)
+    parsed.problems += _control_problems(text)
     title = front.get("title", "")
     picks = front.get("picks", [])
     lang = front.get("lang", "")
@@ -100,6 +103,18 @@ def parse(text: str, name: str = "<issue>") -> Parsed:
     return parsed
 
 
+def _control_problems(text: str) -> list[tuple[int, str]]:
+    """A line with a control character (a NUL, say): reading drops them, so what is published is
+    not quite what the file says, and a file that has them was likely pasted from a binary."""
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        controls = sorted({c for c in line if c in _C0})
+        if controls:
+            named = ", ".join(f"U+{ord(c):04X}" for c in controls)
+            found.append((number, f"control character {named} in the text; delete it"))
+    return found
+
+
 def _front_matter(lines: list[str], name: str) -> tuple[Period, dict[str, object], int, dict[str, int]]:
     if not lines or lines[0].strip() != FRONT_MATTER:
         raise IssueError(f"{name}:1: expected the front matter to open with '{FRONT_MATTER}'")
@@ -111,6 +126,8 @@ def _front_matter(lines: list[str], name: str) -> tuple[Period, dict[str, object
         front = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as error:
         raise IssueError(f"{name}:{_toml_line(error) + 1}: front matter: {_toml_reason(error)}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise IssueError(f"{name}:1: front matter: nested too deeply to read (TOML)") from None
     line_of = {}
     for number, line in enumerate(lines[1:end], start=2):
         match = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", line)

@@ -82,7 +82,8 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_body: int = MAX_BOD
                 return PdfText("", (), "", "")
             title, authors = _title(document)
             lines = _lines(document, min(max_pages, document.page_count))
-    except (RuntimeError, ValueError):  # damaged or not a PDF at all
+    # FzErrorBase: MuPDF's own errors (a page tree that cycles) are not RuntimeErrors.
+    except (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase):  # damaged or not a PDF at all
         return PdfText("", (), "", "")
     vocabulary = _vocabulary([line.text for line in lines])
     paragraphs = _paragraphs(lines, vocabulary)

@@ -40,7 +40,9 @@ class ArxivSnapshot(Format):
             return False
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: a line nested thousands deep is no snapshot record, and parsing
+            # it (with orjson) reports it as a bad line rather than as a traceback.
             # The head may cut the first record short (a long abstract): read its keys as
             # text. The snapshot writes "id" first; requiring that keeps out other JSON
             # lines that merely nest a snapshot record (an mlnews export's raw field).

@@ -14,12 +14,7 @@ _SKIP = re.compile(rb"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.DOTALL)
 
 def root_name(head: bytes) -> str | None:
     """The local name of the root element, read from the start of a document."""
-    text = head.lstrip(b"\xef\xbb\xbf")
-    if text[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            text = text.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            return None
+    text = as_utf8(head).lstrip(b"\xef\xbb\xbf")
     while True:
         match = _SKIP.match(text)
         if not match or not match.group(0):
@@ -27,6 +22,31 @@ def root_name(head: bytes) -> str | None:
         text = text[match.end() :]
     match = _ROOT.match(text)
     return match.group(2).decode("ascii") if match else None
+
+
+# What a document's first bytes say it is encoded in: its byte-order mark, or, without one, how
+# its first "<" (every XML document starts with "<", or with a mark) is laid out in zero bytes.
+# UTF-32's marks first: UTF-32LE's begins with UTF-16LE's.
+_WIDE = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
+
+
+def as_utf8(head: bytes) -> bytes:
+    """The start of a document in UTF-8, so its root can be read whatever its encoding: a UTF-16 or
+    UTF-32 one (with or without a byte-order mark) is decoded; any other is returned as it is."""
+    for start, encoding in _WIDE:
+        if head.startswith(start):
+            # `head` may end inside a character; that character is dropped, not an error.
+            return head.decode(encoding, errors="ignore").encode("utf-8")
+    return head
 
 
 def parse_xml(data: bytes) -> etree._Element:
