@@ -121,13 +121,15 @@ def _clause_headline(
 ) -> tuple[str, int] | None:
     """The first whole-clause headline (`clauses`) that is not the title, nor the summary's opening
     sentence again unless the summary can go on without it; None when no sentence gives one."""
+    whole = "\n".join([title, *sentences])
+    # Said by the headline, the opening sentence goes when the next one can open the summary.
+    following = parts[1] if len(parts) > 1 else ""
+    spare = bool(following) and not (
+        _leans_back(following) or leans_back(following) or points_within(following, [])
+    )
     for headline, used in clauses.candidates(sentences, roles.headline_order, result, name):
-        if faithful.check(headline, "\n".join([title, *sentences])):
+        if faithful.check(headline, whole):
             continue  # cut on a misparse: "achieves 20.2 dB on X [and] 17.6 dB" joins two claims
-        # Said by the headline, the opening sentence goes when the next one can open the summary.
-        spare = len(parts) > 1 and not (
-            _leans_back(parts[1]) or leans_back(parts[1]) or points_within(parts[1], [])
-        )
         broken = validate.draft_problems({"headline": headline}, title, kind, "")  # the title again
         if not broken and not restates(headline, title) and (spare or not repeats(headline, parts[0])):
             return headline, used

@@ -267,15 +267,16 @@ def _proposal_clause(doc: Doc) -> str | None:
                     subject, rest, clause, None, plural=thing.tag_ in ("NNS", "NNPS"), keep_number=False
                 )
             if clause.dep_ == "acl" and clause.tag_ in ("VBG", "VB"):
-                rest = [
-                    t
-                    for t in clause.subtree
-                    if not (t.dep_ == "aux" and t.lower_ == "to" and t.head == clause)
-                ]
-                plural = thing.tag_ in ("NNS", "NNPS") and not _proper_name(thing)
-                agree = {clause.i: clause.lemma_} if plural else _third_singular(clause)
-                return fit(subject, rest, clause, agree, plural=plural, keep_number=False)
+                return _doing(thing, subject, clause)
     return _naming(thing) or _purpose(thing)
+
+
+def _doing(thing: Token, subject: str, verb: Token) -> str | None:
+    """ "X to do Y" or "X doing Y" said as "X does Y" (or "Xs do Y")."""
+    rest = [t for t in verb.subtree if not (t.dep_ == "aux" and t.lower_ == "to" and t.head == verb)]
+    plural = thing.tag_ in ("NNS", "NNPS") and not _proper_name(thing)
+    agree = {verb.i: verb.lemma_} if plural else {verb.i: _singular(verb)}
+    return fit(subject, rest, verb, agree, plural=plural, keep_number=False)
 
 
 def _purpose(thing: Token) -> str | None:
@@ -285,10 +286,7 @@ def _purpose(thing: Token) -> str | None:
     subject = _proper_name(thing) or _noun_phrase(thing)
     if goal is None or not subject or not any(c.lower_ == "to" for c in goal.children):
         return None
-    rest = [t for t in goal.subtree if not (t.dep_ == "aux" and t.lower_ == "to" and t.head == goal)]
-    plural = thing.tag_ in ("NNS", "NNPS") and not _proper_name(thing)
-    agree = {goal.i: goal.lemma_} if plural else _third_singular(goal)
-    return fit(subject, rest, goal, agree, plural=plural, keep_number=False)
+    return _doing(thing, subject, goal)
 
 
 def _naming(thing: Token) -> str | None:
@@ -389,10 +387,6 @@ def _agreeing(verb: Token) -> dict[int, str]:
         if word.tag_ == "VBP" or (word is not verb and word.tag_ == "VB" and not auxiliaries):
             changed[word.i] = _singular(word)
     return changed
-
-
-def _third_singular(verb: Token) -> dict[int, str]:
-    return {verb.i: _singular(verb)}
 
 
 def _singular(word: Token) -> str:
