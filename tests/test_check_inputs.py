@@ -71,12 +71,17 @@ def test_check_accepts_a_figure_that_is_an_image(run, ws: Path, name: str, data:
 
 
 def test_check_reports_a_figure_that_is_not_an_image(run, ws: Path) -> None:  # type: ignore[no-untyped-def]
-    # The library itself, named as a figure: a file in the workspace, but no image.
+    # The library itself, named as a figure: a file in the workspace, but not in media/, no image.
     path = write_issue(ws, "library.db")
     assert (ws / "library.db").is_file()
     result = run("-w", "ws", "check", WEEK)
     assert result.code != 0
-    assert f"{path.name}:{FIGURE_LINE}: figure library.db is not an image" in result.out + result.err
+    assert f"{path.name}:{FIGURE_LINE}: figure must be a file in media/" in result.out + result.err
+    # A link in media/ under an image's name, to a file elsewhere: never published, so refused.
+    (ws / "media" / "db.png").symlink_to(ws / "library.db")
+    write_issue(ws, "media/db.png")
+    linked = run("-w", "ws", "check", WEEK)
+    assert f"{WEEK}.md:{FIGURE_LINE}: figure media/db.png links to a file outside media/" in linked.out + linked.err
     # A PNG's name is not enough: the bytes decide.
     (ws / "media" / "fake.png").write_text("not a picture", encoding="utf-8")
     write_issue(ws, "media/fake.png")

@@ -244,3 +244,34 @@ def _command_line(pid: int) -> str:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def test_a_record_with_an_unsafe_link_or_figure_never_enters_the_library(library: Library, tmp_path: Path) -> None:
+    # mlnews' own JSON lines take every field as given: the library is where links are checked.
+    def line(number: int, **fields: object) -> str:
+        record = {"format": "mlnews-item/1", "title": f"Paper {number}", "kind": "paper"}
+        record |= {"key": f"arxiv:2101.0000{number}", "urls": [f"https://arxiv.org/abs/2101.0000{number}"]}
+        return json.dumps(record | fields, separators=(",", ":"))
+
+    lines = [
+        line(1, urls=["javascript:alert(1)"]),
+        line(2, urls=["https://arxiv.org/abs/2101.00002", " JaVaScRiPt:alert(2)"]),
+        line(3, urls=["data:text/html,<script>alert(3)</script>"]),
+        line(4, figure="/etc/passwd"),
+        line(5, figure="media/../mlnews.toml"),
+        line(6, figure="media/library.db"),
+        line(7, figure="media/2101.00007.png"),
+        line(8, urls=["http://arxiv.org/abs/2101.00008?x=1#top"]),
+    ]
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (report,) = ingest.import_files(library, [path])
+    assert (report.added, report.failed) == (2, 6)
+    said = "\n".join(report.warnings)
+    for number in range(1, 7):
+        assert f"'Paper {number}'" in said
+    assert "link 'javascript:alert(1)' is not an http(s) URL" in said
+    assert "figure must be a file in media/" in said and "figure must be an image" in said
+    kept = {item.title: item for item in library.items()}
+    assert sorted(kept) == ["Paper 7", "Paper 8"]
+    assert kept["Paper 7"].figure == "media/2101.00007.png"

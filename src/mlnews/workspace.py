@@ -16,6 +16,10 @@ from mlnews.errors import WorkspaceNotFound
 
 CONFIG_NAME = "mlnews.toml"
 LIBRARY_NAME = "library.db"
+# What a figure may be: a file right inside media/ with an image's name. The site copies only
+# media/, the app serves only one name inside it, and `mlnews figures` saves there.
+FIGURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+FIGURE_EXAMPLE = "media/2011.15126.png"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,19 @@ class Workspace:
     def reread(self) -> None:
         """Read `mlnews.toml` again when next asked: a command or the app has just changed it."""
         self.__dict__.pop("config", None)
+
+
+def figure_problem(figure: str) -> str | None:
+    """Why `figure` cannot be an item's figure, or None: the rule the library applies to what
+    enters it and `check` to what an issue names, so neither holds a path the site will not publish."""
+    folder, _, name = figure.partition("/")
+    if folder != "media" or not name or "/" in name or "\\" in name or name.startswith("."):
+        return f"figure must be a file in media/, e.g. {FIGURE_EXAMPLE}"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "figure name holds a control character"
+    if not name.lower().endswith(FIGURE_SUFFIXES):
+        return f"figure must be an image ({', '.join(FIGURE_SUFFIXES)}), e.g. {FIGURE_EXAMPLE}"
+    return None
 
 
 def init(root: Path, languages: tuple[str, ...] | None = None) -> tuple[Workspace, bool]:

@@ -16,6 +16,7 @@ from mlnews.items import KINDS
 from mlnews.settings import LANGUAGES, Config
 from mlnews.text import cjk_count, mostly_cjk
 from mlnews.weeks import Week
+from mlnews.workspace import figure_problem
 
 CJK_LANGUAGES = ("zh", "ja")  # written in Chinese characters (and kana)
 _IMAGE_HEAD = 4096  # enough for an SVG's XML declaration, doctype and comments before <svg>
@@ -203,13 +204,16 @@ def _lines(found: list[tuple[int, str]], path: Path) -> list[str]:
 
 
 def _figure_problems(figure: str, line: int, path: Path) -> list[tuple[int, str]]:
-    if Path(figure).is_absolute() or ".." in Path(figure).parts:
-        return [(line, "figure must be a path inside the workspace, e.g. media/2011.15126.png")]
+    problem = figure_problem(figure)
+    if problem:
+        return [(line, problem)]
     workspace = path.resolve().parent.parent  # issue sources live in WORKSPACE/issues/
     if path.resolve().parent.name != "issues":
         return []
     if not (workspace / figure).is_file():
         return [(line, f"figure {figure} not found in the workspace")]
+    if not (workspace / figure).resolve().is_relative_to((workspace / "media").resolve()):
+        return [(line, f"figure {figure} links to a file outside media/, which is never published")]
     try:
         with (workspace / figure).open("rb") as file:
             head = file.read(_IMAGE_HEAD)

@@ -9,6 +9,7 @@ crosses a process boundary cheaply.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -18,6 +19,7 @@ import orjson
 from mlnews import identity
 from mlnews.errors import MlnewsError
 from mlnews.items import KINDS, STATES, Event, Item, Signal, Text
+from mlnews.workspace import figure_problem
 
 COLUMNS = (
     "key", "kind", "title", "title_norm", "authors", "site", "urls", "identifiers", "published",
@@ -73,6 +75,7 @@ def prepare(item: Item) -> Prepared:
         # Only a record about a known thing may lack a title: a past issue's pick (the curator's
         # texts and decision, its title to come from its record) or numbers read about an item.
         raise LibraryError("the record has no title")
+    _check_links(item)
     idents = identity.identifiers([*item.identifiers, *([item.key] if item.key else []), *item.urls])
     if not idents:
         raise LibraryError("the record has no id and no usable http(s) URL")
@@ -91,6 +94,26 @@ def prepare(item: Item) -> Prepared:
     texts = tuple((t.name, t.lang, t.text, int(t.edited), t.updated) for t in item.texts)
     signals = tuple((s.name, s.source, float(s.value), s.at) for s in item.signals)
     return Prepared(values, tuple(idents), history, texts, signals)
+
+
+# Most links are plainly http(s): they need no parsing to be known safe.
+_PLAIN_WEB_LINK = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\x00-\x20\x7f]*)?", re.ASCII)
+
+
+def _check_links(item: Item) -> None:
+    """Every link an item carries is http(s) and its figure a file in media/: a `javascript:` link
+    or a figure path to anything else never reaches an issue, whatever record brought it."""
+    for url in item.urls:
+        if not _PLAIN_WEB_LINK.fullmatch(url) and identity.canonical_url(url) is None:
+            raise LibraryError(f"link {_shown(url)} is not an http(s) URL")
+    if item.figure is not None:
+        problem = figure_problem(item.figure)
+        if problem:
+            raise LibraryError(f"{problem}, not {_shown(item.figure)}")
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 80 else value[:77] + "...")
 
 
 def same(a: Prepared, b: Prepared) -> bool:
