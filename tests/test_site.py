@@ -431,3 +431,66 @@ def test_an_edit_to_a_week_reaches_its_month_page_unless_the_month_was_edited(
     site.build(demo_copy, out)
     page = (out / "2020-11" / "index.html").read_text(encoding="utf-8")
     assert "The month's own words" in page and "A sharper headline again" not in page
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_build_that_fails_or_is_killed_leaves_the_last_site_whole(run, demo_copy: Workspace) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = demo_copy.root
+    before = _files(root / "site")
+    assert "index.html" in before and "search.json" in before
+    # A theme change makes every page new; a broken last issue stops the build after most are written.
+    (root / "theme").mkdir()
+    base = (Path(site.__file__).parents[1] / "theme" / "base.html").read_text("utf-8")
+    (root / "theme" / "base.html").write_text(base.replace("</body>", "<!-- rebuilt --></body>"), "utf-8")
+    last = root / "issues" / "2020-W50.md"
+    good = last.read_text(encoding="utf-8")
+    last.write_text(good.replace("## papers", "## papres"), encoding="utf-8")
+    result = run("-w", "demo", "build")
+    assert result.code == 1 and "unknown section 'papres'" in result.err
+    assert _files(root / "site") == before
+    assert not (root / ".site.building").exists()
+
+    # Killed while it writes: the old site stays, whole, and the next build cleans up after it.
+    last.write_text(good, encoding="utf-8")
+    command = [sys.executable, "-m", "mlnews", "-w", str(root), "build"]
+    for _ in range(5):
+        shutil.rmtree(root / ".mlnews-cache", ignore_errors=True)  # every page rendered: a longer build
+        build = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while build.poll() is None and not _rebuilt(root / ".site.building" / "2020-W48" / "index.html"):
+            time.sleep(0.005)
+        if build.poll() is None:
+            os.kill(build.pid, signal.SIGKILL)
+            build.wait()
+            break
+    else:
+        pytest.fail("the build always ended before it could be killed")
+    assert _files(root / "site") == before
+    result = run("-w", "demo", "build")
+    assert result.code == 0, result.err
+    after = _files(root / "site")
+    assert set(after) == set(before) and b"<!-- rebuilt -->" in after["index.html"]
+    assert not (root / ".site.building").exists() and not (root / ".site.old").exists()
+
+
+def _rebuilt(page: Path) -> bool:
+    try:
+        return b"<!-- rebuilt -->" in page.read_bytes()
+    except OSError:
+        return False
+
+
+def test_a_first_build_that_fails_leaves_no_site_folder(run, demo_copy: Workspace) -> None:  # type: ignore[no-untyped-def]
+    shutil.rmtree(demo_copy.root / "site")
+    source = demo_copy.root / "issues" / "2020-W50.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("## papers", "## papres"), encoding="utf-8")
+    assert run("-w", "demo", "build").code == 1
+    assert not (demo_copy.root / "site").exists()

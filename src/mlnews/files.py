@@ -1,14 +1,19 @@
 """Writing files so that a crash or an error leaves the old file or the new one, never half.
 
 A symbolic link is followed (its target is replaced; the link stays), and a FIFO or
-a device is written to, never replaced by a file.
+a device is written to, never replaced by a file. A whole folder (the site) is made beside
+the old one and takes its place only when complete.
 """
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import fcntl
 import os
+import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,3 +113,98 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+@contextmanager
+def replacing_folder(path: Path) -> Iterator[Path]:
+    """A folder to fill that replaces `path` only when the block ends without an error.
+
+    It starts as `path`'s files hard-linked (no bytes copied), so an incremental build finds
+    what it left last time; a file in it must be replaced (`write_bytes`), never written in
+    place, or the old folder would change too. Killed or failed, the old folder is untouched
+    and what was built is removed, now or by the next run.
+    """
+    target = _followed(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target):
+        staging, old = (target.parent / f".{target.name}.{what}" for what in ("building", "old"))
+        if old.is_dir() and not target.exists():
+            os.rename(old, target)  # killed between the two renames of a swap: the old one is whole
+        for leftover in (staging, old):
+            shutil.rmtree(leftover, ignore_errors=True)
+        if target.is_dir():
+            _link_tree(target, staging)
+        else:
+            staging.mkdir()
+        try:
+            yield staging
+            _swap(staging, target, old)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    # Two builds of one folder at once would share the staging folder: the second waits.
+    with open(target.parent / f".{target.name}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _link_tree(source: Path, copy: Path) -> None:
+    for folder, _, names in os.walk(source):
+        into = copy / Path(folder).relative_to(source)
+        into.mkdir(exist_ok=True)
+        for name in names:
+            try:
+                os.link(Path(folder) / name, into / name, follow_symlinks=False)
+            except OSError:  # a file system without hard links
+                shutil.copy2(Path(folder) / name, into / name, follow_symlinks=False)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h: renameat2 swaps the two names in one step
+_AT_FDCWD = -100
+
+
+def _swap(new: Path, target: Path, old: Path) -> None:
+    """`new` in `target`'s place: in one step where Linux can, else in two renames (a kill
+    between them is repaired by the next `replacing_folder`: `old` is whole)."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if sys.platform.startswith("linux") and _exchange(new, target):
+        return  # `new` now names the old folder: the caller removes it
+    try:
+        os.rename(target, old)
+    except OSError as error:
+        if error.errno not in (errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES):
+            raise
+        _move_files(new, target)  # a mount point cannot be renamed: each file replaced whole
+        return
+    os.rename(new, target)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return bool(done == 0)
+
+
+def _move_files(new: Path, target: Path) -> None:
+    kept: set[Path] = set()
+    for folder, _, names in os.walk(new):
+        into = target / Path(folder).relative_to(new)
+        into.mkdir(exist_ok=True)
+        for name in names:
+            os.replace(Path(folder) / name, into / name)
+            kept.add(into / name)
+    for folder, _, names in os.walk(target, topdown=False):
+        for name in names:
+            if Path(folder) / name not in kept:
+                (Path(folder) / name).unlink()
+        if Path(folder) != target and not any(Path(folder).iterdir()):
+            Path(folder).rmdir()

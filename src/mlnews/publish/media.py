@@ -33,6 +33,7 @@ def copy_figures(workspace: Path, sources: Iterable[bytes], out: Path) -> set[st
             if target.is_file() and target.stat().st_mtime_ns == stamp.st_mtime_ns:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # may be a link to the published site's copy: never write through
             _web_sized_copy(origin, target)
             os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # "already copied", next time
     return copied

@@ -69,20 +69,24 @@ def build(
     languages: Iterable[str] | None = None,
     step: progress.Step = progress.nothing,
 ) -> Built:
+    """Build the site into a fresh folder that replaces `out` only when every page is written:
+    a build that fails or is killed leaves the old site as it was."""
+    langs = list(languages or workspace.config.languages)
+    cache = Cache.load(workspace, out, langs)
     try:
-        return _build(workspace, out, languages, step)
+        with files.replacing_folder(out) as fresh:
+            built = _build(workspace, fresh, langs, cache, step)
     except jinja2.TemplateError as error:
         raise SiteError(template_problem(error)) from None
+    cache.save()  # only now: it describes the pages `out` holds
+    return Built(out, [out / page.relative_to(fresh) for page in built.written], built.unchanged)
 
 
-def _build(workspace: Workspace, out: Path, languages: Iterable[str] | None, step: progress.Step) -> Built:
+def _build(workspace: Workspace, out: Path, langs: list[str], cache: Cache, step: progress.Step) -> Built:
     config = workspace.config
-    langs = list(languages or config.languages)
     periods = sorted(source.existing(workspace.issues_dir), key=lambda p: (published(p, config), str(p)))
-    out.mkdir(parents=True, exist_ok=True)
     built = Built(out)
     site = _Site(workspace, out, built, langs)
-    cache = Cache.load(workspace, out, langs)
     sources = {p: source.path_for(workspace.issues_dir, p).read_bytes() for p in periods}
     # A month's page shows its weeks' current text: their sources are part of its inputs.
     inputs = {
@@ -108,7 +112,6 @@ def _build(workspace: Workspace, out: Path, languages: Iterable[str] | None, ste
     site.remove_stale(cache.files)
     site.write(SITEMAP, sitemap(site.pages.absolute.root, site.outputs))
     cache.files = sorted(site.outputs)
-    cache.save()
     return built
 
 
