@@ -81,7 +81,8 @@ def test_check_reports_a_figure_that_is_not_an_image(run, ws: Path) -> None:  # 
     (ws / "media" / "db.png").symlink_to(ws / "library.db")
     write_issue(ws, "media/db.png")
     linked = run("-w", "ws", "check", WEEK)
-    assert f"{WEEK}.md:{FIGURE_LINE}: figure media/db.png links to a file outside media/" in linked.out + linked.err
+    said = linked.out + linked.err
+    assert f"{WEEK}.md:{FIGURE_LINE}: figure media/db.png links to a file outside media/" in said
     # A PNG's name is not enough: the bytes decide.
     (ws / "media" / "fake.png").write_text("not a picture", encoding="utf-8")
     write_issue(ws, "media/fake.png")

@@ -246,7 +246,9 @@ def _command_line(pid: int) -> str:
         return ""
 
 
-def test_a_record_with_an_unsafe_link_or_figure_never_enters_the_library(library: Library, tmp_path: Path) -> None:
+def test_a_record_with_an_unsafe_link_or_figure_never_enters_the_library(
+    library: Library, tmp_path: Path
+) -> None:
     # mlnews' own JSON lines take every field as given: the library is where links are checked.
     def line(number: int, **fields: object) -> str:
         record = {"format": "mlnews-item/1", "title": f"Paper {number}", "kind": "paper"}
