@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import shutil
 import stat
@@ -147,6 +146,8 @@ def replacing_folder(path: Path) -> Iterator[Path]:
 @contextmanager
 def _locked(target: Path) -> Iterator[None]:
     # Two builds of one folder at once would share the staging folder: the second waits.
+    import fcntl  # POSIX only, like the builds that need it
+
     with open(target.parent / f".{target.name}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
