@@ -231,13 +231,28 @@ def test_a_pdf_without_an_abstract_heading_offers_its_first_prose() -> None:
     assert read_pdf(pdf).abstract == PROSE
 
 
+def test_a_pdf_that_cannot_be_read_is_a_one_line_error_naming_it(
+    run: Any, ws: Path, httpserver: HTTPServer
+) -> None:
+    # Its page tree cycles: MuPDF gives up on it. Nothing is added under its file name alone.
+    cyclic = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    cyclic += b"2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    httpserver.expect_request("/papers/cyclic.pdf").respond_with_data(cyclic, content_type="application/pdf")
+    url = httpserver.url_for("/papers/cyclic.pdf")
+    result = run("-w", "ws", "add", url)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert f"{url}: cannot read it: the PDF is damaged (cycle in page tree)" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert run("-w", "ws", "show", "url:" + url).code != 0
+
+
 def test_reading_a_pdf_is_bounded_and_never_fails(shared_data: Path) -> None:
     fno = (shared_data / "pdf" / "2010.08895v1_fourier_neural_operator.pdf").read_bytes()
     whole, first = read_pdf(fno), read_pdf(fno, max_pages=1)
     assert len(first.body) < len(whole.body) <= MAX_BODY
     assert "Many problems in science" in first.body and "Fourier space" in first.abstract
     assert len(read_pdf(fno, max_body=1_000).body) <= 1_000
-    assert read_pdf(b"<html>not a PDF</html>") == PdfText("", (), "", "")
+    assert read_pdf(b"<html>not a PDF</html>") == PdfText("", (), "", "", "not a PDF")
     truncated = read_pdf(fno[: len(fno) // 3])  # whatever MuPDF can still read, and no error
     assert isinstance(truncated, PdfText) and len(truncated.body) <= MAX_BODY
 

@@ -145,12 +145,16 @@ def replacing_folder(path: Path) -> Iterator[Path]:
 
 @contextmanager
 def _locked(target: Path) -> Iterator[None]:
-    # Two builds of one folder at once would share the staging folder: the second waits.
+    # Two builds of one folder at once would share the staging folder: the second waits. The lock
+    # is on the parent folder itself, so no lock file is left beside the site.
     import fcntl  # POSIX only, like the builds that need it
 
-    with open(target.parent / f".{target.name}.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
         yield
+    finally:
+        os.close(folder)
 
 
 def _link_tree(source: Path, copy: Path) -> None:

@@ -101,6 +101,8 @@ def _pdf_item(response: Response) -> Item:
     from mlnews.enrich.pdf_text import read_pdf  # PyMuPDF loads only when a PDF is added
 
     text = read_pdf(response.content)
+    if text.problem:
+        raise AddError(f"{response.url}: cannot read it: {text.problem}")
     keys = identity.identifiers([response.url])
     return Item(
         title=text.title or response.url.rsplit("/", 1)[-1],

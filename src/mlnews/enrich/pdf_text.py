@@ -60,6 +60,7 @@ class PdfText:
     authors: tuple[str, ...]
     abstract: str
     body: str  # paragraphs, one a line
+    problem: str = ""  # why nothing could be read, when nothing could
 
 
 @dataclass(frozen=True)
@@ -75,20 +76,26 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_body: int = MAX_BOD
     """The PDF's title and authors (its own metadata, else the biggest text on page 1), its
     abstract and the text of its first pages; empty parts where it has none or cannot be read."""
     if b"%PDF-" not in data[:1024]:  # MuPDF would read an HTML error page as a document too
-        return PdfText("", (), "", "")
+        return _unread("not a PDF")
     try:
         with pymupdf.open(stream=data, filetype="pdf") as document:
-            if document.needs_pass or not document.page_count:
-                return PdfText("", (), "", "")
+            if document.needs_pass:
+                return _unread("the PDF is encrypted")
+            if not document.page_count:
+                return _unread("the PDF has no pages")
             title, authors = _title(document)
             lines = _lines(document, min(max_pages, document.page_count))
     # FzErrorBase: MuPDF's own errors (a page tree that cycles) are not RuntimeErrors.
-    except (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase):  # damaged or not a PDF at all
-        return PdfText("", (), "", "")
+    except (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase) as error:  # damaged or not a PDF at all
+        return _unread(f"the PDF is damaged ({str(error).split(': ', 1)[-1] or type(error).__name__})")
     vocabulary = _vocabulary([line.text for line in lines])
     paragraphs = _paragraphs(lines, vocabulary)
     abstract = _abstract(lines, vocabulary) or _first_prose(paragraphs)
     return PdfText(title, authors, abstract, _cut("\n".join(paragraphs), max_body))
+
+
+def _unread(problem: str) -> PdfText:
+    return PdfText("", (), "", "", problem)
 
 
 def _vocabulary(lines: list[str]) -> set[str]:
