@@ -32,12 +32,7 @@ def workspace(run, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    # Not the library: `compose` caches its fitted ranking model there before it reads the issue.
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name != "library.db"
-    }
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def _one_line_error(result, name: str) -> None:  # type: ignore[no-untyped-def]

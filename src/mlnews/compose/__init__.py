@@ -108,6 +108,8 @@ def compose_week(
     retry_failed: bool = False,
     step: progress.Step = progress.nothing,
 ) -> Report:
+    if path_for(issues_dir, week).exists():
+        read_valid(path_for(issues_dir, week), config)  # a broken file stops it before anything is written
     backends = drafting.backends(config, issues_dir.parent, library)
     if getattr(backends.drafter, "uses_examples", False):
         backends.examples = examples.gather(issues_dir, library, config, week)
