@@ -345,19 +345,22 @@ def test_an_answer_that_is_not_json_is_a_one_line_error(httpserver: HTTPServer, 
         fetcher.post_json(httpserver.url_for("/v1/x"), {}).json()
 
 
+@pytest.mark.parametrize("name", ["rebind.test", "rébind.test"])
 def test_a_name_that_rebinds_to_loopback_is_never_connected_to(
-    httpserver: HTTPServer, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch
+    httpserver: HTTPServer, sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     """DNS rebinding: the name answers a public address to the check and loopback to the next
-    lookup. The connection goes to the checked address, so the loopback server hears nothing."""
+    lookup. The connection goes to the checked address, so the loopback server hears nothing.
+    An international name is looked up as written by the check and as IDNA by the connection."""
     import socket
 
     httpserver.expect_request("/secret").respond_with_data("inside")
     real = socket.getaddrinfo
     answers = iter(["93.184.216.34"])  # the first lookup: a public address; every later one: loopback
+    spellings = {name, name.encode("idna").decode("ascii")}
 
     def resolver(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
-        if host != "rebind.test":
+        if (host.decode() if isinstance(host, bytes) else host) not in spellings:
             return real(host, port, *args, **kwargs)
         address = next(answers, "127.0.0.1")
         return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
@@ -365,5 +368,5 @@ def test_a_name_that_rebinds_to_loopback_is_never_connected_to(
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
     settings = NetworkSettings(connect_timeout=0.5, read_timeout=0.5, retries=0)
     with Fetcher(settings, sleep=sleeps) as strict, pytest.raises(FetchError):
-        strict.get(f"http://rebind.test:{httpserver.port}/secret")
+        strict.get(f"http://{name}:{httpserver.port}/secret")
     assert httpserver.log == []

@@ -374,7 +374,16 @@ class Fetcher:
                         f"{url}: {parts.hostname} is a private address ({address}); "
                         "set [network] allow_private_addresses = true to allow it"
                     )
-            self._pins[parts.hostname.lower()] = str(addresses[0])
+            # Under both spellings of the name: an international one reaches the connection as IDNA.
+            for host in {parts.hostname.lower(), _ascii_host(url)}:
+                self._pins[host] = str(addresses[0])
+
+
+def _ascii_host(url: str) -> str:
+    try:
+        return httpx.URL(url).raw_host.decode("ascii").lower()
+    except (httpx.InvalidURL, UnicodeError):
+        return ""
 
 
 class _PinnedBackend:
