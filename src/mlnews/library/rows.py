@@ -75,10 +75,10 @@ def prepare(item: Item) -> Prepared:
         # Only a record about a known thing may lack a title: a past issue's pick (the curator's
         # texts and decision, its title to come from its record) or numbers read about an item.
         raise LibraryError("the record has no title")
-    _check_links(item)
     idents = identity.identifiers([*item.identifiers, *([item.key] if item.key else []), *item.urls])
     if not idents:
         raise LibraryError("the record has no id and no usable http(s) URL")
+    _check_links(item)
     key = identity.best_key(idents)
     try:
         raw = dump(item.raw)
