@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from mlnews import demo
 from mlnews.cli import main
 from mlnews.workspace import Workspace
+
+# Hypothesis' default 200 ms deadline per example is a wall-clock guess: on a busy machine a
+# slow example fails a test whose behaviour is right. The properties are what is tested.
+settings.register_profile("mlnews", deadline=None)
+settings.load_profile("mlnews")
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE_GOLDEN = "MLNEWS_UPDATE_GOLDEN"
