@@ -128,7 +128,7 @@ def test_a_run_accounts_for_itself_against_what_arxiv_lists(
     run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
 ) -> None:
     httpserver.expect_request("/api/query").respond_with_handler(arxiv_replay(shared_data))
-    ws = workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
+    workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
     cut = run("-w", "ws", "collect", "--since", "1990-01-01")
     assert cut.code == 0, cut.err
     row = _row(cut.out, "arxiv-ml")
@@ -167,7 +167,7 @@ def test_collect_week_back_fills_the_issue_window_whole(
     run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
 ) -> None:
     httpserver.expect_request("/api/query").respond_with_handler(arxiv_replay(shared_data))
-    ws = workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
+    workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
     result = run("-w", "ws", "collect", "--week", "2020-W49")
     assert result.code == 0, result.err
     # The week (Sunday 29 November to Saturday 5 December) and the 28 days its candidates reach back to.
@@ -333,7 +333,12 @@ url = "{httpserver.url_for("/index.xml")}"
     fetched, new, merged, kept, skipped, listed, errors = row.split()[1:]
     # 15 new posts; the 38 known ones are there once (some updated since 2022, so merged).
     assert (int(fetched), int(new), int(merged) + int(kept), skipped, listed, errors) == (
-        53, 15, 38, "0", "-", "0"
+        53,
+        15,
+        38,
+        "0",
+        "-",
+        "0",
     )
     assert "lilianweng: nothing new" not in later.out
     # The 304 run said why nothing came.
