@@ -173,6 +173,9 @@ def test_collect_week_back_fills_the_issue_window_whole(
     # The week (Sunday 29 November to Saturday 5 December) and the 28 days its candidates reach back to.
     query = httpserver.log[0][0].args["search_query"]
     assert query.endswith("AND submittedDate:[202011080000 TO 202012052359]")
+    with sqlite3.connect(tmp_path / "ws" / "library.db") as db:
+        cursors = db.execute("SELECT cursor FROM source_state").fetchall()
+    assert cursors in ([], [("{}",)])  # the next ordinary run begins where it would have
     bad = run("-w", "ws", "collect", "--week", "2020-W99")
     assert bad.code == 1 and bad.err == "Error: --week '2020-W99': week '2020-W99': 2020 has no week 99\n"
     both = run("-w", "ws", "collect", "--week", "2020-W49", "--since", "2020-01-01")

@@ -74,13 +74,12 @@ class ArxivSource:
         while done < limit:
             asked = min(size, limit - done)
             items, problems, total = self._page(run, query, done, asked)
-            cursor = {"newest": newest} if newest else {}
             if not items:
-                yield Page([], cursor, problems, listed=total, window=window, start=since)
+                yield Page([], _cursor(run, newest), problems, listed=total, window=window, start=since)
                 return
             done += len(items)
             newest = max([newest, *(item.published or "" for item in items)])
-            yield Page(items, {"newest": newest}, problems, listed=total, window=window, start=since)
+            yield Page(items, _cursor(run, newest), problems, listed=total, window=window, start=since)
             if len(items) < asked:
                 return  # a short page: the end
 
@@ -106,6 +105,13 @@ class ArxivSource:
             f"GET {response.url}: arXiv answered an empty page at {start} of {total} results "
             f"{EMPTY_PAGE_RETRIES + 1} times; the next run will try again from here"
         )
+
+
+def _cursor(run: Run, newest: str) -> dict[str, str]:
+    # A back-fill leaves the cursor as it was: where the next ordinary run begins.
+    if run.until:
+        return {key: str(value) for key, value in run.cursor.items()}
+    return {"newest": newest} if newest else {}
 
 
 def search_query(source: Source) -> str:
