@@ -26,6 +26,7 @@ from mlnews.library.rows import (
     BODY,
     COLUMNS,
     FIRST_SEEN,
+    KEY,
     KIND,
     TITLE,
     TITLE_NORM,
@@ -88,6 +89,8 @@ class Writer:
         self._pending_by_title: dict[str, dict[int, None]] = {}
         self._in_transaction = False
         self._written: _Written | None = None
+        self._taken: list[tuple[int]] = []  # fingerprints of the records added since the last flush
+        self._fingerprints = False
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -127,6 +130,11 @@ class Writer:
                 f"{self.path}: {error}: another mlnews command is writing to it; try again when it is done"
             ) from None
         self._in_transaction = True
+        # A library whose migrations are still running (an older mlnews opened it) has no table
+        # of fingerprints yet: its records are merged the long way.
+        self._fingerprints = bool(
+            self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'records'").fetchone()
+        )
         # A big write touches several indexes at once and wants a big page cache; reading
         # (a search scanning 200,000 matches) is faster with the default one.
         self.db.execute("PRAGMA cache_size = -65536")
@@ -173,6 +181,10 @@ class Writer:
         # This runs once a record on a big import, in the process that writes: it keeps to
         # plain lookups, and the title checks only run for papers.
         new = item if isinstance(item, Prepared) else prepare(item)
+        if self._fingerprints:
+            if self._written is None and self._taken_before(new):
+                return "unchanged"
+            self._taken.append((new.digest,))
         idents = new.idents
         found = self._matching(idents)
         if found:
@@ -191,6 +203,13 @@ class Writer:
             return self._merge_into_pending(index, new)
         self._queue(new)
         return "added"
+
+    def _taken_before(self, new: Prepared) -> bool:
+        """Whether this very record was added before (its item is still found by its key): then
+        merging it again would change nothing. Filling an empty library there is nothing to ask."""
+        if not self.db.execute("SELECT 1 FROM records WHERE digest = ?", (new.digest,)).fetchone():
+            return False
+        return bool(self._find_ids((str(new.values[KEY]),)))
 
     def _matching(self, idents: tuple[str, ...]) -> list[int]:
         """Stored items that a key of the record names and that none of its ids contradicts: two
@@ -312,7 +331,10 @@ class Writer:
     # -- writing ---------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Write the items waiting in memory."""
+        """Write the items waiting in memory, and the fingerprints of the records taken."""
+        if self._taken:
+            self.db.executemany("INSERT OR IGNORE INTO records (digest) VALUES (?)", self._taken)
+            self._taken.clear()
         if not self._pending:
             return
         next_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
@@ -354,6 +376,7 @@ class Writer:
         self._forget_pending()
 
     def _forget_pending(self) -> None:
+        self._taken.clear()
         self._pending.clear()
         self._pending_by_ident.clear()
         self._pending_by_title.clear()
