@@ -118,6 +118,83 @@ def test_arxiv_max_results_stops_a_run_and_the_next_goes_on(
     assert cursor["newest"]  # where the next run begins: nothing between is skipped
 
 
+def _row(out: str, name: str) -> dict[str, str]:
+    lines = out.splitlines()
+    header = next(line for line in lines if line.split()[:2] == ["source", "fetched"]).split()
+    return dict(zip(header, next(line for line in lines if line.split()[:1] == [name]).split(), strict=True))
+
+
+def test_a_run_accounts_for_itself_against_what_arxiv_lists(
+    run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
+) -> None:
+    httpserver.expect_request("/api/query").respond_with_handler(arxiv_replay(shared_data))
+    workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
+    cut = run("-w", "ws", "collect", "--since", "1990-01-01")
+    assert cut.code == 0, cut.err
+    row = _row(cut.out, "arxiv-ml")
+    # arXiv's own count for the query, as recorded (the replay serves its first 60 only).
+    assert (row["fetched"], row["listed"], row["errors"]) == ("20", "214881", "0")
+    assert int(row["new"]) + int(row["merged"]) == 20
+    said = " ".join(cut.out.split())  # rich wraps long lines
+    assert "arxiv-ml: the source lists 214,881 (submitted 1990-01-01 00:00 to now (UTC)), 20 came" in said
+    assert "max_results stopped the run; the next run goes on from there" in said
+    # Nothing in the last two days: the run says when arXiv announces, and what to do meanwhile.
+    from datetime import date, timedelta
+
+    again = run("-w", "ws", "collect", "--since", str(date.today() - timedelta(days=2)))
+    assert again.code == 0, again.err
+    assert _row(again.out, "arxiv-ml")["listed"] == "0"
+    said = " ".join(again.out.split())
+    assert "arxiv-ml: nothing new: arXiv lists nothing submitted" in said
+    assert "arXiv announces new papers Sunday to Thursday at 20:00 New York time" in said
+    assert "mlnews collect --week WEEK" in said
+
+
+def test_a_query_that_matches_nothing_over_a_long_window_is_named(
+    run: Any, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/api/query").respond_with_data(EMPTY_ATOM, content_type="application/atom+xml")
+    ws = workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
+    result = run("-w", "ws", "collect", "--since", "2020-01-01")
+    assert result.code == 0, result.err
+    assert count(ws) == 0
+    said = " ".join(result.out.split())
+    assert "arxiv-ml: nothing new: arXiv lists nothing submitted 2020-01-01 00:00 to now (UTC)" in said
+    assert "for cs.LG, stat.ML and 'testing': check [sources.arxiv-ml] categories and query" in said
+
+
+def test_collect_week_back_fills_the_issue_window_whole(
+    run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
+) -> None:
+    httpserver.expect_request("/api/query").respond_with_handler(arxiv_replay(shared_data))
+    workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
+    result = run("-w", "ws", "collect", "--week", "2020-W49")
+    assert result.code == 0, result.err
+    # The week (Sunday 29 November to Saturday 5 December) and the 28 days its candidates reach back to.
+    query = httpserver.log[0][0].args["search_query"]
+    assert query.endswith("AND submittedDate:[202011080000 TO 202012052359]")
+    with sqlite3.connect(tmp_path / "ws" / "library.db") as db:
+        cursors = db.execute("SELECT cursor FROM source_state").fetchall()
+    assert cursors in ([], [("{}",)])  # the next ordinary run begins where it would have
+    bad = run("-w", "ws", "collect", "--week", "2020-W99")
+    assert bad.code == 1 and bad.err == "Error: --week '2020-W99': week '2020-W99': 2020 has no week 99\n"
+    both = run("-w", "ws", "collect", "--week", "2020-W49", "--since", "2020-01-01")
+    assert both.code == 1 and "--since and --week: give one of them" in both.err
+
+
+def test_arxiv_announcement_times_skip_friday_and_saturday() -> None:
+    from datetime import UTC, datetime
+
+    from mlnews.collect.accounting import announcements
+
+    friday = datetime(2026, 12, 4, 21, 0, tzinfo=UTC)  # 16:00 in New York
+    last, following = announcements(friday)
+    assert (f"{last:%a %d %H:%M}", f"{following:%a %d %H:%M}") == ("Thu 03 20:00", "Sun 06 20:00")
+    sunday_night = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Sunday 21:00 in New York
+    last, following = announcements(sunday_night)
+    assert (f"{last:%a %d}", f"{following:%a %d}") == ("Sun 06", "Mon 07")
+
+
 # -- OAI-PMH: resumption tokens, and a kill -9 in the middle -----------------------------------
 
 
@@ -256,9 +333,19 @@ url = "{httpserver.url_for("/index.xml")}"
     assert later.code == 0, later.err
     assert count(ws) == 53  # the 15 new posts
     row = next(line for line in later.out.splitlines() if line.strip().startswith("lilianweng"))
-    new, merged, unchanged, errors = (int(n) for n in row.split()[1:])
+    fetched, new, merged, kept, skipped, listed, errors = row.split()[1:]
     # 15 new posts; the 38 known ones are there once (some updated since 2022, so merged).
-    assert (new, merged + unchanged, errors) == (15, 38, 0)
+    assert (int(fetched), int(new), int(merged) + int(kept), skipped, listed, errors) == (
+        53,
+        15,
+        38,
+        "0",
+        "-",
+        "0",
+    )
+    assert "lilianweng: nothing new" not in later.out
+    # The 304 run said why nothing came.
+    assert "lilianweng: nothing new: the feed has not changed since the last run (HTTP 304)" in unchanged.out
 
 
 # -- faults: one source failing does not stop the others -------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import signal
 import subprocess
@@ -9,10 +10,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mlnews.collect import ingest, parallel
+from mlnews.items import Item
 from mlnews.library import Library
 
 
@@ -277,3 +280,41 @@ def test_a_record_with_an_unsafe_link_or_figure_never_enters_the_library(
     kept = {item.title: item for item in library.items()}
     assert sorted(kept) == ["Paper 7", "Paper 8"]
     assert kept["Paper 7"].figure == "media/2101.00007.png"
+
+
+def test_re_importing_an_unchanged_file_is_a_lookup_a_record(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each record the library took is fingerprinted: the same record again changes nothing, so
+    # it is not merged again (its item read, merged, compared): a lookup, cheaper than adding it.
+    from mlnews.library import writer
+
+    month = shared_data / "arxiv" / "daily_2025" / "2025-03.jsonl.gz"
+    merges = [0]
+    real_merge = writer.merge
+
+    def counted(*args: Any) -> Any:
+        merges[0] += 1
+        return real_merge(*args)
+
+    monkeypatch.setattr(writer, "merge", counted)
+    with Library.open(tmp_path / "library.db") as library:
+        library.add(Item(title="Something else", urls=["https://example.org/else"]))  # not empty
+        fresh = ingest.import_files(library, [month])
+        assert fresh[0].ok and fresh[0].added > 2000
+        merges[0] = 0
+        again = ingest.import_files(library, [month])
+        assert (again[0].added, again[0].merged, again[0].unchanged) == (
+            0,
+            0,
+            fresh[0].added + fresh[0].merged,
+        )
+        assert merges[0] == 0
+        # A record that did change is merged as before.
+        lines = gzip.decompress(month.read_bytes()).decode().splitlines()
+        changed = json.loads(lines[0])
+        changed["abstract"] = changed.get("abstract", "") + " A sentence added since."
+        edited = tmp_path / "edited.jsonl"
+        edited.write_text("\n".join([json.dumps(changed), *lines[1:]]) + "\n", encoding="utf-8")
+        third = ingest.import_files(library, [edited])
+        assert (third[0].added, third[0].merged) == (0, 1) and merges[0] == 1

@@ -413,3 +413,56 @@ def test_joining_two_curated_items_keeps_both_histories_and_the_latest_decision(
     item = library.get("2011.15126")
     assert [e.state for e in item.history] == ["shortlisted", "featured"]
     assert (item.state, item.week) == ("featured", "2020-W50")
+
+
+def _work(library: Library, records: list[Item]) -> int:
+    """SQLite's work adding the records, in thousands of virtual-machine steps: a count that
+    grows with what is scanned, unlike the number of statements, and does not depend on timing."""
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    library.db.set_progress_handler(tick, 1000)
+    try:
+        for record in records:
+            library.add(record)
+        library._writer.flush()  # each measure writes its own records, whatever the batch size
+    finally:
+        library.db.set_progress_handler(None, 0)
+    return steps[0]
+
+
+@pytest.mark.parametrize("filled", [False, True], ids=["empty library", "library with items"])
+def test_500_arxiv_papers_sharing_a_doi_or_a_title_stay_apart_and_merging_stays_linear(
+    tmp_path: Path, filled: bool
+) -> None:
+    # arXiv's snapshot gives a journal's DOI to each preprint it published: distinct arXiv ids
+    # are distinct papers, whatever else they share; the DOI names the first of them.
+    def group(name: str, start: int, count: int, same_title: bool) -> list[Item]:
+        return [
+            paper(
+                urls=[f"https://arxiv.org/abs/2101.{start + n:05d}"],
+                identifiers=[f"doi:10.1234/{name}"],
+                title="A long title that many papers share" if same_title else f"Paper {start + n} of {name}",
+            )
+            for n in range(count)
+        ]
+
+    with Library.open(tmp_path / "library.db") as library:
+        if filled:
+            library.add(paper())
+        with library.transaction():
+            # By the hundred: the 2nd hundred against the 5th (the first also finds fewer than
+            # TITLE_PEERS to check, and is cheaper for it).
+            shared = [_work(library, group("shared", start, 100, False)) for start in range(0, 500, 100)]
+            titled = [_work(library, group("titled", start, 100, True)) for start in range(1000, 1500, 100)]
+        assert library.count() == 1000 + filled
+        assert library.get("arxiv:2101.00499").title == "Paper 499 of shared"
+        assert library.get("doi:10.1234/shared").key == "arxiv:2101.00000"
+        # The 500th paper of a DOI or a title costs what the first hundred did, not five times as much.
+        assert shared[4] <= 1.5 * shared[1] + 5 and titled[4] <= 1.5 * titled[1] + 5, (shared, titled)
+        # Once stored, each is found, and a re-import of one is unchanged, not merged elsewhere.
+        again = group("shared", 250, 1, same_title=False)[0]
+        assert library.add(again) == "unchanged" and library.count() == 1000 + filled

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,6 +20,7 @@ from mlnews.weeks import Week
 if TYPE_CHECKING:
     from mlnews.collect.runner import SourceReport
     from mlnews.enrich.figures import Attached
+    from mlnews.settings import Config
 
 
 FiguresOption = Annotated[
@@ -42,6 +43,14 @@ def collect_command(
     since: Annotated[
         str | None, typer.Option(help="Back-fill from this day (YYYY-MM-DD) instead of the last run.")
     ] = None,
+    week: Annotated[
+        str | None,
+        typer.Option(
+            help="Back-fill one issue's window: the week and the days before it its candidates reach"
+            " back to (the ranker's lookback_days), YYYY-Www.",
+            show_default=False,
+        ),
+    ] = None,
     figures: FiguresOption = None,
 ) -> None:
     """Fetch what is new from every source in mlnews.toml into the library.
@@ -51,8 +60,12 @@ def collect_command(
     shortlisted items without a figure get one (`--no-figures` leaves that to
     `mlnews figures`).
 
-    Example: `mlnews collect --source arxiv-ml --since 2020-11-29`
+    Each source's line says what it sent, what was new, and how many it lists for what was
+    asked (arXiv's own count), so a shortfall shows; a source that brought nothing new says why.
+
+    Example: `mlnews collect --source arxiv-ml --since 2020-11-29`, `mlnews collect --week 2020-W49`
     """
+    from mlnews.collect.accounting import notes
     from mlnews.collect.runner import collect
     from mlnews.enrich.figures import attach_missing
     from mlnews.fetch import Fetcher
@@ -61,16 +74,23 @@ def collect_command(
     config = workspace.config
     if not config.sources:
         raise UsageError(f"{workspace.config_path}: no sources yet; add [sources.NAME] tables (see README)")
-    day = _day(since) if since else None
+    if since and week:
+        raise UsageError("--since and --week: give one of them")
+    day, until = (_day(since), None) if since else _window(week, config) if week else (None, None)
     with Library.open(workspace.library_path) as library, Fetcher(config.network) as fetcher:
         with bars.steps() as step:
-            reports = collect(config, library, source, day, fetcher, step)
+            reports = collect(config, library, source, day, fetcher, step, until=until)
         rank_cmds.build_features(library, config)
         # The sources' outcome first: the figures after it may take a while.
         output.console.print(_table(reports))
+        now = datetime.now(UTC)
         for report in reports:
             for problem in report.problems[:5]:
                 output.say(f"  {report.name}: {problem}", style="yellow")
+            if len(report.problems) > 5:
+                output.say(f"  {report.name}: … and {len(report.problems) - 5} more", style="yellow")
+            for note in notes(report, config.source(report.name), now):
+                output.say(f"  {report.name}: {note}", style="yellow")
             if report.error:
                 output.errors.print(f"Error: source {report.name}: {report.error}", markup=False, style="red")
         if config.network.fetch_figures if figures is None else figures:
@@ -88,12 +108,26 @@ def _day(text: str) -> date:
         raise UsageError(f"--since {text!r}: expected a day, YYYY-MM-DD") from None
 
 
+def _window(text: str, config: Config) -> tuple[date, date]:
+    """An issue's whole window: its week, and the days before it that its candidates reach back to."""
+    from mlnews.rank.pipeline import lookback_days
+
+    try:
+        week = Week.parse(text)
+    except MlnewsError as error:
+        raise UsageError(f"--week {text!r}: {error}") from None
+    end = week.end(config.first_weekday)
+    return min(week.start(config.first_weekday), end - timedelta(days=lookback_days(config) - 1)), end
+
+
 def _table(reports: list[SourceReport]) -> Table:
     table = Table(box=None, header_style="bold")
-    for column in ("source", "new", "merged", "unchanged", "errors"):
+    for column in ("source", "fetched", "new", "merged", "unchanged", "skipped", "listed", "errors"):
         table.add_column(column, justify="left" if column == "source" else "right")
     for r in reports:
-        table.add_row(r.name, str(r.added), str(r.merged), str(r.unchanged), "0" if r.ok else "1")
+        listed = "-" if r.listed is None else str(r.listed)
+        counts = (r.fetched, r.added, r.merged, r.unchanged, r.skipped)
+        table.add_row(r.name, *(str(n) for n in counts), listed, "0" if r.ok else "1")
     return table
 
 

@@ -9,19 +9,22 @@ item already there. A source that fails is reported and the others still run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from mlnews import progress
 from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher
 from mlnews.formats.base import ParseError
-from mlnews.library import Library
+from mlnews.items import Item
+from mlnews.library import Library, LibraryError
 from mlnews.settings import Config, Source
 from mlnews.sources import base
 
 
 @dataclass
 class SourceReport:
+    """What one source's run did, and what the source itself said: see `collect.accounting`."""
+
     name: str
     added: int = 0
     merged: int = 0
@@ -29,6 +32,13 @@ class SourceReport:
     pages: int = 0
     problems: list[str] = field(default_factory=list)
     error: str | None = None
+    fetched: int = 0  # records received, read or not
+    skipped: int = 0  # of them, not stored: unreadable, or refused by the library (in `problems`)
+    listed: int | None = None  # how many the source says it holds for what was asked
+    not_modified: bool = False  # the source answered "nothing changed" (HTTP 304)
+    window: str = ""  # what was asked, in words
+    start: datetime | None = None  # where that window begins
+    newest: str = ""  # the newest date among the records received
 
     @property
     def ok(self) -> bool:
@@ -42,6 +52,7 @@ def collect(
     since: date | None = None,
     fetcher: Fetcher | None = None,
     step: progress.Step = progress.nothing,
+    until: date | None = None,
 ) -> list[SourceReport]:
     sources = [config.source(name) for name in names] if names else list(config.sources)
     own = fetcher is None
@@ -50,7 +61,7 @@ def collect(
     try:
         for source in sources:
             step("sources", len(reports), len(sources))
-            reports.append(_collect_one(source, config, library, since, fetcher))
+            reports.append(_collect_one(source, config, library, since, until, fetcher))
         step("sources", len(reports), len(sources))
         return reports
     finally:
@@ -59,7 +70,7 @@ def collect(
 
 
 def _collect_one(
-    source: Source, config: Config, library: Library, since: date | None, fetcher: Fetcher
+    source: Source, config: Config, library: Library, since: date | None, until: date | None, fetcher: Fetcher
 ) -> SourceReport:
     report = SourceReport(source.name)
     try:
@@ -71,16 +82,38 @@ def _collect_one(
             fetcher=fetcher,
             network=config.network,
             interval=base.interval(source_type, source.url, config.network),
+            until=until,
         )
         for page in source_type.pages(run):
             with library.transaction():
                 for item in page.items:
-                    outcome = library.add(item)
-                    setattr(report, outcome, getattr(report, outcome) + 1)
+                    _add(library, item, report)
                 library.save_source_cursor(source.name, page.cursor)
-            report.pages += 1
-            report.problems += page.problems
+            _account(report, page)
     except (MlnewsError, ParseError) as error:
         report.error = str(error)
     library.record_source_run(source.name, report.error)
     return report
+
+
+def _add(library: Library, item: Item, report: SourceReport) -> None:
+    try:
+        outcome = library.add(item)
+    except LibraryError as error:  # a record the library refuses (no id, an unsafe link): the rest go in
+        report.skipped += 1
+        report.problems.append(f"skipped {item.title[:60]!r}: {error}")
+        return
+    setattr(report, outcome, getattr(report, outcome) + 1)
+
+
+def _account(report: SourceReport, page: base.Page) -> None:
+    report.pages += 1
+    report.fetched += len(page.items) + len(page.problems)
+    report.skipped += len(page.problems)  # records the source sent that could not be read
+    report.problems += page.problems
+    report.not_modified = report.not_modified or page.not_modified
+    if page.listed is not None and report.listed is None:  # the first page's count covers the run
+        report.listed = page.listed
+    report.window = report.window or page.window
+    report.start = report.start or page.start
+    report.newest = max([report.newest, *(i.published or i.updated or "" for i in page.items)])

@@ -302,6 +302,13 @@ def m012_embeddings(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m013_records(db: sqlite3.Connection) -> None:
+    # Every record the library has taken, by fingerprint (`rows.Prepared.digest`): re-importing
+    # an unchanged file is a lookup a record. 8 bytes a record, as the table's own rowid.
+    db.execute("CREATE TABLE records (digest INTEGER PRIMARY KEY)")
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -8,6 +8,7 @@ crosses a process boundary cheaply.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -46,6 +47,9 @@ class Prepared(NamedTuple):
     history: tuple[tuple[Any, ...], ...] = ()
     texts: tuple[tuple[Any, ...], ...] = ()
     signals: tuple[tuple[Any, ...], ...] = ()  # (name, source, value, at)
+    # A fingerprint of the record as given: one the library has taken before changes nothing
+    # (merging is idempotent), so a re-import skips it without reading its item.
+    digest: int = 0
 
     @property
     def title_norm(self) -> str:
@@ -93,7 +97,14 @@ def prepare(item: Item) -> Prepared:
     history = tuple((e.at, e.state, e.section, e.week) for e in item.history)
     texts = tuple((t.name, t.lang, t.text, int(t.edited), t.updated) for t in item.texts)
     signals = tuple((s.name, s.source, float(s.value), s.at) for s in item.signals)
-    return Prepared(values, tuple(idents), history, texts, signals)
+    return Prepared(
+        values, tuple(idents), history, texts, signals, _digest(values, idents, history, texts, signals)
+    )
+
+
+def _digest(*parts: Any) -> int:
+    data = orjson.dumps(parts)
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
 
 # Most links are plainly http(s): they need no parsing to be known safe.

@@ -26,6 +26,7 @@ from mlnews.library.rows import (
     BODY,
     COLUMNS,
     FIRST_SEEN,
+    KEY,
     KIND,
     TITLE,
     TITLE_NORM,
@@ -38,6 +39,9 @@ from mlnews.library.rows import (
 Outcome = Literal["added", "merged", "unchanged"]
 
 _BATCH = 500  # rows a flush writes: small batches keep the parsing workers busy
+# More papers than this with one normalised title: the title names no one paper, and a record
+# is not matched by it (nor checked against each of them, which would make merging quadratic).
+TITLE_PEERS = 20
 _DEFAULT_CACHE = -2000  # SQLite's own default: 2 MB
 _INSERT = (
     f"INSERT INTO items (id, {', '.join(COLUMNS)}, changed) VALUES ({', '.join('?' * (len(COLUMNS) + 2))})"
@@ -85,6 +89,8 @@ class Writer:
         self._pending_by_title: dict[str, dict[int, None]] = {}
         self._in_transaction = False
         self._written: _Written | None = None
+        self._taken: list[tuple[int]] = []  # fingerprints of the records added since the last flush
+        self._fingerprints = False
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -124,6 +130,11 @@ class Writer:
                 f"{self.path}: {error}: another mlnews command is writing to it; try again when it is done"
             ) from None
         self._in_transaction = True
+        # A library whose migrations are still running (an older mlnews opened it) has no table
+        # of fingerprints yet: its records are merged the long way.
+        self._fingerprints = bool(
+            self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'records'").fetchone()
+        )
         # A big write touches several indexes at once and wants a big page cache; reading
         # (a search scanning 200,000 matches) is faster with the default one.
         self.db.execute("PRAGMA cache_size = -65536")
@@ -170,15 +181,20 @@ class Writer:
         # This runs once a record on a big import, in the process that writes: it keeps to
         # plain lookups, and the title checks only run for papers.
         new = item if isinstance(item, Prepared) else prepare(item)
+        if self._fingerprints:
+            if self._written is None and self._taken_before(new):
+                return "unchanged"
+            self._taken.append((new.digest,))
         idents = new.idents
-        found = self._find_ids(idents)
+        found = self._matching(idents)
         if found:
             return self._merge_into_stored(found, new)
         index = self._pending_match(idents)
         title_norm = new.values[TITLE_NORM]
         if index is None and new.values[KIND] == "paper" and identity.title_is_distinctive(title_norm):
             same_title = self._pending_by_title.get(title_norm, {})
-            index = first_compatible(((i, self._pending[i].idents) for i in same_title), idents)
+            if len(same_title) <= TITLE_PEERS:
+                index = first_compatible(((i, self._pending[i].idents) for i in same_title), idents)
             if index is None:
                 by_title = self._find_by_title(new)
                 if by_title is not None:
@@ -187,6 +203,31 @@ class Writer:
             return self._merge_into_pending(index, new)
         self._queue(new)
         return "added"
+
+    def _taken_before(self, new: Prepared) -> bool:
+        """Whether this very record was added before (its item is still found by its key): then
+        merging it again would change nothing. Filling an empty library there is nothing to ask."""
+        if not self.db.execute("SELECT 1 FROM records WHERE digest = ?", (new.digest,)).fetchone():
+            return False
+        return bool(self._find_ids((str(new.values[KEY]),)))
+
+    def _matching(self, idents: tuple[str, ...]) -> list[int]:
+        """Stored items that a key of the record names and that none of its ids contradicts: two
+        arXiv ids that share a journal's DOI are two papers. Of items that contradict each other,
+        the oldest wins, so a record never joins two different papers."""
+        found = self._find_ids(idents)
+        if not found:
+            return found
+        marks = ", ".join("?" * len(found))
+        rows = self.db.execute(f"SELECT id, identifiers FROM items WHERE id IN ({marks}) ORDER BY id", found)
+        kept: list[int] = []
+        known = list(idents)
+        for item_id, identifiers in rows.fetchall():
+            theirs = json.loads(identifiers)
+            if not conflicts(theirs, known):
+                kept.append(item_id)
+                known += theirs
+        return kept
 
     def _find_ids(self, idents: tuple[str, ...]) -> list[int]:
         if self._written is not None:
@@ -202,10 +243,8 @@ class Writer:
     def _find_by_title(self, new: Prepared) -> int | None:
         if self._written is not None and new.title_norm not in self._written.by_title:
             return None
-        for item_id, identifiers in self._same_title(new.title_norm):
-            if not conflicts(json.loads(identifiers), new.idents):
-                return int(item_id)
-        return None
+        peers = self._same_title(new.title_norm)
+        return first_compatible(((int(i), json.loads(known)) for i, known in peers), new.idents)
 
     def _same_paper(self, item: Item, item_id: int) -> list[int]:
         """Stored papers titled as `item` that no id of it contradicts: when a record gives a
@@ -223,24 +262,26 @@ class Writer:
             if found != item_id and not conflicts(json.loads(identifiers), idents)
         ]
 
-    def _same_title(self, title_norm: str) -> Iterator[tuple[int, str]]:
-        """Stored papers with this normalised title, oldest first."""
+    def _same_title(self, title_norm: str) -> list[tuple[int, str]]:
+        """Stored papers with this normalised title, oldest first; none when more than
+        TITLE_PEERS share it, so that merging stays linear however common a title is."""
         sql = "SELECT id, identifiers FROM items WHERE kind = 'paper' AND title_norm = ?"
         if self._written is None:
-            yield from self.db.execute(sql + " ORDER BY id", (title_norm,)).fetchall()
-            return
-        # The title index is deferred: the candidates' ids come from memory, a page at a time.
-        ids = sorted(set(self._written.by_title.get(title_norm, ())))
-        for start in range(0, len(ids), 500):
-            page = ids[start : start + 500]
-            marks = ", ".join("?" * len(page))
-            rows = self.db.execute(sql + f" AND id IN ({marks}) ORDER BY id", (title_norm, *page))
-            yield from rows.fetchall()
+            rows = self.db.execute(sql + f" ORDER BY id LIMIT {TITLE_PEERS + 1}", (title_norm,)).fetchall()
+        else:
+            # The title index is deferred: the candidates' ids come from memory.
+            ids = sorted(set(self._written.by_title.get(title_norm, ())))
+            if len(ids) > TITLE_PEERS:  # merged-away ids stay listed: too many to be sure
+                ids = ids[: TITLE_PEERS + 1]
+            marks = ", ".join("?" * len(ids))
+            rows = self.db.execute(sql + f" AND id IN ({marks}) ORDER BY id", (title_norm, *ids)).fetchall()
+        return rows if len(rows) <= TITLE_PEERS else []
 
     def _pending_match(self, idents: tuple[str, ...]) -> int | None:
         for ident in idents:
-            if ident in self._pending_by_ident:
-                return self._pending_by_ident[ident]
+            index = self._pending_by_ident.get(ident)
+            if index is not None and not conflicts(self._pending[index].idents, idents):
+                return index
         return None
 
     def _queue(self, new: Prepared, index: int | None = None) -> None:
@@ -261,7 +302,7 @@ class Writer:
         merged = prepare(merge(before.item(), new.item()))
         linked = {self._pending_by_ident.get(ident, index) for ident in merged.idents}
         titled = not before.title_norm and bool(merged.title_norm)  # may now join a paper of that title
-        if linked != {index} or self._find_ids(merged.idents) or titled:
+        if linked != {index} or self._matching(merged.idents) or titled:
             # The merged record also names another item, waiting or stored: join them in the database.
             return self._merge_into_stored([], merged)
         self._queue(merged, index)
@@ -270,7 +311,7 @@ class Writer:
     def _merge_into_stored(self, ids: list[int], new: Prepared) -> Outcome:
         self.flush()
         # After the flush, items that were waiting are stored too: the record may name them.
-        target, *others = sorted(set(ids) | set(self._find_ids(new.idents)))
+        target, *others = sorted(set(ids) | set(self._matching(new.idents)))
         existing = self._load(target)
         merged_item = merge(existing, new.item())
         if not existing.title and merged_item.title:
@@ -284,13 +325,16 @@ class Writer:
             self.db.execute("UPDATE identifiers SET item_id = ? WHERE item_id = ?", (target, other))
             self.db.execute("UPDATE undo SET item_id = ? WHERE item_id = ?", (target, other))  # its decisions
             self.db.execute("DELETE FROM items WHERE id = ?", (other,))
-        self._write(target, merged)
+        self._write(target, merged, set(others))
         return "merged"
 
     # -- writing ---------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Write the items waiting in memory."""
+        """Write the items waiting in memory, and the fingerprints of the records taken."""
+        if self._taken:
+            self.db.executemany("INSERT OR IGNORE INTO records (digest) VALUES (?)", self._taken)
+            self._taken.clear()
         if not self._pending:
             return
         next_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM items").fetchone()[0]
@@ -316,9 +360,12 @@ class Writer:
             _FTS_INSERT,
             [(r[0], r[1 + TITLE], r[1 + AUTHORS], r[1 + ABSTRACT], r[1 + BODY]) for r in rows],
         )
-        self.db.executemany("INSERT INTO identifiers (ident, item_id) VALUES (?, ?)", ident_rows)
+        # A key two items share (a DOI of two arXiv papers) names the first of them.
+        self.db.executemany("INSERT OR IGNORE INTO identifiers (ident, item_id) VALUES (?, ?)", ident_rows)
         if self._written is not None:
-            self._written.by_ident.update(ident_rows)
+            by_ident = self._written.by_ident
+            for ident, item_id in ident_rows:
+                by_ident.setdefault(ident, item_id)
             for row in rows:
                 if row[1 + KIND] == "paper":
                     self._written.add_title(row[1 + TITLE_NORM], row[0])
@@ -329,18 +376,22 @@ class Writer:
         self._forget_pending()
 
     def _forget_pending(self) -> None:
+        self._taken.clear()
         self._pending.clear()
         self._pending_by_ident.clear()
         self._pending_by_title.clear()
 
-    def _write(self, item_id: int, new: Prepared) -> None:
+    def _write(self, item_id: int, new: Prepared, merged_away: set[int]) -> None:
         if self._written is not None:
-            self._written.by_ident.update((ident, item_id) for ident in new.idents)
+            known = self._written.by_ident
+            for ident in new.idents:  # a key another paper has keeps naming it
+                if known.setdefault(ident, item_id) in merged_away:
+                    known[ident] = item_id
             if new.kind == "paper":
                 self._written.add_title(new.title_norm, item_id)
         self.db.execute(_UPDATE, (*new.values, now(), item_id))
         self.db.executemany(
-            "INSERT OR REPLACE INTO identifiers (ident, item_id) VALUES (?, ?)",
+            "INSERT OR IGNORE INTO identifiers (ident, item_id) VALUES (?, ?)",
             [(ident, item_id) for ident in new.idents],
         )
         self.db.execute("DELETE FROM history WHERE item_id = ?", (item_id,))

@@ -299,6 +299,11 @@ def _lookback(ranker: Ranker) -> int:
     return int(getattr(ranker, "lookback_days", 28))
 
 
+def lookback_days(config: Config) -> int:
+    """How far back from a week's end its candidates reach, as the configured ranker says."""
+    return _lookback(ranker_for(config))
+
+
 def _decisions_stamp(library: Library) -> str:
     """What the decisions are now: a model trained on other decisions is out of date."""
     history = library.ranking.decisions()

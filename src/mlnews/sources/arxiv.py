@@ -22,6 +22,7 @@ from mlnews.settings import Field, Source
 from mlnews.sources.base import Page, Run, parse
 
 MAX_PAGE = 2000  # the API's own limit per request
+MAX_QUERY = 30_000  # and per query, however it is paged
 EMPTY_PAGE_RETRIES = 3  # the API sometimes answers a page with nothing by mistake
 _TOTAL = re.compile(rb"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
 
@@ -62,23 +63,27 @@ class ArxivSource:
     def pages(self, run: Run) -> Iterator[Page]:
         source = run.source
         size = min(MAX_PAGE, int(source.option("page_size", 100)))
-        limit = int(source.option("max_results", 2000))
+        # A back-fill takes the whole window: no later run carries it on.
+        limit = MAX_QUERY if run.until else int(source.option("max_results", 2000))
         since = _start(run)
-        query = f"{search_query(source)} AND submittedDate:[{since:%Y%m%d%H%M} TO 299912312359]"
+        until = f"{run.until:%Y%m%d}2359" if run.until else "299912312359"
+        query = f"{search_query(source)} AND submittedDate:[{since:%Y%m%d%H%M} TO {until}]"
+        window = f"submitted {since:%Y-%m-%d %H:%M} to {run.until or 'now'} (UTC)"
         done = 0
         newest = str(run.cursor.get("newest", ""))
         while done < limit:
             asked = min(size, limit - done)
-            items, problems = self._page(run, query, done, asked)
+            items, problems, total = self._page(run, query, done, asked)
             if not items:
+                yield Page([], _cursor(run, newest), problems, listed=total, window=window, start=since)
                 return
             done += len(items)
             newest = max([newest, *(item.published or "" for item in items)])
-            yield Page(items, {"newest": newest}, problems)
+            yield Page(items, _cursor(run, newest), problems, listed=total, window=window, start=since)
             if len(items) < asked:
                 return  # a short page: the end
 
-    def _page(self, run: Run, query: str, start: int, count: int) -> tuple[list[Item], list[str]]:
+    def _page(self, run: Run, query: str, start: int, count: int) -> tuple[list[Item], list[str], int | None]:
         for attempt in range(EMPTY_PAGE_RETRIES + 1):
             response = run.get(
                 run.source.url,
@@ -93,13 +98,20 @@ class ArxivSource:
             items, problems = parse("arxiv-atom", response.content)
             total = _total(response.content)
             if items or total is None or start >= total:
-                return items, problems
+                return items, problems, total
             if attempt < EMPTY_PAGE_RETRIES:
                 run.fetcher.sleep(run.interval or 1.0)
         raise FetchError(
             f"GET {response.url}: arXiv answered an empty page at {start} of {total} results "
             f"{EMPTY_PAGE_RETRIES + 1} times; the next run will try again from here"
         )
+
+
+def _cursor(run: Run, newest: str) -> dict[str, str]:
+    # A back-fill leaves the cursor as it was: where the next ordinary run begins.
+    if run.until:
+        return {key: str(value) for key, value in run.cursor.items()}
+    return {"newest": newest} if newest else {}
 
 
 def search_query(source: Source) -> str:

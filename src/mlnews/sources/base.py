@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from mlnews import fetch, plugins
@@ -32,6 +32,13 @@ class Page:
     items: list[Item]
     cursor: dict[str, Any]
     problems: list[str] = field(default_factory=list)
+    # What the source itself says, so that a run can account for itself: how many records it
+    # holds for what was asked (arXiv's total results), and whether it had nothing new to send
+    # (a 304). `window`: what was asked, in words ("submitted 2026-11-29 to now").
+    listed: int | None = None
+    not_modified: bool = False
+    window: str = ""
+    start: datetime | None = None  # where the window begins (UTC), when it is a date range
 
 
 @dataclass
@@ -44,6 +51,9 @@ class Run:
     fetcher: Fetcher
     network: NetworkSettings
     interval: float = 0.0  # between two requests to the same host
+    # A back-fill of a closed window (`collect --week`): everything in since..until, whatever
+    # the cursor or a run's usual limit says.
+    until: date | None = None
 
     def get(self, url: str, **options: Any) -> Response:
         return self.fetcher.get(url, interval=self.interval, **options)

@@ -36,7 +36,7 @@ class FeedSource:
             accept=ACCEPT,
         )
         if response.not_modified:
-            yield Page([], dict(cursor))
+            yield Page([], dict(cursor), not_modified=True)
             return
         found = sniff(response.content)
         if found is None or found.name not in FEED_FORMATS:

@@ -46,6 +46,8 @@ class OaiPmhSource:
         cursor = dict(run.cursor)
         if run.since:
             cursor = {"from": run.since.isoformat()}
+        # A back-fill of a closed window leaves the harvest's own cursor where it was.
+        kept = dict(run.cursor) if run.until else None
         token = cursor.get("token")
         restarted = False
         while True:
@@ -59,7 +61,9 @@ class OaiPmhSource:
                     cursor.pop("token", None)
                     continue
                 if error == "noRecordsMatch":
-                    yield Page([], {"from": _day(_response_date(root) or cursor.get("from", ""))})
+                    window = f"changed since {cursor.get('from') or 'the start'}"
+                    day = _day(_response_date(root) or cursor.get("from", ""))
+                    yield Page([], kept if kept is not None else {"from": day}, listed=0, window=window)
                     return
                 items, problems = parse("oai-pmh", response.content)
                 problems = [p for p in problems if "deleted record" not in p]  # routine in OAI-PMH
@@ -71,7 +75,7 @@ class OaiPmhSource:
                 cursor = {"from": cursor.get("from", ""), "token": token, "started": started}
             else:
                 cursor = {"from": _day(started)}
-            yield Page(items, cursor, problems)
+            yield Page(items, kept if kept is not None else cursor, problems, listed=_list_size(root))
             if not token:
                 return
 
@@ -82,6 +86,8 @@ class OaiPmhSource:
         start = cursor.get("from") or run.source.option("from")
         if start:
             params["from"] = str(start)
+        if run.until:
+            params["until"] = run.until.isoformat()
         return params
 
 
@@ -102,6 +108,15 @@ def _token(root: Any) -> str:
         if isinstance(element.tag, str) and local(element.tag) == "resumptionToken":
             return (element.text or "").strip()
     return ""
+
+
+def _list_size(root: Any) -> int | None:
+    """The harvest's size, when the repository says it (`completeListSize` on the token)."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and local(element.tag) == "resumptionToken":
+            size = str(element.get("completeListSize") or "")
+            return int(size) if size.isdigit() else None
+    return None
 
 
 def _day(stamp: str) -> str:
