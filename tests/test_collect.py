@@ -124,11 +124,14 @@ def _row(out: str, name: str) -> dict[str, str]:
     return dict(zip(header, next(line for line in lines if line.split()[:1] == [name]).split(), strict=True))
 
 
-def test_a_run_accounts_for_itself_against_what_arxiv_lists(
-    run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
-) -> None:
+@pytest.fixture
+def replayed(run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path) -> Path:
+    """A workspace whose arxiv-ml source (20 results a run) asks the replayed API."""
     httpserver.expect_request("/api/query").respond_with_handler(arxiv_replay(shared_data))
-    workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
+    return workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
+
+
+def test_a_run_accounts_for_itself_against_what_arxiv_lists(run: Any, replayed: Path) -> None:
     cut = run("-w", "ws", "collect", "--since", "1990-01-01")
     assert cut.code == 0, cut.err
     row = _row(cut.out, "arxiv-ml")
@@ -164,16 +167,14 @@ def test_a_query_that_matches_nothing_over_a_long_window_is_named(
 
 
 def test_collect_week_back_fills_the_issue_window_whole(
-    run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
+    run: Any, replayed: Path, httpserver: HTTPServer
 ) -> None:
-    httpserver.expect_request("/api/query").respond_with_handler(arxiv_replay(shared_data))
-    workspace(run, tmp_path, ARXIV_SOURCE.format(url=httpserver.url_for("/api/query"), limit=20))
     result = run("-w", "ws", "collect", "--week", "2020-W49")
     assert result.code == 0, result.err
     # The week (Sunday 29 November to Saturday 5 December) and the 28 days its candidates reach back to.
     query = httpserver.log[0][0].args["search_query"]
     assert query.endswith("AND submittedDate:[202011080000 TO 202012052359]")
-    with sqlite3.connect(tmp_path / "ws" / "library.db") as db:
+    with sqlite3.connect(replayed / "library.db") as db:
         cursors = db.execute("SELECT cursor FROM source_state").fetchall()
     assert cursors in ([], [("{}",)])  # the next ordinary run begins where it would have
     bad = run("-w", "ws", "collect", "--week", "2020-W99")
