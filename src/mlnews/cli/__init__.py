@@ -14,6 +14,7 @@ from mlnews.errors import MlnewsError
 
 def main() -> None:
     workers.interrupt_on_terminate()
+    workers.end_with_parent()
     try:
         app(prog_name="mlnews")
     except MlnewsError as error:
