@@ -178,6 +178,7 @@ class Outcome:
     with_helpers: int = 0
     orphans: int = 0
     orphaned_runs: int = 0
+    slowest: float = 0.0  # seconds from the signal to the command's end, at worst
     codes: dict[int, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
 
@@ -203,6 +204,7 @@ def run_once(workspace: Path, args: list[str], sig: signal.Signals, at: float, o
     if process.poll() is None:
         helpers = max(helpers, tree.look())
         process.send_signal(sig)
+        signalled = time.monotonic()
         outcome.kills += 1
         outcome.with_helpers += helpers > 0
         try:
@@ -212,6 +214,7 @@ def run_once(workspace: Path, args: list[str], sig: signal.Signals, at: float, o
             _, err = process.communicate()
             outcome.examples.append(f"hung after {sig.name}")
         code = process.returncode
+        outcome.slowest = max(outcome.slowest, time.monotonic() - signalled)
         outcome.codes[code] = outcome.codes.get(code, 0) + 1
         if code not in (-9, 130):
             said = err.decode(errors="replace").strip().splitlines()
@@ -287,7 +290,8 @@ def main() -> None:
                     f"{name:8} {sig.name:8} run {length:5.1f}s, helpers {first:.1f}-{last:.1f}s"
                     f"  kills {outcome.kills:3}"
                     f"  with helpers running {outcome.with_helpers:3}  runs leaving orphans"
-                    f" {outcome.orphaned_runs:3}  orphans {outcome.orphans:3}  exit codes {{{codes}}}",
+                    f" {outcome.orphaned_runs:3}  orphans {outcome.orphans:3}  exit codes {{{codes}}}"
+                    f"  slowest exit {outcome.slowest:.1f}s",
                     flush=True,
                 )
                 for example in outcome.examples[:6]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,10 +31,8 @@ pytestmark = pytest.mark.skipif(
 STARTED = 60.0  # a bound on a broken run (helpers that never come), not a guess at a duration
 GONE = 5.0  # a parent-death signal takes milliseconds; the app's job rolls back first
 MLNEWS = [sys.executable, "-m", "mlnews"]
-SPAWNED = (
-    "multiprocessing.spawn"  # a spawned worker's command line (`python -c from multiprocessing.spawn ...`)
-)
-TRACKER = "multiprocessing.resource_tracker"
+# In the command lines of a spawned worker and of the resource tracker (`python -c from ...`)
+SPAWNED, TRACKER = "multiprocessing.spawn", "multiprocessing.resource_tracker"
 
 
 def _bench() -> Any:
@@ -51,15 +50,22 @@ def _bench() -> Any:
 orphans = _bench()
 
 
-def _init(root: Path) -> Path:
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new workspace (`mlnews init`), made once: each test takes a copy."""
+    root = tmp_path_factory.mktemp("orphans") / "ws"
     subprocess.run([*MLNEWS, "init", str(root)], check=True, capture_output=True)
     return root
 
 
-def _start(command: list[str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
+def _copy(blank: Path, root: Path) -> Path:
+    shutil.copytree(blank, root)
+    return root
+
+
+def _start(command: list[str], stdout: int = subprocess.DEVNULL) -> subprocess.Popen[str]:
+    """As from a terminal: a session of its own (the command's session is recorded too)."""
+    return subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def _helpers(process: subprocess.Popen[str], tree: Any, ready: Callable[[list[str]], bool]) -> None:
@@ -98,11 +104,11 @@ def _said_interrupted(process: subprocess.Popen[str], err: str, line: str) -> No
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_an_import_killed_leaves_no_worker_nor_tracker(
-    shared_data: Path, tmp_path: Path, how: signal.Signals
+    shared_data: Path, blank: Path, tmp_path: Path, how: signal.Signals
 ) -> None:
     """A real month of arXiv listings (10.9 MB: over `parallel.MIN_BYTES`) is parsed by spawned
     workers, beside multiprocessing's resource tracker (a process no pool initializer runs in)."""
-    workspace = _init(tmp_path / "ws")
+    workspace = _copy(blank, tmp_path / "ws")
     month = shared_data / "arxiv" / "daily_2025" / "2025-05.jsonl.gz"
     process = _start([*MLNEWS, "-w", str(workspace), "import", str(month)])
     tree = orphans.Tree(process.pid)
@@ -118,10 +124,12 @@ def test_an_import_killed_leaves_no_worker_nor_tracker(
             assert library.count() == 0
 
 
-def test_the_ranking_features_pool_dies_with_its_command(shared_data: Path, tmp_path: Path) -> None:
+def test_the_ranking_features_pool_dies_with_its_command(
+    shared_data: Path, blank: Path, tmp_path: Path
+) -> None:
     """The features of what an import brought are hashed by a pool of spawned workers past
     `features._PARALLEL_FROM` items (20,000: several months); lowered here to a small real month."""
-    workspace = _init(tmp_path / "ws")
+    workspace = _copy(blank, tmp_path / "ws")
     month = shared_data / "arxiv" / "daily_2025" / "2025-03.jsonl.gz"  # 4.5 MB: parsed in-process
     run = (
         "import sys; from mlnews.rank import features; features._PARALLEL_FROM = 1;"
@@ -152,10 +160,10 @@ Generates an image from a text description together with mouse traces indicating
 """
 
 
-def _site(root: Path, issues: int) -> Path:
+def _site(blank: Path, root: Path, issues: int) -> Path:
     """A workspace of `issues` weekly issues (over `site.PARALLEL_FROM` pages a language: rendered
     by forked workers); an issue source carries all its page shows."""
-    workspace = _init(root)
+    workspace = _copy(blank, root)
     (workspace / "issues").mkdir(exist_ok=True)
     for n in range(issues):
         week = f"{2019 - n // 50}-W{n % 50 + 1:02d}"
@@ -164,8 +172,8 @@ def _site(root: Path, issues: int) -> Path:
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
-def test_a_site_build_killed_leaves_no_worker(tmp_path: Path, how: signal.Signals) -> None:
-    workspace = _site(tmp_path / "ws", 80)
+def test_a_site_build_killed_leaves_no_worker(blank: Path, tmp_path: Path, how: signal.Signals) -> None:
+    workspace = _site(blank, tmp_path / "ws", 80)
     process = _start([*MLNEWS, "-w", str(workspace), "build"])
     tree = orphans.Tree(process.pid)
     _helpers(process, tree, lambda lines: len(lines) > 0)  # forked: a worker's command line is the build's
@@ -176,11 +184,11 @@ def test_a_site_build_killed_leaves_no_worker(tmp_path: Path, how: signal.Signal
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
-def test_the_apps_job_ends_when_the_app_is_killed(tmp_path: Path, how: signal.Signals) -> None:
+def test_the_apps_job_ends_when_the_app_is_killed(blank: Path, tmp_path: Path, how: signal.Signals) -> None:
     """The app runs a job (`mlnews collect`) as a child in a session of its own. A job that says
     nothing for a while (here, waiting on a server that never answers) used to run on when the
     app was killed; it ends at once, as on a plain `kill`."""
-    workspace = _init(tmp_path / "ws")
+    workspace = _copy(blank, tmp_path / "ws")
     silent = socket.create_server(("127.0.0.1", 0))  # listens and never answers
     settings = (workspace / "mlnews.toml").read_text()
     settings = settings.replace("allow_private_addresses = false", "allow_private_addresses = true")
@@ -189,7 +197,7 @@ def test_the_apps_job_ends_when_the_app_is_killed(tmp_path: Path, how: signal.Si
     )
     (workspace / "mlnews.toml").write_text(settings + source)
     with silent:
-        app = _start([sys.executable, "-c", orphans.APP, str(workspace), "collect"])
+        app = _start([sys.executable, "-c", orphans.APP, str(workspace), "collect"], subprocess.PIPE)
         tree = orphans.Tree(app.pid)
         assert app.stdout is not None
         job = int(app.stdout.readline())
@@ -201,10 +209,10 @@ def test_the_apps_job_ends_when_the_app_is_killed(tmp_path: Path, how: signal.Si
             _killed(app, tree, how)
 
 
-def test_a_job_whose_app_is_already_gone_does_not_start(tmp_path: Path) -> None:
+def test_a_job_whose_app_is_already_gone_does_not_start(blank: Path, tmp_path: Path) -> None:
     """The app died between starting the job and the job watching its pipe: the job sees the
     pipe already closed, and ends before doing anything."""
-    workspace = _site(tmp_path / "ws", 1)
+    workspace = _site(blank, tmp_path / "ws", 1)
     env = {**os.environ, "MLNEWS_JOB_OF": str(os.getpid())}
     ended = subprocess.run(  # input: the pipe is closed at once, as by the app's death
         [*MLNEWS, "-w", str(workspace), "build"], input=b"", env=env, capture_output=True, timeout=STARTED

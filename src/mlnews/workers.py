@@ -4,6 +4,7 @@ Every pool of worker processes (parsing a big import, building ranking features,
 site) starts its workers with `start`: Ctrl-C is the parent's to handle (it decides, and rolls
 back), and a worker dies with its parent however the parent ends — Ctrl-C, a plain `kill`
 (SIGTERM, as systemd sends), `kill -9`, a crash — instead of running on, reparented to PID 1.
+A command the app runs as a job ends likewise with the app (`end_with_parent`).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def end_with_parent() -> None:
     if os.getppid() != int(value):
         os._exit(130)  # the app died before this command began: nothing to roll back
     if not (sys.platform.startswith("linux") and stat.S_ISFIFO(os.fstat(0).st_mode)):
-        # A pipe's hang-up signals only on Linux (and only a pipe): poll for the parent instead.
+        # A pipe's hang-up signals only on Linux (and only a pipe): poll for the parent instead
+        # (there, the thread keeps `build` from forking its workers: it renders in one process).
         threading.Thread(target=_watch, args=(int(value), _interrupt), daemon=True).start()
         return
     import fcntl
@@ -100,7 +102,7 @@ def _interrupt() -> None:
 
 def _watch(parent: int | None, then: Callable[[], None]) -> None:
     """Poll: a process learns its parent died only by being given to another one (PID 1 or a
-    subreaper); 0.2 s is unnoticeable work, and ending a job late costs nothing."""
+    subreaper). Five looks a second are no work to speak of."""
     while os.getppid() == parent:
         time.sleep(0.2)
     then()
