@@ -26,6 +26,8 @@ def main() -> None:
         _fail(f"library: {error}")
     except KeyboardInterrupt:
         sys.exit(130)
+    finally:
+        workers.terminate_plainly()
 
 
 # Errors writing with no file named come from standard output (`> /dev/full`); a closed pipe
