@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import select
 import shutil
 import signal
 import socket
@@ -187,8 +188,18 @@ def _line(workspace: Path, args: list[str]) -> list[str]:
     return [str(workspace) if arg == "WS" else arg for arg in args]
 
 
-def run_once(workspace: Path, args: list[str], sig: signal.Signals, at: float, outcome: Outcome) -> bool:
-    """One run killed `at` seconds in; False if it ended sooner (not a kill)."""
+def run_once(
+    workspace: Path,
+    args: list[str],
+    sig: signal.Signals,
+    at: float,
+    outcome: Outcome,
+    server: socket.socket | None = None,
+) -> bool:
+    """One run killed `at` seconds in (with `server`: `at` seconds after the command's request
+    reached it); False if it ended sooner (not a kill)."""
+    while server is not None and select.select([server], [], [], 0)[0]:
+        server.accept()[0].close()  # a request left from a run before
     started = time.monotonic()
     process = subprocess.Popen(
         _line(workspace, args),
@@ -198,6 +209,12 @@ def run_once(workspace: Path, args: list[str], sig: signal.Signals, at: float, o
     )
     tree = Tree(process.pid)
     helpers, kills = 0, outcome.kills
+    asked: socket.socket | None = None
+    while server is not None and asked is None and process.poll() is None:
+        helpers = max(helpers, tree.look())
+        if select.select([server], [], [], 0.01)[0]:
+            asked, _ = server.accept()  # held open, unanswered, until the run is over
+            started = time.monotonic()
     while process.poll() is None and time.monotonic() - started < at:
         helpers = max(helpers, tree.look())
         time.sleep(0.01)
@@ -227,6 +244,8 @@ def run_once(workspace: Path, args: list[str], sig: signal.Signals, at: float, o
         outcome.orphaned_runs += 1
         outcome.examples += [f"{sig.name} at {at:.2f}s: {pid} {line}" for (pid, _), line in left.items()]
         kill_all(left)
+    if asked is not None:
+        asked.close()
     return outcome.kills > kills
 
 
@@ -279,13 +298,15 @@ def main() -> None:
             first, last, length = window(fresh(), args)
             if first == 0.0 and last == length:
                 print(f"{name}: no helper process in a whole run: the kills below test nothing", flush=True)
-            if name == "app":  # the job waits for the read timeout (10 s): the kill comes while it waits
-                last = first + 2.0
+            # The app's job waits for the read timeout (10 s): the kill comes while it waits.
+            waiting = server if name == "app" else None
+            if waiting is not None:
+                first, last = 0.0, 2.0
             for sig in signals:
                 outcome = Outcome()
                 runs = 0
                 while outcome.kills < options.kills and runs < 3 * options.kills:  # some end sooner
-                    run_once(fresh(), args, sig, rng.uniform(first, last), outcome)
+                    run_once(fresh(), args, sig, rng.uniform(first, last), outcome, waiting)
                     runs += 1
                 codes = ", ".join(f"{code}: {n}" for code, n in sorted(outcome.codes.items()))
                 print(
