@@ -24,6 +24,7 @@ import ipaddress
 import json
 import random
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -113,7 +114,6 @@ class Fetcher:
     jitter: Callable[[], float] = random.random
     _last: dict[str, float] = field(default_factory=dict)
     _client: httpx.Client | None = None
-    _pool: concurrent.futures.ThreadPoolExecutor | None = None
     _pins: dict[str, str] = field(default_factory=dict)  # host -> the address it was checked at
 
     def __enter__(self) -> Fetcher:
@@ -126,9 +126,6 @@ class Fetcher:
         if self._client is not None:
             self._client.close()
             self._client = None
-        if self._pool is not None:
-            self._pool.shutdown(wait=False)
-            self._pool = None
 
     @property
     def client(self) -> httpx.Client:
@@ -272,7 +269,7 @@ class Fetcher:
         # time would never trip them. The whole exchange runs in a worker with a deadline.
         read_timeout = request.read_timeout or self.settings.read_timeout
         total = self.settings.connect_timeout + 4 * read_timeout
-        future = self._worker().submit(self._transfer, request, url)
+        future = _in_thread(lambda: self._transfer(request, url))
         try:
             return future.result(timeout=total)
         except concurrent.futures.TimeoutError:
@@ -332,21 +329,11 @@ class Fetcher:
         if peer and not _is_public(ipaddress.ip_address(str(peer[0]).split("%")[0])):
             raise FetchError(f"{url}: connected to a private address ({peer[0]}); refused")
 
-    def _worker(self) -> concurrent.futures.ThreadPoolExecutor:
-        if self._pool is None:
-            self._pool = concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="mlnews-fetch"
-            )
-        return self._pool
-
     def _abort(self) -> None:
-        """Give up on a stuck exchange: closing the client breaks its connection."""
-        client, pool = self._client, self._pool
-        self._client, self._pool = None, None
+        """Give up on a stuck exchange: the next one has a client, and a connection, of its own."""
+        client, self._client = self._client, None
         if client is not None:
             client.close()
-        if pool is not None:
-            pool.shutdown(wait=False)
 
     def _pause(self, key: str, interval: float) -> None:
         last = self._last.get(key)
@@ -455,6 +442,22 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         if wrapped is not None and not wrapped.is_global:
             return False
     return address.is_global
+
+
+def _in_thread(exchange: Callable[[], Response]) -> concurrent.futures.Future[Response]:
+    """Run one exchange in a daemon thread, which the caller waits for with a deadline. Not a
+    pool's worker: the interpreter waits for those before it exits, so a worker stuck on a silent
+    server held Ctrl-C or a plain `kill` (an app's job whose app died) until its read timed out."""
+    future: concurrent.futures.Future[Response] = concurrent.futures.Future()
+
+    def run() -> None:
+        try:
+            future.set_result(exchange())
+        except BaseException as error:  # handed to the caller, as a pool's worker does
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="mlnews-fetch", daemon=True).start()
+    return future
 
 
 def _polite_key(host: str) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from mlnews import progress
+from mlnews import progress, workers
 from mlnews.errors import MlnewsError
 from mlnews.weeks import parse_period
 from mlnews.workspace import Workspace
@@ -87,13 +87,19 @@ class Jobs:
             job = Job(len(self.jobs) + 1, command, period, argv)
             job.process = subprocess.Popen(
                 [sys.executable, "-m", "mlnews", "-w", str(self.workspace.root), *argv],
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,  # never written: its closing tells the job the app is gone
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
                 encoding="utf-8",
                 errors="replace",
-                env={**os.environ, "MLNEWS_PROGRESS": "lines", "NO_COLOR": "1", "COLUMNS": "160"},
+                env={
+                    **os.environ,
+                    "MLNEWS_PROGRESS": "lines",
+                    "NO_COLOR": "1",
+                    "COLUMNS": "160",
+                    workers.PARENT_VARIABLE: str(os.getpid()),  # the job ends if the app dies
+                },
                 start_new_session=True,  # the app's own Ctrl-C is not the job's
             )
             self.jobs[job.id] = job
@@ -120,6 +126,8 @@ class Jobs:
                 job.output.append(text)
                 del job.output[:-KEPT_LINES]
         job.code = job.process.wait()
+        if job.process.stdin is not None:
+            job.process.stdin.close()
         job.ended = time.time()
         job.state = "cancelled" if job.state == "cancelling" else ("done" if job.code == 0 else "failed")
         try:

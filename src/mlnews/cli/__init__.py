@@ -14,6 +14,7 @@ from mlnews.errors import MlnewsError
 
 def main() -> None:
     workers.interrupt_on_terminate()
+    workers.end_with_parent()
     try:
         app(prog_name="mlnews")
     except MlnewsError as error:
@@ -25,6 +26,8 @@ def main() -> None:
         _fail(f"library: {error}")
     except KeyboardInterrupt:
         sys.exit(130)
+    finally:
+        workers.terminate_plainly()
 
 
 # Errors writing with no file named come from standard output (`> /dev/full`); a closed pipe

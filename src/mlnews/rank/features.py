@@ -168,7 +168,8 @@ def _built(batches: Iterator[list[Text]], *, parallel: bool) -> Iterator[list[Ro
     from multiprocessing import get_context
 
     # spawn: never fork a process that holds a SQLite connection.
-    with ProcessPoolExecutor(os.cpu_count(), get_context("spawn"), initializer=workers.start) as pool:
+    pool = ProcessPoolExecutor(os.cpu_count(), get_context("spawn"), initializer=workers.start)
+    try:
         pending: deque[Future[list[Row]]] = deque()
         for batch in batches:
             pending.append(pool.submit(build_rows, batch))
@@ -176,6 +177,10 @@ def _built(batches: Iterator[list[Text]], *, parallel: bool) -> Iterator[list[Ro
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    finally:
+        # On Ctrl-C or a plain kill, drop the batches not started (a `with` block would hash
+        # every one queued before the command could end) and wait only for those in hand.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def build_rows(batch: list[Text]) -> list[Row]:
