@@ -45,6 +45,7 @@ from mlnews.weeks import Month, Period, parse_period, weeks_starting_in
 from mlnews.workspace import Workspace
 
 PARALLEL_FROM = 60  # pages to render before a second process pays for itself
+_CHUNK = 8  # pages a worker renders at a time
 ASSETS = ("style.css", "search.js", "icon.svg")
 
 
@@ -199,14 +200,19 @@ class _Site:
             and (os.cpu_count() or 1) > 1
             and "fork" in mp.get_all_start_methods()
         ):
-            chunks = [jobs[0::2], jobs[1::2]]
+            # Small chunks for two workers: an interrupted build waits for the chunks in hand
+            # only, not for half the site each.
+            chunks = [jobs[start : start + _CHUNK] for start in range(0, len(jobs), _CHUNK)]
         global _WORKER
         _WORKER = (self, context)  # forked workers inherit it: nothing to pickle but the jobs
         if len(chunks) == 1:
             results = [_render_jobs(jobs)]
         else:
-            with ProcessPoolExecutor(len(chunks), mp.get_context("fork"), initializer=workers.start) as pool:
+            pool = ProcessPoolExecutor(2, mp.get_context("fork"), initializer=workers.start)
+            try:
                 results = list(pool.map(_render_jobs, chunks))
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
         for chunk, (digests, written, unchanged) in zip(chunks, results, strict=True):
             for job, digest in zip(chunk, digests, strict=True):
                 job.digest = digest
