@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from mlnews import identity
+from mlnews import identity, limits
 from mlnews.formats import _arxiv
 from mlnews.formats.base import Format, Parsed, ParseError
 from mlnews.items import Item
@@ -26,6 +26,7 @@ _SIGNATURE = ("versions", "authors_parsed", "submitter", "update_date", "categor
 _ID_FIRST = re.compile(rb'\{\s*"id"\s*:')
 # Already in the item in a better form; everything else a record holds is kept in raw.
 _NOT_RAW = frozenset({"title", "abstract", "authors_parsed"})
+_LONG_LINE = 1024 * 1024
 
 
 class ArxivSnapshot(Format):
@@ -66,8 +67,10 @@ def _has_signature(record: dict[str, Any]) -> bool:
     return sum(1 for key in _SIGNATURE if key in record) >= 2
 
 
-def _lines(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """Non-blank lines with their 1-based numbers, without splitting the whole file at once."""
+def _lines(data: bytes) -> Iterator[tuple[int, bytes | memoryview]]:
+    """Non-blank lines with their 1-based numbers, without splitting the whole file at once.
+
+    A long line is a view into the data, not a copy of it: a 200 MB record costs 200 MB less."""
     start = 0
     number = 0
     size = len(data)
@@ -78,13 +81,17 @@ def _lines(data: bytes) -> Iterator[tuple[int, bytes]]:
         if end == -1:
             end = size
         number += 1
+        if end - start > _LONG_LINE:
+            yield number, memoryview(data)[start:end]
+            start = end + 1
+            continue
         line = data[start:end]
         start = end + 1
         if line and not line.isspace():
             yield number, line
 
 
-def _item(line: bytes, number: int) -> Item:
+def _item(line: bytes | memoryview, number: int) -> Item:
     try:
         # orjson: a snapshot is millions of lines, and decoding them is most of parsing.
         record = orjson.loads(line)
@@ -111,11 +118,12 @@ def _item(line: bytes, number: int) -> Item:
 def _paper(arxiv_id: str, title: str, record: dict[str, Any]) -> Item:
     versions = record.get("versions") or []
     listed = (record.get("categories") or "").split()
+    # Cut before squashing: splitting a 200 MB text into words costs gigabytes.
     return _arxiv.paper(
         arxiv_id,
-        title=squash(title),
+        title=squash(limits.precut(title, limits.TITLE)),
         authors=_authors(record),
-        abstract=squash(record.get("abstract")),
+        abstract=squash(limits.precut(record.get("abstract") or "", limits.ABSTRACT)),
         categories=_arxiv.categories(listed[0] if listed else None, listed),
         dois=_arxiv.split_dois(record.get("doi")),
         published=_arxiv.rfc2822_date(versions[0]["created"]) if versions else None,
@@ -129,9 +137,9 @@ def _authors(record: dict[str, Any]) -> list[str]:
     """From `authors_parsed` ([last, first, suffix, affiliation...]), else the author string."""
     parsed = record.get("authors_parsed")
     if not parsed:
-        return _arxiv.split_authors(record.get("authors") or "")
+        return _arxiv.split_authors(limits.precut(record.get("authors") or "", limits.AUTHORS * 100))
     names: list[str] = []
-    for parts in parsed:
+    for parts in parsed[: limits.AUTHORS * limits.SOURCE_MARGIN]:
         name = _arxiv.person(parts[1] if len(parts) > 1 else "", parts[0], _suffix(parts))
         if name:
             names.append(name)

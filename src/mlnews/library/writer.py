@@ -8,6 +8,7 @@ so the same paper twice in one file is still one item.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from mlnews import identity
+from mlnews import identity, limits
 from mlnews.dates import now
 from mlnews.items import Item
 from mlnews.library.connection import read_only_error, set_journal
@@ -36,6 +37,8 @@ from mlnews.library.rows import (
 )
 
 Outcome = Literal["added", "merged", "unchanged"]
+
+_log = logging.getLogger(__name__)
 
 _BATCH = 500  # rows a flush writes: small batches keep the parsing workers busy
 _DEFAULT_CACHE = -2000  # SQLite's own default: 2 MB
@@ -169,6 +172,8 @@ class Writer:
                 return self.add(item)
         # This runs once a record on a big import, in the process that writes: it keeps to
         # plain lookups, and the title checks only run for papers.
+        if isinstance(item, Item):
+            _clip(item)
         new = item if isinstance(item, Prepared) else prepare(item)
         idents = new.idents
         found = self._find_ids(idents)
@@ -349,3 +354,12 @@ class Writer:
         self.db.executemany(_TEXT_INSERT, [(item_id, *text) for text in new.texts])
         if new.signals:  # merged, they only ever grow or get newer readings: replacing is enough
             self.db.executemany(SIGNAL_INSERT, [(item_id, *signal) for signal in new.signals])
+
+
+def _clip(item: Item) -> None:
+    """Every item reaches the library through `add`: none is stored beyond the limits. An
+    import has cut its records already, and named them in its report (`collect.parallel`);
+    this names what another route (collect, add, the app) brought, in the log."""
+    notes = limits.clip(item)
+    if notes:
+        _log.warning("%s", limits.warning(item, notes))
