@@ -75,7 +75,7 @@ def clip(item: Item) -> list[str]:
         value: str = getattr(item, name)
         if len(value) > limit:
             setattr(item, name, cut(value, limit))
-            notes.append(f"{name} of {len(value):,} characters cut to {limit:,}")
+            notes.append(f"{name} of {_size(len(value), limit)} characters cut to {limit:,}")
     if item.key is not None and len(item.key) > URL:
         notes.append(f"key of {len(item.key):,} characters dropped")
         item.key = None
@@ -96,10 +96,10 @@ def clip(item: Item) -> list[str]:
     for text in long_texts:
         text.text = cut(text.text, BODY)
     if long_texts:
-        notes.append(f"{len(long_texts)} texts cut to {BODY:,} characters")
+        notes.append(f"{len(long_texts)} curator texts cut to {BODY:,} characters")
     raw_cuts = _clip_raw(item.raw)
     if raw_cuts:
-        notes.append(f"{raw_cuts:,} values in the source's own record cut")
+        notes.append(f"{raw_cuts:,} {'value' if raw_cuts == 1 else 'values'} in the source's own record cut")
     return notes
 
 
@@ -113,6 +113,12 @@ def label(item: Item) -> str:
 def warning(item: Item, notes: list[str]) -> str:
     """One line for a record that `clip` cut."""
     return f"record {label(item)}: {'; '.join(notes)}"
+
+
+def _size(length: int, limit: int) -> str:
+    """A text's length as a warning gives it: a format may have cut a longer one to a few
+    times the limit already (`precut`), so a length past that is only a least: '200,000+'."""
+    return f"{length:,}+" if length >= limit * SOURCE_MARGIN // 2 else f"{length:,}"
 
 
 def _names(values: list[str], most: int, longest: int, name: str, notes: list[str]) -> list[str]:
@@ -165,23 +171,35 @@ def _clip_raw(raw: dict[str, Any]) -> int:
     return cuts
 
 
+def precut_json(data: bytes) -> bytes:
+    """JSON text (lines of it) with every string's run over `DOCUMENT_ROOM` bytes cut (keeping it
+    JSON: a run without quotes or backslashes is inside a string, and holds no escape).
+    Decoding a 200 MB string costs twice its size again; decoding this costs nothing much."""
+    return precut_document(data, b'"\\')
+
+
+# What `precut_document` leaves of a text in a document: room for the longest field (a body)
+# in UTF-8 (up to four bytes a character), with markup.
+DOCUMENT_ROOM = BODY * SOURCE_MARGIN
 _WINDOW = 65536
 _TAIL = 1024  # what a cut run keeps of its end: an attribute's closing quote, say
 
 
-def precut_document(data: bytes, marks: bytes, room: int) -> tuple[bytes, int]:
+def precut_document(data: bytes, marks: bytes, room: int | None = None) -> bytes:
     """A document (XML, BibTeX) with every run of bytes holding none of `marks` (the
     characters that shape it: `<>&` in XML, braces and quotes in BibTeX) cut to `room` bytes
-    and its last few, and the number of runs cut. Its parser then never meets a 200 MB text.
+    and its last few (`room`: DOCUMENT_ROOM unless given). Its parser then never meets a
+    200 MB text.
 
     Only the middle of a run goes, and its line ends stay, so the document keeps its shape
     and its line numbers. The document is looked at 64 KB at a time: a window without a mark
     is inside a long run; only then is the run's extent searched."""
+    room = DOCUMENT_ROOM if room is None else room
     if len(data) <= room or data[:4].count(b"\x00"):  # UTF-16 and UTF-32 are left alone
-        return data, 0
+        return data
     mark = re.compile(b"[" + re.escape(marks) + b"]")
     pieces: list[bytes] = []
-    kept = pos = cuts = 0
+    kept = pos = 0
     while pos < len(data):
         window = min(pos + _WINDOW, len(data))
         if mark.search(data, pos, window):
@@ -194,12 +212,11 @@ def precut_document(data: bytes, marks: bytes, room: int) -> tuple[bytes, int]:
             head, tail = _utf8_boundary(data, start + room), _utf8_boundary(data, end - _TAIL)
             pieces += [data[kept:head], b"\n" * data.count(b"\n", head, tail)]
             kept = tail
-            cuts += 1
         pos = max(end, window)
-    if not cuts:
-        return data, 0
+    if not pieces:
+        return data
     pieces.append(data[kept:])
-    return b"".join(pieces), cuts
+    return b"".join(pieces)
 
 
 def _utf8_boundary(data: bytes, at: int) -> int:

@@ -26,7 +26,6 @@ _SIGNATURE = ("versions", "authors_parsed", "submitter", "update_date", "categor
 _ID_FIRST = re.compile(rb'\{\s*"id"\s*:')
 # Already in the item in a better form; everything else a record holds is kept in raw.
 _NOT_RAW = frozenset({"title", "abstract", "authors_parsed"})
-_LONG_LINE = 1024 * 1024
 
 
 class ArxivSnapshot(Format):
@@ -52,6 +51,7 @@ class ArxivSnapshot(Format):
         return isinstance(record, dict) and "id" in record and _has_signature(record)
 
     def parse(self, data: bytes) -> Iterator[Parsed]:
+        data = limits.precut_json(data)
         for number, line in _lines(data):
             yield _item(line, number)
 
@@ -67,10 +67,8 @@ def _has_signature(record: dict[str, Any]) -> bool:
     return sum(1 for key in _SIGNATURE if key in record) >= 2
 
 
-def _lines(data: bytes) -> Iterator[tuple[int, bytes | memoryview]]:
-    """Non-blank lines with their 1-based numbers, without splitting the whole file at once.
-
-    A long line is a view into the data, not a copy of it: a 200 MB record costs 200 MB less."""
+def _lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """Non-blank lines with their 1-based numbers, without splitting the whole file at once."""
     start = 0
     number = 0
     size = len(data)
@@ -81,17 +79,13 @@ def _lines(data: bytes) -> Iterator[tuple[int, bytes | memoryview]]:
         if end == -1:
             end = size
         number += 1
-        if end - start > _LONG_LINE:
-            yield number, memoryview(data)[start:end]
-            start = end + 1
-            continue
         line = data[start:end]
         start = end + 1
         if line and not line.isspace():
             yield number, line
 
 
-def _item(line: bytes | memoryview, number: int) -> Item:
+def _item(line: bytes, number: int) -> Item:
     try:
         # orjson: a snapshot is millions of lines, and decoding them is most of parsing.
         record = orjson.loads(line)

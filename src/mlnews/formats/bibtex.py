@@ -97,7 +97,7 @@ class Bibtex(Format):
 
     def parse(self, data: bytes) -> Iterator[Parsed]:
         # bibtexparser and LaTeX decoding cost gigabytes on a 200 MB value: none is kept that long.
-        data, _ = limits.precut_document(data, b'{}"', limits.ABSTRACT * limits.SOURCE_MARGIN)
+        data = limits.precut_document(data, b'{}"')
         library = _library(_decode(data))
         _refuse_failures(library.failed_blocks)
         first_line: dict[str, int] = {}

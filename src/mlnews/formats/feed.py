@@ -66,7 +66,7 @@ class Feed(Format):
 
 def _run_feedparser(data: bytes) -> Mapping[str, Any]:
     # feedparser holds many copies of a text (and sanitises it): a 200 MB one cost 7.5 GB.
-    data, _ = limits.precut_document(data, b"<>&", limits.BODY * limits.SOURCE_MARGIN)
+    data = limits.precut_document(data, b"<>&")
     try:
         # A stream, not the bytes themselves: feedparser tries to open bytes as a file name.
         result = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=True)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from mlnews import limits
 from mlnews.formats.base import Format, Parsed, ParseError
 from mlnews.items import Item
 
@@ -41,6 +42,7 @@ class MlnewsJsonl(Format):
         # the like, which JSON strings may hold unescaped (`dump` writes ensure_ascii=False).
         # Each line is decoded on its own, from a view of the data: a 200 MB record is not
         # copied three times (the decoded file, its split, the line) before it is read.
+        data = limits.precut_json(data)
         view = memoryview(data)
         start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
         number = 0
