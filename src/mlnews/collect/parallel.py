@@ -9,6 +9,7 @@ the outcome is the same as parsing in one process, line numbers included.
 
 from __future__ import annotations
 
+import io
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -97,20 +98,42 @@ def chunks(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     number of its first line: a file of any size is read in bounded memory (a line longer
     than a chunk is read whole: it is one record)."""
     line = 1
-    pieces: list[bytes] = []
+    rest = b""
     while block := stream.read(CHUNK_BYTES):
         end = block.rfind(b"\n")
-        if end == -1:  # inside a long line: keep reading
-            pieces.append(block)
-            continue
-        pieces.append(block[: end + 1])
-        chunk = b"".join(pieces)
-        pieces = [block[end + 1 :]]
+        if end == -1:
+            chunk, rest = _long_line(stream, rest + block)
+        else:
+            chunk, rest = rest + block[: end + 1], block[end + 1 :]
         yield line, chunk
         line += chunk.count(b"\n")
-    rest = b"".join(pieces)
     if rest:
         yield line, rest
+
+
+def _long_line(stream: IO[bytes], start: bytes) -> tuple[bytes, bytes]:
+    """A line longer than a chunk, whose first bytes are `start`, and what was read after it.
+
+    From a plain file it is read in one piece once its end is found: joining the blocks read
+    would hold a 200 MB line twice over."""
+    if isinstance(stream, io.BufferedReader):
+        begin = stream.tell() - len(start)
+        length = len(start)
+        while block := stream.read(CHUNK_BYTES):
+            end = block.find(b"\n")
+            length += len(block) if end == -1 else end + 1
+            if end != -1:
+                break
+        stream.seek(begin)
+        return stream.read(length), b""
+    pieces = [start]
+    while block := stream.read(CHUNK_BYTES):
+        end = block.find(b"\n")
+        if end != -1:
+            pieces.append(block[: end + 1])
+            return b"".join(pieces), block[end + 1 :]
+        pieces.append(block)
+    return b"".join(pieces), b""
 
 
 def _parse_chunk(
