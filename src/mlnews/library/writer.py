@@ -172,9 +172,7 @@ class Writer:
                 return self.add(item)
         # This runs once a record on a big import, in the process that writes: it keeps to
         # plain lookups, and the title checks only run for papers.
-        if isinstance(item, Item):
-            _clip(item)
-        new = item if isinstance(item, Prepared) else prepare(item)
+        new = item if isinstance(item, Prepared) else _prepare(item)
         idents = new.idents
         found = self._find_ids(idents)
         if found:
@@ -263,7 +261,7 @@ class Writer:
 
     def _merge_into_pending(self, index: int, new: Prepared) -> Outcome:
         before = self._pending[index]
-        merged = prepare(merge(before.item(), new.item()))
+        merged = _prepare(merge(before.item(), new.item()))
         linked = {self._pending_by_ident.get(ident, index) for ident in merged.idents}
         titled = not before.title_norm and bool(merged.title_norm)  # may now join a paper of that title
         if linked != {index} or self._find_ids(merged.idents) or titled:
@@ -282,7 +280,7 @@ class Writer:
             others = sorted(set(others) | set(self._same_paper(merged_item, target)))
         for other in others:
             merged_item = merge(merged_item, self._load(other))
-        merged = prepare(merged_item)
+        merged = _prepare(merged_item)
         if not others and same(prepare(existing), merged):
             return "unchanged"
         for other in others:
@@ -356,10 +354,12 @@ class Writer:
             self.db.executemany(SIGNAL_INSERT, [(item_id, *signal) for signal in new.signals])
 
 
-def _clip(item: Item) -> None:
-    """Every item reaches the library through `add`: none is stored beyond the limits. An
-    import has cut its records already, and named them in its report (`collect.parallel`);
-    this names what another route (collect, add, the app) brought, in the log."""
+def _prepare(item: Item) -> Prepared:
+    """`prepare`, the item first cut to the limits. Every item reaches the library through
+    `add`, and a merge of two may outgrow them (their authors joined): none is stored beyond
+    them. An import has cut its records already, and named them in its report
+    (`collect.parallel`); this names what another route (collect, add, the app) brought, in the log."""
     notes = limits.clip(item)
     if notes:
         _log.warning("%s", limits.warning(item, notes))
+    return prepare(item)
