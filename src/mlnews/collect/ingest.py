@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import errno
 import gzip
+import io
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from mlnews import config, config_file
 from mlnews.collect import parallel
@@ -93,7 +93,7 @@ def import_file(
 
 def _import_stream(
     library: Library,
-    stream: IO[bytes],
+    stream: io.BufferedIOBase,
     path: Path,
     report: FileReport,
     forced: Format | None,
@@ -158,16 +158,13 @@ def _summarise(report: FileReport, origin: str) -> None:
         )
 
 
-def _open(path: Path) -> IO[bytes]:
+def _open(path: Path) -> io.BufferedIOBase:
     """The file's bytes as a stream; gzip files (`.jsonl.gz` snapshots, say) are read through."""
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
-    raw = path.open("rb")
-    if raw.read(2) == b"\x1f\x8b":
-        raw.seek(0)
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    raw.seek(0)
-    return raw
+    with path.open("rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if compressed else path.open("rb")
 
 
 def _unreadable(path: Path, error: BaseException) -> str:

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import IO
 
 from mlnews import limits, workers
 from mlnews.formats.base import Format, Parsed, ParseError, Problem, get_format
@@ -93,7 +92,7 @@ def _result_of(result: list[Record] | ParseError) -> list[Record]:
     return result
 
 
-def chunks(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+def chunks(stream: io.BufferedIOBase) -> Iterator[tuple[int, bytes]]:
     """A line-oriented file in pieces of about CHUNK_BYTES cut at line ends, each with the
     number of its first line: a file of any size is read in bounded memory (a line longer
     than a chunk is read whole: it is one record)."""
@@ -111,7 +110,7 @@ def chunks(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
         yield line, rest
 
 
-def _long_line(stream: IO[bytes], start: bytes) -> tuple[bytes, bytes]:
+def _long_line(stream: io.BufferedIOBase, start: bytes) -> tuple[bytes, bytes]:
     """A line longer than a chunk, whose first bytes are `start`, and what was read after it.
 
     From a plain file it is read in one piece once its end is found: joining the blocks read
