@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import resource
@@ -15,7 +16,7 @@ import pytest
 from lxml import etree
 
 from mlnews import limits
-from mlnews.collect import ingest
+from mlnews.collect import ingest, parallel
 from mlnews.items import Item, Text
 from mlnews.library import Library
 
@@ -266,3 +267,37 @@ def test_a_200_mb_abstract_imports_in_little_memory(tmp_path: Path) -> None:
         assert library.count() == 2
         assert len(library.get("arxiv:2001.00002").abstract) <= limits.ABSTRACT
     assert usage.ru_maxrss / 1024 < PEAK_ALLOWED_MB, f"peak {usage.ru_maxrss // 1024} MB"
+
+
+# -- reading in chunks --------------------------------------------------------------------------
+
+
+def _record(number: int, abstract: str) -> str:
+    record = {"id": f"2001.{number:05d}", "title": f"Paper {number}", "abstract": abstract,
+              "authors": "A. Author", "categories": "cs.LG", "versions": []}  # fmt: skip
+    return json.dumps(record)
+
+
+def test_a_file_read_in_chunks_reports_the_right_line(library: Library, tmp_path: Path) -> None:
+    """Under parallel.MIN_BYTES but over a chunk: parsed here, a chunk at a time; an error deep
+    in the file still names its line in the file."""
+    path = tmp_path / "snapshot.jsonl"
+    abstract = huge_text(1_000)
+    lines = [_record(n, abstract) for n in range(1, 5_001)]
+    lines[4_321] = "{not json"
+    path.write_text("\n".join(lines) + "\n")
+    assert parallel.CHUNK_BYTES < path.stat().st_size < parallel.MIN_BYTES
+    report = ingest.import_files(library, [path])[0]
+    assert report.error is not None and report.error.startswith(f"{path}:4322: not a JSON line")
+    assert library.count() == 0
+
+
+def test_a_gzip_file_cut_short_is_refused_in_one_line(library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.jsonl.gz"
+    lines = [_record(n, huge_text(500)) for n in range(1, 3_001)]
+    whole = gzip.compress(("\n".join(lines) + "\n").encode())
+    path.write_bytes(whole)
+    assert ingest.import_files(library, [path])[0].added == 3_000
+    path.write_bytes(whole[: len(whole) // 2])
+    report = ingest.import_files(library, [path])[0]
+    assert report.error is not None and report.error.startswith(f"{path}: cannot read: Compressed file ended")

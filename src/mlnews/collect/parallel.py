@@ -140,21 +140,25 @@ def _parse_chunk(
 ) -> list[Record] | ParseError:
     """In a worker: parse one chunk. Errors come back as values, with file line numbers
     (an exception would lose its line on the way back)."""
-    shift = first_line - 1
     try:
-        return list(records(get_format(format_name).parse(chunk), kind, shift))
+        return list(records(get_format(format_name).parse(chunk), kind, first_line - 1))
     except ParseError as error:
-        return ParseError(error.message, None if error.line is None else error.line + shift, error.record)
+        return error
 
 
 def records(parsed: Iterable[Parsed], kind: str | None = None, shift: int = 0) -> Iterator[Record]:
     """What a format parsed, ready to write: items cut to the limits (a warning for each
-    one cut) and prepared, problems' line numbers moved on by `shift`.
+    one cut) and prepared, problems' and errors' line numbers moved on by `shift` (the lines
+    of the file before the chunk parsed).
 
     Every imported record passes here, in a worker or not: the one place an import applies
     the limits (the library applies them again to what other routes add)."""
-    for record in parsed:
-        yield from _prepared(with_kind(record, kind), shift)
+    try:
+        for record in parsed:
+            yield from _prepared(with_kind(record, kind), shift)
+    except ParseError as error:
+        line = None if error.line is None else error.line + shift
+        raise ParseError(error.message, line, error.record) from None
 
 
 def with_kind(parsed: Parsed, kind: str | None) -> Parsed:
