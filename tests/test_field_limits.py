@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 from lxml import etree
 
@@ -87,6 +88,13 @@ def test_clip_cuts_every_oversized_field_and_says_which() -> None:
     assert warning.startswith("record arxiv:2001.00001 'sparse attention for long documents")
 
 
+def test_a_source_record_of_too_many_fields_is_not_kept() -> None:
+    item = Item(title="A paper", key="arxiv:2001.00001", raw={"feed": {f"f{n}": "x" for n in range(300_000)}})
+    notes = limits.clip(item)
+    assert item.raw == {"feed": {"not_kept": "4,088,900 bytes of JSON"}}
+    assert notes == ["the source's own record, 4,088,900 bytes, not kept"]
+
+
 def test_clip_leaves_a_record_within_the_limits_untouched() -> None:
     item = Item(title="A paper", key="arxiv:2001.00001", abstract=huge_text(limits.ABSTRACT), raw={"a": [1]})
     before = Item(**vars(item))
@@ -124,6 +132,19 @@ def test_a_huge_json_string_is_cut_and_the_line_stays_json() -> None:
     decoded = json.loads(cut)  # a multi-byte character is never split either
     assert decoded["note"] == record["note"] and decoded["abstract"].startswith("é" + WORDS)
     assert len(cut) < limits.DOCUMENT_ROOM + 2_000
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_a_json_string_is_never_cut_inside_an_escape(ascii_only: bool) -> None:
+    """Real abstracts hold escapes every line (`\\n`, `\\u00e9`, an emoji's surrogate pair): the
+    cut falls between characters wherever the room ends, and both JSON readers read the line."""
+    text = "\n".join(f"line {n}: é \\ 😀 \u2028 {n}" for n in range(100_000))  # no quote: one run
+    line = json.dumps({"abstract": text, "after": 1}, ensure_ascii=ascii_only).encode()
+    for room in range(100_000, 100_040):  # every offset within an escape, and then some
+        cut = limits.precut_document(line, b'"', room=room, boundary=limits._json_boundary)
+        assert len(cut) < room + 2_000
+        assert json.loads(cut) == orjson.loads(cut)
+        assert json.loads(cut)["after"] == 1
 
 
 def test_a_document_of_ordinary_size_is_not_copied() -> None:

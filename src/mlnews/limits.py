@@ -1,9 +1,12 @@
 """How big a record may be: the limits on each field, and the one function that applies them.
 
 No source needs more: a 200 MB abstract is a broken or hostile file, and without limits it
-cost `import` 8.3 GB of memory (every copy, split and index of it is another 200 MB or more).
-`clip` cuts an item to the limits at a word boundary and says what it cut, so the import can
-name the record; every route into the library (import, collect, add, the app) passes it.
+cost `import` up to 8.3 GB of memory (every copy, split and index of it is another 200 MB or
+more). `clip` cuts an item to the limits at a word boundary and says what it cut, so the import
+can name the record: an import applies it to each record it parses (`collect.parallel.records`),
+and the library to every item added another way (`library.writer`: collect, add, the app).
+Before that, the formats cut a huge text in the bytes they read (`precut_document`, `precut`),
+so that parsing it costs no more than parsing a big one.
 
 The limits sit far above what real records hold (measured on the arXiv snapshot and daily
 listings, 74,928 papers, and on the blog pages in tests' data), so only a broken record is cut:
@@ -20,7 +23,9 @@ listings, 74,928 papers, and on the blog pages in tests' data), so only a broken
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -37,6 +42,9 @@ ENTRIES = 1_000  # URLs, identifiers, categories, tags
 HISTORY = 10_000  # history events, curator texts, signals
 RAW_TEXT = BODY  # any one string in the source's own record (a feed entry's content, say)
 RAW_ENTRIES = AUTHORS  # any one list in it (an arXiv record's parsed author list)
+# The whole of it as JSON, strings and lists cut: a feed entry's, with its content and summary,
+# is a few hundred kilobytes at most. Past this (a record of a million fields) it is not kept.
+RAW_RECORD = 2_000_000
 
 # What a format may hand on before turning source text into plain text (LaTeX, HTML, spaces
 # squashed): markup makes it longer than the text it becomes, and turning 200 MB into text
@@ -97,10 +105,26 @@ def clip(item: Item) -> list[str]:
         text.text = cut(text.text, BODY)
     if long_texts:
         notes.append(f"{len(long_texts)} curator texts cut to {BODY:,} characters")
-    raw_cuts = _clip_raw(item.raw)
-    if raw_cuts:
-        notes.append(f"{raw_cuts:,} {'value' if raw_cuts == 1 else 'values'} in the source's own record cut")
+    # The usual record is a few hundred bytes: too short to hold a string or a list over the
+    # limits (a list entry takes two bytes at least), told at C speed, without a walk.
+    size = _json_size(item.raw)
+    if size > RAW_ENTRIES:
+        raw_cuts = _clip_raw(item.raw)
+        if raw_cuts:
+            values = "value" if raw_cuts == 1 else "values"
+            notes.append(f"{raw_cuts:,} {values} in the source's own record cut")
+            size = _json_size(item.raw)
+        if size > RAW_RECORD:
+            item.raw = {name: {"not_kept": f"{size:,} bytes of JSON"} for name in item.raw}
+            notes.append(f"the source's own record, {size:,} bytes, not kept")
     return notes
+
+
+def _json_size(value: Any) -> int:
+    try:
+        return len(orjson.dumps(value))
+    except TypeError:  # what orjson declines (integers beyond 64 bits): the standard encoder
+        return len(json.dumps(value, ensure_ascii=False))
 
 
 def label(item: Item) -> str:
@@ -146,13 +170,6 @@ def _clip_raw(raw: dict[str, Any]) -> int:
     """Cut every string and list in the source's record to the limits, in place; how many were.
 
     A loop, not recursion: raw may nest as deep as the JSON parser allowed."""
-    try:
-        # The usual record is a few hundred bytes: too short to hold a string or a list over
-        # the limits (a list entry takes two bytes at least), told at C speed, without a walk.
-        if len(orjson.dumps(raw)) <= RAW_ENTRIES:
-            return 0
-    except (TypeError, orjson.JSONEncodeError):  # what orjson declines: walk it
-        pass
     cuts = 0
     pending: list[dict[str, Any] | list[Any]] = [raw]
     while pending:
@@ -172,10 +189,36 @@ def _clip_raw(raw: dict[str, Any]) -> int:
 
 
 def precut_json(data: bytes) -> bytes:
-    """JSON text (lines of it) with every string's run over `DOCUMENT_ROOM` bytes cut (keeping it
-    JSON: a run without quotes or backslashes is inside a string, and holds no escape).
+    """JSON text (lines of it) with every string's run over `DOCUMENT_ROOM` bytes cut: a run
+    without quotes is inside a string, and is cut between two of its characters, never inside
+    an escape (`\\n`, `\\u00e9`, a surrogate pair), so the text stays JSON.
     Decoding a 200 MB string costs twice its size again; decoding this costs nothing much."""
-    return precut_document(data, b'"\\')
+    return precut_document(data, b'"', boundary=_json_boundary)
+
+
+def _json_boundary(data: bytes, at: int) -> int:
+    """`at`, moved back to fall between two characters of a JSON string."""
+    at = _utf8_boundary(data, at)
+    escape = data.rfind(b"\\u", max(0, at - 5), at + 1)  # inside `\\uXXXX`: before its backslash
+    if escape != -1 and _unescaped(data, escape):
+        at = escape
+    if at >= 6 and _HIGH_SURROGATE.fullmatch(data, at - 6, at) and _unescaped(data, at - 6):
+        at -= 6  # between the two halves of a surrogate pair: before both
+    if not _unescaped(data, at):  # right after a lone backslash: before it
+        at -= 1
+    return at
+
+
+def _unescaped(data: bytes, at: int) -> bool:
+    """Whether the byte at `at` starts a character of its own, not escaped by the backslashes
+    before it: an even number of them (pairs, each an escaped backslash)."""
+    start = at
+    while start > 0 and data[start - 1] == 0x5C:
+        start -= 1
+    return (at - start) % 2 == 0
+
+
+_HIGH_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
 
 
 # What `precut_document` leaves of a text in a document: room for the longest field (a body)
@@ -185,16 +228,19 @@ _WINDOW = 65536
 _TAIL = 1024  # what a cut run keeps of its end: an attribute's closing quote, say
 
 
-def precut_document(data: bytes, marks: bytes, room: int | None = None) -> bytes:
+def precut_document(
+    data: bytes, marks: bytes, room: int | None = None, boundary: Callable[[bytes, int], int] | None = None
+) -> bytes:
     """A document (XML, BibTeX) with every run of bytes holding none of `marks` (the
     characters that shape it: `<>&` in XML, braces and quotes in BibTeX) cut to `room` bytes
-    and its last few (`room`: DOCUMENT_ROOM unless given). Its parser then never meets a
-    200 MB text.
+    and its last few (`room`: DOCUMENT_ROOM unless given), where `boundary` (a UTF-8
+    character's start unless given) moves each cut. Its parser then never meets a 200 MB text.
 
     Only the middle of a run goes, and its line ends stay, so the document keeps its shape
     and its line numbers. The document is looked at 64 KB at a time: a window without a mark
     is inside a long run; only then is the run's extent searched."""
     room = DOCUMENT_ROOM if room is None else room
+    boundary = boundary or _utf8_boundary
     if len(data) <= room or data[:4].count(b"\x00"):  # UTF-16 and UTF-32 are left alone
         return data
     mark = re.compile(b"[" + re.escape(marks) + b"]")
@@ -209,7 +255,7 @@ def precut_document(data: bytes, marks: bytes, room: int | None = None) -> bytes
         after = mark.search(data, window)
         end = after.start() if after else len(data)
         if end - start > room + _TAIL:
-            head, tail = _utf8_boundary(data, start + room), _utf8_boundary(data, end - _TAIL)
+            head, tail = boundary(data, start + room), boundary(data, end - _TAIL)
             pieces += [data[kept:head], b"\n" * data.count(b"\n", head, tail)]
             kept = tail
         pos = max(end, window)
