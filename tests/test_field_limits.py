@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import orjson
 import pytest
@@ -116,13 +117,24 @@ def test_real_records_are_far_within_the_limits(library: Library, shared_data: P
 def test_a_huge_xml_text_is_cut_and_the_document_stays_well_formed() -> None:
     text = huge_text(3_000_000)
     document = f'<feed a="{text}">\n<t>{text}\n{text}</t><u>short &amp; sweet</u>\n</feed>'.encode()
-    cut = limits.precut_document(document, b"<>&")
+    cut = limits.precut_xml(document)
     assert len(cut) < 3 * limits.DOCUMENT_ROOM
     assert cut.count(b"\n") == document.count(b"\n"), "line numbers in errors stay right"
     root = etree.fromstring(cut)
     assert root.findtext("u") == "short & sweet"
     assert len(root.findtext("t") or "") <= limits.DOCUMENT_ROOM + 2_000
     assert root.get("a", "").endswith(text[-100:]), "the run's end stays: the attribute is closed"
+
+
+def test_escaped_html_in_xml_is_cut_never_inside_an_entity() -> None:
+    html = "<p>Déjà vu &amp; more: 😀</p>" * 200_000
+    document = f"<rss><description>{escape(html)}</description><more>&amp;</more></rss>".encode()
+    for room in range(100_000, 100_040):  # every offset within an entity, and then some
+        cut = limits.precut_document(document, b"<>", room=room, boundary=limits._xml_boundary)
+        assert len(cut) < room + 2_000
+        root = etree.fromstring(cut)
+        assert (root.findtext("description") or "").startswith(html[:1_000])
+        assert root.findtext("more") == "&"
 
 
 def test_a_huge_json_string_is_cut_and_the_line_stays_json() -> None:

@@ -188,6 +188,23 @@ def _clip_raw(raw: dict[str, Any]) -> int:
     return cuts
 
 
+def precut_xml(data: bytes) -> bytes:
+    """An XML document with every run of text over `DOCUMENT_ROOM` bytes cut: a run between two
+    tags (`<`, `>`), cut never inside an entity, so escaped HTML (`&lt;p&gt;`, how feeds carry
+    a post) is cut as plain text is."""
+    return precut_document(data, b"<>", boundary=_xml_boundary)
+
+
+def _xml_boundary(data: bytes, at: int) -> int:
+    """`at`, moved back before an entity (`&amp;`, `&#x1F600;`) it would fall inside."""
+    at = _utf8_boundary(data, at)
+    amp = data.rfind(b"&", max(0, at - _LONGEST_ENTITY), at)
+    return amp if amp != -1 and b";" not in data[amp:at] else at
+
+
+_LONGEST_ENTITY = 40  # `&CounterClockwiseContourIntegral;`, HTML's longest name, is 33
+
+
 def precut_json(data: bytes) -> bytes:
     """JSON text (lines of it) with every string's run over `DOCUMENT_ROOM` bytes cut: a run
     without quotes is inside a string, and is cut between two of its characters, never inside

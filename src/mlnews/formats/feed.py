@@ -51,7 +51,7 @@ class Feed(Format):
     def parse(self, data: bytes) -> Iterator[Parsed]:
         # feedparser holds many copies of a text (and sanitises it): a 200 MB one cost 7.5 GB.
         # Cut first: even `strip` below copies the whole document.
-        data = limits.precut_document(data, b"<>&")
+        data = limits.precut_xml(data)
         if not data.strip():
             raise ParseError("not a feed: the file is empty")
         result = _run_feedparser(data)

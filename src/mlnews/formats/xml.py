@@ -55,7 +55,7 @@ def parse_xml(data: bytes) -> etree._Element:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     # No text a record keeps is that long (`mlnews.limits`); lxml would refuse the whole
     # document for one text over 10 MB, and hold every byte of it.
-    data = limits.precut_document(data, b"<>&")
+    data = limits.precut_xml(data)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
