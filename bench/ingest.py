@@ -1,6 +1,6 @@
 """Ingest and search speed: mlnews beside the bare ceiling, in one run.
 
-    python bench/ingest.py [--records 200000] [--repeat 200]
+    python bench/ingest.py [--records 200000] [--repeat 200] [--huge 200]
 
 1. Writes N records in the arXiv metadata snapshot format (JSON lines).
 2. Imports them with mlnews (`mlnews import`'s code path: sniff, parse, identity,
@@ -12,7 +12,12 @@
 
 Each ingest runs in a new process, as each `mlnews import` does: a process that has
 just built and freed a 200,000-row import runs the next one up to 30% slower, which
-would measure the order of the runs rather than the code.
+would measure the order of the runs rather than the code. Each reports its peak resident
+memory (the writing process; the parsing workers, if any, apart): reading a snapshot in
+chunks keeps it flat whatever the file's size.
+
+`--huge MB`: the same two ingests of a file whose one record has an abstract of MB
+megabytes (issue 25: it once cost 8 GB), and their peak memory.
 
 Goals (issue 2): ingest >= 0.7x the bare ceiling, search p95 <= 1.2x bare FTS5.
 """
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -29,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from mlnews.collect import ingest
@@ -67,12 +74,32 @@ def write_records(path: Path, count: int, seed: int = 7) -> None:
             out.write(json.dumps(record) + "\n")
 
 
+def write_huge(path: Path, megabytes: int) -> None:
+    """Two records, the second with an abstract of `megabytes` MB of words.
+
+    Written a megabyte at a time: a process holding the 200 MB text would hand its memory
+    to the ingest processes it starts (Linux keeps the peak across fork and exec)."""
+    write_records(path, 1)
+    words = " ".join(WORDS) + " "
+    piece = (words * (1_000_000 // len(words) + 1))[:1_000_000]
+    record = {"id": "2001.99999", "title": "A huge abstract", "authors": "A. Author", "categories": "cs.LG",
+              "versions": [], "authors_parsed": [["Author", "A.", ""]], "abstract": ""}  # fmt: skip
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record).removesuffix('""}'))
+        out.write('"')
+        for _ in range(megabytes):
+            out.write(piece)
+        out.write('"}\n')
+
+
 def mlnews_ingest(path: Path, folder: Path) -> float:
     with Library.open(folder / "library.db") as library:
         start = time.perf_counter()
         reports = ingest.import_files(library, [path])
         elapsed = time.perf_counter() - start
     assert reports[0].ok, reports[0].error
+    for warning in reports[0].warnings[:3]:
+        print(warning, file=sys.stderr)
     return elapsed
 
 
@@ -113,10 +140,24 @@ def bare_ingest(path: Path, folder: Path) -> float:
 SIDES = {"bare": bare_ingest, "mlnews": mlnews_ingest}
 
 
-def in_new_process(side: str, path: Path, folder: Path) -> float:
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float  # the process that parses (or hands out the parsing) and writes
+    workers_mb: float  # the largest parsing worker, 0 without workers
+    folder: Path
+
+
+def in_new_process(side: str, path: Path, folder: Path) -> Run:
     folder.mkdir()
     command = [sys.executable, __file__, "--ingest", side, str(path), str(folder)]
-    return float(subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout)  # errors show
+    out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout  # errors show
+    seconds, peak, workers = (float(word) for word in out.split())
+    return Run(seconds, peak, workers, folder)
+
+
+def _peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
 
 
 QUERIES = {"rare": RARE, "common": "neural", "prefix": "transf*", "phrase": '"attention transformer"'}
@@ -156,11 +197,16 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=200, help="runs of each search query")
     parser.add_argument("--runs", type=int, default=2, help="ingest runs of each side; the best counts")
+    parser.add_argument("--huge", type=int, metavar="MB", help="only import a record with an MB abstract")
     parser.add_argument("--ingest", nargs=3, metavar=("SIDE", "FILE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ingest:  # one run, in the process the main run started for it
         side, path, folder = args.ingest
-        print(SIDES[side](Path(path), Path(folder)))
+        seconds = SIDES[side](Path(path), Path(folder))
+        print(seconds, _peak_mb(resource.RUSAGE_SELF), _peak_mb(resource.RUSAGE_CHILDREN))
+        return
+    if args.huge:
+        huge(args.huge)
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -169,18 +215,20 @@ def main() -> None:
         print(f"{args.records:,} records, {data.stat().st_size / 1e6:.0f} MB of snapshot JSON lines\n")
         # Best of N, alternating sides, each into a fresh database: other load on the
         # machine only ever slows a run down.
-        bare_runs, ours_runs = [], []
+        bare_runs: list[Run] = []
+        ours_runs: list[Run] = []
         for run in range(args.runs):
             for side, runs in (("bare", bare_runs), ("mlnews", ours_runs)):
-                runs.append((in_new_process(side, data, folder / f"{side}{run}"), folder / f"{side}{run}"))
-        bare_seconds, bare_folder = min(bare_runs)
-        ours_seconds, ours_folder = min(ours_runs)
-        bare_db = sqlite3.connect(bare_folder / "bare.db")
-        library = Library.open(ours_folder / "library.db")
-        bare_rate, ours_rate = args.records / bare_seconds, args.records / ours_seconds
-        print(f"{'ingest':<10}{'records/s':>12}{'seconds':>10}")
-        print(f"{'bare':<10}{bare_rate:>12,.0f}{bare_seconds:>10.1f}")
-        print(f"{'mlnews':<10}{ours_rate:>12,.0f}{ours_seconds:>10.1f}")
+                runs.append(in_new_process(side, data, folder / f"{side}{run}"))
+        bare_best = min(bare_runs, key=lambda run: run.seconds)
+        ours_best = min(ours_runs, key=lambda run: run.seconds)
+        bare_db = sqlite3.connect(bare_best.folder / "bare.db")
+        library = Library.open(ours_best.folder / "library.db")
+        bare_rate, ours_rate = args.records / bare_best.seconds, args.records / ours_best.seconds
+        print(f"{'ingest':<10}{'records/s':>12}{'seconds':>10}{'peak RSS':>12}{'workers':>10}")
+        for name, best, rate in (("bare", bare_best, bare_rate), ("mlnews", ours_best, ours_rate)):
+            memory = f"{best.peak_mb:>9,.0f} MB{best.workers_mb:>7,.0f} MB"
+            print(f"{name:<10}{rate:>12,.0f}{best.seconds:>10.1f}{memory}")
         print(f"ratio mlnews/bare: {ours_rate / bare_rate:.2f}x (goal >= 0.70x)\n")
 
         print(
@@ -201,6 +249,21 @@ def main() -> None:
         print(f"worst search p95 ratio: {worst:.2f}x (goal <= 1.20x)")
         bare_db.close()
         library.close()
+
+
+def huge(megabytes: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data = folder / "huge.jsonl"
+        write_huge(data, megabytes)
+        size = data.stat().st_size / 1e6
+        print(f"2 records, one with a {megabytes:,} MB abstract: {size:,.0f} MB of snapshot JSON lines\n")
+        print(f"{'ingest':<10}{'seconds':>10}{'peak RSS':>12}{'workers':>10}{'over file':>12}")
+        for side in ("bare", "mlnews"):
+            run = in_new_process(side, data, folder / side)
+            over = run.peak_mb - size
+            memory = f"{run.peak_mb:>9,.0f} MB{run.workers_mb:>7,.0f} MB{over:>9,.0f} MB"
+            print(f"{side:<10}{run.seconds:>10.1f}{memory}")
 
 
 if __name__ == "__main__":

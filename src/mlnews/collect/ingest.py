@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import io
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +26,10 @@ from mlnews.library import Library, LibraryError, Prepared
 # Called as records go by: (file, records so far, records expected or None if unknown).
 Progress = Callable[[str, int, int | None], None]
 _PROGRESS_EVERY = 500
+SNIFF_BYTES = 65536  # a snapshot line with a thousand authors is longer than 8 KB
+# Records cut to the limits that the report names one by one; past these, one line says how
+# many more: a broken file of a million oversized records must not print a million lines.
+_CLIPPED_SHOWN = 20
 
 
 @dataclass
@@ -38,6 +43,7 @@ class FileReport:
     sources_added: int = 0
     error: str | None = None  # the whole file failed: nothing from it was imported
     unknown: int = 0  # numbers about items the library does not hold
+    clipped: int = 0  # records cut to the size limits (`mlnews.limits`)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -73,58 +79,116 @@ def import_file(
 ) -> FileReport:
     report = FileReport(str(path))
     try:
-        data = _read(path)
+        stream = _open(path)
     except (OSError, EOFError, zlib.error) as error:
-        report.error = f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"
+        report.error = _unreadable(path, error)
         return report
-    fmt = forced or sniff(data)
-    if fmt is None:
-        report.error = f"{path}: unrecognised format (use --format; see `mlnews import --help`)"
-        return report
-    report.format = fmt.name
-    expected = data.count(b"\n") if progress and fmt.line_oriented else None  # a record a line
-    subscriptions: list[Subscription] = []
-    try:
-        with library.transaction(bulk=True):
-            if parallel.worth_it(fmt, data):
-                records: Iterator[object] = parallel.parse(fmt, data, kind)
-            else:
-                records = (parallel.with_kind(parsed, kind) for parsed in fmt.parse(data))
-            number = 0
-            for number, parsed in enumerate(records, start=1):
-                _take(library, parsed, report, subscriptions, str(path))
-                if progress and number % _PROGRESS_EVERY == 0:
-                    progress(str(path), number, expected)
-            if forced is not None and number == 0 and data.strip():
-                # A forced format that finds nothing is more likely the wrong one than an empty file.
-                raise ParseError(f"nothing in it reads as {forced.name}; leave out --format to sniff it")
-            if subscriptions:
-                report.sources_added = _register(subscriptions, config_path, str(path))
-            if report.unknown:
-                report.warnings.append(
-                    f"{path}: {report.unknown} rows name items not in the library: skipped; "
-                    "import those items first"
-                )
-    except ParseError as error:
-        _fail(report, error.where(str(path)))
-    except (LibraryError, ConfigError) as error:
-        _fail(report, f"{path}: {error}")
-    except sqlite3.Error as error:  # the library's fault (disk full, say), not the file's
-        _fail(report, f"{path}: not imported: the library failed: {error}")
-    except Exception as error:  # a parser bug must not become a traceback or a half import
-        _fail(report, f"{path}: cannot read ({type(error).__name__}: {error})")
+    with stream:
+        _import_stream(library, stream, path, report, forced, kind, config_path, progress)
     if progress:
         done = report.added + report.merged + report.unchanged + report.failed
         progress(str(path), done, done)
     return report
 
 
-def _read(path: Path) -> bytes:
-    """The file's bytes; gzip files (`.jsonl.gz` snapshots, say) are read through."""
+def _import_stream(
+    library: Library,
+    stream: io.BufferedIOBase,
+    path: Path,
+    report: FileReport,
+    forced: Format | None,
+    kind: str | None,
+    config_path: Path | None,
+    progress: Progress | None,
+) -> None:
+    try:
+        head = stream.read(SNIFF_BYTES)
+        fmt = forced or sniff(head)
+        if fmt is None:
+            report.error = f"{path}: unrecognised format (use --format; see `mlnews import --help`)"
+            return
+        report.format = fmt.name
+        stream.seek(0)
+        # A line-oriented file is read a chunk at a time: memory stays flat whatever its size.
+        # Any other format is parsed whole (a feed or a bibliography is one document).
+        chunks = parallel.chunks(stream) if fmt.line_oriented else iter([(1, stream.read())])
+        size = _size(path)
+        expected = _count_lines(path) if progress and fmt.line_oriented else None  # a record a line
+        subscriptions: list[Subscription] = []
+        with library.transaction(bulk=True):
+            if parallel.worth_it(fmt, size):
+                records: Iterator[object] = parallel.parse(fmt, chunks, kind)
+            else:
+                records = (
+                    record
+                    for first, chunk in chunks
+                    for record in parallel.records(fmt.parse(chunk), kind, first - 1)
+                )
+            number = 0
+            for number, parsed in enumerate(records, start=1):
+                _take(library, parsed, report, subscriptions, str(path))
+                if progress and number % _PROGRESS_EVERY == 0:
+                    progress(str(path), number, expected)
+            if forced is not None and number == 0 and head.strip():
+                # A forced format that finds nothing is more likely the wrong one than an empty file.
+                raise ParseError(f"nothing in it reads as {forced.name}; leave out --format to sniff it")
+            if subscriptions:
+                report.sources_added = _register(subscriptions, config_path, str(path))
+            _summarise(report, str(path))
+    except ParseError as error:
+        _fail(report, error.where(str(path)))
+    except (LibraryError, ConfigError) as error:
+        _fail(report, f"{path}: {error}")
+    except sqlite3.Error as error:  # the library's fault (disk full, say), not the file's
+        _fail(report, f"{path}: not imported: the library failed: {error}")
+    except (OSError, EOFError, zlib.error) as error:  # read as it goes: a gzip file cut short
+        _fail(report, _unreadable(path, error))
+    except Exception as error:  # a parser bug must not become a traceback or a half import
+        _fail(report, f"{path}: cannot read ({type(error).__name__}: {error})")
+
+
+def _summarise(report: FileReport, origin: str) -> None:
+    if report.clipped > _CLIPPED_SHOWN:
+        more = report.clipped - _CLIPPED_SHOWN
+        report.warnings.append(f"{origin}: {more:,} more records cut to the size limits (see above)")
+    if report.unknown:
+        report.warnings.append(
+            f"{origin}: {report.unknown} rows name items not in the library: skipped; "
+            "import those items first"
+        )
+
+
+def _open(path: Path) -> io.BufferedIOBase:
+    """The file's bytes as a stream; gzip files (`.jsonl.gz` snapshots, say) are read through."""
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
-    data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    with path.open("rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if compressed else path.open("rb")
+
+
+def _unreadable(path: Path, error: BaseException) -> str:
+    return f"{path}: cannot read: {getattr(error, 'strerror', None) or error}"
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _count_lines(path: Path) -> int | None:
+    """Lines in a plain file, for the progress bar; None for a gzip file (reading it twice
+    would double the time of decompressing it)."""
+    count = 0
+    with path.open("rb") as stream:
+        if stream.read(2) == b"\x1f\x8b":
+            return None
+        stream.seek(0)
+        while block := stream.read(parallel.CHUNK_BYTES):
+            count += block.count(b"\n")
+    return count
 
 
 def _take(
@@ -138,7 +202,11 @@ def _take(
         else:
             setattr(report, outcome, getattr(report, outcome) + 1)
             return
-    if isinstance(parsed, parallel.Skipped):
+    if isinstance(parsed, parallel.Clipped):
+        report.clipped += 1
+        if report.clipped <= _CLIPPED_SHOWN:
+            report.warnings.append(f"{origin}: {parsed.message}")
+    elif isinstance(parsed, parallel.Skipped):
         report.failed += 1
         report.warnings.append(f"{origin}: skipped {parsed.title or 'a record'!r}: {parsed.reason}")
     elif isinstance(parsed, Signals):

@@ -9,14 +9,15 @@ the outcome is the same as parsing in one process, line numbers included.
 
 from __future__ import annotations
 
+import io
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 
-from mlnews import workers
+from mlnews import limits, workers
 from mlnews.formats.base import Format, Parsed, ParseError, Problem, get_format
 from mlnews.items import Item
 from mlnews.library.rows import LibraryError, Prepared, prepare
@@ -24,6 +25,9 @@ from mlnews.library.rows import LibraryError, Prepared, prepare
 MIN_BYTES = 8 * 1024 * 1024  # below this, starting workers costs more than it saves
 CHUNK_BYTES = 2 * 1024 * 1024
 AHEAD = 4  # chunks parsed ahead of the writer: bounds memory
+# A chunk this big is one huge line: sending it to a worker would copy it twice more (the
+# pickle, the worker's copy), so the writing process parses it itself.
+BIG_CHUNK = 8 * CHUNK_BYTES
 
 
 @dataclass
@@ -34,11 +38,19 @@ class Skipped:
     reason: str
 
 
-Record = Parsed | Prepared | Skipped
+@dataclass
+class Clipped:
+    """A record cut to the library's limits (`mlnews.limits`): the warning naming it."""
+
+    message: str
 
 
-def worth_it(fmt: Format, data: bytes) -> bool:
-    return fmt.line_oriented and len(data) >= MIN_BYTES and _workers() > 0
+Record = Parsed | Prepared | Skipped | Clipped
+
+
+def worth_it(fmt: Format, size: int) -> bool:
+    """Whether a file of `size` bytes in this format is parsed in worker processes."""
+    return fmt.line_oriented and size >= MIN_BYTES and _workers() > 0
 
 
 def _workers() -> int:
@@ -46,13 +58,19 @@ def _workers() -> int:
     return min(4, (os.cpu_count() or 1) - 1)
 
 
-def parse(fmt: Format, data: bytes, kind: str | None = None) -> Iterator[Record]:
-    """Yield what `fmt.parse(data)` would, items already prepared; raise its ParseError."""
+def parse(fmt: Format, chunks: Iterable[tuple[int, bytes]], kind: str | None = None) -> Iterator[Record]:
+    """Yield what `fmt.parse` would of the chunks (`chunks` cuts them: (first line, bytes)),
+    items already cut to the limits and prepared; raise its ParseError."""
     context = get_context("spawn")  # never fork a process that holds a SQLite connection
     pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=context, initializer=workers.start)
     pending: deque[Future[list[Record] | ParseError]] = deque()
     try:
-        for first_line, chunk in _chunks(data):
+        for first_line, chunk in chunks:
+            if len(chunk) >= BIG_CHUNK:
+                while pending:  # in file order
+                    yield from _result(pending.popleft())
+                yield from _result_of(_parse_chunk(fmt.name, chunk, first_line, kind))
+                continue
             pending.append(pool.submit(_parse_chunk, fmt.name, chunk, first_line, kind))
             if len(pending) >= AHEAD:
                 yield from _result(pending.popleft())
@@ -65,21 +83,56 @@ def parse(fmt: Format, data: bytes, kind: str | None = None) -> Iterator[Record]
 
 
 def _result(future: Future[list[Record] | ParseError]) -> list[Record]:
-    result = future.result()
+    return _result_of(future.result())
+
+
+def _result_of(result: list[Record] | ParseError) -> list[Record]:
     if isinstance(result, ParseError):
         raise result
     return result
 
 
-def _chunks(data: bytes) -> Iterator[tuple[int, bytes]]:
-    start, line = 0, 1
-    while start < len(data):
-        end = data.find(b"\n", start + CHUNK_BYTES)
-        end = len(data) if end == -1 else end + 1
-        chunk = data[start:end]
+def chunks(stream: io.BufferedIOBase) -> Iterator[tuple[int, bytes]]:
+    """A line-oriented file in pieces of about CHUNK_BYTES cut at line ends, each with the
+    number of its first line: a file of any size is read in bounded memory (a line longer
+    than a chunk is read whole: it is one record)."""
+    line = 1
+    rest = b""
+    while block := stream.read(CHUNK_BYTES):
+        end = block.rfind(b"\n")
+        if end == -1:
+            chunk, rest = _long_line(stream, rest + block)
+        else:
+            chunk, rest = rest + block[: end + 1], block[end + 1 :]
         yield line, chunk
         line += chunk.count(b"\n")
-        start = end
+    if rest:
+        yield line, rest
+
+
+def _long_line(stream: io.BufferedIOBase, start: bytes) -> tuple[bytes, bytes]:
+    """A line longer than a chunk, whose first bytes are `start`, and what was read after it.
+
+    From a plain file it is read in one piece once its end is found: joining the blocks read
+    would hold a 200 MB line twice over."""
+    if isinstance(stream, io.BufferedReader):
+        begin = stream.tell() - len(start)
+        length = len(start)
+        while block := stream.read(CHUNK_BYTES):
+            end = block.find(b"\n")
+            length += len(block) if end == -1 else end + 1
+            if end != -1:
+                break
+        stream.seek(begin)
+        return stream.read(length), b""
+    pieces = [start]
+    while block := stream.read(CHUNK_BYTES):
+        end = block.find(b"\n")
+        if end != -1:
+            pieces.append(block[: end + 1])
+            return b"".join(pieces), block[end + 1 :]
+        pieces.append(block)
+    return b"".join(pieces), b""
 
 
 def _parse_chunk(
@@ -87,14 +140,25 @@ def _parse_chunk(
 ) -> list[Record] | ParseError:
     """In a worker: parse one chunk. Errors come back as values, with file line numbers
     (an exception would lose its line on the way back)."""
-    shift = first_line - 1
-    records: list[Record] = []
     try:
-        for parsed in get_format(format_name).parse(chunk):
-            records.append(_prepared(with_kind(parsed, kind), shift))
+        return list(records(get_format(format_name).parse(chunk), kind, first_line - 1))
     except ParseError as error:
-        return ParseError(error.message, None if error.line is None else error.line + shift, error.record)
-    return records
+        return error
+
+
+def records(parsed: Iterable[Parsed], kind: str | None = None, shift: int = 0) -> Iterator[Record]:
+    """What a format parsed, ready to write: items cut to the limits (a warning for each
+    one cut) and prepared, problems' and errors' line numbers moved on by `shift` (the lines
+    of the file before the chunk parsed).
+
+    Every imported record passes here, in a worker or not: the one place an import applies
+    the limits (the library applies them again to what other routes add)."""
+    try:
+        for record in parsed:
+            yield from _prepared(with_kind(record, kind), shift)
+    except ParseError as error:
+        line = None if error.line is None else error.line + shift
+        raise ParseError(error.message, line, error.record) from None
 
 
 def with_kind(parsed: Parsed, kind: str | None) -> Parsed:
@@ -104,12 +168,16 @@ def with_kind(parsed: Parsed, kind: str | None) -> Parsed:
     return parsed
 
 
-def _prepared(parsed: Parsed, shift: int) -> Record:
+def _prepared(parsed: Parsed, shift: int) -> Iterator[Record]:
     if isinstance(parsed, Item):
+        notes = limits.clip(parsed)
+        if notes:
+            yield Clipped(limits.warning(parsed, notes))
         try:
-            return prepare(parsed)
+            yield prepare(parsed)
         except LibraryError as error:
-            return Skipped(parsed.title, str(error))
-    if isinstance(parsed, Problem) and parsed.line is not None:
-        return Problem(parsed.message, parsed.line + shift, parsed.record)
-    return parsed
+            yield Skipped(parsed.title, str(error))
+    elif isinstance(parsed, Problem) and parsed.line is not None:
+        yield Problem(parsed.message, parsed.line + shift, parsed.record)
+    else:
+        yield parsed

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from mlnews import identity
+from mlnews import identity, limits
 from mlnews.formats import _arxiv
 from mlnews.formats.base import Format, Parsed, ParseError
 from mlnews.items import Item
@@ -51,6 +51,7 @@ class ArxivSnapshot(Format):
         return isinstance(record, dict) and "id" in record and _has_signature(record)
 
     def parse(self, data: bytes) -> Iterator[Parsed]:
+        data = limits.precut_json(data)
         for number, line in _lines(data):
             yield _item(line, number)
 
@@ -111,11 +112,12 @@ def _item(line: bytes, number: int) -> Item:
 def _paper(arxiv_id: str, title: str, record: dict[str, Any]) -> Item:
     versions = record.get("versions") or []
     listed = (record.get("categories") or "").split()
+    # Cut before squashing: splitting a 200 MB text into words costs gigabytes.
     return _arxiv.paper(
         arxiv_id,
-        title=squash(title),
+        title=squash(limits.precut(title, limits.TITLE)),
         authors=_authors(record),
-        abstract=squash(record.get("abstract")),
+        abstract=squash(limits.precut(record.get("abstract") or "", limits.ABSTRACT)),
         categories=_arxiv.categories(listed[0] if listed else None, listed),
         dois=_arxiv.split_dois(record.get("doi")),
         published=_arxiv.rfc2822_date(versions[0]["created"]) if versions else None,
@@ -129,9 +131,9 @@ def _authors(record: dict[str, Any]) -> list[str]:
     """From `authors_parsed` ([last, first, suffix, affiliation...]), else the author string."""
     parsed = record.get("authors_parsed")
     if not parsed:
-        return _arxiv.split_authors(record.get("authors") or "")
+        return _arxiv.split_authors(limits.precut(record.get("authors") or "", limits.AUTHORS * 100))
     names: list[str] = []
-    for parts in parsed:
+    for parts in parsed[: limits.AUTHORS * limits.SOURCE_MARGIN]:
         name = _arxiv.person(parts[1] if len(parts) > 1 else "", parts[0], _suffix(parts))
         if name:
             names.append(name)

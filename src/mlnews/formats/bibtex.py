@@ -23,7 +23,7 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 
-from mlnews import identity
+from mlnews import identity, limits
 from mlnews.formats.base import Format, Parsed, ParseError, Problem
 from mlnews.items import Item
 from mlnews.text import latex_to_text
@@ -96,6 +96,8 @@ class Bibtex(Format):
         return bool(_HEAD.match(head))
 
     def parse(self, data: bytes) -> Iterator[Parsed]:
+        # bibtexparser and LaTeX decoding cost gigabytes on a 200 MB value: none is kept that long.
+        data = limits.precut_document(data, b'{}"')
         library = _library(_decode(data))
         _refuse_failures(library.failed_blocks)
         first_line: dict[str, int] = {}
@@ -175,7 +177,7 @@ def _line(entry: Entry) -> int | None:
 def _item(entry: Entry, line: int | None) -> Item | Problem:
     fields = {str(field.key).lower(): str(field.value) for field in entry.fields}
     entry_type = str(entry.entry_type).lower()
-    title = latex(fields.get("title", ""))
+    title = latex(limits.precut(fields.get("title", ""), limits.TITLE))
     if not title:
         return Problem(f"skipped entry {entry.key!r}: it has no title", line=line)
     arxiv = _arxiv(fields)
@@ -197,7 +199,7 @@ def _item(entry: Entry, line: int | None) -> Item | Problem:
         urls=urls,
         identifiers=identifiers,
         published=published(fields),
-        abstract=latex(fields.get("abstract", "")),
+        abstract=latex(limits.precut(fields.get("abstract", ""), limits.ABSTRACT)),
         tags=_keywords(fields.get("keywords", "")),
         raw={"bibtex": _raw(entry_type, entry.key, fields)},
     )

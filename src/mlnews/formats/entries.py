@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from mlnews import dates, identity
+from mlnews import dates, identity, limits
 from mlnews.formats.base import Problem
 from mlnews.items import Item
 from mlnews.text import html_to_text, squash
@@ -82,14 +82,15 @@ class Entry:
 
 def build_item(entry: Entry, channel: Channel) -> Item | Problem:
     """The item for an entry, or a warning saying why the entry was skipped."""
-    abstract = html_to_text(entry.summary)
-    body = html_to_text(entry.content)
+    # Cut before parsing the HTML, so a huge entry costs no more than a big one.
+    abstract = html_to_text(limits.precut(entry.summary, limits.ABSTRACT))
+    body = html_to_text(limits.precut(entry.content, limits.BODY))
     if not abstract:
         # A feed that gives only full content: its text is still the best abstract there is.
         abstract, body = body, ""
     if body == abstract:
         body = ""
-    title = html_to_text(entry.title) or shorten(abstract, TITLE_FROM_SUMMARY)
+    title = html_to_text(limits.precut(entry.title, limits.TITLE)) or shorten(abstract, TITLE_FROM_SUMMARY)
     if not title:
         return Problem(f"skipped entry {entry.label}: it has no title and no summary")
     urls = absolute_urls(entry.links, channel.link)

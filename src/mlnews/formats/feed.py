@@ -15,6 +15,7 @@ from typing import Any
 
 import feedparser
 
+from mlnews import limits
 from mlnews.formats.base import Format, Parsed, ParseError, Problem
 from mlnews.formats.entries import (
     Channel,
@@ -48,6 +49,9 @@ class Feed(Format):
         return (root_name(head) or "").lower() in FEED_ROOTS
 
     def parse(self, data: bytes) -> Iterator[Parsed]:
+        # feedparser holds many copies of a text (and sanitises it): a 200 MB one cost 7.5 GB.
+        # Cut first: even `strip` below copies the whole document.
+        data = limits.precut_xml(data)
         if not data.strip():
             raise ParseError("not a feed: the file is empty")
         result = _run_feedparser(data)

@@ -6,6 +6,7 @@ import re
 
 from lxml import etree
 
+from mlnews import limits
 from mlnews.formats.base import ParseError
 
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/]")
@@ -52,6 +53,9 @@ def as_utf8(head: bytes) -> bytes:
 def parse_xml(data: bytes) -> etree._Element:
     """Parse a document strictly; a broken one is a ParseError with its line."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    # No text a record keeps is that long (`mlnews.limits`); lxml would refuse the whole
+    # document for one text over 10 MB, and hold every byte of it.
+    data = limits.precut_xml(data)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from mlnews import identity
+from mlnews import identity, limits
 from mlnews.dates import now
 from mlnews.errors import ItemNotFound
 from mlnews.items import STATES, Event, Item, Signal, Text
@@ -224,7 +224,7 @@ class Library:
         with self.transaction():
             self.db.execute(
                 "UPDATE items SET body = ?, changed = ? WHERE id = ? AND body = ''",
-                (body, now(), self._id_for(reference)),
+                (limits.cut(body, limits.BODY), now(), self._id_for(reference)),
             )
 
     def composed(self, issue: str) -> set[str]:

@@ -8,6 +8,7 @@ so the same paper twice in one file is still one item.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from mlnews import identity
+from mlnews import identity, limits
 from mlnews.dates import now
 from mlnews.items import Item
 from mlnews.library.connection import read_only_error, set_journal
@@ -37,6 +38,8 @@ from mlnews.library.rows import (
 )
 
 Outcome = Literal["added", "merged", "unchanged"]
+
+_log = logging.getLogger(__name__)
 
 _BATCH = 500  # rows a flush writes: small batches keep the parsing workers busy
 # More papers than this with one normalised title: the title names no one paper, and a record
@@ -180,7 +183,7 @@ class Writer:
                 return self.add(item)
         # This runs once a record on a big import, in the process that writes: it keeps to
         # plain lookups, and the title checks only run for papers.
-        new = item if isinstance(item, Prepared) else prepare(item)
+        new = item if isinstance(item, Prepared) else _prepare(item)
         if self._fingerprints:
             if self._written is None and self._taken_before(new):
                 return "unchanged"
@@ -299,7 +302,7 @@ class Writer:
 
     def _merge_into_pending(self, index: int, new: Prepared) -> Outcome:
         before = self._pending[index]
-        merged = prepare(merge(before.item(), new.item()))
+        merged = _prepare(merge(before.item(), new.item()))
         linked = {self._pending_by_ident.get(ident, index) for ident in merged.idents}
         titled = not before.title_norm and bool(merged.title_norm)  # may now join a paper of that title
         if linked != {index} or self._matching(merged.idents) or titled:
@@ -318,7 +321,7 @@ class Writer:
             others = sorted(set(others) | set(self._same_paper(merged_item, target)))
         for other in others:
             merged_item = merge(merged_item, self._load(other))
-        merged = prepare(merged_item)
+        merged = _prepare(merged_item)
         if not others and same(prepare(existing), merged):
             return "unchanged"
         for other in others:
@@ -400,3 +403,14 @@ class Writer:
         self.db.executemany(_TEXT_INSERT, [(item_id, *text) for text in new.texts])
         if new.signals:  # merged, they only ever grow or get newer readings: replacing is enough
             self.db.executemany(SIGNAL_INSERT, [(item_id, *signal) for signal in new.signals])
+
+
+def _prepare(item: Item) -> Prepared:
+    """`prepare`, the item first cut to the limits. Every item reaches the library through
+    `add`, and a merge of two may outgrow them (their authors joined): none is stored beyond
+    them. An import has cut its records already, and named them in its report
+    (`collect.parallel`); this names what another route (collect, add, the app) brought, in the log."""
+    notes = limits.clip(item)
+    if notes:
+        _log.warning("%s", limits.warning(item, notes))
+    return prepare(item)
