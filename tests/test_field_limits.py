@@ -234,8 +234,10 @@ def test_a_file_of_many_oversized_records_says_so_in_a_few_lines(library: Librar
     report = ingest.import_files(library, [path])[0]
     assert report.ok and report.added == 100 and report.clipped == 100
     assert len(report.warnings) == 21
-    assert report.warnings[0].endswith("'1 sparse attention for long documents sparse attention for…': "
-                                       "title of 1,102 characters cut to 1,000")
+    assert report.warnings[0].endswith(
+        "'1 sparse attention for long documents sparse attention for…': "
+        "title of 1,102 characters cut to 1,000"
+    )
     assert report.warnings[-1].endswith("80 more records cut to the size limits (see above)")
 
 
