@@ -50,7 +50,8 @@ def _asked_for(config: pytest.Config) -> bool | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if _asked_for(config) is not False:
         return
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         (dropped if item.get_closest_marker(MARKER) else kept).append(item)
     if dropped:

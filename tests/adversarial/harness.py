@@ -248,7 +248,12 @@ def probed(browser: Any, **options: Any) -> Iterator[tuple[Any, Probe]]:
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("dialog", lambda d: (probe.dialogs.append(d.message), d.dismiss()))
+
+    def dialog(opened: Any) -> None:  # an alert, a confirm, a prompt: a payload ran
+        probe.dialogs.append(str(opened.message))
+        opened.dismiss()
+
+    page.on("dialog", dialog)
     try:
         yield page, probe
     finally:

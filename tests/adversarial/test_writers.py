@@ -94,7 +94,7 @@ def test_no_decision_is_lost_beside_six_cli_writers(
     writers: dict[str, Callable[[int], list[str]]] = {
         "import (new feeds)": imports,
         "import (demo files)": lambda n: ["import", str(DEMO / "papers.atom"), str(DEMO / "articles.rss")],
-        "collect": lambda n: ["collect"],
+        "collect": lambda n: ["collect", "--no-figures"],  # the decided items' figures: not on loopback
         "shortlist": lambda n: ["shortlist", "--week", "2020-W50", *others[n % 100 : n % 100 + 5]],
         "reject": lambda n: ["reject", *others[100 + n % 100 : 100 + n % 100 + 5]],
         "tag": lambda n: ["tag", others[n % 200], f"round{n}"],

@@ -78,9 +78,9 @@ def shares(corpus: list[Payload]) -> dict[str, list[Payload]]:
 def configure(ws: Path, smtp_port: int) -> None:
     path = ws / "mlnews.toml"
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    document["network"]["allow_private_addresses"] = True  # type: ignore[index]
-    for key, value in (("request_interval", 0), ("backoff_seconds", 0.01), ("retries", 0)):
-        document["network"][key] = value  # type: ignore[index]
+    network: Any = document["network"]
+    network.update({"allow_private_addresses": True, "request_interval": 0, "backoff_seconds": 0.01})
+    network["retries"] = 0
     email_table: Any = document["email"]
     email_table.update(
         {
@@ -117,8 +117,8 @@ def stored(ws: Path, share: dict[str, list[Payload]]) -> dict[str, tuple[int, in
 
 
 def edit_in_the_app(ws: Path, corpus: list[Payload]) -> tuple[int, int]:
-    """The curator's route: every payload typed into a headline, summary or post in the app,
-    four to an edit. Returns (payloads injected, accepted)."""
+    """The curator's route: every payload typed into a summary (six to an edit), and into a
+    headline or a post (twelve to an edit) in the app. Returns (payloads injected, accepted)."""
     from test_app import csrf_of, serve
 
     server, address = serve(Workspace(ws))
@@ -126,16 +126,22 @@ def edit_in_the_app(ws: Path, corpus: list[Payload]) -> tuple[int, int]:
         token = {"X-CSRF-Token": csrf_of(address)}
         shown = httpx.get(f"{address}/api/issues/{WEEK}").json()
         keys = [e["key"] for s in shown["sections"] for e in s["entries"]]
-        version, accepted = shown["version"], 0
+        version = shown["version"]
         assert keys, shown
-        for n, start in enumerate(range(0, len(corpus), 4)):
-            chunk = corpus[start : start + 4]
-            field = ("headline", "summary", "post")[n % 3]
+        edits = [
+            (field, corpus[start : start + size])
+            for field, size in (("summary", 6), ("headline", 12), ("post", 12))
+            for start in range(0, len(corpus), size)
+        ]
+        stored: set[str] = set()
+        for n, (field, chunk) in enumerate(edits):
             value = ("\n\n" if field == "summary" else " ").join(p.text for p in chunk)
             change = {"key": keys[n % len(keys)], "field": field, "value": value, "version": version}
             answer = httpx.post(f"{address}/api/issues/{WEEK}/edits", json=change, headers=token)
             if answer.status_code == 200:
-                version, accepted = answer.json()["version"], accepted + len(chunk)
+                version = answer.json()["version"]
+                stored |= {p.id for p in chunk}
+        accepted = len(stored)
         return len(corpus), accepted
     finally:
         server.should_exit = True
