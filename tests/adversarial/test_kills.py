@@ -4,7 +4,9 @@ command runs again (it is safe to re-run), every issue file and page is whole (t
 or the new, never a part), and no process the killed one started is left running.
 
 Bounded: MLNEWS_ADVERSARIAL_KILLS kills per command (default 10), at moments drawn from a
-seeded generator (MLNEWS_ADVERSARIAL_SEED; the seed is printed, so a failure can be replayed).
+seeded generator (MLNEWS_ADVERSARIAL_SEED; the seed is printed, so a failure can be replayed),
+and no new kill once a loop has spent MLNEWS_ADVERSARIAL_BUDGET seconds (default 75) if it has
+killed three times already: on a loaded machine the table shows fewer kills, not a longer run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +35,8 @@ pytestmark = pytest.mark.adversarial
 
 DEMO = Path(__file__).resolve().parents[2] / "src" / "mlnews" / "demo"
 KILLS = int(os.environ.get("MLNEWS_ADVERSARIAL_KILLS", "10"))
+BUDGET = float(os.environ.get("MLNEWS_ADVERSARIAL_BUDGET", "75"))
+ENOUGH = min(3, KILLS)  # kills a loop makes whatever its budget
 WEEK = "2020-W49"
 MONTH = "arxiv/daily_2025/2025-03.jsonl.gz"
 
@@ -48,6 +53,7 @@ class Kills:
     """What the kills of one command did."""
 
     kills: int = 0
+    started: float = field(default_factory=time.monotonic)
     corruptions: list[str] = field(default_factory=list)
     partial: list[str] = field(default_factory=list)
     orphans: list[int] = field(default_factory=list)
@@ -63,6 +69,13 @@ class Kills:
             orphans=len(self.orphans),
             **{"partial files": len(self.partial)},
         )
+
+    def rounds(self) -> Iterator[int]:
+        """Up to KILLS rounds; fewer once BUDGET seconds are spent and ENOUGH kills made."""
+        for n in range(KILLS):
+            if self.kills >= ENOUGH and time.monotonic() - self.started > BUDGET:
+                return
+            yield n
 
     def problems(self) -> list[str]:
         return [
@@ -120,7 +133,7 @@ def test_import_killed_loses_and_corrupts_nothing(
     expected = count(clean / "library.db")
     seen = Kills()
     try:
-        for n in range(KILLS):
+        for n in seen.rounds():
             process = started("-w", str(ws), "import", str(data))
             kill_at(process, rng.uniform(0.3, took), seen)
             check_library(ws / "library.db", seen, f"after kill {n + 1}")
@@ -131,7 +144,7 @@ def test_import_killed_loses_and_corrupts_nothing(
         assert got == expected and count(ws / "library.db", "SELECT count(DISTINCT key) FROM items") == got
     finally:
         seen.record(tally, "import")
-    assert seen.kills >= KILLS // 2, f"only {seen.kills} of {KILLS} runs were still going when killed"
+    assert seen.kills >= ENOUGH, f"only {seen.kills} runs were still going when killed"
     assert not seen.problems(), seen.problems()
 
 
@@ -172,7 +185,7 @@ def test_compose_killed_leaves_the_old_issue_or_the_new(
     seen = Kills()
     shortlisted = list(FIRST)
     try:
-        for n in range(KILLS):
+        for n in seen.rounds():
             # One more item each time: every compose has an entry to draft and the file to write.
             added = MORE[n % len(MORE)]
             ok(mlnews("-w", str(ws), "shortlist", "--week", WEEK, "--section", "papers", added))
@@ -188,7 +201,7 @@ def test_compose_killed_leaves_the_old_issue_or_the_new(
         seen.lost = len({f"arxiv:{k}" for k in shortlisted} - keys)
     finally:
         seen.record(tally, "compose")
-    assert seen.kills >= KILLS // 2, f"only {seen.kills} of {KILLS} runs were still going when killed"
+    assert seen.kills >= ENOUGH, f"only {seen.kills} runs were still going when killed"
     assert not seen.problems(), seen.problems()
 
 
@@ -212,20 +225,22 @@ def test_build_killed_leaves_every_page_whole(tmp_path: Path, rng: random.Random
     took = timed("-w", str(ws), "build")
     site = ws / "site"
     seen = Kills()
+    last = -1
     try:
-        for n in range(KILLS):
+        for n in seen.rounds():
             # A change on every page of the issue (its headlines): the build has pages to write.
             issue.write_text(re.sub(r"^### ", f"### Edit {n}: ", original, flags=re.M), encoding="utf-8")
+            last = n
             process = started("-w", str(ws), "build")
             if kill_at(process, rng.uniform(0.2, took), seen):
                 whole_site(site, seen, f"after kill {n + 1}")
         ok(mlnews("-w", str(ws), "build"))
         whole_site(site, seen, "after the run to the end")
         page = (site / WEEK / "index.html").read_text(encoding="utf-8")
-        seen.lost = int(f"Edit {KILLS - 1}: " not in page)
+        seen.lost = int(f"Edit {last}: " not in page)
     finally:
         seen.record(tally, "build")
-    assert seen.kills >= KILLS // 2, f"only {seen.kills} of {KILLS} runs were still going when killed"
+    assert seen.kills >= ENOUGH, f"only {seen.kills} runs were still going when killed"
     assert not seen.problems(), seen.problems()
 
 
@@ -274,7 +289,7 @@ def test_the_app_killed_while_deciding_loses_no_answered_decision(
     seen = Kills()
     answered: list[str] = []
     try:
-        for n in range(KILLS):
+        for n in seen.rounds():
             app = App(ws, WEEK)
             stop = threading.Event()
 
@@ -297,7 +312,7 @@ def test_the_app_killed_while_deciding_loses_no_answered_decision(
     finally:
         seen.record(tally, "app (deciding)")
     print(f"{len(answered)} decisions answered across {seen.kills} kills")
-    assert seen.kills == KILLS
+    assert seen.kills >= ENOUGH
     assert not seen.problems(), seen.problems()
 
 
