@@ -13,8 +13,11 @@ a script URL, whether or not a Content-Security-Policy stopped it. Both must be 
 from __future__ import annotations
 
 import email
+import fcntl
 import json
+import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -57,7 +60,7 @@ class Inbox:
         return "250 Message accepted"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     from test_email import free_port
 
@@ -217,10 +220,10 @@ def site_surfaces(browser: Any, site: Path, seen: Surfaces) -> None:
         server.shutdown()
 
 
-def email_surface(browser: Any, inbox: Inbox, folder: Path, seen: Surfaces) -> None:
-    assert inbox.messages, "nothing was sent"
+def email_surface(browser: Any, messages: list[bytes], folder: Path, seen: Surfaces) -> None:
+    assert messages, "nothing was sent"
     with probed(browser) as (page, probe):
-        for n, raw in enumerate(inbox.messages):
+        for n, raw in enumerate(messages):
             message = email.message_from_bytes(raw, policy=default)
             assert isinstance(message, EmailMessage)
             body = message.get_body(("html",))
@@ -272,22 +275,18 @@ def app_surfaces(browser: Any, ws: Path, seen: Surfaces) -> None:
 
 @dataclass
 class World:
-    """The hostile workspace, composed, edited, built, published and sent: built once a module."""
+    """The hostile workspace, composed, edited, built, published and sent: built once a run."""
 
     ws: Path
-    folder: Path
+    folder: Path  # this worker's own, for what it writes
     corpus: list[Payload]
     routes: dict[str, tuple[int, int]]  # route -> (payloads injected, stored)
-    inbox: Inbox
+    messages: list[bytes]  # the e-mails the SMTP server received
     timings: list[str]
 
 
-@pytest.fixture(scope="module")
-def world(
-    tmp_path_factory: pytest.TempPathFactory, make_httpserver: HTTPServer, smtp_server: tuple[Inbox, int]
-) -> World:
-    corpus = payloads()
-    assert len(corpus) >= 100
+def build_world(folder: Path, corpus: list[Payload], httpserver: HTTPServer, smtp: tuple[Inbox, int]) -> None:
+    """Everything the surfaces show, into `folder`; what it did into folder/world.json."""
     timings: list[str] = []
     clock = time.monotonic()
 
@@ -296,13 +295,12 @@ def world(
         timings.append(f"{what}: {time.monotonic() - clock:.1f} s")
         clock = time.monotonic()
 
-    folder = tmp_path_factory.mktemp("xss")
     share = shares(corpus)
     ws = folder / "ws"
     ok(mlnews("init", str(ws)))
-    inbox, smtp_port = smtp_server
+    inbox, smtp_port = smtp
     configure(ws, smtp_port)
-    import_routes(ws, folder, share, make_httpserver)  # the session-wide loopback server
+    import_routes(ws, folder, share, httpserver)
     counts = stored(ws, share)
     lap("imported")
 
@@ -321,7 +319,33 @@ def world(
     ok(mlnews("-w", str(ws), "publish", WEEK, "--to", "markdown"))
     ok(mlnews("-w", str(ws), "send", WEEK, "--to", "reader@example.org"))
     lap("built, published, sent")
-    return World(ws, folder, corpus, counts, inbox, timings)
+    for n, message in enumerate(inbox.messages):
+        (folder / f"sent-{n}.eml").write_bytes(message)
+    (folder / "world.json").write_text(json.dumps({"routes": counts, "timings": timings}), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def world(
+    tmp_path_factory: pytest.TempPathFactory, make_httpserver: HTTPServer, smtp_server: tuple[Inbox, int]
+) -> World:
+    """Built by the first xdist worker that asks (the others wait for it, then share it): an
+    xdist_group would do this, but pytest-xdist 3.8 cannot rename pytest 9's node ids."""
+    corpus = payloads()
+    assert len(corpus) >= 100
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "xss-world"
+    with (shared / "xss-world.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "world.json").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed left
+            folder.mkdir()
+            build_world(folder, corpus, make_httpserver, smtp_server)
+    built = json.loads((folder / "world.json").read_text(encoding="utf-8"))
+    messages = [path.read_bytes() for path in sorted(folder.glob("sent-*.eml"))]
+    counts = {route: (int(pair[0]), int(pair[1])) for route, pair in built["routes"].items()}
+    mine = tmp_path_factory.mktemp("xss-pages")
+    return World(folder / "ws", mine, corpus, counts, messages, list(built["timings"]))
 
 
 def test_every_route_stores_its_payloads(world: World, tally: Tally) -> None:
@@ -346,7 +370,7 @@ def test_no_payload_runs_on_the_site_its_search_or_its_feeds(
 
 
 def test_no_payload_runs_in_the_e_mail(browser: Any, world: World, tally: Tally) -> None:
-    check(world, tally, lambda seen: email_surface(browser, world.inbox, world.folder, seen))
+    check(world, tally, lambda seen: email_surface(browser, world.messages, world.folder, seen))
 
 
 def test_no_payload_runs_in_the_app(browser: Any, world: World, tally: Tally) -> None:
