@@ -367,6 +367,25 @@ def test_no_link_form_smuggles_a_script_url(markdown: str) -> None:
     assert "<img" not in html and "<h1" not in html
 
 
+@pytest.mark.parametrize(
+    ("markdown", "disarmed"),
+    [
+        ("see ![dot](http://canary.invalid/p.png) here", "see [dot](http://canary.invalid/p.png) here"),
+        ("![dot][pixel]\n\n[pixel]: https://x.org/p.png", "[dot][pixel]\n\n[pixel]: https://x.org/p.png"),
+        ("\\\\![dot](https://x.org/p.png)", "\\\\[dot](https://x.org/p.png)"),  # an escaped backslash
+        ("\\![not an image](https://x.org/)", "\\![not an image](https://x.org/)"),  # an escaped "!"
+        ("`![code](x.png)`", "`![code](x.png)`"),
+    ],
+)
+def test_an_image_the_curator_writes_is_a_link_in_every_edition(markdown: str, disarmed: str) -> None:
+    # Every reader's client would fetch it from anywhere (a tracking pixel): the Markdown edition
+    # links it, as the site and e-mail drop it; figures come from media/.
+    from mlnews.document.safe import disarm
+
+    assert disarm(markdown) == disarmed
+    assert "<img" not in MarkdownIt("commonmark").render(disarm(markdown))
+
+
 def test_code_is_left_as_written_and_comments_are_private() -> None:
     from mlnews.document.safe import disarm
 

@@ -377,11 +377,5 @@ def test_no_payload_runs_in_the_app(browser: Any, world: World, tally: Tally) ->
     check(world, tally, lambda seen: app_surfaces(browser, world.ws, seen))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: render/markdown.py keeps a Markdown image the curator wrote in a summary "
-    "(`![img](http://canary.invalid/P083.png)` typed in the app): the Markdown edition makes every "
-    "reader fetch it, though render/html.py drops <img> from summaries for that very reason",
-)
 def test_no_payload_runs_in_the_markdown_edition(browser: Any, world: World, tally: Tally) -> None:
     check(world, tally, lambda seen: markdown_surface(browser, world.ws, world.folder, seen))

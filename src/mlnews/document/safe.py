@@ -2,7 +2,9 @@
 
 Item fields (titles, descriptions, sites) are plain text and are escaped. Headlines and
 summaries are the curator's Markdown: kept as written, except that raw HTML is shown as
-text and a link to anything but http(s), mailto or a relative path is shown as text.
+text, a link to anything but http(s), mailto or a relative path is shown as text, and an
+image is a link to it (every reader's client would fetch it from anywhere: a tracking pixel;
+figures come from media/, placed by the templates).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ _CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[^\n]*$|(`+)(?!`).+?(?<!`)\2(?!`)",
 _LINK_OPEN = re.compile(r"\]\(\s*<?([^\s)>]*)")
 _REFERENCE = re.compile(r"^( {0,3})\[([^\]\n]+)\]:[ \t]*\n?[ \t]*<?([^\s>]*)", re.MULTILINE)
 _BACKSLASH_ESCAPE = re.compile(r"\\(.)")
+# An image's opening, `![alt](…)` or `![alt][ref]`, after an even number of backslashes (an
+# odd one escapes the "!").
+_IMAGE = re.compile(r"(?<!\\)((?:\\\\)*)!\[")
 _LINK = re.compile(r"!?\[((?:[^\]\\]|\\.)*)\]\([^)]*\)")
 _PLAIN_MARKUP = re.compile(r"\\(.)|[*_`]+")  # an escaped character, or emphasis and code markers
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -63,6 +68,7 @@ def disarm(markdown: str) -> str:
 
 def _disarm_text(text: str) -> str:
     text = _RAW_HTML.sub("&lt;", text)
+    text = _IMAGE.sub(r"\1[", text)
     # An unsafe destination: escape the `(` so that what looked like a link is plain text.
     text = _LINK_OPEN.sub(
         lambda m: m.group(0) if _safe_destination(m.group(1)) else "]\\" + m.group(0)[1:], text
