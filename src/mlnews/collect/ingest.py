@@ -172,8 +172,15 @@ def _unreadable(path: Path, error: BaseException) -> str:
 
 
 def _size(path: Path) -> int:
+    """The bytes to parse: a gzip file's own count of what it holds (its last four bytes, the size
+    modulo 4 GiB, so never less than the file), which decides whether workers pay for themselves."""
     try:
-        return path.stat().st_size
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            if stream.read(2) != b"\x1f\x8b" or size < 18:
+                return size
+            stream.seek(-4, 2)
+            return max(size, int.from_bytes(stream.read(4), "little"))
     except OSError:
         return 0
 
