@@ -127,3 +127,28 @@ def test_standard_output_that_cannot_be_written_is_a_one_line_error(ws: Path) ->
         )
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: standard output: No space left on device"
+
+
+def test_a_folder_is_replaced_whole_or_not_at_all_keeping_what_others_put_there(tmp_path: Path) -> None:
+    from mlnews.files import replacing_folder
+
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    (site / "sub" / "page.html").write_text("old", encoding="utf-8")
+    (site / "CNAME").write_text("news.example.org", encoding="utf-8")  # not the build's: kept
+    (tmp_path / "shared").mkdir()
+    (site / "shared").symlink_to("../shared")
+    (site / "sub").chmod(0o750)
+    with pytest.raises(RuntimeError), replacing_folder(site) as fresh:
+        files.write_bytes(fresh / "sub" / "page.html", b"new")
+        raise RuntimeError("the build failed")
+    assert (site / "sub" / "page.html").read_text(encoding="utf-8") == "old"
+    (tmp_path / ".site.building").mkdir()  # a killed build's leftover
+    with replacing_folder(site) as fresh:
+        files.write_bytes(fresh / "sub" / "page.html", b"new")
+        assert (site / "sub" / "page.html").read_text(encoding="utf-8") == "old"  # until the end
+    assert (site / "sub" / "page.html").read_text(encoding="utf-8") == "new"
+    assert (site / "CNAME").read_text(encoding="utf-8") == "news.example.org"
+    assert (site / "shared").is_symlink() and os.readlink(site / "shared") == "../shared"
+    assert (site / "sub").stat().st_mode & 0o777 == 0o750
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared", "site"]

@@ -158,9 +158,15 @@ def _locked(target: Path) -> Iterator[None]:
 
 
 def _link_tree(source: Path, copy: Path) -> None:
-    for folder, _, names in os.walk(source):
+    """`source`'s files hard-linked into `copy`, whatever made them (a CNAME, a .git folder):
+    folders with their modes, links to folders as links."""
+    for folder, folders, names in os.walk(source):
         into = copy / Path(folder).relative_to(source)
         into.mkdir(exist_ok=True)
+        shutil.copymode(folder, into)
+        for name in folders:
+            if (Path(folder) / name).is_symlink():  # os.walk lists it as a folder, and skips it
+                os.symlink(os.readlink(Path(folder) / name), into / name)
         for name in names:
             try:
                 os.link(Path(folder) / name, into / name, follow_symlinks=False)
