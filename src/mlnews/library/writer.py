@@ -71,6 +71,7 @@ class _Written:
     by_ident: dict[str, int] = field(default_factory=dict)
     by_title: dict[str, list[int]] = field(default_factory=dict)
     deferred: list[str] = field(default_factory=list)  # the SQL that makes the dropped indexes
+    crowded: set[str] = field(default_factory=set)  # titles more than TITLE_PEERS papers share
 
     def add_title(self, title_norm: str, item_id: int) -> None:
         self.by_title.setdefault(title_norm, []).append(item_id)
@@ -272,10 +273,14 @@ class Writer:
         if self._written is None:
             rows = self.db.execute(sql + f" ORDER BY id LIMIT {TITLE_PEERS + 1}", (title_norm,)).fetchall()
         else:
-            # The title index is deferred: the candidates' ids come from memory.
+            # The title index is deferred: the candidates' ids come from memory. A crowded title
+            # stays crowded (ids are only added), so it is counted once, not at every record.
+            if title_norm in self._written.crowded:
+                return []
             ids = sorted(set(self._written.by_title.get(title_norm, ())))
             if len(ids) > TITLE_PEERS:  # merged-away ids stay listed: too many to be sure
-                ids = ids[: TITLE_PEERS + 1]
+                self._written.crowded.add(title_norm)
+                return []
             marks = ", ".join("?" * len(ids))
             rows = self.db.execute(sql + f" AND id IN ({marks}) ORDER BY id", (title_norm, *ids)).fetchall()
         return rows if len(rows) <= TITLE_PEERS else []
