@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h: the signal a process gets when its parent dies
 
@@ -113,9 +114,26 @@ def interrupt_on_terminate() -> None:
     same message), not with no word and no cleanup."""
 
     def terminated(_signal: int, _frame: object) -> None:
+        _TERMINATED.append(_signal)
         raise KeyboardInterrupt
 
+    def unraisable(found: Any) -> None:
+        # A kill that lands in code whose exceptions Python prints and drops (an at-fork handler
+        # of `logging`, a finaliser) is not lost: `was_terminated` ends the command with 130.
+        if not isinstance(found.exc_value, KeyboardInterrupt):
+            default(found)
+
+    default = sys.unraisablehook
+    sys.unraisablehook = unraisable
     signal.signal(signal.SIGTERM, terminated)
+
+
+_TERMINATED: list[int] = []
+
+
+def was_terminated() -> bool:
+    """Whether a SIGTERM came while `interrupt_on_terminate` held (caught or dropped)."""
+    return bool(_TERMINATED)
 
 
 def terminate_plainly() -> None:

@@ -28,6 +28,8 @@ def main() -> None:
         sys.exit(130)
     finally:
         workers.terminate_plainly()
+        if workers.was_terminated():  # even one Python dropped on the way (see `workers`)
+            sys.exit(130)
 
 
 # Errors writing with no file named come from standard output (`> /dev/full`); a closed pipe

@@ -43,8 +43,10 @@ def import_command(
     """Import arXiv (API Atom, OAI-PMH, snapshot JSON lines), RSS/Atom/JSON feeds,
     OPML, BibTeX or mlnews export files.
 
-    Each file is imported whole or not at all; the same item seen twice is one item,
-    so re-importing changes nothing. OPML files add their feeds to `mlnews.toml`.
+    Each file is imported whole or not at all, but for a big line-oriented one (an arXiv
+    snapshot), committed as it goes: run the same command again after an interruption and it
+    goes on where it stopped. The same item seen twice is one item, so re-importing changes
+    nothing. OPML files add their feeds to `mlnews.toml`.
 
     Example: `mlnews import papers.atom feeds.opml reading.bib && mlnews import --kind news news.json`
     """
@@ -73,7 +75,7 @@ def import_command(
             )
         except KeyboardInterrupt:
             # Typer would end quietly; say what happened to the library.
-            output.errors.print("Interrupted: the file being imported was rolled back.", markup=False)
+            output.errors.print(_interrupted(library, files), markup=False)
             raise typer.Exit(130) from None
         from mlnews.cli import rank_cmds
 
@@ -81,6 +83,17 @@ def import_command(
     output.print_reports(reports)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
+
+
+def _interrupted(library: Library, files: list[Path]) -> str:
+    for path in files:
+        standing = library.imports.get(str(path.resolve()))
+        if standing is not None:
+            return (
+                f"Interrupted: {path} is in the library up to line {standing.line - 1:,}; "
+                "run the same command again to go on from there."
+            )
+    return "Interrupted: the file being imported was rolled back."
 
 
 def _progress() -> Progress:

@@ -1,8 +1,9 @@
 """Importing files into the library: one file, one transaction, one line of report.
 
 A file that cannot be read imports nothing and is reported as `FILE:LINE: what is
-wrong`; the other files go on. Feeds listed in OPML are added to the workspace's
-sources instead of the library.
+wrong`; the other files go on. A big line-oriented file (a snapshot) is committed every
+`resume.CHECKPOINT_BYTES` instead, so that an interrupted import goes on where it stopped.
+Feeds listed in OPML are added to the workspace's sources instead of the library.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import gzip
 import io
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlnews import config, config_file
-from mlnews.collect import parallel
+from mlnews.collect import parallel, resume
 from mlnews.errors import ConfigError, ItemNotFound
 from mlnews.formats.base import Format, ParseError, Problem, Signals, Subscription, get_format, sniff
 from mlnews.items import Item
@@ -44,6 +45,8 @@ class FileReport:
     error: str | None = None  # the whole file failed: nothing from it was imported
     unknown: int = 0  # numbers about items the library does not hold
     clipped: int = 0  # records cut to the size limits (`mlnews.limits`)
+    resumed: int = 0  # the line an interrupted import of the file was taken up at
+    kept: int = 0  # lines committed at checkpoints (`collect.resume`): kept even if the rest fails
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -108,30 +111,38 @@ def _import_stream(
             report.error = f"{path}: unrecognised format (use --format; see `mlnews import --help`)"
             return
         report.format = fmt.name
-        stream.seek(0)
+        size = _size(path)
+        resumable = None
+        if fmt.line_oriented and resume.worth_it(size):
+            resumable = resume.begin(library, path, stream, report)
+        else:
+            stream.seek(0)
+        first = resumable.line if resumable else 1
         # A line-oriented file is read a chunk at a time: memory stays flat whatever its size.
         # Any other format is parsed whole (a feed or a bibliography is one document).
-        chunks = parallel.chunks(stream) if fmt.line_oriented else iter([(1, stream.read())])
-        size = _size(path)
+        chunks = parallel.chunks(stream, first) if fmt.line_oriented else iter([(1, stream.read())])
         expected = _count_lines(path) if progress and fmt.line_oriented else None  # a record a line
         subscriptions: list[Subscription] = []
         with library.transaction(bulk=True):
             if parallel.worth_it(fmt, size):
-                records: Iterator[object] = parallel.parse(fmt, chunks, kind)
+                records = parallel.parse(fmt, chunks, kind)
             else:
-                records = (
-                    record
-                    for first, chunk in chunks
-                    for record in parallel.records(fmt.parse(chunk), kind, first - 1)
-                )
-            number = 0
-            for number, parsed in enumerate(records, start=1):
+                records = parallel.inline(fmt, chunks, kind)
+            number = first - 1
+            for parsed in records:
+                if isinstance(parsed, parallel.ChunkDone):
+                    if resumable:
+                        resume.passed(library, resumable, parsed, report)
+                    continue
+                number += 1
                 _take(library, parsed, report, subscriptions, str(path))
                 if progress and number % _PROGRESS_EVERY == 0:
                     progress(str(path), number, expected)
             if forced is not None and number == 0 and head.strip():
                 # A forced format that finds nothing is more likely the wrong one than an empty file.
                 raise ParseError(f"nothing in it reads as {forced.name}; leave out --format to sniff it")
+            if resumable:
+                resume.finish(library, resumable)
             if subscriptions:
                 report.sources_added = _register(subscriptions, config_path, str(path))
             _summarise(report, str(path))
@@ -243,4 +254,6 @@ def _register(subscriptions: list[Subscription], config_path: Path | None, origi
 def _fail(report: FileReport, message: str) -> None:
     report.failed += report.added + report.merged + report.unchanged
     report.added = report.merged = report.unchanged = report.sources_added = 0
+    if report.kept:
+        message += f" (its first {report.kept:,} lines are in the library: run again to go on from there)"
     report.error = message

@@ -45,7 +45,15 @@ class Clipped:
     message: str
 
 
-Record = Parsed | Prepared | Skipped | Clipped
+@dataclass(frozen=True)
+class ChunkDone:
+    """Every record of a chunk came before this: where an interrupted import can go on."""
+
+    size: int  # the chunk's bytes
+    next_line: int  # the number of the line after it
+
+
+Record = Parsed | Prepared | Skipped | Clipped | ChunkDone
 
 
 def worth_it(fmt: Format, size: int) -> bool:
@@ -63,27 +71,36 @@ def parse(fmt: Format, chunks: Iterable[tuple[int, bytes]], kind: str | None = N
     items already cut to the limits and prepared; raise its ParseError."""
     context = get_context("spawn")  # never fork a process that holds a SQLite connection
     pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=context, initializer=workers.start)
-    pending: deque[Future[list[Record] | ParseError]] = deque()
+    pending: deque[tuple[Future[list[Record] | ParseError], ChunkDone]] = deque()
     try:
         for first_line, chunk in chunks:
+            done = ChunkDone(len(chunk), first_line + chunk.count(b"\n"))
             if len(chunk) >= BIG_CHUNK:
                 while pending:  # in file order
-                    yield from _result(pending.popleft())
+                    yield from _result(*pending.popleft())
                 yield from _result_of(_parse_chunk(fmt.name, chunk, first_line, kind))
+                yield done
                 continue
-            pending.append(pool.submit(_parse_chunk, fmt.name, chunk, first_line, kind))
+            pending.append((pool.submit(_parse_chunk, fmt.name, chunk, first_line, kind), done))
             if len(pending) >= AHEAD:
-                yield from _result(pending.popleft())
+                yield from _result(*pending.popleft())
         while pending:
-            yield from _result(pending.popleft())
+            yield from _result(*pending.popleft())
     finally:
         # On an error or Ctrl-C, drop the work not started and wait only for the chunks
         # in hand (workers ignore Ctrl-C: the main process decides, and rolls back).
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(future: Future[list[Record] | ParseError]) -> list[Record]:
-    return _result_of(future.result())
+def inline(fmt: Format, chunks: Iterable[tuple[int, bytes]], kind: str | None = None) -> Iterator[Record]:
+    """What `parse` yields, parsed in this process (a small file, or a format read whole)."""
+    for first_line, chunk in chunks:
+        yield from records(fmt.parse(chunk), kind, first_line - 1)
+        yield ChunkDone(len(chunk), first_line + chunk.count(b"\n"))
+
+
+def _result(future: Future[list[Record] | ParseError], done: ChunkDone) -> list[Record]:
+    return [*_result_of(future.result()), done]
 
 
 def _result_of(result: list[Record] | ParseError) -> list[Record]:
@@ -92,11 +109,10 @@ def _result_of(result: list[Record] | ParseError) -> list[Record]:
     return result
 
 
-def chunks(stream: io.BufferedIOBase) -> Iterator[tuple[int, bytes]]:
+def chunks(stream: io.BufferedIOBase, line: int = 1) -> Iterator[tuple[int, bytes]]:
     """A line-oriented file in pieces of about CHUNK_BYTES cut at line ends, each with the
-    number of its first line: a file of any size is read in bounded memory (a line longer
-    than a chunk is read whole: it is one record)."""
-    line = 1
+    number of its first line (the stream's first is `line`): a file of any size is read in
+    bounded memory (a line longer than a chunk is read whole: it is one record)."""
     rest = b""
     while block := stream.read(CHUNK_BYTES):
         end = block.rfind(b"\n")

@@ -19,6 +19,7 @@ from mlnews.dates import now
 from mlnews.errors import ItemNotFound
 from mlnews.items import STATES, Event, Item, Signal, Text
 from mlnews.library import connection
+from mlnews.library.imports import Imports
 from mlnews.library.ranking import Ranking
 from mlnews.library.rows import (
     SUMMARY_SELECT,
@@ -70,6 +71,7 @@ class Library:
         self.read_only = read_only
         self._writer = Writer(db, path, self._load, read_only=read_only)
         self.ranking = Ranking(db)  # what the rankers read and write
+        self.imports = Imports(db)  # where big imports stand
 
     # -- opening -------------------------------------------------------------------------
 
@@ -94,6 +96,10 @@ class Library:
     def transaction(self, *, bulk: bool = False) -> AbstractContextManager[None]:
         """All writes inside happen together or not at all (`bulk`: see `Writer.transaction`)."""
         return self._writer.transaction(bulk=bulk)
+
+    def checkpoint(self) -> None:
+        """Commit what the transaction wrote so far and go on in a new one (`Writer.checkpoint`)."""
+        self._writer.checkpoint()
 
     def add(self, item: Item | Prepared) -> Outcome:
         """Add a record, merging it into the item it is the same as. Use inside `transaction()`.

@@ -309,6 +309,24 @@ def m013_records(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE records (digest INTEGER PRIMARY KEY)")
 
 
+@migration
+def m016_imports(db: sqlite3.Connection) -> None:
+    # Where the import of a big file stands after each checkpoint (`collect.resume`): an
+    # interrupted one goes on from there. A row a file, gone once the file is all in.
+    db.execute(
+        """
+        CREATE TABLE imports (
+            file TEXT PRIMARY KEY,  -- its resolved path
+            identity TEXT NOT NULL,  -- its size, mtime and first bytes' hash: a changed file starts over
+            offset INTEGER NOT NULL,  -- bytes read (of what a gzip file holds)
+            line INTEGER NOT NULL,  -- the first line not yet taken
+            counts TEXT NOT NULL,  -- the report's numbers so far, as JSON
+            updated TEXT NOT NULL
+        )
+        """
+    )
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -59,7 +59,10 @@ _TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) V
 # Indexes that filling an empty library builds once, at the end, from sorted data,
 # rather than entry by entry: a quarter of the cost of writing a big file's items.
 # Nothing reads through them meanwhile (keys and titles are then looked up in memory).
-_DEFERRED_INDEXES = ("items_title_norm",)
+# An import interrupted after a checkpoint leaves them dropped: the next transaction makes them again.
+_DEFERRED_INDEXES = {
+    "items_title_norm": "CREATE INDEX items_title_norm ON items (title_norm) WHERE kind = 'paper'"
+}
 
 
 @dataclass
@@ -142,7 +145,9 @@ class Writer:
         # A big write touches several indexes at once and wants a big page cache; reading
         # (a search scanning 200,000 matches) is faster with the default one.
         self.db.execute("PRAGMA cache_size = -65536")
-        if self._is_empty():
+        if not self._is_empty():
+            self._restore_indexes()
+        else:
             # Filling an empty library: everything stored was written in this transaction,
             # so lookups can use memory instead of a query per record.
             self._written = _Written(deferred=self._drop_deferred_indexes())
@@ -162,11 +167,39 @@ class Writer:
             self._written = None
             self.db.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")
 
+    def checkpoint(self) -> None:
+        """Commit what the transaction wrote so far and go on in a new one: a long import's
+        resume point. A fast path of an empty library (lookups in memory, indexes made at the
+        end) carries on, as everything stored was still written by this import."""
+        if not self._in_transaction:
+            raise RuntimeError("checkpoint outside a transaction")
+        self.flush()
+        self.db.execute("COMMIT")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise LibraryError(
+                f"{self.path}: {error}: another mlnews command is writing to it; run again to go on"
+            ) from None
+
+    def _restore_indexes(self) -> None:
+        marks = ", ".join("?" * len(_DEFERRED_INDEXES))
+        found = {
+            row[0]
+            for row in self.db.execute(
+                f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
+                tuple(_DEFERRED_INDEXES),
+            )
+        }
+        for name, sql in _DEFERRED_INDEXES.items():
+            if name not in found:
+                self.db.execute(sql)
+
     def _drop_deferred_indexes(self) -> list[str]:
         marks = ", ".join("?" * len(_DEFERRED_INDEXES))
         found = self.db.execute(
             f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
-            _DEFERRED_INDEXES,
+            tuple(_DEFERRED_INDEXES),
         ).fetchall()
         for name, _ in found:
             self.db.execute(f"DROP INDEX {name}")
