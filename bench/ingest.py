@@ -109,7 +109,7 @@ def mlnews_ingest(path: Path, folder: Path) -> dict[str, float]:
 
     with Library.open(folder / "library.db") as library:
         start = time.perf_counter()
-        reports = ingest.import_files(library, [path])
+        reports = ingest.import_files(library, [path], derive=features.of_prepared)
         stored = time.perf_counter()
         features.update(library)
         ready = time.perf_counter()

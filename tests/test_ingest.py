@@ -104,7 +104,7 @@ def test_a_big_snapshot_is_parsed_in_workers_with_the_same_result(
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_BYTES", 1)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1000)
-    monkeypatch.setattr(parallel, "_workers", lambda: 2)
+    monkeypatch.setattr(parallel, "_workers", lambda derive=None: 2)
     lines = [
         json.dumps(
             {

@@ -327,6 +327,25 @@ def test_features_built_in_workers_are_the_same(demo_copy, monkeypatch: pytest.M
         assert library.ranking.features() == before
 
 
+def test_features_an_import_builds_as_it_parses_are_the_ones_built_after(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """`mlnews import` has its parsing workers build each new item's features (the writer then
+    stores them with the item): a real month of arXiv, parsed by workers, leaves nothing stale,
+    and every stored row is the one `features.update` builds from the stored item."""
+    from mlnews.collect import ingest
+    from mlnews.library import Library
+
+    month = shared_data / "arxiv" / "daily_2025" / "2025-05.jsonl.gz"
+    with Library.open(tmp_path / "library.db") as library:
+        assert ingest.import_files(library, [month], derive=features.of_prepared)[0].ok
+        assert library.ranking.count_stale() == 0
+        built = library.ranking.features()
+        library.db.execute("DELETE FROM features")
+        assert features.update(library) == len(built) > 5000
+        assert library.ranking.features() == built
+
+
 @pytest.mark.parametrize("name", ["arxiv-sanity", "popularity"])
 def test_the_other_rankers_serve_the_same_commands(run, iclr, name: str) -> None:  # type: ignore[no-untyped-def]
     ws, liked, _ = iclr

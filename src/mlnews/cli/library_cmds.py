@@ -52,6 +52,7 @@ def import_command(
     """
     from mlnews.collect import ingest
     from mlnews.formats.base import formats
+    from mlnews.rank import features
 
     _check_choice("--kind", kind, KINDS)
     if format_name is not None and format_name not in formats():
@@ -72,6 +73,7 @@ def import_command(
                 kind=kind,
                 config_path=workspace.config_path,
                 progress=seen,
+                derive=features.of_prepared,  # the features of new items, built by the parsing workers
             )
         except KeyboardInterrupt:
             # Typer would end quietly; say what happened to the library.

@@ -62,11 +62,15 @@ def import_files(
     kind: str | None = None,
     config_path: Path | None = None,
     progress: Progress | None = None,
+    derive: parallel.Derive | None = None,
 ) -> list[FileReport]:
-    """Import each file in its own transaction; `kind` overrides the kind of every record."""
+    """Import each file in its own transaction; `kind` overrides the kind of every record;
+    `derive` adds what else is built of each record where it is parsed (`parallel.Derive`)."""
     forced = get_format(format_name) if format_name else None
     return [
-        import_file(library, path, forced=forced, kind=kind, config_path=config_path, progress=progress)
+        import_file(
+            library, path, forced=forced, kind=kind, config_path=config_path, progress=progress, derive=derive
+        )
         for path in paths
     ]
 
@@ -79,6 +83,7 @@ def import_file(
     kind: str | None = None,
     config_path: Path | None = None,
     progress: Progress | None = None,
+    derive: parallel.Derive | None = None,
 ) -> FileReport:
     report = FileReport(str(path))
     try:
@@ -87,7 +92,7 @@ def import_file(
         report.error = _unreadable(path, error)
         return report
     with stream:
-        _import_stream(library, stream, path, report, forced, kind, config_path, progress)
+        _import_stream(library, stream, path, report, forced, kind, config_path, progress, derive)
     if progress:
         done = report.added + report.merged + report.unchanged + report.failed
         progress(str(path), done, done)
@@ -103,6 +108,7 @@ def _import_stream(
     kind: str | None,
     config_path: Path | None,
     progress: Progress | None,
+    derive: parallel.Derive | None,
 ) -> None:
     try:
         head = stream.read(SNIFF_BYTES)
@@ -125,9 +131,9 @@ def _import_stream(
         subscriptions: list[Subscription] = []
         with library.transaction(bulk=True):
             if parallel.worth_it(fmt, size):
-                records = parallel.parse(fmt, chunks, kind)
+                records = parallel.parse(fmt, chunks, kind, derive)
             else:
-                records = parallel.inline(fmt, chunks, kind)
+                records = parallel.inline(fmt, chunks, kind, derive)
             number = first - 1
             for parsed in records:
                 if isinstance(parsed, parallel.ChunkDone):

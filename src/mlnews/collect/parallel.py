@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -54,6 +54,9 @@ class ChunkDone:
 
 
 Record = Parsed | Prepared | Skipped | Clipped | ChunkDone
+# What else the records' process makes of them, a chunk at a time (their ranking features):
+# a module-level function, as it crosses to the workers by name.
+Derive = Callable[[Sequence[Prepared]], list[Prepared]]
 
 
 def worth_it(fmt: Format, size: int) -> bool:
@@ -61,16 +64,20 @@ def worth_it(fmt: Format, size: int) -> bool:
     return fmt.line_oriented and size >= MIN_BYTES and _workers() > 0
 
 
-def _workers() -> int:
-    # Leave one core to the process that writes.
-    return min(4, (os.cpu_count() or 1) - 1)
+def _workers(derive: Derive | None = None) -> int:
+    # Leave one core to the process that writes; unless the workers also derive (hash features),
+    # when they, not the writer, are the slower side.
+    cores = os.cpu_count() or 1
+    return min(4, cores if derive is not None and cores > 1 else cores - 1)
 
 
-def parse(fmt: Format, chunks: Iterable[tuple[int, bytes]], kind: str | None = None) -> Iterator[Record]:
+def parse(
+    fmt: Format, chunks: Iterable[tuple[int, bytes]], kind: str | None = None, derive: Derive | None = None
+) -> Iterator[Record]:
     """Yield what `fmt.parse` would of the chunks (`chunks` cuts them: (first line, bytes)),
-    items already cut to the limits and prepared; raise its ParseError."""
+    items already cut to the limits, prepared and derived; raise its ParseError."""
     context = get_context("spawn")  # never fork a process that holds a SQLite connection
-    pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=context, initializer=workers.start)
+    pool = ProcessPoolExecutor(max_workers=_workers(derive), mp_context=context, initializer=workers.start)
     pending: deque[tuple[Future[list[Record] | ParseError], ChunkDone]] = deque()
     try:
         for first_line, chunk in chunks:
@@ -78,10 +85,10 @@ def parse(fmt: Format, chunks: Iterable[tuple[int, bytes]], kind: str | None = N
             if len(chunk) >= BIG_CHUNK:
                 while pending:  # in file order
                     yield from _result(*pending.popleft())
-                yield from _result_of(_parse_chunk(fmt.name, chunk, first_line, kind))
+                yield from _result_of(_parse_chunk(fmt.name, chunk, first_line, kind, derive))
                 yield done
                 continue
-            pending.append((pool.submit(_parse_chunk, fmt.name, chunk, first_line, kind), done))
+            pending.append((pool.submit(_parse_chunk, fmt.name, chunk, first_line, kind, derive), done))
             if len(pending) >= AHEAD:
                 yield from _result(*pending.popleft())
         while pending:
@@ -92,11 +99,24 @@ def parse(fmt: Format, chunks: Iterable[tuple[int, bytes]], kind: str | None = N
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def inline(fmt: Format, chunks: Iterable[tuple[int, bytes]], kind: str | None = None) -> Iterator[Record]:
+def inline(
+    fmt: Format, chunks: Iterable[tuple[int, bytes]], kind: str | None = None, derive: Derive | None = None
+) -> Iterator[Record]:
     """What `parse` yields, parsed in this process (a small file, or a format read whole)."""
     for first_line, chunk in chunks:
-        yield from records(fmt.parse(chunk), kind, first_line - 1)
+        yield from derived(list(records(fmt.parse(chunk), kind, first_line - 1)), derive)
         yield ChunkDone(len(chunk), first_line + chunk.count(b"\n"))
+
+
+def derived(found: list[Record], derive: Derive | None) -> list[Record]:
+    """The records, each prepared one replaced by what `derive` makes of it."""
+    if derive is None:
+        return found
+    at = [number for number, record in enumerate(found) if isinstance(record, Prepared)]
+    made = derive([found[number] for number in at])  # type: ignore[misc]  # all Prepared
+    for number, record in zip(at, made, strict=True):
+        found[number] = record
+    return found
 
 
 def _result(future: Future[list[Record] | ParseError], done: ChunkDone) -> list[Record]:
@@ -152,12 +172,12 @@ def _long_line(stream: io.BufferedIOBase, start: bytes) -> tuple[bytes, bytes]:
 
 
 def _parse_chunk(
-    format_name: str, chunk: bytes, first_line: int, kind: str | None
+    format_name: str, chunk: bytes, first_line: int, kind: str | None, derive: Derive | None
 ) -> list[Record] | ParseError:
     """In a worker: parse one chunk. Errors come back as values, with file line numbers
     (an exception would lose its line on the way back)."""
     try:
-        return list(records(get_format(format_name).parse(chunk), kind, first_line - 1))
+        return derived(list(records(get_format(format_name).parse(chunk), kind, first_line - 1)), derive)
     except ParseError as error:
         return error
 

@@ -28,10 +28,13 @@ COLUMNS = (
     "score", "raw", "first_seen",
 )  # fmt: skip
 JSON_COLUMNS = frozenset({"authors", "urls", "identifiers", "categories", "tags", "raw"})
-KEY, KIND, TITLE, TITLE_NORM, ABSTRACT, BODY, AUTHORS, FIRST_SEEN = (
+KEY, KIND, TITLE, TITLE_NORM, ABSTRACT, BODY, AUTHORS, CATEGORIES, PUBLISHED, FIRST_SEEN = (
     COLUMNS.index(name)
-    for name in ("key", "kind", "title", "title_norm", "abstract", "body", "authors", "first_seen")
-)
+    for name in (
+        "key", "kind", "title", "title_norm", "abstract", "body", "authors", "categories", "published",
+        "first_seen",
+    )
+)  # fmt: skip
 
 
 class LibraryError(MlnewsError):
@@ -50,6 +53,9 @@ class Prepared(NamedTuple):
     # A fingerprint of the record as given: one the library has taken before changes nothing
     # (merging is idempotent), so a re-import skips it without reading its item.
     digest: int = 0
+    # Its ranking features, when the process that parsed it built them (`rank.features.of_prepared`):
+    # (terms, counts, authors, categories), written with a new item so no later pass reads it back.
+    features: tuple[bytes, bytes, bytes, bytes] | None = None
 
     @property
     def title_norm(self) -> str:

@@ -29,6 +29,7 @@ from mlnews.library.rows import (
     FIRST_SEEN,
     KEY,
     KIND,
+    PUBLISHED,
     TITLE,
     TITLE_NORM,
     LibraryError,
@@ -53,6 +54,10 @@ _UPDATE = f"UPDATE items SET {', '.join(f'{c} = ?' for c in COLUMNS)}, changed =
 _FTS_INSERT = "INSERT INTO items_fts (rowid, title, authors, abstract, body) VALUES (?, ?, ?, ?, ?)"
 HISTORY_INSERT = "INSERT INTO history (item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?)"
 SIGNAL_INSERT = "INSERT OR REPLACE INTO signals (item_id, name, source, value, at) VALUES (?, ?, ?, ?, ?)"
+_FEATURES_INSERT = (
+    "INSERT OR REPLACE INTO features (item_id, terms, counts, authors, categories, day, built)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 _TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
 
 
@@ -385,9 +390,12 @@ class Writer:
         history_rows: list[tuple[Any, ...]] = []
         text_rows: list[tuple[Any, ...]] = []
         signal_rows: list[tuple[Any, ...]] = []
+        feature_rows: list[tuple[Any, ...]] = []
         for item_id, new in enumerate(self._pending, start=next_id):
             values = new.values
             rows.append((item_id, *values[:FIRST_SEEN], values[FIRST_SEEN] or stamp, stamp))
+            if new.features is not None:  # built for this very row: its date, then its `changed`
+                feature_rows.append((item_id, *new.features, values[PUBLISHED] or rows[-1][-2], stamp))
             ident_rows += [(ident, item_id) for ident in new.idents]
             if new.history:  # a new record seldom has history or texts: an export's do
                 history_rows += [(item_id, *event) for event in new.history]
@@ -414,6 +422,8 @@ class Writer:
         self.db.executemany(_TEXT_INSERT, text_rows)
         if signal_rows:  # a library whose migrations are still running may not have the table
             self.db.executemany(SIGNAL_INSERT, signal_rows)
+        if feature_rows:
+            self.db.executemany(_FEATURES_INSERT, feature_rows)
         self._forget_pending()
 
     def _forget_pending(self) -> None:

@@ -10,6 +10,7 @@ a score (`terms_of`).
 from __future__ import annotations
 
 import functools
+import json
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -17,12 +18,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlnews import lazy, workers
+from mlnews.library import rows as columns
 
 if TYPE_CHECKING:
     import numpy as np
     from scipy import sparse
 
-    from mlnews.library import Library
+    from mlnews.library import Library, Prepared
     from mlnews.library.ranking import Text
 else:  # imported on first use: a command that never ranks does not pay for them
     np = lazy.load("numpy")
@@ -185,12 +187,30 @@ def _built(batches: Iterator[list[Text]], *, parallel: bool) -> Iterator[list[Ro
 
 def build_rows(batch: list[Text]) -> list[Row]:
     """The features table's rows for a batch of items (runs in a worker for big batches)."""
-    documents = [document_of(t) for t in batch]
+    built = encoded([document_of(t) for t in batch])
+    return [(text.item_id, *found, text.day, text.changed) for text, found in zip(batch, built, strict=True)]
+
+
+def encoded(documents: Sequence[Document]) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """What the library stores of each document: terms, counts, authors, categories."""
     matrix = counts(documents)
-    return [
-        (text.item_id, *encode(matrix, row), *_who_bytes(document), text.day, text.changed)
-        for row, (text, document) in enumerate(zip(batch, documents, strict=True))
+    return [(*encode(matrix, row), *_who_bytes(document)) for row, document in enumerate(documents)]
+
+
+def of_prepared(batch: Sequence[Prepared]) -> list[Prepared]:
+    """The records with their features, built where they were parsed (an import's workers, which
+    wait on the writer most of the time): an item they make needs no second pass. The document is
+    the one `document_of` reads back from the stored row."""
+    documents = [
+        Document(
+            str(p.values[columns.TITLE]),
+            str(p.values[columns.ABSTRACT] or str(p.values[columns.BODY])[:BODY_CHARS]),
+            json.loads(p.values[columns.AUTHORS]),
+            json.loads(p.values[columns.CATEGORIES]),
+        )
+        for p in batch
     ]
+    return [p._replace(features=found) for p, found in zip(batch, encoded(documents), strict=True)]
 
 
 def _who_bytes(document: Document) -> tuple[bytes, bytes]:
