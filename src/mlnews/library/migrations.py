@@ -309,6 +309,25 @@ def m013_records(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE records (digest INTEGER PRIMARY KEY)")
 
 
+@migration
+def m015_source_records(db: sqlite3.Connection) -> None:
+    # Which papers each windowed source (arXiv) has brought, by id and submission time: a run
+    # compares their number for an older part of the issue's window with what arXiv lists for
+    # it, and fetches that part again only when arXiv lists more (its index lags, a run failed).
+    run_script(
+        db,
+        """
+        CREATE TABLE source_records (
+            source TEXT NOT NULL,
+            ident TEXT NOT NULL,  -- the paper's arXiv id, as the identifiers table has it
+            submitted TEXT NOT NULL,  -- ISO 8601, UTC: what the API's submittedDate selects by
+            PRIMARY KEY (source, ident)
+        ) WITHOUT ROWID;
+        CREATE INDEX source_records_submitted ON source_records (source, submitted);
+        """,
+    )
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
