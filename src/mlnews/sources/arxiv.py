@@ -46,7 +46,12 @@ class ArxivSource:
             False,
             "Most results per run; the next run goes on (default 2000).",
         ),
-        Field("lookback_days", int, False, "How far back the first run goes (default 7)."),
+        Field(
+            "lookback_days",
+            int,
+            False,
+            "How far back the first run goes (default 7), or the issue's window if further.",
+        ),
         Field(
             "overlap_days",
             int,
