@@ -8,6 +8,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -122,3 +123,39 @@ def test_a_day_arxiv_listed_late_is_fetched_by_the_next_ordinary_run(
     said = " ".join(third.out.split())
     assert "fetched the missing part" not in said and "the source lists" not in said
     assert "arxiv-ml: nothing new: all 10 it sent are in the library already" in said
+
+
+def test_an_oai_pmh_first_harvest_starts_no_later_than_the_window_and_then_keeps_its_cursor(
+    run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
+) -> None:
+    from mlnews.collect.window import current_start
+    from mlnews.workspace import Workspace
+
+    recorded = (shared_data / "arxiv" / "oai_pmh" / "functional_arxiv-physics-hep-ex.xml").read_bytes()
+    httpserver.expect_request("/oai2").respond_with_data(recorded, content_type="text/xml")
+    source = (
+        f'[sources.harvest]\ntype = "oai-pmh"\nurl = "{httpserver.url_for("/oai2")}"\nfrom = "2100-01-01"\n'
+    )
+    ws = workspace(run, tmp_path, source)
+    assert run("-w", "ws", "collect").code == 0
+    window = current_start(Workspace(ws).config)
+    assert httpserver.log[0][0].args["from"] == window.isoformat()  # not the setting's later day
+    # The harvest's cursor is the day it began (the recorded responseDate): older than the window,
+    # it is where the next harvest starts, as it was.
+    httpserver.clear_log()
+    assert run("-w", "ws", "collect").code == 0
+    assert httpserver.log[0][0].args["from"] == "2017-12-14"
+
+
+def test_the_current_window_is_the_week_and_the_days_its_candidates_reach_back_to(
+    run: Any, tmp_path: Path
+) -> None:
+    from mlnews.collect.window import current_start
+    from mlnews.workspace import Workspace
+
+    config = Workspace(workspace(run, tmp_path, "")).config
+    wednesday = datetime(2020, 12, 2, 23, 30, tzinfo=UTC)  # in the week of Sunday 29 November
+    assert current_start(config, wednesday) == date(2020, 11, 8)  # its end, Saturday 5, less 27 days
+    # Computed in UTC: Saturday evening in New York is already Sunday, the next week, in UTC.
+    saturday_night = datetime(2020, 12, 5, 20, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert current_start(config, saturday_night) == date(2020, 11, 15)
