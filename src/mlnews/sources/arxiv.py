@@ -88,7 +88,7 @@ class ArxivSource:
             yield Page(items, cursor, problems, listed, window=window, start=first, track=True, gap=gap)
         if gap and gap.missing:
             # The older part again, whole: a closed range that no cursor carries on. Its papers are
-            # older than the cursor's, which stays where the part since it has put it.
+            # older than the cursor's newest, so the cursor stays where the pages above left it.
             part = _query(source, first, since - timedelta(minutes=1))
             for items, problems, _ in self._walk(run, part, size, MAX_QUERY):
                 yield Page(items, _cursor(run, newest), problems, window=window, start=first, track=True)

@@ -55,7 +55,8 @@ class Page:
     window: str = ""
     start: datetime | None = None  # where the window begins (UTC), when it is a date range
     # `track`: remember these items as the source's, with their dates, so that a later run can
-    # count what it holds of an older part of the window (`Run.held`). `gap`: that count, made.
+    # count what it holds of an older part of the window (`Run.held`). `gap`: this run's count of
+    # that part, against arXiv's, when it made one.
     track: bool = False
     gap: Gap | None = None
 
