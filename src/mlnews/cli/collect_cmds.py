@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -110,14 +110,13 @@ def _day(text: str) -> date:
 
 def _window(text: str, config: Config) -> tuple[date, date]:
     """An issue's whole window: its week, and the days before it that its candidates reach back to."""
-    from mlnews.rank.pipeline import lookback_days
+    from mlnews.collect.window import issue_window
 
     try:
         week = Week.parse(text)
     except MlnewsError as error:
         raise UsageError(f"--week {text!r}: {error}") from None
-    end = week.end(config.first_weekday)
-    return min(week.start(config.first_weekday), end - timedelta(days=lookback_days(config) - 1)), end
+    return issue_window(config, week)
 
 
 def _table(reports: list[SourceReport]) -> Table:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from mlnews.collect.runner import SourceReport
 from mlnews.settings import Source
+from mlnews.sources.base import Gap
 
 # arXiv announces new submissions Sunday to Thursday at 20:00 in New York; none on Friday or
 # Saturday evenings, nor on its holidays (https://info.arxiv.org/help/availability.html).
@@ -27,15 +28,25 @@ def notes(report: SourceReport, source: Source, now: datetime) -> list[str]:
     if not report.ok:
         return []  # its error is printed already
     found: list[str] = []
-    if report.listed is not None and report.fetched < report.listed:
+    if report.gap and report.gap.missing:
+        found.append(_refetched(report.gap))
+    if report.listed is not None and report.fetched + report.held < report.listed:
         found.append(_shortfall(report, source))
     if report.added == 0:
         found.append(f"nothing new: {_why_nothing(report, source, now)}")
     return found
 
 
+def _refetched(gap: Gap) -> str:
+    return (
+        f"{gap.first}..{gap.last}: arXiv lists {gap.listed:,}, the library held {gap.held:,}:"
+        " fetched the missing part"
+    )
+
+
 def _shortfall(report: SourceReport, source: Source) -> str:
-    said = f"the source lists {report.listed:,} ({report.window or 'for this run'}), {report.fetched:,} came"
+    came = f"{report.fetched:,} came" + (f", {report.held:,} were held already" if report.held else "")
+    said = f"the source lists {report.listed:,} ({report.window or 'for this run'}), {came}"
     if source.type == "arxiv" and report.fetched >= int(source.option("max_results", 2000)):
         return f"{said}: max_results stopped the run; the next run goes on from there"
     return f"{said}: the rest may come on the next run (arXiv's index can lag its own count)"
@@ -59,8 +70,11 @@ def _why_nothing(report: SourceReport, source: Source, now: datetime) -> str:
 
 def _arxiv_empty(report: SourceReport, source: Source, now: datetime) -> str:
     asked = f"arXiv lists nothing {report.window}" if report.window else "arXiv lists nothing new"
+    if report.gap and report.held:  # the window's older part is whole in the library
+        gap = report.gap
+        asked = f"arXiv lists nothing newer ({gap.first}..{gap.last}: the library holds all {gap.held:,})"
     start = report.start.replace(tzinfo=UTC) if report.start and not report.start.tzinfo else report.start
-    if start is not None and now - start > _LONG_WINDOW:
+    if start is not None and now - start > _LONG_WINDOW and not report.listed:
         wanted = ", ".join(source.option("categories", ())) or "no categories"
         query = source.option("query")
         return (

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from mlnews import progress
+from mlnews.collect.window import current_start
 from mlnews.errors import MlnewsError
 from mlnews.fetch import Fetcher
 from mlnews.formats.base import ParseError
@@ -39,6 +40,12 @@ class SourceReport:
     window: str = ""  # what was asked, in words
     start: datetime | None = None  # where that window begins
     newest: str = ""  # the newest date among the records received
+    gap: base.Gap | None = None  # the older part of the issue's window, counted (`sources.arxiv`)
+
+    @property
+    def held(self) -> int:
+        """Records of the window the run did not fetch because the library holds them already."""
+        return self.gap.held if self.gap and not self.gap.missing else 0
 
     @property
     def ok(self) -> bool:
@@ -55,13 +62,15 @@ def collect(
     until: date | None = None,
 ) -> list[SourceReport]:
     sources = [config.source(name) for name in names] if names else list(config.sources)
+    # An ordinary run covers the current issue's window; --since and --week say their own.
+    window = None if since or until else current_start(config)
     own = fetcher is None
     fetcher = fetcher or Fetcher(config.network)
     reports: list[SourceReport] = []
     try:
         for source in sources:
             step("sources", len(reports), len(sources))
-            reports.append(_collect_one(source, config, library, since, until, fetcher))
+            reports.append(_collect_one(source, config, library, (since, until, window), fetcher))
         step("sources", len(reports), len(sources))
         return reports
     finally:
@@ -70,9 +79,15 @@ def collect(
 
 
 def _collect_one(
-    source: Source, config: Config, library: Library, since: date | None, until: date | None, fetcher: Fetcher
+    source: Source,
+    config: Config,
+    library: Library,
+    dates: tuple[date | None, date | None, date | None],
+    fetcher: Fetcher,
 ) -> SourceReport:
+    """`dates`: since and until (a back-fill's), and where the current issue's window begins."""
     report = SourceReport(source.name)
+    since, until, window = dates
     try:
         source_type = base.get(source.type)
         run = base.Run(
@@ -83,11 +98,14 @@ def _collect_one(
             network=config.network,
             interval=base.interval(source_type, source.url, config.network),
             until=until,
+            window=window,
+            held=lambda start, end: library.source_records_between(source.name, start, end),
         )
         for page in source_type.pages(run):
             with library.transaction():
-                for item in page.items:
-                    _add(library, item, report)
+                stored = [item for item in page.items if _add(library, item, report)]
+                if page.track:
+                    library.note_source_records(source.name, _records(stored))
                 library.save_source_cursor(source.name, page.cursor)
             _account(report, page)
     except (MlnewsError, ParseError) as error:
@@ -96,14 +114,25 @@ def _collect_one(
     return report
 
 
-def _add(library: Library, item: Item, report: SourceReport) -> None:
+def _add(library: Library, item: Item, report: SourceReport) -> bool:
     try:
         outcome = library.add(item)
     except LibraryError as error:  # a record the library refuses (no id, an unsafe link): the rest go in
         report.skipped += 1
         report.problems.append(f"skipped {item.title[:60]!r}: {error}")
-        return
+        return False
     setattr(report, outcome, getattr(report, outcome) + 1)
+    return True
+
+
+def _records(items: list[Item]) -> list[tuple[str, str]]:
+    """(arXiv id, submitted) of stored papers: what a later run counts against arXiv's total."""
+    found = []
+    for item in items:
+        ident = next((i for i in item.identifiers if i.startswith("arxiv:")), None)
+        if ident and item.published:
+            found.append((ident, item.published))
+    return found
 
 
 def _account(report: SourceReport, page: base.Page) -> None:
@@ -116,4 +145,5 @@ def _account(report: SourceReport, page: base.Page) -> None:
         report.listed = page.listed
     report.window = report.window or page.window
     report.start = report.start or page.start
+    report.gap = report.gap or page.gap
     report.newest = max([report.newest, *(i.published or i.updated or "" for i in page.items)])

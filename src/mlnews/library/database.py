@@ -265,6 +265,22 @@ class Library:
             (name, dump(cursor)),
         )
 
+    def note_source_records(self, name: str, records: Iterable[tuple[str, str]]) -> None:
+        """Remember papers a source brought, as (id, submitted); use inside the page's transaction."""
+        self.db.executemany(
+            "INSERT INTO source_records (source, ident, submitted) VALUES (?1, ?2, ?3)"
+            " ON CONFLICT (source, ident) DO UPDATE SET submitted = ?3",
+            [(name, ident, submitted) for ident, submitted in records],
+        )
+
+    def source_records_between(self, name: str, start: str, end: str) -> int:
+        """How many papers a source has brought submitted in [start, end) (ISO 8601, UTC)."""
+        row = self.db.execute(
+            "SELECT count(*) FROM source_records WHERE source = ? AND submitted >= ? AND submitted < ?",
+            (name, start, end),
+        ).fetchone()
+        return int(row[0])
+
     def record_source_run(self, name: str, error: str | None) -> None:
         stamp = now()
         with self.transaction():

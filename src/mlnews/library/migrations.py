@@ -310,6 +310,25 @@ def m013_records(db: sqlite3.Connection) -> None:
 
 
 @migration
+def m015_source_records(db: sqlite3.Connection) -> None:
+    # Which papers each windowed source (arXiv) has brought, by id and submission time: a run
+    # compares their number for an older part of the issue's window with what arXiv lists for
+    # it, and fetches that part again only when arXiv lists more (its index lags, a run failed).
+    run_script(
+        db,
+        """
+        CREATE TABLE source_records (
+            source TEXT NOT NULL,
+            ident TEXT NOT NULL,  -- the paper's arXiv id, as the identifiers table has it
+            submitted TEXT NOT NULL,  -- ISO 8601, UTC: what the API's submittedDate selects by
+            PRIMARY KEY (source, ident)
+        ) WITHOUT ROWID;
+        CREATE INDEX source_records_submitted ON source_records (source, submitted);
+        """,
+    )
+
+
+@migration
 def m016_imports(db: sqlite3.Connection) -> None:
     # Where the import of a big file stands after each checkpoint (`collect.resume`): an
     # interrupted one goes on from there. A row a file, gone once the file is all in.

@@ -6,20 +6,25 @@ cross-listed afterwards), sorted by submission date, oldest first, a page at a t
 New submissions land at the end, so the pages already fetched never shift, and every
 committed page moves the cursor: a run cut short, or stopped by `max_results`, is
 carried on by the next one. Papers seen twice merge into one item.
+
+An ordinary run also answers for the older part of the current issue's window, the days
+the cursor has passed (`collect.window`): one request asking for a single result gives
+arXiv's count for that part, and only when it lists more than this source has brought
+(its index lagged, a run failed half-way, the machine was off) is the part fetched again.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
 
 from mlnews.errors import ConfigError
 from mlnews.fetch import FetchError
 from mlnews.items import Item
 from mlnews.settings import Field, Source
-from mlnews.sources.base import Page, Run, parse
+from mlnews.sources.base import Gap, Page, Run, parse
 
 MAX_PAGE = 2000  # the API's own limit per request
 MAX_QUERY = 30_000  # and per query, however it is paged
@@ -41,7 +46,12 @@ class ArxivSource:
             False,
             "Most results per run; the next run goes on (default 2000).",
         ),
-        Field("lookback_days", int, False, "How far back the first run goes (default 7)."),
+        Field(
+            "lookback_days",
+            int,
+            False,
+            "How far back the first run goes (default 7), or the issue's window if further.",
+        ),
         Field(
             "overlap_days",
             int,
@@ -66,22 +76,48 @@ class ArxivSource:
         # A back-fill takes the whole window: no later run carries it on.
         limit = MAX_QUERY if run.until else int(source.option("max_results", 2000))
         since = _start(run)
-        until = f"{run.until:%Y%m%d}2359" if run.until else "299912312359"
-        query = f"{search_query(source)} AND submittedDate:[{since:%Y%m%d%H%M} TO {until}]"
-        window = f"submitted {since:%Y-%m-%d %H:%M} to {run.until or 'now'} (UTC)"
-        done = 0
+        gap = self._gap(run, since)
+        first = datetime(gap.first.year, gap.first.month, gap.first.day) if gap else since
+        window = f"submitted {first:%Y-%m-%d %H:%M} to {run.until or 'now'} (UTC)"
         newest = str(run.cursor.get("newest", ""))
+        before = gap.listed if gap else 0
+        for items, problems, total in self._walk(run, _query(source, since, _end_of(run.until)), size, limit):
+            newest = max([newest, *(item.published or "" for item in items)])
+            listed = None if total is None else before + total  # arXiv's count for the whole window
+            cursor = _cursor(run, newest)
+            yield Page(items, cursor, problems, listed, window=window, start=first, track=True, gap=gap)
+        if gap and gap.missing:
+            # The older part again, whole: a closed range that no cursor carries on. Its papers are
+            # older than the cursor's newest, so the cursor stays where the pages above left it.
+            part = _query(source, first, since - timedelta(minutes=1))
+            for items, problems, _ in self._walk(run, part, size, MAX_QUERY):
+                yield Page(items, _cursor(run, newest), problems, window=window, start=first, track=True)
+
+    def _gap(self, run: Run, since: datetime) -> Gap | None:
+        """The part of the issue's window before this run's start, counted: one request asking for one
+        result, for arXiv's total, against what this source has brought of that part."""
+        if run.window is None or run.since or run.until:
+            return None
+        first = datetime(run.window.year, run.window.month, run.window.day)
+        if first >= since:
+            return None
+        last = since - timedelta(minutes=1)  # the API's dates go by the minute, both ends included
+        _, _, total = self._page(run, _query(run.source, first, last), 0, 1)
+        held = run.held(_stamp(first), _stamp(since))
+        return Gap(first.date(), last.date(), held if total is None else total, held)
+
+    def _walk(
+        self, run: Run, query: str, size: int, limit: int
+    ) -> Iterator[tuple[list[Item], list[str], int | None]]:
+        """A query's pages, oldest first, up to `limit` results; always at least one (with the total)."""
+        done = 0
         while done < limit:
             asked = min(size, limit - done)
             items, problems, total = self._page(run, query, done, asked)
-            if not items:
-                yield Page([], _cursor(run, newest), problems, listed=total, window=window, start=since)
-                return
+            yield items, problems, total
             done += len(items)
-            newest = max([newest, *(item.published or "" for item in items)])
-            yield Page(items, _cursor(run, newest), problems, listed=total, window=window, start=since)
             if len(items) < asked:
-                return  # a short page: the end
+                return  # a short page (or an empty one): the end
 
     def _page(self, run: Run, query: str, start: int, count: int) -> tuple[list[Item], list[str], int | None]:
         for attempt in range(EMPTY_PAGE_RETRIES + 1):
@@ -114,6 +150,20 @@ def _cursor(run: Run, newest: str) -> dict[str, str]:
     return {"newest": newest} if newest else {}
 
 
+def _query(source: Source, since: datetime, until: datetime | None) -> str:
+    """The source's query over submission times, `since` to `until` (or now), both ends included."""
+    end = f"{until:%Y%m%d%H%M}" if until else "299912312359"
+    return f"{search_query(source)} AND submittedDate:[{since:%Y%m%d%H%M} TO {end}]"
+
+
+def _end_of(day: date | None) -> datetime | None:
+    return datetime(day.year, day.month, day.day, 23, 59) if day else None
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%dT%H:%M:%S}Z"  # as the library stores dates (UTC)
+
+
 def search_query(source: Source) -> str:
     categories = [f"cat:{c}" for c in source.option("categories", ())]
     parts = []
@@ -133,8 +183,11 @@ def _start(run: Run) -> datetime:
     newest = str(run.cursor.get("newest", ""))
     if newest:
         overlap = timedelta(days=int(run.source.option("overlap_days", 3)))
-        return datetime.fromisoformat(newest.replace("Z", "+00:00")).replace(tzinfo=None) - overlap
-    lookback = date.today() - timedelta(days=int(run.source.option("lookback_days", 7)))
+        start = datetime.fromisoformat(newest.replace("Z", "+00:00")).replace(tzinfo=None) - overlap
+        return start.replace(second=0, microsecond=0)  # the API's dates go by the minute
+    lookback = datetime.now(UTC).date() - timedelta(days=int(run.source.option("lookback_days", 7)))
+    if run.window and not run.until:
+        lookback = min(lookback, run.window)  # the first run covers the issue's window too
     return datetime(lookback.year, lookback.month, lookback.day)
 
 

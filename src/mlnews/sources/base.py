@@ -11,7 +11,7 @@ with the cursor to save once that page's items are in the library. Types are plu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -23,6 +23,21 @@ from mlnews.settings import Field, NetworkSettings, Source
 
 if TYPE_CHECKING:  # the network stack is imported only when something is fetched
     from mlnews.fetch import Fetcher, Response
+
+
+@dataclass
+class Gap:
+    """An older part of the issue's window, which the cursor has passed: what the source lists for
+    it against what this source has brought of it, and whether the part was fetched again."""
+
+    first: date
+    last: date
+    listed: int
+    held: int
+
+    @property
+    def missing(self) -> bool:
+        return self.listed > self.held
 
 
 @dataclass
@@ -39,6 +54,11 @@ class Page:
     not_modified: bool = False
     window: str = ""
     start: datetime | None = None  # where the window begins (UTC), when it is a date range
+    # `track`: remember these items as the source's, with their dates, so that a later run can
+    # count what it holds of an older part of the window (`Run.held`). `gap`: this run's count of
+    # that part, against arXiv's, when it made one.
+    track: bool = False
+    gap: Gap | None = None
 
 
 @dataclass
@@ -54,6 +74,11 @@ class Run:
     # A back-fill of a closed window (`collect --week`): everything in since..until, whatever
     # the cursor or a run's usual limit says.
     until: date | None = None
+    # An ordinary run: the first day of the current issue's window (`collect.window`), which the
+    # run covers whatever its cursor says, and how many items this source has brought that were
+    # submitted in [start, end) (ISO 8601, UTC), for a source that tracks its pages.
+    window: date | None = None
+    held: Callable[[str, str], int] = field(default=lambda start, end: 0)
 
     def get(self, url: str, **options: Any) -> Response:
         return self.fetcher.get(url, interval=self.interval, **options)

@@ -83,12 +83,22 @@ class OaiPmhSource:
         params = {"verb": "ListRecords", "metadataPrefix": run.source.option("metadata_prefix", "arXiv")}
         if run.source.option("set"):
             params["set"] = run.source.option("set")
-        start = cursor.get("from") or run.source.option("from")
+        start = cursor.get("from") or _first_day(run)
         if start:
             params["from"] = str(start)
         if run.until:
             params["until"] = run.until.isoformat()
         return params
+
+
+def _first_day(run: Run) -> str:
+    """Where a harvest with no cursor begins: the `from` setting, but no later than the current issue's
+    window (without the setting, the whole repository). A harvest's own cursor is a datestamp the
+    repository keeps, so nothing between it and the window can be missed: it is kept as it is."""
+    start = str(run.source.option("from") or "")
+    if start and run.window and run.window.isoformat() < start:
+        return run.window.isoformat()
+    return start
 
 
 def _error(root: Any) -> str | None:
