@@ -147,6 +147,26 @@ def test_an_oai_pmh_first_harvest_starts_no_later_than_the_window_and_then_keeps
     assert httpserver.log[0][0].args["from"] == "2017-12-14"
 
 
+def test_an_oai_pmh_harvest_after_a_snapshot_import_takes_up_from_the_snapshots_newest_paper(
+    run: Any, tmp_path: Path, httpserver: HTTPServer, shared_data: Path
+) -> None:
+    """All of arXiv comes as a snapshot (`mlnews import`), then incrementally by OAI-PMH: a harvest
+    with no `from` setting starts at the newest paper the library holds, not at arXiv's beginning."""
+    from mlnews.library import Library
+
+    recorded = (shared_data / "arxiv" / "oai_pmh" / "functional_arxiv-physics-hep-ex.xml").read_bytes()
+    httpserver.expect_request("/oai2").respond_with_data(recorded, content_type="text/xml")
+    source = f'[sources.harvest]\ntype = "oai-pmh"\nurl = "{httpserver.url_for("/oai2")}"\n'
+    ws = workspace(run, tmp_path, source)
+    snapshot = shared_data / "arxiv" / "kaggle_snapshot" / "arxiv-metadata-oai-snapshot.head200.jsonl"
+    assert run("-w", "ws", "import", str(snapshot)).code == 0
+    with Library.open(ws / "library.db") as library:
+        newest = max(row[0] for row in library.db.execute("SELECT published FROM items WHERE published > ''"))
+        assert library.newest_arxiv_day() == newest[:10]
+    assert run("-w", "ws", "collect").code == 0
+    assert httpserver.log[0][0].args["from"] == newest[:10]
+
+
 def test_the_current_window_is_the_week_and_the_days_its_candidates_reach_back_to(
     run: Any, tmp_path: Path
 ) -> None:

@@ -100,6 +100,7 @@ def _collect_one(
             until=until,
             window=window,
             held=lambda start, end: library.source_records_between(source.name, start, end),
+            newest=library.newest_arxiv_day,
         )
         for page in source_type.pages(run):
             with library.transaction():

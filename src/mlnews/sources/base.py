@@ -79,6 +79,9 @@ class Run:
     # submitted in [start, end) (ISO 8601, UTC), for a source that tracks its pages.
     window: date | None = None
     held: Callable[[str, str], int] = field(default=lambda start, end: 0)
+    # The day the newest arXiv paper in the library was submitted: where a harvest with nothing
+    # else to go by takes up after a snapshot import.
+    newest: Callable[[], str | None] = field(default=lambda: None)
 
     def get(self, url: str, **options: Any) -> Response:
         return self.fetcher.get(url, interval=self.interval, **options)

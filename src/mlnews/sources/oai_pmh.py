@@ -92,10 +92,12 @@ class OaiPmhSource:
 
 
 def _first_day(run: Run) -> str:
-    """Where a harvest with no cursor begins: the `from` setting, but no later than the current issue's
-    window (without the setting, the whole repository). A harvest's own cursor is a datestamp the
-    repository keeps, so nothing between it and the window can be missed: it is kept as it is."""
-    start = str(run.source.option("from") or "")
+    """Where a harvest with no cursor begins: the `from` setting, else the day of the newest arXiv
+    paper in the library (an imported snapshot's: the harvest then brings only what came since),
+    but no later than the current issue's window (with neither, the whole repository). A harvest's
+    own cursor is a datestamp the repository keeps, so nothing between it and the window can be
+    missed: it is kept as it is."""
+    start = str(run.source.option("from") or run.newest() or "")
     if start and run.window and run.window.isoformat() < start:
         return run.window.isoformat()
     return start
