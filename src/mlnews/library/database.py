@@ -7,10 +7,11 @@ Writes happen in `transaction()` blocks; `writer` does them (items in batches),
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,10 @@ from mlnews.library.rows import (
     from_mapping,
     from_summary,
 )
+from mlnews.library.textindex import TextIndex
 from mlnews.library.writer import HISTORY_INSERT, Outcome, Writer
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["HIGHLIGHT_END", "HIGHLIGHT_START", "Hit", "Library", "Outcome"]
 
@@ -70,6 +74,7 @@ class Library:
         self.read_only = read_only
         self._writer = Writer(db, path, self._load, read_only=read_only)
         self.ranking = Ranking(db)  # what the rankers read and write
+        self.text_index = TextIndex(db, path, read_only=read_only)  # what `search` ranks with
 
     # -- opening -------------------------------------------------------------------------
 
@@ -91,9 +96,25 @@ class Library:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def transaction(self, *, bulk: bool = False) -> AbstractContextManager[None]:
-        """All writes inside happen together or not at all (`bulk`: see `Writer.transaction`)."""
-        return self._writer.transaction(bulk=bulk)
+    @contextmanager
+    def transaction(self, *, bulk: bool = False) -> Iterator[None]:
+        """All writes inside happen together or not at all (`bulk`: see `Writer.transaction`).
+
+        Once the outermost one is committed, the search index takes what it changed: an import
+        pays for indexing its items, not the first search after it."""
+        outermost = not self.db.in_transaction
+        with self._writer.transaction(bulk=bulk):
+            yield
+        if outermost:
+            self._index_changes()
+
+    def _index_changes(self) -> None:
+        try:
+            self.text_index.catch_up()
+        except Exception as error:  # the items are stored; searching falls back to FTS5 meanwhile
+            _log.warning(
+                "the search index did not take the changes (%s): `mlnews reindex` rebuilds it", error
+            )
 
     def add(self, item: Item | Prepared) -> Outcome:
         """Add a record, merging it into the item it is the same as. Use inside `transaction()`.
@@ -270,20 +291,39 @@ class Library:
             )
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
-        """Items matching a full-text query, best first (bm25; title and authors weigh most)."""
+        """Items matching a full-text query (FTS5 syntax), best first (bm25; title and authors
+        weigh most). The search index ranks them; FTS5 checks the query, makes the snippets, and
+        ranks what the index cannot (NEAR, say, or while the index is out of reach)."""
+        for attempt in _fts_queries(query):
+            try:
+                self._tuples(_FTS_CHECK, (attempt,))
+            except sqlite3.OperationalError:
+                continue  # not FTS5 syntax: its words, then
+            ranked = self.text_index.top(attempt, limit)
+            if ranked is None:
+                return self._fts_search(attempt, limit)
+            return self._hits(attempt, ranked)
+        return []
+
+    def _fts_search(self, query: str, limit: int) -> list[Hit]:
+        """FTS5 alone: it scores every match before choosing the best."""
         sql = (
             f"SELECT {SUMMARY_SELECT}, snippet(items_fts, 2, ?1, ?2, '…', 24), "
             "bm25(items_fts, 10.0, 5.0, 1.0, 0.5) AS score_rank "
             "FROM items_fts JOIN items ON items.id = items_fts.rowid "
             "WHERE items_fts MATCH ?3 ORDER BY score_rank LIMIT ?4"
         )
-        for attempt in _fts_queries(query):
-            try:
-                rows = self._tuples(sql, (HIGHLIGHT_START, HIGHLIGHT_END, attempt, limit))
-            except sqlite3.OperationalError:
-                continue
-            return [Hit(row) for row in rows]
-        return []
+        return [Hit(row) for row in self._tuples(sql, (HIGHLIGHT_START, HIGHLIGHT_END, query, limit))]
+
+    def _hits(self, query: str, ranked: list[tuple[int, float]]) -> list[Hit]:
+        """The ranked items' rows, each with FTS5's snippet; the rank is negated, as bm25's is
+        (lower is better). An item FTS5 does not match (the two split a rare word differently)
+        is left out rather than shown without its words marked."""
+        hits = []
+        for item_id, score in ranked:
+            rows = self._tuples(_FTS_ONE, (HIGHLIGHT_START, HIGHLIGHT_END, query, item_id, -score))
+            hits += [Hit(row) for row in rows]
+        return hits
 
     # -- what the curator's rules ask (`mlnews.rank.rules`) ----------------------------------
 
@@ -389,6 +429,14 @@ class Library:
 
 
 _TOKEN = re.compile(r'"[^"]*"|\S+')
+# Parses the query (FTS5 refuses bad syntax when the statement runs) and finds nothing: rowid 0.
+_FTS_CHECK = "SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = 0"
+# One ranked item's row and snippet: FTS5 seeks the item in each word's list, matching nothing else.
+_FTS_ONE = (
+    f"SELECT {SUMMARY_SELECT}, snippet(items_fts, 2, ?1, ?2, '…', 24), ?5 "
+    "FROM items_fts JOIN items ON items.id = items_fts.rowid "
+    "WHERE items_fts MATCH ?3 AND items_fts.rowid = ?4"
+)
 
 
 def _fts_queries(query: str) -> Iterator[str]:

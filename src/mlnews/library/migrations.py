@@ -309,6 +309,36 @@ def m013_records(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE records (digest INTEGER PRIMARY KEY)")
 
 
+@migration
+def m014_search_queue(db: sqlite3.Connection) -> None:
+    # The search index (`textindex`) lives beside the file, so it cannot share its transactions:
+    # instead these triggers queue, in the very transaction that changes an item's words, the
+    # item's id (a merge that leaves the words as they were queues nothing), and the index takes
+    # the queue when it catches up. A plain insert a row: an
+    # import pays little for it (FTS5's own trigger, by contrast, doubled its cost). The token
+    # tells this library's index folder from one another library left there.
+    run_script(
+        db,
+        """
+        CREATE TABLE search_pending (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL);
+        CREATE TABLE search_state (token TEXT NOT NULL);
+        INSERT INTO search_state (token) VALUES (lower(hex(randomblob(16))));
+        CREATE TRIGGER search_pending_insert AFTER INSERT ON items BEGIN
+            INSERT INTO search_pending (item_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER search_pending_update AFTER UPDATE OF title, authors, abstract, body ON items
+        WHEN old.title IS NOT new.title OR old.authors IS NOT new.authors
+            OR old.abstract IS NOT new.abstract OR old.body IS NOT new.body
+        BEGIN
+            INSERT INTO search_pending (item_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER search_pending_delete AFTER DELETE ON items BEGIN
+            INSERT INTO search_pending (item_id) VALUES (old.id);
+        END;
+        """,
+    )
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
