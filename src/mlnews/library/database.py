@@ -30,6 +30,7 @@ from mlnews.library.rows import (
     from_mapping,
     from_summary,
 )
+from mlnews.library.snippets import Marks, snippet
 from mlnews.library.textindex import TextIndex
 from mlnews.library.writer import HISTORY_INSERT, Outcome, Writer
 
@@ -295,15 +296,25 @@ class Library:
         weigh most). The search index ranks them; FTS5 checks the query, makes the snippets, and
         ranks what the index cannot (NEAR, say, or while the index is out of reach)."""
         for attempt in _fts_queries(query):
-            try:
-                self._tuples(_FTS_CHECK, (attempt,))
-            except sqlite3.OperationalError:
+            if not self._parses(attempt):
                 continue  # not FTS5 syntax: its words, then
-            ranked = self.text_index.top(attempt, limit)
-            if ranked is None:
+            found = self.text_index.top(attempt, limit)
+            if found is None:
                 return self._fts_search(attempt, limit)
-            return self._hits(attempt, ranked)
+            return self._hits(*found)
         return []
+
+    def _parses(self, query: str) -> bool:
+        """Whether FTS5 takes the query: asked of an empty table with the same columns, where
+        no query reads anything (the library's own table reads every word a prefix begins)."""
+        try:
+            self._tuples(_FTS_CHECK, (query,))
+        except sqlite3.OperationalError as error:
+            if "no such table" not in str(error):
+                return False
+            self.db.execute(_FTS_SYNTAX)
+            return self._parses(query)
+        return True
 
     def _fts_search(self, query: str, limit: int) -> list[Hit]:
         """FTS5 alone: it scores every match before choosing the best."""
@@ -315,14 +326,21 @@ class Library:
         )
         return [Hit(row) for row in self._tuples(sql, (HIGHLIGHT_START, HIGHLIGHT_END, query, limit))]
 
-    def _hits(self, query: str, ranked: list[tuple[int, float]]) -> list[Hit]:
-        """The ranked items' rows, each with FTS5's snippet; the rank is negated, as bm25's is
-        (lower is better). An item FTS5 does not match (the two split a rare word differently)
-        is left out rather than shown without its words marked."""
+    def _hits(self, ranked: list[tuple[int, float]], marks: Marks) -> list[Hit]:
+        """The ranked items' rows, each with a snippet of its abstract; the rank is negated, as
+        bm25's is (lower is better)."""
+        rows: dict[int, tuple[Any, ...]] = {}
+        for start in range(0, len(ranked), 900):
+            chunk = [item_id for item_id, _ in ranked[start : start + 900]]
+            sql = f"SELECT items.id, {SUMMARY_SELECT} FROM items WHERE id IN ({', '.join('?' * len(chunk))})"
+            rows.update((row[0], row[1:]) for row in self._tuples(sql, chunk))
         hits = []
         for item_id, score in ranked:
-            rows = self._tuples(_FTS_ONE, (HIGHLIGHT_START, HIGHLIGHT_END, query, item_id, -score))
-            hits += [Hit(row) for row in rows]
+            row = rows.get(item_id)
+            if row is not None:  # gone since the index was read
+                abstract = row[_ABSTRACT]
+                marked = snippet(abstract, marks, self.text_index.tokens, HIGHLIGHT_START, HIGHLIGHT_END)
+                hits.append(Hit((*row, marked, -score)))
         return hits
 
     # -- what the curator's rules ask (`mlnews.rank.rules`) ----------------------------------
@@ -429,14 +447,13 @@ class Library:
 
 
 _TOKEN = re.compile(r'"[^"]*"|\S+')
-# Parses the query (FTS5 refuses bad syntax when the statement runs) and finds nothing: rowid 0.
-_FTS_CHECK = "SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = 0"
-# One ranked item's row and snippet: FTS5 seeks the item in each word's list, matching nothing else.
-_FTS_ONE = (
-    f"SELECT {SUMMARY_SELECT}, snippet(items_fts, 2, ?1, ?2, '…', 24), ?5 "
-    "FROM items_fts JOIN items ON items.id = items_fts.rowid "
-    "WHERE items_fts MATCH ?3 AND items_fts.rowid = ?4"
+# Parses a query (FTS5 refuses bad syntax when the statement runs) against an empty table with
+# the library's columns: a connection's own, in memory (TEMP), made when first asked.
+_FTS_CHECK = "SELECT 1 FROM temp.search_syntax WHERE search_syntax MATCH ?"
+_FTS_SYNTAX = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_syntax USING fts5 (title, authors, abstract, body)"
 )
+_ABSTRACT = 6  # in a SUMMARY_SELECT row
 
 
 def _fts_queries(query: str) -> Iterator[str]:

@@ -27,6 +27,7 @@ from pathlib import Path
 import tantivy
 
 from mlnews.library import textquery
+from mlnews.library.snippets import Marks
 
 _log = logging.getLogger(__name__)
 
@@ -60,21 +61,24 @@ def _schema() -> tantivy.Schema:
 
 
 class TextIndex:
-    """The index folder beside a library (`library.search` beside `library.db`)."""
+    """The folder beside a library (`library.search` beside `library.db`): the index in `index`,
+    and the lock its writers take (outside `index`, which a rebuild replaces)."""
 
     def __init__(self, db: sqlite3.Connection, library_path: Path, *, read_only: bool = False):
         self.db = db
         self.folder = library_path.with_name(library_path.stem + ".search")
-        self._lock_path = library_path.with_name(library_path.stem + ".search-lock")
+        self.index_path = self.folder / "index"
+        self._lock_path = self.folder / "lock"
         self._read_only = read_only
         self._analyzer = _analyzer()
         self._index: tantivy.Index | None = None
 
     # -- asking ------------------------------------------------------------------------------
 
-    def top(self, query: str, limit: int) -> list[tuple[int, float]] | None:
-        """The best `limit` items for an FTS5 query, as (id, score), best first; None when the
-        index cannot answer (it is behind and cannot catch up now, or the query is FTS5's own)."""
+    def top(self, query: str, limit: int) -> tuple[list[tuple[int, float]], Marks] | None:
+        """The best `limit` items for an FTS5 query, as (id, score), best first, and the words
+        to mark in snippets; None when the index cannot answer (it is behind and cannot catch
+        up now, or the query is FTS5's own)."""
         index = self.ready()
         if index is None:
             return None
@@ -86,7 +90,8 @@ class TextIndex:
                 self._analyzer.analyze,
                 lambda field, prefix: searcher.terms_with_prefix(field, prefix, limit=1000),
             )
-            found = searcher.search(textquery.translate(query, vocabulary), limit, count=False)
+            question, marks = textquery.translate(query, vocabulary)
+            found = searcher.search(question, limit, count=False)
             hits = found.hits
             ids = searcher.fast_field_values("id", [address for _, address in hits])
         except textquery.Unsupported:
@@ -95,7 +100,12 @@ class TextIndex:
             _log.warning("the search index %s cannot be read (%s); searching without it", self.folder, error)
             self._index = None
             return None
-        return [(int(i), float(score)) for (score, _), i in zip(hits, ids, strict=True) if i is not None]
+        ranked = [(int(i), float(score)) for (score, _), i in zip(hits, ids, strict=True) if i is not None]
+        return ranked, marks
+
+    def tokens(self, text: str) -> tantivy.PreTokenizedString:
+        """The index's words of a text, with where each is in it."""
+        return self._analyzer.pre_tokenize(text)
 
     def ready(self) -> tantivy.Index | None:
         """The index, in step with the library; None when it cannot be had now."""
@@ -158,7 +168,7 @@ class TextIndex:
         (count,) = self.db.execute("SELECT count(*) FROM items").fetchone()
         if count > _SMALL:
             _log.warning("building the search index of %s items (%s)", f"{count:,}", self.folder)
-        fresh = self.folder.with_name(self.folder.name + ".new")
+        fresh = self.folder / "new"
         shutil.rmtree(fresh, ignore_errors=True)  # what a stopped rebuild left
         fresh.mkdir()
         index = tantivy.Index(_schema(), str(fresh), reuse=False)
@@ -181,11 +191,11 @@ class TextIndex:
 
     def _swap_in(self, fresh: Path) -> None:
         # Two renames: stopped between them, the folder is missing and is built again.
-        old = self.folder.with_name(self.folder.name + ".old")
+        old = self.folder / "old"
         shutil.rmtree(old, ignore_errors=True)
-        if self.folder.exists():
-            self.folder.rename(old)
-        fresh.rename(self.folder)
+        if self.index_path.exists():
+            self.index_path.rename(old)
+        fresh.rename(self.index_path)
         shutil.rmtree(old, ignore_errors=True)  # a reader holding its files keeps them until done
 
     # -- the folder --------------------------------------------------------------------------
@@ -193,9 +203,9 @@ class TextIndex:
     def _open(self) -> tantivy.Index | None:
         """The folder's index, if it is this library's and can be read."""
         try:
-            if (self.folder / _TOKEN_FILE).read_text(encoding="utf-8") != self._token():
+            if (self.index_path / _TOKEN_FILE).read_text(encoding="utf-8") != self._token():
                 return None
-            index = tantivy.Index.open(str(self.folder))
+            index = tantivy.Index.open(str(self.index_path))
             index.register_tokenizer(_TOKENIZER, self._analyzer)
             index.searcher()
         except (OSError, ValueError):
@@ -214,6 +224,7 @@ class TextIndex:
     @contextmanager
     def _locked(self, wait: bool) -> Iterator[bool]:
         """One process at a time writes the index (tantivy allows one writer); readers never wait."""
+        self.folder.mkdir(exist_ok=True)
         with open(self._lock_path, "a+b") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import tantivy
 
+from mlnews.library.snippets import Marks
+
 # Each field's weight, as `bm25(items_fts, 10.0, 5.0, 1.0, 0.5)` had them.
 WEIGHTS = {"title": 10.0, "authors": 5.0, "abstract": 1.0, "body": 0.5}
 # A prefix stands for at most this many of the words it begins, the most common first: "a*"
@@ -40,13 +42,14 @@ class Vocabulary:
     terms_with_prefix: Callable[[str, str], list[tuple[str, int]]]
 
 
-def translate(query: str, vocabulary: Vocabulary) -> tantivy.Query:
-    """The tantivy query that matches what the FTS5 query matches (a prefix: its commonest words)."""
+def translate(query: str, vocabulary: Vocabulary) -> tuple[tantivy.Query, Marks]:
+    """The tantivy query that matches what the FTS5 query matches (a prefix: its commonest
+    words), and the words a snippet marks."""
     parser = _Parser(_TOKEN.findall(query), vocabulary)
     result = parser.expression(tuple(WEIGHTS))
     if parser.tokens[parser.at :]:
         raise Unsupported(f"unexpected {parser.tokens[parser.at]!r}")
-    return result
+    return result, parser.marks
 
 
 class _Parser:
@@ -56,6 +59,7 @@ class _Parser:
         self.tokens = tokens
         self.at = 0
         self.vocabulary = vocabulary
+        self.marks = Marks()
 
     def peek(self) -> str | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -86,7 +90,9 @@ class _Parser:
         query = self.unit(fields)
         while self.peek() == "NOT":
             self.take()
+            kept = Marks(set(self.marks.words), set(self.marks.prefixes))
             excluded = self.unit(fields)
+            self.marks = kept  # words a match cannot hold are not marked
             query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, excluded)]
             )
@@ -128,6 +134,9 @@ class _Parser:
         words = self.vocabulary.analyze(text)
         if not words:
             raise Unsupported(f"{token!r} holds no word")
+        self.marks.words.update(words[:-1] if prefix else words)
+        if prefix:
+            self.marks.prefixes.add(words[-1])
         return _over_fields(fields, lambda field: self.in_field(field, words, prefix))
 
     def in_field(self, field: str, words: list[str], prefix: bool) -> tantivy.Query:
