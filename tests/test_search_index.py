@@ -193,3 +193,30 @@ def test_results_agree_with_fts5_on_real_data(shared_data: Path, tmp_path: Path)
             assert len(set(ours) & set(theirs)) >= 5, query
         rare = "graph neural"
         assert set(keys(library, rare, 100)) == {h.item.key for h in library._fts_search(rare, 100)}
+
+
+def test_snippets_mark_the_words_in_a_window_of_the_abstract() -> None:
+    from mlnews.library.snippets import Marks, snippet
+    from mlnews.library.textindex import _analyzer
+
+    tokens = _analyzer().pre_tokenize
+    text = " ".join(f"w{n}" for n in range(60)) + " Transformers rule; transfer too."
+    made = snippet(text, Marks({"w40"}, {"transf"}), tokens, "[", "]")
+    assert made.startswith("…") and "[w40]" in made and "[Transformers]" in made and "[transfer]" in made
+    assert made.endswith("too.") and len(made.split()) == 24
+    assert snippet("Short one.", Marks({"one"}), tokens, "[", "]") == "Short [one]."
+    accented = snippet("Ein Café über alles", Marks({"cafe", "uber"}), tokens, "[", "]")
+    assert accented == "Ein [Café] [über] alles"
+    assert snippet("w1 w2", Marks({"w"}), tokens, "[", "]") == "w1 w2"  # whole words only
+
+
+def test_an_index_rebuilt_by_another_process_is_picked_up(filled: Library) -> None:
+    assert keys(filled, "zymurgical") == ["arxiv:2011.10001"]  # this one has the index open
+    with Library.open(filled.path) as other:
+        other.add(paper(10, "Narwhal tusks"))
+        assert other.text_index.rebuild() == 5
+    assert keys(filled, "narwhal") == ["arxiv:2011.10010"]
+    assert filled.text_index.top("narwhal", 5) is not None
+    with filled.transaction():
+        filled.add(paper(11, "Narwhal songs"))
+    assert len(keys(filled, "narwhal")) == 2 and pending(filled) == 0

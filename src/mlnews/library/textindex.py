@@ -79,27 +79,31 @@ class TextIndex:
         """The best `limit` items for an FTS5 query, as (id, score), best first, and the words
         to mark in snippets; None when the index cannot answer (it is behind and cannot catch
         up now, or the query is FTS5's own)."""
-        index = self.ready()
-        if index is None:
-            return None
-        try:
-            index.reload()  # another process may have committed since
-            searcher = index.searcher()
-            vocabulary = textquery.Vocabulary(
-                index.schema,
-                self._analyzer.analyze,
-                lambda field, prefix: searcher.terms_with_prefix(field, prefix, limit=1000),
-            )
-            question, marks = textquery.translate(query, vocabulary)
-            found = searcher.search(question, limit, count=False)
-            hits = found.hits
-            ids = searcher.fast_field_values("id", [address for _, address in hits])
-        except textquery.Unsupported:
-            return None
-        except (OSError, ValueError) as error:  # a damaged folder: built again next time
-            _log.warning("the search index %s cannot be read (%s); searching without it", self.folder, error)
-            self._index = None
-            return None
+        for _ in range(2):  # a second time after reopening: another process swapped in a rebuilt index
+            index = self.ready()
+            if index is None:
+                return None
+            try:
+                return self._top(index, query, limit)
+            except textquery.Unsupported:
+                return None
+            except Exception as error:  # a damaged or replaced folder: opened, or built, again
+                _log.info("the search index %s cannot be read (%s)", self.folder, error)
+                self._index = None
+        _log.warning("the search index %s cannot be read; searching without it", self.folder)
+        return None
+
+    def _top(self, index: tantivy.Index, query: str, limit: int) -> tuple[list[tuple[int, float]], Marks]:
+        index.reload()  # another process may have committed since
+        searcher = index.searcher()
+        vocabulary = textquery.Vocabulary(
+            index.schema,
+            self._analyzer.analyze,
+            lambda field, prefix: searcher.terms_with_prefix(field, prefix, limit=1000),
+        )
+        question, marks = textquery.translate(query, vocabulary)
+        hits = searcher.search(question, limit, count=False).hits
+        ids = searcher.fast_field_values("id", [address for _, address in hits])
         ranked = [(int(i), float(score)) for (score, _), i in zip(hits, ids, strict=True) if i is not None]
         return ranked, marks
 
@@ -130,8 +134,7 @@ class TextIndex:
         with self._locked(wait) as got:
             if not got:
                 return False
-            if self._index is None:
-                self._index = self._open()
+            self._index = self._open()  # afresh: another process may have swapped in a rebuilt one
             if self._index is None:
                 self._rebuild()
             elif self._pending():
