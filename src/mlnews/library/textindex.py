@@ -72,6 +72,7 @@ class TextIndex:
         self._read_only = read_only
         self._analyzer = _analyzer()
         self._index: tantivy.Index | None = None
+        self._queue_made = False
 
     # -- asking ------------------------------------------------------------------------------
 
@@ -219,7 +220,10 @@ class TextIndex:
         return str(self.db.execute("SELECT token FROM search_state").fetchone()[0])
 
     def _has_queue(self) -> bool:
-        return bool(self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_state'").fetchone())
+        if not self._queue_made:  # once made (m014), never unmade: asked until then
+            found = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_state'").fetchone()
+            self._queue_made = found is not None
+        return self._queue_made
 
     def _pending(self) -> bool:
         return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM search_pending)").fetchone()[0])
