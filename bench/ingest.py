@@ -11,7 +11,8 @@
 4. The same file imported again into mlnews' library (every record unchanged).
 5. Bytes per record of each database, and peak memory.
 6. Search latency (p50/p95) for rare, common, prefix and phrase queries, mlnews'
-   `Library.search` against the same FTS5 query on the bare table.
+   `Library.search` (its search index ranks) against the same FTS5 query on the bare
+   table; the bytes a record of each, and the time to build the search index alone.
 
 Each ingest runs in a new process, as each `mlnews import` does: a process that has
 just built and freed a 200,000-row import runs the next one up to 30% slower, which
@@ -197,12 +198,6 @@ class Run:
     def seconds(self) -> float:
         return sum(self.phases.values())
 
-    def bytes(self) -> int:
-        """What the run left on disk: the library (its WAL folded in) and anything beside it."""
-        for db in self.folder.glob("*.db"):
-            sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
-        return sum(f.stat().st_size for f in self.folder.rglob("*") if f.is_file())
-
 
 def in_new_process(side: str, path: Path, folder: Path) -> Run:
     folder.mkdir(exist_ok=True)
@@ -216,7 +211,10 @@ def _peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
 
 
-QUERIES = {"rare": RARE, "common": "neural", "prefix": "transf*", "phrase": '"attention transformer"'}
+# "learning" is in nearly every generated abstract (bench/sample.py's second word, of 140 drawn),
+# as "learning" is in most of arXiv's: the query FTS5 is slowest at, since it ranks every match.
+QUERIES = {"rare": RARE, "common": "learning", "prefix": "transf*", "phrase": '"attention transformer"'}
+SEARCH_GOAL_MS = 20  # issue 26: p95 under 20 ms in-process, for every query, at 3 M records
 
 
 def latencies(runs: list[Callable[[str], object]], query: str, repeat: int) -> list[list[float]]:
@@ -241,6 +239,36 @@ def bare_search(db: sqlite3.Connection) -> Callable[[str], object]:
         "WHERE papers_fts MATCH ? ORDER BY rank LIMIT 20"
     )
     return lambda query: db.execute(sql, (query,)).fetchall()
+
+
+def folder_bytes(path: Path) -> int:
+    """A file with its -wal and -shm files beside it, or every file in a folder."""
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+
+
+def sizes(records: int, bare: Path, library: Library) -> None:
+    for db in (bare, library.path):  # what each holds, its WAL folded in
+        sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    per = {
+        "bare (table + FTS5)": folder_bytes(bare),
+        "mlnews library.db": folder_bytes(library.path),
+        "mlnews search index": folder_bytes(library.text_index.folder),
+    }
+    per["mlnews, both"] = per["mlnews library.db"] + per["mlnews search index"]
+    print(f"{'bytes':<22}{'MB':>8}{'per record':>12}")
+    for name, size in per.items():
+        print(f"{name:<22}{size / 1e6:>8,.0f}{size / records:>12,.0f}")
+    ratio = per["mlnews, both"] / per["bare (table + FTS5)"]
+    print(f"ratio mlnews/bare: {ratio:.2f}x (goal <= 1.50x)\n")
+
+
+def index_build(library: Library) -> None:
+    """What the import spent on the search index, measured apart: building it again from the library."""
+    start = time.perf_counter()
+    count = library.text_index.rebuild()
+    print(f"search index built from {count:,} items in {time.perf_counter() - start:.1f} s\n")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -283,43 +311,41 @@ def main() -> None:
         library = Library.open(ours_best.folder / "library.db")
         again = in_new_process("again", data, ours_best.folder)
         report_ingest(args.records, bare_best, ours_best, again)
+        sizes(args.records, bare_best.folder / "bare.db", library)
+        index_build(library)
         print(
-            f"{'search':<8}{'hits':>6}{'bare p50':>10}{'p95':>8}{'mlnews p50':>12}{'p95':>8}{'p95 ratio':>11}"
+            f"{'search':<8}{'hits':>6}{'bare p50':>10}{'p95':>9}{'mlnews p50':>12}{'p95':>9}{'p95 ratio':>11}"
         )
         worst = 0.0
         for name, query in QUERIES.items():
             bare_run = bare_search(bare_db)
             ours, bare = latencies([lambda q: library.search(q, limit=20), bare_run], query, args.repeat)
             hits = len(library.search(query, limit=20))
-            ratio = percentile(ours, 0.95) / percentile(bare, 0.95)
-            worst = max(worst, ratio)
+            worst = max(worst, percentile(ours, 0.95) * 1e3)
             bare50, bare95 = statistics.median(bare) * 1e3, percentile(bare, 0.95) * 1e3
             ours50, ours95 = statistics.median(ours) * 1e3, percentile(ours, 0.95) * 1e3
             print(
-                f"{name:<8}{hits:>6}{bare50:>9.2f}ms{bare95:>6.2f}ms{ours50:>10.2f}ms{ours95:>6.2f}ms{ratio:>10.2f}x"
+                f"{name:<8}{hits:>6}{bare50:>8.2f}ms{bare95:>7.2f}ms{ours50:>10.2f}ms{ours95:>7.2f}ms"
+                f"{ours95 / bare95:>10.2f}x"
             )
-        print(f"worst search p95 ratio: {worst:.2f}x (goal <= 1.20x)")
+        print(f"worst mlnews search p95: {worst:.2f} ms (goal < {SEARCH_GOAL_MS} ms)")
         bare_db.close()
         library.close()
 
 
 def report_ingest(records: int, bare: Run, ours: Run, again: Run) -> None:
-    heads = f"{'ingest':<16}{'records/s':>12}{'seconds':>10}{'peak RSS':>12}{'workers':>10}"
-    print(heads + f"{'bytes/record':>14}")
-    sizes = {"bare": bare.bytes() / records, "mlnews": ours.bytes() / records}
-    rows = [("bare", bare.seconds, bare, sizes["bare"]), ("mlnews", ours.seconds, ours, sizes["mlnews"])]
-    rows += [(f"  {phase}", seconds, None, None) for phase, seconds in ours.phases.items()]
-    rows += [("mlnews again", again.seconds, again, None)]
-    for name, seconds, run, size in rows:
-        memory = f"{run.peak_mb:>9,.0f} MB{run.workers_mb:>7,.0f} MB" if run else " " * 22
-        shown = f"{size:>14,.0f}" if size else ""
-        print(f"{name:<16}{records / seconds:>12,.0f}{seconds:>10.1f}{memory}{shown}")
+    print(f"{'ingest':<16}{'records/s':>12}{'seconds':>10}{'peak RSS':>12}{'workers':>10}")
+    rows: list[tuple[str, float, Run | None]] = [("bare", bare.seconds, bare), ("mlnews", ours.seconds, ours)]
+    rows += [(f"  {phase}", seconds, None) for phase, seconds in ours.phases.items()]
+    rows += [("mlnews again", again.seconds, again)]
+    for name, seconds, run in rows:
+        memory = f"{run.peak_mb:>9,.0f} MB{run.workers_mb:>7,.0f} MB" if run else ""
+        print(f"{name:<16}{records / seconds:>12,.0f}{seconds:>10.1f}{memory}")
     ratio = bare.seconds / ours.seconds
     stored = bare.seconds / ours.phases["ingest"]
     print(f"ratio mlnews/bare: {ratio:.2f}x the speed, {stored:.2f}x to searchable (goal >= 0.90x)")
     speed = ours.seconds / again.seconds
-    print(f"re-import of the unchanged file: {speed:.2f}x the speed of importing it (goal >= 1.00x)")
-    print(f"bytes per record: {sizes['mlnews'] / sizes['bare']:.2f}x the bare load's (goal <= 1.50x)\n")
+    print(f"re-import of the unchanged file: {speed:.2f}x the speed of importing it (goal >= 1.00x)\n")
 
 
 def huge(megabytes: int) -> None:

@@ -46,6 +46,7 @@ def test_every_command_has_help_with_an_example(run) -> None:  # type: ignore[no
         "import",
         "list",
         "search",
+        "reindex",
         "show",
         "export",
         "shortlist",

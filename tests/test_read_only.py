@@ -86,7 +86,13 @@ def test_reading_commands_work(workspace: Path) -> None:
     written = mlnews(base, "-w", str(workspace), "export", "-o", str(base / "out" / "all.jsonl"))
     assert written.returncode == 0, written.stderr
     assert (base / "out" / "all.jsonl").read_text(encoding="utf-8") == exported.stdout
-    assert sorted(p.name for p in workspace.iterdir()) == ["issues", "library.db", "media", "mlnews.toml"]
+    assert sorted(p.name for p in workspace.iterdir()) == [
+        "issues",
+        "library.db",
+        "library.search",  # the search index
+        "media",
+        "mlnews.toml",
+    ]
 
 
 def test_writing_commands_say_the_workspace_is_read_only_and_change_nothing(workspace: Path) -> None:
@@ -105,7 +111,13 @@ def test_writing_commands_say_the_workspace_is_read_only_and_change_nothing(work
         assert len(lines) == 1, (args, result.stderr)
         assert f"{workspace}: the workspace is read-only" in lines[0], (args, lines)
     assert _digest(workspace / "library.db") == before
-    assert sorted(p.name for p in workspace.iterdir()) == ["issues", "library.db", "media", "mlnews.toml"]
+    assert sorted(p.name for p in workspace.iterdir()) == [
+        "issues",
+        "library.db",
+        "library.search",  # the search index
+        "media",
+        "mlnews.toml",
+    ]
 
 
 def test_a_library_being_written_is_read_through_its_wal(workspace: Path) -> None:

@@ -27,6 +27,7 @@ import httpx
 import pytest
 
 from mlnews.document.source import read
+from mlnews.library import Library
 
 from .conftest import Tally
 from .harness import App, children, count, integrity, mlnews, ok, orphans, started
@@ -142,6 +143,10 @@ def test_import_killed_loses_and_corrupts_nothing(
         got = count(ws / "library.db")
         seen.lost = max(0, expected - got)
         assert got == expected and count(ws / "library.db", "SELECT count(DISTINCT key) FROM items") == got
+        with Library.open(ws / "library.db") as library:  # and the search index: one document an item
+            assert count(ws / "library.db", "SELECT count(*) FROM search_pending") == 0
+            index = library.text_index.ready()
+            assert index is not None and index.searcher().num_docs == got
     finally:
         seen.record(tally, "import")
     assert seen.kills >= ENOUGH, f"only {seen.kills} runs were still going when killed"

@@ -1,4 +1,4 @@
-"""Commands that fill and browse the library: import, list, search, show, export."""
+"""Commands that fill and browse the library: import, list, search, reindex, show, export."""
 
 from __future__ import annotations
 
@@ -187,6 +187,21 @@ def search_command(
         output.print_hits(hits)
     else:
         output.errors.print(f"no items match {query!r}", markup=False)
+
+
+@app.command("reindex")
+def reindex_command(ctx: typer.Context) -> None:
+    """Build the search index again from the library (safe to stop and run again).
+
+    Searching and importing keep the index in step, and build it when it is missing; this is
+    for an index you distrust. It is built in a new folder that replaces the old one at the end.
+
+    Example: `mlnews reindex`
+    """
+    workspace = current_workspace(ctx)
+    with Library.open(workspace.library_path) as library:
+        count = library.text_index.rebuild()
+    output.console.print(f"indexed {count:,} items in {library.text_index.folder}", markup=False)
 
 
 @app.command("show")

@@ -65,6 +65,10 @@ COMMANDS = {
         "library_cmds",
         "Full-text search over titles, authors, abstracts and text, best match first.",
     ),
+    "reindex": (
+        "library_cmds",
+        "Build the search index again from the library (safe to stop and run again).",
+    ),
     "show": ("library_cmds", "Show one item."),
     "export": (
         "library_cmds",

@@ -7,10 +7,11 @@ Writes happen in `transaction()` blocks; `writer` does them (items in batches),
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,11 @@ from mlnews.library.rows import (
     from_mapping,
     from_summary,
 )
+from mlnews.library.snippets import Marks, snippet
+from mlnews.library.textindex import TextIndex
 from mlnews.library.writer import HISTORY_INSERT, Outcome, Writer
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["HIGHLIGHT_END", "HIGHLIGHT_START", "Hit", "Library", "Outcome"]
 
@@ -72,6 +77,7 @@ class Library:
         self._writer = Writer(db, path, self._load, read_only=read_only)
         self.ranking = Ranking(db)  # what the rankers read and write
         self.imports = Imports(db)  # where big imports stand
+        self.text_index = TextIndex(db, path, read_only=read_only)  # what `search` ranks with
 
     # -- opening -------------------------------------------------------------------------
 
@@ -93,9 +99,25 @@ class Library:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def transaction(self, *, bulk: bool = False) -> AbstractContextManager[None]:
-        """All writes inside happen together or not at all (`bulk`: see `Writer.transaction`)."""
-        return self._writer.transaction(bulk=bulk)
+    @contextmanager
+    def transaction(self, *, bulk: bool = False) -> Iterator[None]:
+        """All writes inside happen together or not at all (`bulk`: see `Writer.transaction`).
+
+        Once the outermost one is committed, the search index takes what it changed: an import
+        pays for indexing its items, not the first search after it."""
+        outermost = not self.db.in_transaction
+        with self._writer.transaction(bulk=bulk):
+            yield
+        if outermost:
+            self._index_changes()
+
+    def _index_changes(self) -> None:
+        try:
+            self.text_index.catch_up()
+        except Exception as error:  # the items are stored; searching falls back to FTS5 meanwhile
+            _log.warning(
+                "the search index did not take the changes (%s): `mlnews reindex` rebuilds it", error
+            )
 
     def checkpoint(self) -> None:
         """Commit what the transaction wrote so far and go on in a new one (`Writer.checkpoint`)."""
@@ -301,20 +323,56 @@ class Library:
             )
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
-        """Items matching a full-text query, best first (bm25; title and authors weigh most)."""
+        """Items matching a full-text query (FTS5 syntax), best first (bm25; title and authors
+        weigh most). The search index ranks them; FTS5 checks the query, makes the snippets, and
+        ranks what the index cannot (NEAR, say, or while the index is out of reach)."""
+        for attempt in _fts_queries(query):
+            if not self._parses(attempt):
+                continue  # not FTS5 syntax: its words, then
+            found = self.text_index.top(attempt, limit)
+            if found is None:
+                return self._fts_search(attempt, limit)
+            return self._hits(*found)
+        return []
+
+    def _parses(self, query: str) -> bool:
+        """Whether FTS5 takes the query: asked of an empty table with the same columns, where
+        no query reads anything (the library's own table reads every word a prefix begins)."""
+        try:
+            self._tuples(_FTS_CHECK, (query,))
+        except sqlite3.OperationalError as error:
+            if "no such table" not in str(error):
+                return False
+            self.db.execute(_FTS_SYNTAX)
+            return self._parses(query)
+        return True
+
+    def _fts_search(self, query: str, limit: int) -> list[Hit]:
+        """FTS5 alone: it scores every match before choosing the best."""
         sql = (
             f"SELECT {SUMMARY_SELECT}, snippet(items_fts, 2, ?1, ?2, '…', 24), "
             "bm25(items_fts, 10.0, 5.0, 1.0, 0.5) AS score_rank "
             "FROM items_fts JOIN items ON items.id = items_fts.rowid "
             "WHERE items_fts MATCH ?3 ORDER BY score_rank LIMIT ?4"
         )
-        for attempt in _fts_queries(query):
-            try:
-                rows = self._tuples(sql, (HIGHLIGHT_START, HIGHLIGHT_END, attempt, limit))
-            except sqlite3.OperationalError:
-                continue
-            return [Hit(row) for row in rows]
-        return []
+        return [Hit(row) for row in self._tuples(sql, (HIGHLIGHT_START, HIGHLIGHT_END, query, limit))]
+
+    def _hits(self, ranked: list[tuple[int, float]], marks: Marks) -> list[Hit]:
+        """The ranked items' rows, each with a snippet of its abstract; the rank is negated, as
+        bm25's is (lower is better)."""
+        rows: dict[int, tuple[Any, ...]] = {}
+        for start in range(0, len(ranked), 900):
+            chunk = [item_id for item_id, _ in ranked[start : start + 900]]
+            sql = f"SELECT items.id, {SUMMARY_SELECT} FROM items WHERE id IN ({', '.join('?' * len(chunk))})"
+            rows.update((row[0], row[1:]) for row in self._tuples(sql, chunk))
+        hits = []
+        for item_id, score in ranked:
+            row = rows.get(item_id)
+            if row is not None:  # gone since the index was read
+                abstract = row[_ABSTRACT]
+                marked = snippet(abstract, marks, self.text_index.tokens, HIGHLIGHT_START, HIGHLIGHT_END)
+                hits.append(Hit((*row, marked, -score)))
+        return hits
 
     # -- what the curator's rules ask (`mlnews.rank.rules`) ----------------------------------
 
@@ -420,6 +478,13 @@ class Library:
 
 
 _TOKEN = re.compile(r'"[^"]*"|\S+')
+# Parses a query (FTS5 refuses bad syntax when the statement runs) against an empty table with
+# the library's columns: a connection's own, in memory (TEMP), made when first asked.
+_FTS_CHECK = "SELECT 1 FROM temp.search_syntax WHERE search_syntax MATCH ?"
+_FTS_SYNTAX = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_syntax USING fts5 (title, authors, abstract, body)"
+)
+_ABSTRACT = 6  # in a SUMMARY_SELECT row
 
 
 def _fts_queries(query: str) -> Iterator[str]:

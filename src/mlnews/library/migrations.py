@@ -310,6 +310,36 @@ def m013_records(db: sqlite3.Connection) -> None:
 
 
 @migration
+def m014_search_queue(db: sqlite3.Connection) -> None:
+    # The search index (`textindex`) lives beside the file, so it cannot share its transactions:
+    # instead these triggers queue, in the very transaction that changes an item's words, the
+    # item's id (a merge that leaves the words as they were queues nothing), and the index takes
+    # the queue when it catches up. A plain insert a row: an
+    # import pays little for it (FTS5's own trigger, by contrast, doubled its cost). The token
+    # tells this library's index folder from one another library left there.
+    run_script(
+        db,
+        """
+        CREATE TABLE search_pending (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL);
+        CREATE TABLE search_state (token TEXT NOT NULL);
+        INSERT INTO search_state (token) VALUES (lower(hex(randomblob(16))));
+        CREATE TRIGGER search_pending_insert AFTER INSERT ON items BEGIN
+            INSERT INTO search_pending (item_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER search_pending_update AFTER UPDATE OF title, authors, abstract, body ON items
+        WHEN old.title IS NOT new.title OR old.authors IS NOT new.authors
+            OR old.abstract IS NOT new.abstract OR old.body IS NOT new.body
+        BEGIN
+            INSERT INTO search_pending (item_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER search_pending_delete AFTER DELETE ON items BEGIN
+            INSERT INTO search_pending (item_id) VALUES (old.id);
+        END;
+        """,
+    )
+
+
+@migration
 def m015_source_records(db: sqlite3.Connection) -> None:
     # Which papers each windowed source (arXiv) has brought, by id and submission time: a run
     # compares their number for an older part of the issue's window with what arXiv lists for

@@ -1,0 +1,222 @@
+"""The search index (tantivy, beside library.db): it ranks `Library.search`, follows every change
+to the items, survives being lost or stopped half-way, and agrees with FTS5 on real data."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mlnews.collect import ingest
+from mlnews.items import Item
+from mlnews.library import Library, textindex
+from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    with Library.open(tmp_path / "library.db") as opened:
+        yield opened
+
+
+def paper(number: int, title: str, abstract: str = "", **fields: object) -> Item:
+    values: dict[str, object] = {
+        "title": title,
+        "kind": "paper",
+        "key": f"arxiv:2011.{10000 + number}",
+        "authors": ["Ana Silva"],
+        "abstract": abstract,
+    }
+    values.update(fields)
+    return Item(**values)  # type: ignore[arg-type]
+
+
+def keys(library: Library, query: str, limit: int = 20) -> list[str]:
+    return [hit.item.key or "" for hit in library.search(query, limit=limit)]
+
+
+def pending(library: Library) -> int:
+    return int(library.db.execute("SELECT count(*) FROM search_pending").fetchone()[0])
+
+
+@pytest.fixture
+def filled(library: Library) -> Library:
+    with library.transaction():
+        library.add(paper(1, "Zymurgical learning of yeast", "Brewing as a learning problem."))
+        library.add(paper(2, "Attention transformers for vision", "We study attention transformer layers."))
+        library.add(paper(3, "Transfer learning in graphs", "A transformer meets graph learning."))
+        library.add(paper(4, "Learning to rank", "Learning, learning and more learning."))
+    return library
+
+
+def test_an_import_leaves_the_index_in_step(filled: Library) -> None:
+    assert pending(filled) == 0
+    assert filled.text_index.top("learning", 10) is not None  # the index answers, not FTS5
+    assert (filled.path.parent / "library.search").is_dir()
+
+
+def test_rare_common_phrase_and_prefix_queries_find_their_items(filled: Library) -> None:
+    assert keys(filled, "zymurgical") == ["arxiv:2011.10001"]
+    assert set(keys(filled, "learning")) == {"arxiv:2011.10001", "arxiv:2011.10003", "arxiv:2011.10004"}
+    assert keys(filled, '"attention transformer"') == ["arxiv:2011.10002"]
+    assert set(keys(filled, "transf*")) == {"arxiv:2011.10002", "arxiv:2011.10003"}
+    assert keys(filled, '"transformer meets"*') == ["arxiv:2011.10003"]
+    assert set(keys(filled, "learning NOT graph")) == {"arxiv:2011.10001", "arxiv:2011.10004"}
+    assert set(keys(filled, "yeast OR rank")) == {"arxiv:2011.10001", "arxiv:2011.10004"}
+    assert keys(filled, "title: (graphs AND transfer)") == ["arxiv:2011.10003"]
+    assert keys(filled, "{title authors}: brewing") == []  # only in the abstract
+    # Said in the title and four times in the abstract: first.
+    assert keys(filled, "learning")[0] == "arxiv:2011.10004"
+
+
+def test_hits_keep_fts5_snippets_and_odd_input_never_fails(filled: Library) -> None:
+    (hit,) = filled.search("zymurgical OR brewing")
+    assert f"{HIGHLIGHT_START}Brewing{HIGHLIGHT_END}" in hit.snippet
+    assert hit.rank < 0  # lower is better, as bm25's
+    assert keys(filled, "NEAR(attention transformer, 2)") == ["arxiv:2011.10002"]  # FTS5 answers it
+    for odd in ('"unbalanced', "AND", "(", "title:", "-", "*", "learning:", "NOT learning", '""', "^x"):
+        filled.search(odd)  # whatever it finds, never a traceback
+    assert keys(filled, "attention-transformer") == ["arxiv:2011.10002"]  # words of a bad query
+
+
+def test_the_index_follows_edits_merges_and_deletes(filled: Library) -> None:
+    with filled.transaction():  # an edited title: found under the new word, not the old
+        filled.db.execute("UPDATE items SET title = 'Fermentation kinetics' WHERE key = 'arxiv:2011.10001'")
+    assert keys(filled, "fermentation") == ["arxiv:2011.10001"]
+    assert keys(filled, "yeast") == []
+    filled.set_body("arxiv:2011.10004", "Full text about ordinal regression.")
+    assert keys(filled, "ordinal") == ["arxiv:2011.10004"]
+    # Two records of one paper merge; the item merged away is gone from the index too.
+    filled.add(Item(title="Quokkas counted", kind="paper", urls=["https://arxiv.org/abs/2011.10005"]))
+    filled.add(Item(title="Census of quokkas", kind="paper", urls=["https://doi.org/10.1234/quokka"]))
+    assert len(keys(filled, "quokka*")) == 2
+    both = Item(title="Quokkas counted", kind="paper", urls=["https://arxiv.org/abs/2011.10005"])
+    both.identifiers = ["doi:10.1234/quokka"]
+    assert filled.add(both) == "merged"
+    assert keys(filled, "quokka*") == ["arxiv:2011.10005"]
+    with filled.transaction():
+        filled.db.execute("DELETE FROM items WHERE key = 'arxiv:2011.10002'")
+    assert keys(filled, "vision") == []
+    assert pending(filled) == 0
+
+
+def test_a_lost_damaged_or_foreign_index_is_built_again(filled: Library, tmp_path: Path) -> None:
+    folder = filled.text_index.folder
+    shutil.rmtree(folder)
+    with Library.open(filled.path) as again:
+        assert keys(again, "zymurgical") == ["arxiv:2011.10001"]
+    assert folder.is_dir()
+    (filled.text_index.index_path / "meta.json").write_text("{ not json")
+    with Library.open(filled.path) as again:
+        assert keys(again, "zymurgical") == ["arxiv:2011.10001"]
+        assert again.text_index.top("zymurgical", 5) is not None
+    # Another library's index left in the folder (the file was replaced): not trusted.
+    (tmp_path / "other").mkdir()
+    with Library.open(tmp_path / "other" / "library.db") as other:
+        other.add(paper(9, "Unrelated okapi"))
+        other.search("okapi")
+        shutil.rmtree(folder)
+        shutil.copytree(other.text_index.folder, folder)
+    with Library.open(filled.path) as again:
+        assert keys(again, "okapi") == []
+        assert keys(again, "zymurgical") == ["arxiv:2011.10001"]
+
+
+def test_catching_up_stopped_before_or_after_the_commit_leaves_both_in_step(
+    filled: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stop(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    # Stopped before the index commits: the queue keeps the items, the next search takes them.
+    with monkeypatch.context() as stopped:
+        stopped.setattr(textindex, "_finish", stop)
+        with pytest.raises(KeyboardInterrupt), filled.transaction():
+            filled.add(paper(7, "Axolotl regeneration"))
+    assert pending(filled) == 1
+    assert keys(filled, "axolotl") == ["arxiv:2011.10007"]
+    # Stopped after it commits, before the queue is cleared: applied twice, still one document.
+    with monkeypatch.context() as stopped:
+        stopped.setattr(textindex, "_writing", stop)
+        with pytest.raises(KeyboardInterrupt), filled.transaction():
+            filled.add(paper(8, "Axolotl genome"))
+    assert pending(filled) == 1
+    assert sorted(keys(filled, "axolotl")) == ["arxiv:2011.10007", "arxiv:2011.10008"]
+    assert len(keys(filled, "learning")) == 3 and pending(filled) == 0
+
+
+def test_a_rebuild_stopped_half_way_leaves_the_old_index_working(
+    filled: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stop(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as stopped:
+        stopped.setattr(textindex, "_finish", stop)
+        with pytest.raises(KeyboardInterrupt):
+            filled.text_index.rebuild()
+    assert keys(filled, "zymurgical") == ["arxiv:2011.10001"]
+    assert filled.text_index.rebuild() == 4
+    assert sorted(p.name for p in filled.text_index.folder.iterdir()) == ["index", "lock"]
+    assert keys(filled, "zymurgical") == ["arxiv:2011.10001"]
+
+
+def test_while_another_process_writes_the_index_search_answers_with_fts5(filled: Library) -> None:
+    filled.add(paper(9, "Pangolin scales"))  # outside a transaction: queued, not yet indexed
+    with filled.text_index._locked(wait=True):  # what another process's catch-up holds
+        assert filled.text_index.top("pangolin", 5) is None
+        assert keys(filled, "pangolin") == ["arxiv:2011.10009"]
+    assert filled.text_index.top("pangolin", 5) is not None
+
+
+def test_the_reindex_command(run, filled: Library) -> None:  # type: ignore[no-untyped-def]
+    workspace = filled.path.parent
+    (workspace / "mlnews.toml").touch()
+    result = run("-w", str(workspace), "reindex")
+    assert result.code == 0, result.err
+    assert "4 items" in result.out
+
+
+def test_results_agree_with_fts5_on_real_data(shared_data: Path, tmp_path: Path) -> None:
+    month = shared_data / "arxiv" / "daily_2025" / "2025-03.jsonl.gz"
+    with Library.open(tmp_path / "library.db") as library:
+        assert ingest.import_files(library, [month])[0].ok
+        for query in ("learning", "diffusion", '"large language models"', "transf*", "graph neural"):
+            ours = keys(library, query)
+            theirs = [hit.item.key for hit in library._fts_search(query, 20)]
+            sql = "SELECT key FROM items_fts JOIN items ON items.id = items_fts.rowid WHERE items_fts MATCH ?"
+            matched = {row[0] for row in library.db.execute(sql, (query,))}
+            assert set(ours) <= matched and len(ours) == min(20, len(matched)), query
+            # Both rank by BM25 over the same fields, weighted alike; the formulas differ in detail
+            # (FTS5 sums a record's weighted counts, tantivy its fields' scores), so the best
+            # twenty of hundreds differ in order but not in kind.
+            assert len(set(ours) & set(theirs)) >= 4, query
+        rare = "graph neural"
+        assert set(keys(library, rare, 100)) == {h.item.key for h in library._fts_search(rare, 100)}
+
+
+def test_snippets_mark_the_words_in_a_window_of_the_abstract() -> None:
+    from mlnews.library.snippets import Marks, snippet
+    from mlnews.library.textindex import _analyzer
+
+    tokens = _analyzer().pre_tokenize
+    text = " ".join(f"w{n}" for n in range(60)) + " Transformers rule; transfer too."
+    made = snippet(text, Marks({"w40"}, {"transf"}), tokens, "[", "]")
+    assert made.startswith("…") and "[w40]" in made and "[Transformers]" in made and "[transfer]" in made
+    assert made.endswith("too.") and len(made.split()) == 24
+    assert snippet("Short one.", Marks({"one"}), tokens, "[", "]") == "Short [one]."
+    accented = snippet("Ein Café über alles", Marks({"cafe", "uber"}), tokens, "[", "]")
+    assert accented == "Ein [Café] [über] alles"
+    assert snippet("w1 w2", Marks({"w"}), tokens, "[", "]") == "w1 w2"  # whole words only
+
+
+def test_an_index_rebuilt_by_another_process_is_picked_up(filled: Library) -> None:
+    assert keys(filled, "zymurgical") == ["arxiv:2011.10001"]  # this one has the index open
+    with Library.open(filled.path) as other:
+        other.add(paper(10, "Narwhal tusks"))
+        assert other.text_index.rebuild() == 5
+    assert keys(filled, "narwhal") == ["arxiv:2011.10010"]
+    assert filled.text_index.top("narwhal", 5) is not None
+    with filled.transaction():
+        filled.add(paper(11, "Narwhal songs"))
+    assert len(keys(filled, "narwhal")) == 2 and pending(filled) == 0
