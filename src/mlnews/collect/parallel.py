@@ -110,9 +110,9 @@ def inline(
 
 def derived(found: list[Record], derive: Derive | None) -> list[Record]:
     """The records, each prepared one replaced by what `derive` makes of it."""
-    if derive is None:
-        return found
     at = [number for number, record in enumerate(found) if isinstance(record, Prepared)]
+    if derive is None or not at:
+        return found
     made = derive([found[number] for number in at])  # type: ignore[misc]  # all Prepared
     for number, record in zip(at, made, strict=True):
         found[number] = record

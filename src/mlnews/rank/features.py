@@ -193,6 +193,8 @@ def build_rows(batch: list[Text]) -> list[Row]:
 
 def encoded(documents: Sequence[Document]) -> list[tuple[bytes, bytes, bytes, bytes]]:
     """What the library stores of each document: terms, counts, authors, categories."""
+    if not documents:
+        return []  # sklearn's hasher cannot take none
     matrix = counts(documents)
     return [(*encode(matrix, row), *_who_bytes(document)) for row, document in enumerate(documents)]
 
