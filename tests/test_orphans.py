@@ -127,15 +127,20 @@ def test_an_import_killed_leaves_no_worker_nor_tracker(
 def test_the_ranking_features_pool_dies_with_its_command(
     shared_data: Path, blank: Path, tmp_path: Path
 ) -> None:
-    """The features of what an import brought are hashed by a pool of spawned workers past
-    `features._PARALLEL_FROM` items (20,000: several months); lowered here to a small real month."""
+    """Features missing or stale (items merged, a library from an older mlnews) are hashed by a pool
+    of spawned workers past `features._PARALLEL_FROM` items (20,000: several months) before a command
+    ranks; lowered here to a small real month whose features are gone."""
     workspace = _copy(blank, tmp_path / "ws")
-    month = shared_data / "arxiv" / "daily_2025" / "2025-03.jsonl.gz"  # 4.5 MB: parsed in-process
+    month = shared_data / "arxiv" / "daily_2025" / "2025-03.jsonl.gz"
+    subprocess.run([*MLNEWS, "-w", str(workspace), "import", str(month)], check=True, capture_output=True)
+    with Library.open(workspace / "library.db") as library:
+        library.db.execute("DELETE FROM features")
+        key = library.db.execute("SELECT key FROM items LIMIT 1").fetchone()[0]
     run = (
         "import sys; from mlnews.rank import features; features._PARALLEL_FROM = 1;"
         "from mlnews.cli import main; sys.argv[0] = 'mlnews'; main()"
     )
-    process = _start([sys.executable, "-c", run, "-w", str(workspace), "import", str(month)])
+    process = _start([sys.executable, "-c", run, "-w", str(workspace), "similar", key])
     tree = orphans.Tree(process.pid)
     _helpers(process, tree, lambda lines: any(SPAWNED in line for line in lines))
     _killed(process, tree, signal.SIGKILL)
