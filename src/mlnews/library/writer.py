@@ -351,8 +351,11 @@ class Writer:
         if linked != {index} or self._matching(merged.idents) or titled:
             # The merged record also names another item, waiting or stored: join them in the database.
             return self._merge_into_stored([], merged)
+        if same(merged, before):
+            self._queue(before, index)  # and the features built with it
+            return "unchanged"
         self._queue(merged, index)
-        return "unchanged" if same(merged, before) else "merged"
+        return "merged"
 
     def _merge_into_stored(self, ids: list[int], new: Prepared) -> Outcome:
         self.flush()
