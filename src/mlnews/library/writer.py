@@ -135,12 +135,7 @@ class Writer:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise LibraryError(
-                f"{self.path}: {error}: another mlnews command is writing to it; try again when it is done"
-            ) from None
+        self._begin("try again when it is done")
         self._in_transaction = True
         # A library whose migrations are still running (an older mlnews opened it) has no table
         # of fingerprints yet: its records are merged the long way.
@@ -180,11 +175,14 @@ class Writer:
             raise RuntimeError("checkpoint outside a transaction")
         self.flush()
         self.db.execute("COMMIT")
+        self._begin("run again to go on")
+
+    def _begin(self, advice: str) -> None:
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise LibraryError(
-                f"{self.path}: {error}: another mlnews command is writing to it; run again to go on"
+                f"{self.path}: {error}: another mlnews command is writing to it; {advice}"
             ) from None
 
     def _restore_indexes(self) -> None:
