@@ -122,12 +122,14 @@ def test_a_lost_damaged_or_foreign_index_is_built_again(filled: Library, tmp_pat
         assert keys(again, "zymurgical") == ["arxiv:2011.10001"]
 
 
+def stop(*args: object, **kwargs: object) -> None:
+    """Stands in for a step of the index: the process is interrupted there."""
+    raise KeyboardInterrupt
+
+
 def test_catching_up_stopped_before_or_after_the_commit_leaves_both_in_step(
     filled: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def stop(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
-
     # Stopped before the index commits: the queue keeps the items, the next search takes them.
     with monkeypatch.context() as stopped:
         stopped.setattr(textindex, "_finish", stop)
@@ -148,9 +150,6 @@ def test_catching_up_stopped_before_or_after_the_commit_leaves_both_in_step(
 def test_a_rebuild_stopped_half_way_leaves_the_old_index_working(
     filled: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def stop(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
-
     with monkeypatch.context() as stopped:
         stopped.setattr(textindex, "_finish", stop)
         with pytest.raises(KeyboardInterrupt):
