@@ -22,6 +22,10 @@ DEMO = Path(__file__).resolve().parent.parent / "src" / "mlnews" / "demo"
 NOBODY = "65534"  # the unprivileged user and group the kernel itself calls overflow ids
 
 
+# What a workspace holds, and all a read-only one may ever hold (no -wal, no -shm, nothing new).
+WORKSPACE_FILES = ["issues", "library.db", "library.search", "media", "mlnews.toml"]
+
+
 @pytest.fixture
 def base() -> Iterator[Path]:
     # Not tmp_path: pytest keeps that private to its owner, and here another user reads.
@@ -86,13 +90,7 @@ def test_reading_commands_work(workspace: Path) -> None:
     written = mlnews(base, "-w", str(workspace), "export", "-o", str(base / "out" / "all.jsonl"))
     assert written.returncode == 0, written.stderr
     assert (base / "out" / "all.jsonl").read_text(encoding="utf-8") == exported.stdout
-    assert sorted(p.name for p in workspace.iterdir()) == [
-        "issues",
-        "library.db",
-        "library.search",  # the search index
-        "media",
-        "mlnews.toml",
-    ]
+    assert sorted(p.name for p in workspace.iterdir()) == WORKSPACE_FILES
 
 
 def test_writing_commands_say_the_workspace_is_read_only_and_change_nothing(workspace: Path) -> None:
@@ -111,13 +109,7 @@ def test_writing_commands_say_the_workspace_is_read_only_and_change_nothing(work
         assert len(lines) == 1, (args, result.stderr)
         assert f"{workspace}: the workspace is read-only" in lines[0], (args, lines)
     assert _digest(workspace / "library.db") == before
-    assert sorted(p.name for p in workspace.iterdir()) == [
-        "issues",
-        "library.db",
-        "library.search",  # the search index
-        "media",
-        "mlnews.toml",
-    ]
+    assert sorted(p.name for p in workspace.iterdir()) == WORKSPACE_FILES
 
 
 def test_a_library_being_written_is_read_through_its_wal(workspace: Path) -> None:
