@@ -2,10 +2,12 @@
 
     python bench/ingest.py [--records 200000] [--runs 2] [--repeat 200] [--huge 200]
 
-1. Writes N records in the arXiv metadata snapshot format (JSON lines), with a snapshot's
-   share of look-alikes (1% share a journal DOI, 1% a title, with another arXiv id).
+1. Writes N records in the arXiv metadata snapshot format (JSON lines), submitted from 2007
+   to 2026 as arXiv grew, with a snapshot's share of look-alikes (1% share a journal DOI, 1% a
+   title, with another arXiv id).
 2. Imports them as `mlnews import` does (sniff, parse, identity, dedupe, SQLite with FTS5,
-   then the ranking features) into a new workspace library, phase by phase.
+   then the ranking features of the papers a ranker meets: the last two years) into a new
+   workspace library, phase by phase.
 3. The bare ceiling: the same file, json.loads per line streamed into one sqlite3
    `executemany` into one table, then an FTS5 `rebuild`: what a hand-rolled script would do.
 4. The same file imported again into mlnews' library (every record unchanged).
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import resource
 import sqlite3
@@ -41,6 +44,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from mlnews.collect import ingest
@@ -66,6 +70,20 @@ def vocabulary() -> list[str]:
     return GLUE + WORDS + tail
 
 
+# When the snapshot's papers were submitted: April 2007 to November 2026, arXiv's monthly volume
+# growing about linearly from ~5,000 to ~24,000, so that ~16% of the papers are from the last two
+# years (the ones a ranker meets: `rank.features.RECENT_DAYS`), as in the real snapshot.
+FIRST_DAY, LAST_DAY = date(2007, 4, 1), date(2026, 11, 30)
+FIRST_MONTHLY, LAST_MONTHLY = 5_000, 24_000
+
+
+def submitted(share: float) -> date:
+    """The day by which `share` of the snapshot's papers had been submitted."""
+    a, b = FIRST_MONTHLY, LAST_MONTHLY - FIRST_MONTHLY
+    at = (-a + math.sqrt(a * a + 2 * b * share * (a + b / 2))) / b  # the linear volume's cumulative, inverted
+    return FIRST_DAY + timedelta(days=round(at * (LAST_DAY - FIRST_DAY).days))
+
+
 def write_records(path: Path, count: int, seed: int = 7) -> None:
     import numpy as np
 
@@ -76,8 +94,12 @@ def write_records(path: Path, count: int, seed: int = 7) -> None:
     weights /= weights.sum()
     title = ""
     batch = 10_000
+    month, in_month = "", 0
     with path.open("w", encoding="utf-8") as out:
         for number in range(count):
+            day = submitted(number / count)
+            in_month = in_month + 1 if day.strftime("%y%m") == month else 1
+            month = day.strftime("%y%m")
             if number % batch == 0:  # drawn a batch at a time: numpy draws 100 times faster
                 drawn = draw.choice(len(words_of), size=(batch, WORDS_EACH + 8), p=weights)
             row = drawn[number % batch]
@@ -92,7 +114,7 @@ def write_records(path: Path, count: int, seed: int = 7) -> None:
             doi = f"10.5555/bench.{number // 100}" if number % 100 in (36, 37) else None
             authors = [(f"Author{rng.randrange(5000)}", f"A{rng.randrange(26)}.", "") for _ in range(4)]
             record = {
-                "id": f"{2001 + number // 99_999}.{number % 99_999 + 1:05d}",
+                "id": f"{month}.{in_month:05d}",
                 "submitter": authors[0][1] + " " + authors[0][0],
                 "authors": ", ".join(f"{first} {last}" for last, first, _ in authors),
                 "title": title,
@@ -103,8 +125,8 @@ def write_records(path: Path, count: int, seed: int = 7) -> None:
                 "categories": "cs.LG stat.ML",
                 "license": None,
                 "abstract": " ".join(words).capitalize() + ".",
-                "versions": [{"version": "v1", "created": "Mon, 2 Mar 2020 10:00:00 GMT"}],
-                "update_date": "2020-03-02",
+                "versions": [{"version": "v1", "created": day.strftime("%a, %d %b %Y 10:00:00 GMT")}],
+                "update_date": day.isoformat(),
                 "authors_parsed": [list(a) for a in authors],
             }
             out.write(json.dumps(record) + "\n")
@@ -135,7 +157,7 @@ def mlnews_ingest(path: Path, folder: Path) -> dict[str, float]:
 
     with Library.open(folder / "library.db") as library:
         start = time.perf_counter()
-        reports = ingest.import_files(library, [path], derive=features.of_prepared)
+        reports = ingest.import_files(library, [path], derive=features.deriver(library))
         stored = time.perf_counter()
         features.update(library)
         ready = time.perf_counter()

@@ -73,7 +73,7 @@ def import_command(
                 kind=kind,
                 config_path=workspace.config_path,
                 progress=seen,
-                derive=features.of_prepared,  # the features of new items, built by the parsing workers
+                derive=features.deriver(library),  # new items' features, built by the parsing workers
             )
         except KeyboardInterrupt:
             # Typer would end quietly; say what happened to the library.

@@ -59,30 +59,50 @@ class Ranking:
 
     # -- features --------------------------------------------------------------------------
 
-    def stale(self, limit: int | None = None, after: int = 0) -> list[Text]:
-        """Items whose features are missing or older than the item (ids above `after`)."""
+    def stale(self, since: str) -> list[int]:
+        """Ids of the items whose features are missing or older than the item, of those a ranker
+        meets: dated on or after `since` (an ISO date), undated, or decided. Read through the date
+        and triage indexes: a library of all arXiv is mostly papers no ranker reads."""
         sql = (
-            "SELECT i.id, i.changed, coalesce(i.published, i.first_seen), i.kind, i.title, i.abstract,"
-            " i.body, i.authors, i.categories"
-            " FROM items i LEFT JOIN features f ON f.item_id = i.id"
-            f" WHERE i.id > {int(after)} AND (f.item_id IS NULL OR f.built != i.changed) ORDER BY i.id"
+            "SELECT w.id FROM ("
+            " SELECT id FROM items WHERE published >= ?1 OR published IS NULL"
+            " UNION SELECT id FROM items INDEXED BY items_triaged WHERE state != 'new'"
+            ") w JOIN items i ON i.id = w.id LEFT JOIN features f ON f.item_id = w.id"
+            " WHERE f.item_id IS NULL OR f.built != i.changed ORDER BY w.id"
         )
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return [
-            Text(
-                row[0], row[1], row[2], row[3], row[4], row[5], row[6], json.loads(row[7]), json.loads(row[8])
-            )
-            for row in self.db.execute(sql).fetchall()
-        ]
+        return [row[0] for row in self._plain(sql, (since,))]
 
-    def count_stale(self) -> int:
-        return int(
-            self.db.execute(
-                "SELECT count(*) FROM items i LEFT JOIN features f ON f.item_id = i.id"
-                " WHERE f.item_id IS NULL OR f.built != i.changed"
-            ).fetchone()[0]
-        )
+    def stale_among(self, ids: Sequence[int]) -> list[int]:
+        """Which of these items have features missing or older than the item, whatever their date."""
+        found: list[int] = []
+        for chunk in _chunks(sorted(set(ids))):
+            marks = ", ".join("?" * len(chunk))
+            found += (
+                row[0]
+                for row in self._plain(
+                    "SELECT i.id FROM items i LEFT JOIN features f ON f.item_id = i.id"
+                    f" WHERE i.id IN ({marks}) AND (f.item_id IS NULL OR f.built != i.changed)",
+                    chunk,
+                )
+            )
+        return found
+
+    def texts(self, ids: Sequence[int]) -> list[Text]:
+        """What the features of these items are built from, by id."""
+        found: list[Text] = []
+        for chunk in _chunks(sorted(set(ids))):
+            marks = ", ".join("?" * len(chunk))
+            sql = (
+                "SELECT id, changed, coalesce(published, first_seen), kind, title, abstract, body,"
+                f" authors, categories FROM items WHERE id IN ({marks}) ORDER BY id"
+            )
+            found += (_text(row) for row in self._plain(sql, chunk))
+        return found
+
+    def newest_day(self) -> str | None:
+        """The date of the newest dated item (read off the date index)."""
+        row = self.db.execute("SELECT max(published) FROM items").fetchone()
+        return str(row[0])[:10] if row and row[0] else None
 
     def save_features(self, rows: Iterable[tuple[int, bytes, bytes, bytes, bytes, str | None, str]]) -> None:
         """(item id, terms, counts, authors, categories, its date, its `changed`); use inside a
@@ -258,6 +278,12 @@ class Ranking:
         cursor = self.db.cursor()
         cursor.row_factory = None
         return cursor.execute(sql, tuple(params)).fetchall()
+
+
+def _text(row: Sequence[Any]) -> Text:
+    return Text(
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], json.loads(row[7]), json.loads(row[8])
+    )
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:

@@ -15,9 +15,11 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from mlnews import lazy, workers
+from mlnews.dates import now
 from mlnews.library import rows as columns
 
 if TYPE_CHECKING:
@@ -133,32 +135,56 @@ def document_of(text: Text) -> Document:
 # -- in the library ------------------------------------------------------------------------
 
 
-def update(library: Library, progress: Callable[[int, int], None] | None = None) -> int:
-    """Build the features of every item that has none or changed since; returns how many.
+# Papers dated more than this before the library's newest (or today, if earlier) meet no ranker
+# until a week that old is ranked or the curator decides on one: a snapshot of all arXiv is mostly
+# such papers, and building their features would double its import. They are built on demand.
+RECENT_DAYS = 730
 
-    A big import's worth (a snapshot) is hashed in worker processes while this one reads
+
+def since(library: Library) -> str:
+    """The first day whose items get their features as they arrive (ISO)."""
+    today = date.fromisoformat(now()[:10])
+    newest = _day(library.ranking.newest_day() or "")
+    anchor = min(today, newest) if newest else today
+    return (anchor - timedelta(days=RECENT_DAYS)).isoformat()
+
+
+def _day(text: str) -> date | None:
+    """A stored date, which may be a year or a month only."""
+    year, month, day, *_ = [*text[:10].split("-"), "1", "1"]
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def update(library: Library, progress: Callable[[int, int], None] | None = None) -> int:
+    """Build the features of every item a ranker meets (`since`) that has none or changed since;
+    returns how many. A big import's worth is hashed in worker processes while this one reads
     and writes; hashing is nearly all the work."""
-    store = library.ranking
-    total = store.count_stale()
+    return _build(library, library.ranking.stale(since(library)), progress)
+
+
+def ensure(library: Library, ids: Sequence[int]) -> int:
+    """Build the features of these items that have none or changed since, however old (a week
+    ranked long after, a paper decided on): what a ranker reads next."""
+    return _build(library, library.ranking.stale_among(ids) if len(ids) else [])
+
+
+def _build(library: Library, ids: list[int], progress: Callable[[int, int], None] | None = None) -> int:
     done = 0
-    for rows in _built(_batches(library), parallel=total >= _PARALLEL_FROM):
+    batches = (library.ranking.texts(ids[start : start + _BATCH]) for start in range(0, len(ids), _BATCH))
+    for rows in _built(batches, parallel=len(ids) >= _PARALLEL_FROM):
         with library.transaction():
-            store.save_features(rows)
+            library.ranking.save_features(rows)
         done += len(rows)
         if progress:
-            progress(done, total)
+            progress(done, len(ids))
     return done
 
 
 Row = tuple[int, bytes, bytes, bytes, bytes, str | None, str]
 _PARALLEL_FROM = 20_000  # below this, starting the workers costs more than they save
-
-
-def _batches(library: Library) -> Iterator[list[Text]]:
-    after = 0
-    while batch := library.ranking.stale(limit=_BATCH, after=after):
-        yield batch
-        after = batch[-1].item_id
 
 
 def _built(batches: Iterator[list[Text]], *, parallel: bool) -> Iterator[list[Row]]:
@@ -199,20 +225,32 @@ def encoded(documents: Sequence[Document]) -> list[tuple[bytes, bytes, bytes, by
     return [(*encode(matrix, row), *_who_bytes(document)) for row, document in enumerate(documents)]
 
 
-def of_prepared(batch: Sequence[Prepared]) -> list[Prepared]:
-    """The records with their features, built where they were parsed (an import's workers, which
-    wait on the writer most of the time): an item they make needs no second pass. The document is
-    the one `document_of` reads back from the stored row."""
+def deriver(library: Library) -> Callable[[Sequence[Prepared]], list[Prepared]]:
+    """What an import's parsing workers run on each batch of records (`ingest.import_files`'s
+    `derive`): the features of those a ranker meets (`since`), built where they were parsed."""
+    return functools.partial(of_prepared, since=since(library))
+
+
+def of_prepared(batch: Sequence[Prepared], since: str = "") -> list[Prepared]:
+    """The records with their features, those dated from `since` on or undated, built where they
+    were parsed (an import's workers, which wait on the writer most of the time): an item they make
+    needs no second pass. The document is the one `document_of` reads back from the stored row."""
+    wanted = [
+        n
+        for n, p in enumerate(batch)
+        if not p.values[columns.PUBLISHED] or str(p.values[columns.PUBLISHED]) >= since
+    ]
     documents = [
         Document(
-            str(p.values[columns.TITLE]),
-            str(p.values[columns.ABSTRACT] or str(p.values[columns.BODY])[:BODY_CHARS]),
-            json.loads(p.values[columns.AUTHORS]),
-            json.loads(p.values[columns.CATEGORIES]),
+            str(batch[n].values[columns.TITLE]),
+            str(batch[n].values[columns.ABSTRACT] or str(batch[n].values[columns.BODY])[:BODY_CHARS]),
+            json.loads(batch[n].values[columns.AUTHORS]),
+            json.loads(batch[n].values[columns.CATEGORIES]),
         )
-        for p in batch
+        for n in wanted
     ]
-    return [p._replace(features=found) for p, found in zip(batch, encoded(documents), strict=True)]
+    built = dict(zip(wanted, encoded(documents), strict=True))
+    return [p._replace(features=built[n]) if n in built else p for n, p in enumerate(batch)]
 
 
 def _who_bytes(document: Document) -> tuple[bytes, bytes]:

@@ -57,7 +57,10 @@ def corpus(
 ) -> Corpus:
     """Items with their features (all when `ids` is None), prior and dates; `text`: and their
     words, for a ranker that reads them itself; `vectors`: and their embeddings from this model
-    (`rank.dense`), where the library has them."""
+    (`rank.dense`), where the library has them. Items named that have no features yet (a week
+    ranked long after) get them first; the whole library is every item that has them."""
+    if ids is not None:
+        features.ensure(library, ids)
     rows = library.ranking.features(ids)
     item_ids, frequencies = features.decode(rows)
     found = Corpus(
@@ -92,6 +95,7 @@ def train(library: Library, config: Config, ranker: Ranker, *, quick: bool = Fal
         lookback_days=_lookback(ranker),
         first_weekday=config.first_weekday,
     )
+    features.ensure(library, sorted(found.by_item))  # decisions on papers older than the features' window
     whole = corpus(
         library,
         sorted(found.by_item) if previous is not None else None,
@@ -186,6 +190,7 @@ def similar(library: Library, config: Config, reference: str, limit: int = 10) -
     """The items most like one (cosine of tf-idf vectors), most alike first."""
     features.update(library)
     target = library.ranking.ids_for_keys([_key_of(library, reference)])
+    features.ensure(library, list(target.values()))
     whole = corpus(library)
     idf = _idf(library, config, whole)
     matrix = tfidf(whole.tf, idf)
