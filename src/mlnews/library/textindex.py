@@ -26,7 +26,7 @@ from pathlib import Path
 
 import tantivy
 
-from mlnews.library import textquery
+from mlnews.library import textquery, topk
 from mlnews.library.snippets import Marks
 
 _log = logging.getLogger(__name__)
@@ -97,16 +97,21 @@ class TextIndex:
     def _top(self, index: tantivy.Index, query: str, limit: int) -> tuple[list[tuple[int, float]], Marks]:
         index.reload()  # another process may have committed since
         searcher = index.searcher()
-        vocabulary = textquery.Vocabulary(
-            index.schema,
-            self._analyzer.analyze,
-            lambda field, prefix: searcher.terms_with_prefix(field, prefix, limit=1000),
-        )
-        question, marks = textquery.translate(query, vocabulary)
-        hits = searcher.search(question, limit, count=False).hits
+        question, marks, parts = textquery.translate(query, self.vocabulary(index.schema, searcher))
+        hits = topk.top(searcher, parts, limit) if parts else None
+        if hits is None:
+            hits = searcher.search(question, limit, count=False).hits
         ids = searcher.fast_field_values("id", [address for _, address in hits])
         ranked = [(int(i), float(score)) for (score, _), i in zip(hits, ids, strict=True) if i is not None]
         return ranked, marks
+
+    def vocabulary(self, schema: tantivy.Schema, searcher: tantivy.Searcher) -> textquery.Vocabulary:
+        """What translating a query needs of the index, as `searcher` sees it."""
+        return textquery.Vocabulary(
+            schema,
+            self._analyzer.analyze,
+            lambda field, prefix: searcher.terms_with_prefix(field, prefix, limit=1000),
+        )
 
     def tokens(self, text: str) -> tantivy.PreTokenizedString:
         """The index's words of a text, with where each is in it."""

@@ -42,14 +42,25 @@ class Vocabulary:
     terms_with_prefix: Callable[[str, str], list[tuple[str, int]]]
 
 
-def translate(query: str, vocabulary: Vocabulary) -> tuple[tantivy.Query, Marks]:
+@dataclass
+class Part:
+    """A query's one word, phrase or prefix in one field: the query, its weight, and the terms
+    its score is made of (what bounds it)."""
+
+    field: str
+    query: tantivy.Query
+    terms: list[str] | None  # None: not known (a phrase ending in a prefix)
+
+
+def translate(query: str, vocabulary: Vocabulary) -> tuple[tantivy.Query, Marks, list[Part]]:
     """The tantivy query that matches what the FTS5 query matches (a prefix: its commonest
-    words), and the words a snippet marks."""
+    words), the words a snippet marks, and, when the query is one word, phrase or prefix, its
+    part in each field (`topk` asks the fields that weigh most first)."""
     parser = _Parser(_TOKEN.findall(query), vocabulary)
     result = parser.expression(tuple(WEIGHTS))
     if parser.tokens[parser.at :]:
         raise Unsupported(f"unexpected {parser.tokens[parser.at]!r}")
-    return result, parser.marks
+    return result, parser.marks, parser.parts[0] if len(parser.parts) == 1 else []
 
 
 class _Parser:
@@ -60,6 +71,7 @@ class _Parser:
         self.at = 0
         self.vocabulary = vocabulary
         self.marks = Marks()
+        self.parts: list[list[Part]] = []  # each unit's parts, by field
 
     def peek(self) -> str | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -137,29 +149,30 @@ class _Parser:
         self.marks.words.update(words[:-1] if prefix else words)
         if prefix:
             self.marks.prefixes.add(words[-1])
-        return _over_fields(fields, lambda field: self.in_field(field, words, prefix))
+        parts = [self.in_field(field, words, prefix) for field in fields]
+        self.parts.append(parts)
+        return weighed(parts)
 
-    def in_field(self, field: str, words: list[str], prefix: bool) -> tantivy.Query:
+    def in_field(self, field: str, words: list[str], prefix: bool) -> Part:
         schema = self.vocabulary.schema
         if prefix and len(words) == 1:
             found = self.vocabulary.terms_with_prefix(field, words[0])
-            commonest = sorted(found, key=lambda pair: -pair[1])[:PREFIX_TERMS]
+            commonest = [term for term, _ in sorted(found, key=lambda pair: -pair[1])[:PREFIX_TERMS]]
             if not commonest:
-                return tantivy.Query.empty_query()
-            return _combine(
-                tantivy.Occur.Should, [tantivy.Query.term_query(schema, field, term) for term, _ in commonest]
-            )
-        if prefix:
-            return tantivy.Query.phrase_prefix_query(schema, field, list(words))
+                return Part(field, tantivy.Query.empty_query(), [])
+            either = [tantivy.Query.term_query(schema, field, term) for term in commonest]
+            return Part(field, _combine(tantivy.Occur.Should, either), commonest)
+        if prefix:  # its last word's completions are not known: nothing bounds its score
+            return Part(field, tantivy.Query.phrase_prefix_query(schema, field, list(words)), None)
         if len(words) == 1:
-            return tantivy.Query.term_query(schema, field, words[0])
-        return tantivy.Query.phrase_query(schema, field, list(words))
+            return Part(field, tantivy.Query.term_query(schema, field, words[0]), words)
+        return Part(field, tantivy.Query.phrase_query(schema, field, list(words)), words)
 
 
-def _over_fields(fields: Sequence[str], build: Callable[[str], tantivy.Query]) -> tantivy.Query:
-    """The same words in any of the fields, each match weighed by its field."""
+def weighed(parts: Sequence[Part]) -> tantivy.Query:
+    """The parts in any of their fields, each match weighed by its field."""
     return _combine(
-        tantivy.Occur.Should, [tantivy.Query.boost_query(build(field), WEIGHTS[field]) for field in fields]
+        tantivy.Occur.Should, [tantivy.Query.boost_query(part.query, WEIGHTS[part.field]) for part in parts]
     )
 
 
