@@ -196,19 +196,26 @@ class Ranking:
         }
 
     def dated(self, start: str | None = None, end: str | None = None) -> list[Dated]:
-        """Every item dated in [start, end) (ISO dates; open ends when None)."""
-        date = "coalesce(published, first_seen)"
-        where, params = [], []
-        if start is not None:
-            where.append(f"{date} >= ?")
-            params.append(start)
-        if end is not None:
-            where.append(f"{date} < ?")
-            params.append(end)
-        sql = f"SELECT id, {date}, state, week FROM items"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return [Dated(*row) for row in self._plain(sql + " ORDER BY id", params)]
+        """Every item dated in [start, end) (ISO dates; open ends when None): its publication
+        date, else the day it was first seen. A window is read through the date index, so that a
+        week of a library of all arXiv costs that week."""
+        if start is None and end is None:
+            return self._dated("", ())
+        bounds = [("published >= ?", start), ("published < ?", end)]
+        published = " AND ".join(test for test, value in bounds if value is not None)
+        first_seen = published.replace("published", "first_seen")
+        values = [value for _, value in bounds if value is not None]
+        return self._dated(
+            f" WHERE ({published}) OR (published IS NULL AND {first_seen})", (*values, *values)
+        )
+
+    def of_week(self, week: str) -> list[Dated]:
+        """The items triage has put in a week (a pick, a rejection), whatever their date."""
+        return self._dated(" INDEXED BY items_triaged WHERE week = ? AND state != 'new'", (week,))
+
+    def _dated(self, where: str, params: Sequence[Any]) -> list[Dated]:
+        sql = f"SELECT id, coalesce(published, first_seen), state, week FROM items{where} ORDER BY id"
+        return [Dated(*row) for row in self._plain(sql, params)]
 
     def ids_for_keys(self, keys: Iterable[str]) -> dict[str, int]:
         """Item ids by any identifier they are known by (unknown keys left out)."""

@@ -154,12 +154,9 @@ def _settings_stamp(config: Config) -> str:
 def candidates(library: Library, week: Week, lookback_days: int, first_weekday: str) -> list[int]:
     """The week's candidates: items from its window nobody decided on yet, and its own picks."""
     start, end = labels.window(week, lookback_days, first_weekday)
-    name = str(week)
-    return [
-        d.item_id
-        for d in library.ranking.dated()
-        if (d.week == name and d.state in labels.PICK) or (d.state == "new" and start <= d.date < end)
-    ]
+    undecided = {d.item_id for d in library.ranking.dated(start, end) if d.state == "new"}
+    picks = {d.item_id for d in library.ranking.of_week(str(week)) if d.state in labels.PICK}
+    return sorted(undecided | picks)
 
 
 def rank_week(library: Library, config: Config, week: Week, *, retrain: bool = False) -> list[Ranked]:
