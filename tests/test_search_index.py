@@ -160,11 +160,41 @@ def test_a_rebuild_stopped_half_way_leaves_the_old_index_working(
     assert keys(filled, "zymurgical") == ["arxiv:2011.10001"]
 
 
+def test_what_only_fts5_understands_is_checked_by_it_over_the_index_candidates(filled: Library) -> None:
+    assert filled.text_index.top("NEAR(learning rank)", 5) is None  # not the index's to answer
+    assert keys(filled, "NEAR(learning rank, 1)") == ["arxiv:2011.10004"]
+    assert keys(filled, "NEAR(zymurgical yeast, 1)") == []  # both words, too far apart
+    assert keys(filled, "NEAR(zymurgical yeast, 2)") == ["arxiv:2011.10001"]
+    assert keys(filled, "title : ^learning") == ["arxiv:2011.10004"]  # the first word of its title
+    assert set(keys(filled, "^transfer OR ^zymurgical")) == {"arxiv:2011.10001", "arxiv:2011.10003"}
+    assert set(keys(filled, "learning NOT NEAR(learning problem, 1)")) == {
+        "arxiv:2011.10003",
+        "arxiv:2011.10004",
+    }
+    assert set(keys(filled, "- title : transformer")) == {"arxiv:2011.10002", "arxiv:2011.10003"}
+    assert keys(filled, "-{title abstract} : transformer") == []  # not in the other columns
+    (hit,) = filled.search("NEAR(brewing problem, 3)")
+    assert f"{HIGHLIGHT_START}Brewing{HIGHLIGHT_END}" in hit.snippet and hit.rank < 0
+
+
+def test_with_no_index_to_read_fts5_checks_the_newest_items(filled: Library) -> None:
+    with filled.text_index._locked(wait=True):  # another process rebuilding a lost index
+        shutil.rmtree(filled.text_index.index_path)
+        filled.text_index._index = None
+        assert filled.text_index.top("learning", 5) is None
+        assert set(keys(filled, "learning")) == {"arxiv:2011.10001", "arxiv:2011.10003", "arxiv:2011.10004"}
+        assert keys(filled, "NEAR(attention transformer, 2)") == ["arxiv:2011.10002"]
+        ids = [row[0] for row in filled.db.execute("SELECT id FROM items ORDER BY id")]
+        assert filled.matching("title : learning", ids) == [ids[0], ids[2], ids[3]]
+
+
 def test_while_another_process_writes_the_index_search_answers_with_fts5(filled: Library) -> None:
     filled.add(paper(9, "Pangolin scales"))  # outside a transaction: queued, not yet indexed
     with filled.text_index._locked(wait=True):  # what another process's catch-up holds
         assert filled.text_index.top("pangolin", 5) is None
         assert keys(filled, "pangolin") == ["arxiv:2011.10009"]
+        assert keys(filled, "NEAR(pangolin scales)") == ["arxiv:2011.10009"]  # not yet in the index
+        assert keys(filled, "NEAR(attention transformer, 2)") == ["arxiv:2011.10002"]  # in it
     assert filled.text_index.top("pangolin", 5) is not None
 
 
