@@ -337,7 +337,7 @@ class Library:
 
     def _parses(self, query: str) -> bool:
         """Whether FTS5 takes the query: asked of an empty table with the same columns, where
-        no query reads anything (the library's own table reads every word a prefix begins)."""
+        no query reads anything."""
         try:
             self._tuples(_FTS_CHECK, (query,))
         except sqlite3.OperationalError as error:
