@@ -350,11 +350,12 @@ class Library:
     def _checked_search(self, query: str, limit: int) -> list[Hit]:
         """FTS5 over candidates, as the library keeps no FTS5 index: the CANDIDATES best matches of
         the query loosened (`textquery`: NEAR's words anywhere, `^word` anywhere), from the index
-        even if it is behind, with every item it has not taken yet; with no index to read (a
-        read-only library whose index is missing), the newest SCANNED items. So it is exact
-        unless the loosened query matches more than CANDIDATES items (NEAR over two common words
-        sees only the best CANDIDATES matches of both), and bm25 weighs words by how rare they are
-        among the candidates."""
+        even if it is behind, with the newest SCANNED items it has not taken yet; with no index to
+        read (a read-only library whose index is missing), the newest SCANNED items. Approximate
+        only where the loosened query matches more than CANDIDATES items (NEAR over two common
+        words sees only the best CANDIDATES matches of both), where more than SCANNED items wait
+        for the index, or with no index at all (older items are not searched); and bm25 weighs
+        words by how rare they are among the candidates, not in the whole library."""
         found = self.text_index.top(query, CANDIDATES, relaxed=True, stale=True)
         if found is None:
             sql = "SELECT id FROM items ORDER BY id DESC LIMIT ?"
