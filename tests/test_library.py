@@ -45,6 +45,31 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         assert again.db.execute("SELECT count(*) FROM _migrations").fetchone()[0] == len(MIGRATIONS)
 
 
+def test_a_library_made_with_fts5_loses_it_and_still_searches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as old:
+        old.setattr(migrations, "MIGRATIONS", MIGRATIONS[: MIGRATIONS.index(migrations.m017_no_fts)])
+        with Library.open(tmp_path / "l.db") as library, library.transaction():
+            library.add(paper())
+            library.checkpoint()
+            # Its words, as the mlnews of then wrote them into FTS5 with the item.
+            library.db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+            assert library.db.execute(
+                "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'keypoints'"
+            ).fetchone()[0]
+    with Library.open(tmp_path / "l.db") as library:
+        found = library.db.execute("SELECT name FROM sqlite_master WHERE sql LIKE '%items_fts%'").fetchall()
+        assert found == [] and library.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert [h.item.key for h in library.search("keypoints")] == ["arxiv:2011.15126"]
+        assert [h.item.key for h in library.search("NEAR(free view, 3)")] == ["arxiv:2011.15126"]
+        (item_id,) = library.db.execute("SELECT id FROM items").fetchone()
+        assert library.matching('{title abstract} : "talking head"', [item_id]) == [item_id]
+        with library.transaction():  # the old triggers are gone with it: writes go on
+            library.db.execute("UPDATE items SET title = 'Renamed' WHERE id = ?", (item_id,))
+        assert [h.item.key for h in library.search("renamed")] == ["arxiv:2011.15126"]
+
+
 def test_a_library_made_before_the_cheaper_checks_is_upgraded_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,8 +110,8 @@ def test_a_sqlite_that_refuses_schema_edits_keeps_the_checks_as_they_were(tmp_pa
 
 def test_a_new_library_is_laid_out_for_big_imports(library: Library) -> None:
     assert library.db.execute("PRAGMA page_size").fetchone()[0] == 8192
-    settings = dict(library.db.execute("SELECT k, v FROM items_fts_config").fetchall())
-    assert settings["hashsize"] == 32 * 1024 * 1024
+    # One full-text index, the search index beside the file: no FTS5 copy of every item's words.
+    assert not library.db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'items_fts%'").fetchall()
 
 
 def test_a_first_import_goes_past_the_wal_and_puts_it_back(tmp_path: Path) -> None:
@@ -343,7 +368,7 @@ def test_dedupe_across_batches_when_filling_an_empty_library(library: Library) -
     assert library.count() == 2501
     assert library.get("openreview:Topic5xyz").key == "arxiv:2011.00005"
     assert [h.item.key for h in library.search('"topic 2499"')] == ["arxiv:2011.02499"]
-    assert library.db.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+    assert library.db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     assert {"items_title_norm", "items_published", "items_triaged"} <= _indexes(library)
     plan = library.db.execute(
         "EXPLAIN QUERY PLAN SELECT id FROM items WHERE kind = 'paper' AND title_norm = 'x'"

@@ -82,6 +82,9 @@ def test_reading_commands_work(workspace: Path) -> None:
     found = mlnews(base, "-w", str(workspace), "search", "talking head")
     assert found.returncode == 0, found.stderr
     assert "Talking-Head" in found.stdout
+    near = mlnews(base, "-w", str(workspace), "search", "NEAR(talking head, 1)")  # FTS5 checks it, in memory
+    assert near.returncode == 0, near.stderr
+    assert "Talking-Head" in near.stdout
     shown = mlnews(base, "-w", str(workspace), "show", "2011.15126")
     assert shown.returncode == 0, shown.stderr
     assert "One-Shot" in shown.stdout
@@ -119,12 +122,17 @@ def test_a_library_being_written_is_read_through_its_wal(workspace: Path) -> Non
     try:
         writer.execute("PRAGMA wal_autocheckpoint = 0")
         writer.execute("UPDATE items SET tags = '[\"in-the-wal\"]' WHERE key = 'arxiv:2011.15126'")
+        # Words the search index has not taken (nobody may write it here): found all the same.
+        writer.execute("UPDATE items SET abstract = 'Pangolins.' WHERE key = 'arxiv:2011.15126'")
         assert (workspace / "library.db-wal").stat().st_size > 0
         shown = mlnews(workspace.parent, "-w", str(workspace), "show", "2011.15126", "--json")
+        found = mlnews(workspace.parent, "-w", str(workspace), "search", "pangolins")
     finally:
         writer.close()
     assert shown.returncode == 0, shown.stderr
     assert '"in-the-wal"' in shown.stdout
+    assert found.returncode == 0, found.stderr
+    assert "Talking-Head" in found.stdout
 
 
 def _digest(path: Path) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,8 @@ import numpy as np
 import pytest
 
 from mlnews.errors import UsageError
+from mlnews.items import Item
+from mlnews.library import Library
 from mlnews.rank.rules import Rule, Rules, apply
 from mlnews.workspace import Workspace
 from test_app import WEEK, csrf_of, serve
@@ -187,6 +190,48 @@ def test_rules_order_100000_candidates_at_once() -> None:
     low = int(ids[np.flatnonzero((scores < 0.5) & (including < 0) & (excluding < 0) & (ids != 7))[0]])
     assert why[low] == "hidden: under min_score 0.5"
     assert ruled.hidden == len(ids) - len(ruled.ids)
+
+
+@pytest.mark.parametrize("index", ["answers", "cannot answer"])
+def test_text_rules_pin_and_hide_by_whole_words_whoever_answers(
+    index: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Library.open(tmp_path / "library.db") as library:
+        with library.transaction():
+            for number, title, abstract, author in [
+                (1, "Diffusion models for video", "We denoise.", "Zoë Ångström"),
+                (2, "Fast diffusions", "Models of diffusion-limited growth.", "Ann Lee"),
+                (3, "Graph transformers", "Attention over graphs, not diffusion models.", "Bo Li"),
+                (4, "Video chat compression", "Keypoints instead of frames.", "Zoe Angstrom Jr"),
+            ]:
+                library.add(
+                    Item(
+                        title=title,
+                        abstract=abstract,
+                        kind="paper",
+                        authors=[author],
+                        key=f"arxiv:2011.1000{number}",
+                    )
+                )
+        if index == "cannot answer":  # as while it is behind: FTS5 checks the candidates
+            monkeypatch.setattr(library.text_index, "among", lambda query, ids: None)
+        key_of = dict(library.db.execute("SELECT id, key FROM items").fetchall())
+        ids = np.array(sorted(key_of), dtype=np.int64)
+
+        def found(rule: str, among: np.ndarray = ids) -> set[str]:
+            return {key_of[int(i)] for i in among[Rule.parse(rule).found(library, among)]}
+
+        assert found("diffusion models") == {"arxiv:2011.10001", "arxiv:2011.10003"}  # title or abstract
+        assert found("Diffusion") == {"arxiv:2011.10001", "arxiv:2011.10002", "arxiv:2011.10003"}
+        assert found("diffusions") == {"arxiv:2011.10002"}  # a whole word
+        assert found("author:zoe angstrom") == {"arxiv:2011.10001"}  # one whole author, accents or not
+        assert found("diffusion models", ids[2:]) == {"arxiv:2011.10003"}  # only among those asked
+        ruling = Rules((Rule.parse("diffusion"),), (Rule.parse("graph transformers"),))
+        assert sorted(ruling.pinned(library, ids.tolist()).values()) == ["pinned: include 'diffusion'"] * 2
+        assert {key_of[i] for i in ruling.pinned(library, ids.tolist())} == {
+            "arxiv:2011.10001",
+            "arxiv:2011.10002",
+        }
 
 
 def test_a_rule_is_parsed_once_with_its_setting_named() -> None:

@@ -2,7 +2,7 @@
 to the items, survives being lost or stopped half-way, and agrees with FTS5 on real data."""
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -160,11 +160,41 @@ def test_a_rebuild_stopped_half_way_leaves_the_old_index_working(
     assert keys(filled, "zymurgical") == ["arxiv:2011.10001"]
 
 
+def test_what_only_fts5_understands_is_checked_by_it_over_the_index_candidates(filled: Library) -> None:
+    assert filled.text_index.top("NEAR(learning rank)", 5) is None  # not the index's to answer
+    assert keys(filled, "NEAR(learning rank, 1)") == ["arxiv:2011.10004"]
+    assert keys(filled, "NEAR(zymurgical yeast, 1)") == []  # both words, too far apart
+    assert keys(filled, "NEAR(zymurgical yeast, 2)") == ["arxiv:2011.10001"]
+    assert keys(filled, "title : ^learning") == ["arxiv:2011.10004"]  # the first word of its title
+    assert set(keys(filled, "^transfer OR ^zymurgical")) == {"arxiv:2011.10001", "arxiv:2011.10003"}
+    assert set(keys(filled, "learning NOT NEAR(learning problem, 1)")) == {
+        "arxiv:2011.10003",
+        "arxiv:2011.10004",
+    }
+    assert set(keys(filled, "- title : transformer")) == {"arxiv:2011.10002", "arxiv:2011.10003"}
+    assert keys(filled, "-{title abstract} : transformer") == []  # not in the other columns
+    (hit,) = filled.search("NEAR(brewing problem, 3)")
+    assert f"{HIGHLIGHT_START}Brewing{HIGHLIGHT_END}" in hit.snippet and hit.rank < 0
+
+
+def test_with_no_index_to_read_fts5_checks_the_newest_items(filled: Library) -> None:
+    with filled.text_index._locked(wait=True):  # another process rebuilding a lost index
+        shutil.rmtree(filled.text_index.index_path)
+        filled.text_index._index = None
+        assert filled.text_index.top("learning", 5) is None
+        assert set(keys(filled, "learning")) == {"arxiv:2011.10001", "arxiv:2011.10003", "arxiv:2011.10004"}
+        assert keys(filled, "NEAR(attention transformer, 2)") == ["arxiv:2011.10002"]
+        ids = [row[0] for row in filled.db.execute("SELECT id FROM items ORDER BY id")]
+        assert filled.matching("title : learning", ids) == [ids[0], ids[2], ids[3]]
+
+
 def test_while_another_process_writes_the_index_search_answers_with_fts5(filled: Library) -> None:
     filled.add(paper(9, "Pangolin scales"))  # outside a transaction: queued, not yet indexed
     with filled.text_index._locked(wait=True):  # what another process's catch-up holds
         assert filled.text_index.top("pangolin", 5) is None
         assert keys(filled, "pangolin") == ["arxiv:2011.10009"]
+        assert keys(filled, "NEAR(pangolin scales)") == ["arxiv:2011.10009"]  # not yet in the index
+        assert keys(filled, "NEAR(attention transformer, 2)") == ["arxiv:2011.10002"]  # in it
     assert filled.text_index.top("pangolin", 5) is not None
 
 
@@ -180,18 +210,43 @@ def test_results_agree_with_fts5_on_real_data(shared_data: Path, tmp_path: Path)
     month = shared_data / "arxiv" / "daily_2025" / "2025-03.jsonl.gz"
     with Library.open(tmp_path / "library.db") as library:
         assert ingest.import_files(library, [month])[0].ok
+        reference = fts5_reference(library)
+        key_of = dict(library.db.execute("SELECT id, key FROM items").fetchall())
         for query in ("learning", "diffusion", '"large language models"', "transf*", "graph neural"):
             ours = keys(library, query)
-            theirs = [hit.item.key for hit in library._fts_search(query, 20)]
-            sql = "SELECT key FROM items_fts JOIN items ON items.id = items_fts.rowid WHERE items_fts MATCH ?"
-            matched = {row[0] for row in library.db.execute(sql, (query,))}
+            theirs = reference(f"{_REFERENCE} ORDER BY bm25(reference, 10.0, 5.0, 1.0, 0.5) LIMIT 20", query)
+            matched = set(reference(_REFERENCE, query))
             assert set(ours) <= matched and len(ours) == min(20, len(matched)), query
             # Both rank by BM25 over the same fields, weighted alike; the formulas differ in detail
             # (FTS5 sums a record's weighted counts, tantivy its fields' scores), so the best
             # twenty of hundreds differ in order but not in kind.
             assert len(set(ours) & set(theirs)) >= 4, query
         rare = "graph neural"
-        assert set(keys(library, rare, 100)) == {h.item.key for h in library._fts_search(rare, 100)}
+        assert set(keys(library, rare, 100)) == set(reference(_REFERENCE, rare))
+        for query in ('{title abstract} : "graph neural"', 'authors : "yann lecun"', "title : diffusion"):
+            wanted = set(reference(_REFERENCE, query))
+            assert {key_of[i] for i in library.matching(query, list(key_of))} == wanted, query
+        # What the index cannot answer, FTS5 checks over the index's candidates: the same items.
+        near = "NEAR(graph neural, 1)"
+        assert set(keys(library, near, 1000)) == set(reference(_REFERENCE, near)) != set()
+        first = "title : ^diffusion"
+        assert set(keys(library, first, 1000)) == set(reference(_REFERENCE, first)) != set()
+
+
+_REFERENCE = "SELECT key FROM reference JOIN items ON items.id = reference.rowid WHERE reference MATCH ?"
+
+
+def fts5_reference(library: Library) -> Callable[[str, str], list[str]]:
+    """What the library's own FTS5 index (before m017) answered: the same table, built here."""
+    library.db.execute(
+        "CREATE VIRTUAL TABLE temp.reference USING fts5"
+        " (title, authors, abstract, body, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    library.db.execute(
+        "INSERT INTO temp.reference (rowid, title, authors, abstract, body)"
+        " SELECT id, title, authors, abstract, body FROM items"
+    )
+    return lambda sql, query: [row[0] for row in library.db.execute(sql, (query,))]
 
 
 def test_snippets_mark_the_words_in_a_window_of_the_abstract() -> None:

@@ -44,7 +44,7 @@ def parts_of(
 ) -> tuple[tantivy.Query, list[textquery.Part]]:
     index = library.text_index.ready()
     assert index is not None
-    question, _, parts = textquery.translate(query, library.text_index.vocabulary(index.schema, searcher))
+    question, _, parts = textquery.translate(query, library.text_index.vocabulary(index, searcher))
     return question, parts
 
 

@@ -19,7 +19,7 @@ from mlnews import identity, limits
 from mlnews.dates import now
 from mlnews.errors import ItemNotFound
 from mlnews.items import STATES, Event, Item, Signal, Text
-from mlnews.library import connection
+from mlnews.library import connection, exact
 from mlnews.library.imports import Imports
 from mlnews.library.ranking import Ranking
 from mlnews.library.rows import (
@@ -114,7 +114,7 @@ class Library:
     def _index_changes(self) -> None:
         try:
             self.text_index.catch_up()
-        except Exception as error:  # the items are stored; searching falls back to FTS5 meanwhile
+        except Exception as error:  # the items are stored; searching falls back to a slower way meanwhile
             _log.warning(
                 "the search index did not take the changes (%s): `mlnews reindex` rebuilds it", error
             )
@@ -324,20 +324,20 @@ class Library:
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Items matching a full-text query (FTS5 syntax), best first (bm25; title and authors
-        weigh most). The search index ranks them; FTS5 checks the query, makes the snippets, and
-        ranks what the index cannot (NEAR, say, or while the index is out of reach)."""
+        weigh most). The search index ranks them; FTS5 checks the query's syntax, and answers
+        what the index cannot (NEAR, `^`) over candidates (`_checked_search`)."""
         for attempt in _fts_queries(query):
             if not self._parses(attempt):
                 continue  # not FTS5 syntax: its words, then
             found = self.text_index.top(attempt, limit)
             if found is None:
-                return self._fts_search(attempt, limit)
+                return self._checked_search(attempt, limit)
             return self._hits(*found)
         return []
 
     def _parses(self, query: str) -> bool:
         """Whether FTS5 takes the query: asked of an empty table with the same columns, where
-        no query reads anything (the library's own table reads every word a prefix begins)."""
+        no query reads anything."""
         try:
             self._tuples(_FTS_CHECK, (query,))
         except sqlite3.OperationalError as error:
@@ -347,15 +347,23 @@ class Library:
             return self._parses(query)
         return True
 
-    def _fts_search(self, query: str, limit: int) -> list[Hit]:
-        """FTS5 alone: it scores every match before choosing the best."""
-        sql = (
-            f"SELECT {SUMMARY_SELECT}, snippet(items_fts, 2, ?1, ?2, '…', 24), "
-            "bm25(items_fts, 10.0, 5.0, 1.0, 0.5) AS score_rank "
-            "FROM items_fts JOIN items ON items.id = items_fts.rowid "
-            "WHERE items_fts MATCH ?3 ORDER BY score_rank LIMIT ?4"
-        )
-        return [Hit(row) for row in self._tuples(sql, (HIGHLIGHT_START, HIGHLIGHT_END, query, limit))]
+    def _checked_search(self, query: str, limit: int) -> list[Hit]:
+        """FTS5 over candidates, as the library keeps no FTS5 index: the CANDIDATES best matches of
+        the query loosened (`textquery`: NEAR's words anywhere, `^word` anywhere), from the index
+        even if it is behind, with the newest SCANNED items it has not taken yet; with no index to
+        read (a read-only library whose index is missing), the newest SCANNED items. Approximate
+        only where the loosened query matches more than CANDIDATES items (NEAR over two common
+        words sees only the best CANDIDATES matches of both), where more than SCANNED items wait
+        for the index, or with no index at all (older items are not searched); and bm25 weighs
+        words by how rare they are among the candidates, not in the whole library."""
+        found = self.text_index.top(query, CANDIDATES, relaxed=True, stale=True)
+        if found is None:
+            sql = "SELECT id FROM items ORDER BY id DESC LIMIT ?"
+            ids = [row[0] for row in self._tuples(sql, (SCANNED,))]
+        else:
+            ids = [item_id for item_id, _ in found[0]] + self.text_index.changed(SCANNED)
+        rows = exact.ranked(self.db, query, ids, limit, HIGHLIGHT_START, HIGHLIGHT_END)
+        return [Hit(row) for row in rows]
 
     def _hits(self, ranked: list[tuple[int, float]], marks: Marks) -> list[Hit]:
         """The ranked items' rows, each with a snippet of its abstract; the rank is negated, as
@@ -376,10 +384,13 @@ class Library:
 
     # -- what the curator's rules ask (`mlnews.rank.rules`) ----------------------------------
 
-    def matching(self, query: str) -> list[int]:
-        """Ids of the items a full-text query matches (FTS5: `{title abstract} : "a phrase"`)."""
-        sql = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
-        return [row[0] for row in self._tuples(sql, (query,))]
+    def matching(self, query: str, ids: Sequence[int]) -> list[int]:
+        """Which of the items `ids` a full-text query matches (FTS5 syntax: `{title abstract} :
+        "a phrase"`): asked of the search index, or, when it cannot answer, of FTS5 over them."""
+        if not len(ids):
+            return []
+        found = self.text_index.among(query, ids)
+        return exact.matching(self.db, query, ids) if found is None else found
 
     def in_category(self, name: str) -> list[int]:
         """Ids of the items filed under a category (arXiv's cs.CV), in any case."""
@@ -485,6 +496,10 @@ _FTS_SYNTAX = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_syntax USING fts5 (title, authors, abstract, body)"
 )
 _ABSTRACT = 6  # in a SUMMARY_SELECT row
+# A query the index cannot answer is checked by FTS5 over at most this many of its best matches
+# (loosened), and of the items the index has not taken yet, or the newest items when there is none.
+CANDIDATES = 10_000
+SCANNED = 20_000
 
 
 def _fts_queries(query: str) -> Iterator[str]:

@@ -376,6 +376,22 @@ def m016_imports(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m017_no_fts(db: sqlite3.Connection) -> None:
+    # The search index (`textindex`, m014) answers every search and rule, so FTS5's copy of every
+    # item's words (a quarter of an import's time, most of the file's size) goes. A query FTS5
+    # alone understands (NEAR) is checked by FTS5 over its few candidates, in a TEMP table.
+    # Dropping is quick whatever the size: SQLite frees the pages without reading them.
+    run_script(
+        db,
+        """
+        DROP TRIGGER IF EXISTS items_fts_delete;
+        DROP TRIGGER IF EXISTS items_fts_update;
+        DROP TABLE IF EXISTS items_fts;
+        """,
+    )
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -20,9 +20,10 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import tantivy
 
@@ -36,6 +37,7 @@ _TOKEN_FILE = "library-token"  # which library the folder indexes (`search_state
 _BATCH = 2000  # rows read from SQLite at a time
 _SMALL = 5000  # queued items that one indexing thread takes as fast as several
 _HEAP_PER_THREAD = 128_000_000  # bytes of words an indexing thread holds before writing a segment
+_T = TypeVar("_T")
 _ROWS = "SELECT id, title, authors, abstract, body FROM items"
 
 
@@ -76,16 +78,32 @@ class TextIndex:
 
     # -- asking ------------------------------------------------------------------------------
 
-    def top(self, query: str, limit: int) -> tuple[list[tuple[int, float]], Marks] | None:
+    def top(
+        self, query: str, limit: int, *, relaxed: bool = False, stale: bool = False
+    ) -> tuple[list[tuple[int, float]], Marks] | None:
         """The best `limit` items for an FTS5 query, as (id, score), best first, and the words
         to mark in snippets; None when the index cannot answer (it is behind and cannot catch
-        up now, or the query is FTS5's own)."""
+        up now, or the query is FTS5's own). `relaxed`: FTS5's own syntax loosened (see
+        `textquery`), for candidates that FTS5 then checks; `stale`: an index that is behind
+        answers too (without the items `changed` names)."""
+        return self._ask(lambda index: self._top(index, query, limit, relaxed), stale=stale)
+
+    def among(self, query: str, ids: Sequence[int]) -> list[int] | None:
+        """Which of the items `ids` an FTS5 query matches; None as for `top`."""
+        return self._ask(lambda index: self._among(index, query, ids), stale=False)
+
+    def changed(self, limit: int) -> list[int]:
+        """Items whose words the index has not taken yet (the newest `limit` of them)."""
+        sql = "SELECT DISTINCT item_id FROM search_pending ORDER BY item_id DESC LIMIT ?"
+        return [row[0] for row in self.db.execute(sql, (limit,))]
+
+    def _ask(self, answer: Callable[[tantivy.Index], _T], *, stale: bool) -> _T | None:
         for _ in range(2):  # a second time after reopening: another process swapped in a rebuilt index
-            index = self.ready()
+            index = self.ready() or (self._index if stale else None)
             if index is None:
                 return None
             try:
-                return self._top(index, query, limit)
+                return answer(index)
             except textquery.Unsupported:
                 return None
             except Exception as error:  # a damaged or replaced folder: opened, or built, again
@@ -94,10 +112,11 @@ class TextIndex:
         _log.warning("the search index %s cannot be read; searching without it", self.folder)
         return None
 
-    def _top(self, index: tantivy.Index, query: str, limit: int) -> tuple[list[tuple[int, float]], Marks]:
-        index.reload()  # another process may have committed since
-        searcher = index.searcher()
-        question, marks, parts = textquery.translate(query, self.vocabulary(index.schema, searcher))
+    def _top(
+        self, index: tantivy.Index, query: str, limit: int, relaxed: bool
+    ) -> tuple[list[tuple[int, float]], Marks]:
+        searcher = self._searcher(index)
+        question, marks, parts = textquery.translate(query, self.vocabulary(index, searcher), relaxed=relaxed)
         hits = topk.top(searcher, parts, limit) if parts else None
         if hits is None:
             hits = searcher.search(question, limit, count=False).hits
@@ -105,10 +124,23 @@ class TextIndex:
         ranked = [(int(i), float(score)) for (score, _), i in zip(hits, ids, strict=True) if i is not None]
         return ranked, marks
 
-    def vocabulary(self, schema: tantivy.Schema, searcher: tantivy.Searcher) -> textquery.Vocabulary:
+    def _among(self, index: tantivy.Index, query: str, ids: Sequence[int]) -> list[int]:
+        searcher = self._searcher(index)
+        question, _, _ = textquery.translate(query, self.vocabulary(index, searcher))
+        within = tantivy.Query.term_set_query(index.schema, "id", list(ids))
+        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, question), (tantivy.Occur.Must, within)])
+        hits = searcher.search(both, len(ids), count=False).hits
+        found = searcher.fast_field_values("id", [address for _, address in hits])
+        return [int(i) for i in found if i is not None]
+
+    def _searcher(self, index: tantivy.Index) -> tantivy.Searcher:
+        index.reload()  # another process may have committed since
+        return index.searcher()
+
+    def vocabulary(self, index: tantivy.Index, searcher: tantivy.Searcher) -> textquery.Vocabulary:
         """What translating a query needs of the index, as `searcher` sees it."""
         return textquery.Vocabulary(
-            schema,
+            index.schema,
             self._analyzer.analyze,
             lambda field, prefix: searcher.terms_with_prefix(field, prefix, limit=1000),
         )

@@ -2,9 +2,11 @@
 
 Users write FTS5 syntax (`mlnews search` documents it): words (all must match), "a phrase",
 prefix*, AND/OR/NOT, parentheses, and a column filter (`title: word`, `{title abstract}: word`).
-That subset is translated here; anything else (NEAR, `^`, `+`, `-col:`) raises `Unsupported`, and
-the library answers it with FTS5 itself. The query has already been parsed by FTS5 (a query FTS5
-refuses never reaches this module), so only what FTS5 accepts needs to be understood.
+That subset is translated here; anything else (NEAR, `^`, `+`, `-col:`) raises `Unsupported`. Such
+a query can be translated `relaxed`: into one that matches every item it matches and more (NEAR's
+phrases anywhere, `^word` anywhere, `-title: word` in any column), whose best matches the library
+then checks with FTS5 itself. The query has already been parsed by FTS5 (a query FTS5 refuses never
+reaches this module), so only what FTS5 accepts needs to be understood.
 """
 
 from __future__ import annotations
@@ -52,11 +54,15 @@ class Part:
     terms: list[str] | None  # None: not known (a phrase ending in a prefix)
 
 
-def translate(query: str, vocabulary: Vocabulary) -> tuple[tantivy.Query, Marks, list[Part]]:
+def translate(
+    query: str, vocabulary: Vocabulary, *, relaxed: bool = False
+) -> tuple[tantivy.Query, Marks, list[Part]]:
     """The tantivy query that matches what the FTS5 query matches (a prefix: its commonest
     words), the words a snippet marks, and, when the query is one word, phrase or prefix, its
-    part in each field (`topk` asks the fields that weigh most first)."""
-    parser = _Parser(_TOKEN.findall(query), vocabulary)
+    part in each field (`topk` asks the fields that weigh most first). `relaxed`: what FTS5
+    alone can tell is loosened into what the index can, so the query matches at least what the
+    FTS5 one does."""
+    parser = _Parser(_TOKEN.findall(query), vocabulary, relaxed)
     result = parser.expression(tuple(WEIGHTS))
     if parser.tokens[parser.at :]:
         raise Unsupported(f"unexpected {parser.tokens[parser.at]!r}")
@@ -66,12 +72,14 @@ def translate(query: str, vocabulary: Vocabulary) -> tuple[tantivy.Query, Marks,
 class _Parser:
     """Recursive descent over FTS5's grammar; NOT binds tighter than AND, AND than OR."""
 
-    def __init__(self, tokens: list[str], vocabulary: Vocabulary):
+    def __init__(self, tokens: list[str], vocabulary: Vocabulary, relaxed: bool = False):
         self.tokens = tokens
         self.at = 0
         self.vocabulary = vocabulary
         self.marks = Marks()
         self.parts: list[list[Part]] = []  # each unit's parts, by field
+        self.relaxed = relaxed
+        self.exact = True  # whether what was read so far is translated as it is, not loosened
 
     def peek(self) -> str | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -103,8 +111,13 @@ class _Parser:
         while self.peek() == "NOT":
             self.take()
             kept = Marks(set(self.marks.words), set(self.marks.prefixes))
+            exact, self.exact = self.exact, True
             excluded = self.unit(fields)
             self.marks = kept  # words a match cannot hold are not marked
+            if not self.exact:  # leaving out a loosened set would leave out matches too
+                self.exact = False
+                continue
+            self.exact = exact
             query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, excluded)]
             )
@@ -124,9 +137,42 @@ class _Parser:
             return self.filtered(names)
         if self.peek() == ":":
             return self.filtered([token])
+        if self.relaxed and token in ("-", "^", "NEAR"):
+            return self.loosened(token, fields)
         if token in _NOT_WORDS:
             raise Unsupported(f"{token!r} is answered by FTS5")
         return self.phrase(token, fields)
+
+    def loosened(self, token: str, fields: tuple[str, ...]) -> tantivy.Query:
+        """FTS5's own syntax, as a question that matches at least as much."""
+        self.exact = False
+        if token == "^":  # the phrase first in its column: anywhere in it
+            return self.unit(fields)
+        if token == "-":  # not in the columns named: in any column
+            if self.take() == "{":
+                while self.take() != "}":
+                    pass
+            if self.take() != ":":
+                raise Unsupported("a column list without ':'")
+            return self.unit(tuple(WEIGHTS))
+        return self.near(fields)
+
+    def near(self, fields: tuple[str, ...]) -> tantivy.Query:
+        """NEAR(a b, 10): each phrase, near each other or not."""
+        if self.take() != "(":
+            raise Unsupported("NEAR without its group")
+        phrases = []
+        while (token := self.take()) != ")":
+            if "," in token and not token.startswith('"'):  # the distance follows
+                if before := token.split(",", 1)[0]:
+                    phrases.append(self.phrase(before, fields))
+                while self.take() != ")":
+                    pass
+                break
+            phrases.append(self.phrase(token, fields))
+        if not phrases:
+            raise Unsupported("an empty NEAR group")
+        return _combine(tantivy.Occur.Must, phrases)
 
     def filtered(self, names: list[str]) -> tantivy.Query:
         if self.take() != ":":
@@ -141,8 +187,16 @@ class _Parser:
         prefix = self.peek() == "*"
         if prefix:
             self.take()
-        if self.peek() in ("+", "^"):
+        if self.relaxed and self.peek() == "+":  # phrases joined into one: each of them, anywhere
+            self.take()
+            self.exact = False
+            joined = self.words(token, text, prefix, fields)
+            return _combine(tantivy.Occur.Must, [joined, self.phrase(self.take(), fields)])
+        if self.peek() in ("+", "^") and not self.relaxed:
             raise Unsupported("joined phrases are answered by FTS5")
+        return self.words(token, text, prefix, fields)
+
+    def words(self, token: str, text: str, prefix: bool, fields: tuple[str, ...]) -> tantivy.Query:
         words = self.vocabulary.analyze(text)
         if not words:
             raise Unsupported(f"{token!r} holds no word")

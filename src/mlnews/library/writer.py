@@ -22,15 +22,11 @@ from mlnews.items import Item
 from mlnews.library.connection import read_only_error, set_journal
 from mlnews.library.merge import conflicts, first_compatible, merge
 from mlnews.library.rows import (
-    ABSTRACT,
-    AUTHORS,
-    BODY,
     COLUMNS,
     FIRST_SEEN,
     KEY,
     KIND,
     PUBLISHED,
-    TITLE,
     TITLE_NORM,
     LibraryError,
     Prepared,
@@ -51,7 +47,6 @@ _INSERT = (
     f"INSERT INTO items (id, {', '.join(COLUMNS)}, changed) VALUES ({', '.join('?' * (len(COLUMNS) + 2))})"
 )
 _UPDATE = f"UPDATE items SET {', '.join(f'{c} = ?' for c in COLUMNS)}, changed = ? WHERE id = ?"
-_FTS_INSERT = "INSERT INTO items_fts (rowid, title, authors, abstract, body) VALUES (?, ?, ?, ?, ?)"
 HISTORY_INSERT = "INSERT INTO history (item_id, at, state, section, week) VALUES (?, ?, ?, ?, ?)"
 SIGNAL_INSERT = "INSERT OR REPLACE INTO signals (item_id, name, source, value, at) VALUES (?, ?, ?, ?, ?)"
 _FEATURES_INSERT = (
@@ -405,11 +400,6 @@ class Writer:
             if new.signals:
                 signal_rows += [(item_id, *signal) for signal in new.signals]
         self.db.executemany(_INSERT, rows)
-        # Indexed here rather than by a trigger: an AFTER INSERT trigger doubles the cost.
-        self.db.executemany(
-            _FTS_INSERT,
-            [(r[0], r[1 + TITLE], r[1 + AUTHORS], r[1 + ABSTRACT], r[1 + BODY]) for r in rows],
-        )
         # A key two items share (a DOI of two arXiv papers) names the first of them.
         self.db.executemany("INSERT OR IGNORE INTO identifiers (ident, item_id) VALUES (?, ?)", ident_rows)
         if self._written is not None:

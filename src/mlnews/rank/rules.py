@@ -72,7 +72,7 @@ class Rule:
             return np.isin(ids, library.in_category(self.name))
         phrase = '"' + " ".join(_WORDS.findall(normal(self.name))) + '"'
         columns = "authors" if self.kind == "author" else "{title abstract}"
-        found = np.isin(ids, library.matching(f"{columns} : {phrase}"))
+        found = np.isin(ids, library.matching(f"{columns} : {phrase}", ids.tolist()))
         if self.kind == "author" and found.any():
             # The index finds the words; the name must be one of the authors, whole.
             wanted = normal(self.name)
