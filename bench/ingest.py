@@ -5,7 +5,7 @@
 1. Writes N records in the arXiv metadata snapshot format (JSON lines), submitted from 2007
    to 2026 as arXiv grew, with a snapshot's share of look-alikes (1% share a journal DOI, 1% a
    title, with another arXiv id).
-2. Imports them as `mlnews import` does (sniff, parse, identity, dedupe, SQLite with FTS5,
+2. Imports them as `mlnews import` does (sniff, parse, identity, dedupe, SQLite, the search index,
    then the ranking features of the papers a ranker meets: the last two years) into a new
    workspace library, phase by phase.
 3. The bare ceiling: the same file, json.loads per line streamed into one sqlite3

@@ -15,6 +15,7 @@ import pytest
 from mlnews.document.model import fingerprint
 from mlnews.document.source import read, write
 from mlnews.library import Library
+from mlnews.rank import features
 from mlnews.workspace import Workspace
 from test_app import WEEK, csrf_of, serve
 
@@ -255,14 +256,16 @@ def test_a_collect_from_the_app_and_decisions_meanwhile_lose_nothing(
         time.sleep(0.1)
     done = wait_for(address, job)
     assert done["state"] == "done", done["output"]
-    # The last step: the 53 new items' features, and those of any item decided while the collect ran
-    # that the retrainer had not rebuilt yet (a decision changes an item, so its features are redone).
-    step = done["step"]
-    assert step["what"] == "ranking features" and step["done"] == step["total"] >= 53, step
     assert any(line.split()[:2] == ["lilianweng", "53"] for line in done["output"]), done["output"]
     with Library.open(workspace.library_path, writing=False) as library:
         assert library.count() == before_count + 53
         assert {library.get(key).state for key in keys} == {"rejected"}
+        # Ranking never waits: every item a ranker meets has its features (the new posts of the
+        # last two years, and any item decided while the collect ran, which the collect's last
+        # step or the app's retrainer built again), whichever of the two got there first.
+        assert library.ranking.stale(features.since(library)) == []
+        recent = library.ranking.dated(features.since(library))
+        assert len(library.ranking.features([d.item_id for d in recent])) == len(recent) > 0
 
 
 def test_a_flag_kept_and_a_stale_translation_marked_current_from_the_page(
