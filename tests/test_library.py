@@ -8,7 +8,7 @@ import pytest
 
 from mlnews.errors import ItemNotFound
 from mlnews.items import Item, Text
-from mlnews.library import Library, LibraryError, migrations
+from mlnews.library import Library, LibraryError, migrations, writer
 from mlnews.library.migrations import MIGRATIONS
 
 
@@ -337,7 +337,13 @@ def test_another_process_sees_committed_items(library: Library) -> None:
     other.close()
 
 
-def test_dedupe_across_batches_when_filling_an_empty_library(library: Library) -> None:
+@pytest.mark.parametrize("in_memory", [writer.IN_MEMORY, 1500])
+def test_dedupe_across_batches_when_filling_an_empty_library(
+    library: Library, monkeypatch: pytest.MonkeyPatch, in_memory: int
+) -> None:
+    # Past `in_memory` keys and titles (1,500: after the first ~700 papers) the import looks them
+    # up in the database instead, with the same outcome.
+    monkeypatch.setattr(writer, "IN_MEMORY", in_memory)
     with library.transaction():
         for number in range(2500):
             assert (
