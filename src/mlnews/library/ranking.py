@@ -16,6 +16,8 @@ from mlnews.items import Item, Signal
 from mlnews.library.rows import SUMMARY_SELECT, from_summary
 
 _CHUNK = 900  # ids per `IN (...)`: under SQLite's default limit of variables
+# An item's features are stale when it has none or changed since they were built (f: features, i: items).
+_STALE = "(f.item_id IS NULL OR f.built != i.changed)"
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Ranking:
             " SELECT id FROM items WHERE published >= ?1 OR published IS NULL"
             " UNION SELECT id FROM items INDEXED BY items_triaged WHERE state != 'new'"
             ") w JOIN items i ON i.id = w.id LEFT JOIN features f ON f.item_id = w.id"
-            " WHERE f.item_id IS NULL OR f.built != i.changed ORDER BY w.id"
+            f" WHERE {_STALE} ORDER BY w.id"
         )
         return [row[0] for row in self._plain(sql, (since,))]
 
@@ -81,7 +83,7 @@ class Ranking:
                 row[0]
                 for row in self._plain(
                     "SELECT i.id FROM items i LEFT JOIN features f ON f.item_id = i.id"
-                    f" WHERE i.id IN ({marks}) AND (f.item_id IS NULL OR f.built != i.changed)",
+                    f" WHERE i.id IN ({marks}) AND {_STALE}",
                     chunk,
                 )
             )

@@ -39,29 +39,30 @@ def top(
     light = [part for part in parts if WEIGHTS[part.field] < HEAVY]
     if not heavy or not light or any(part.terms is None for part in parts):
         return None
-    if _postings(searcher, heavy) > _SELECTIVE * _postings(searcher, light):
+    light_counts = _counts(searcher, light)
+    if sum(count for _, count in _counts(searcher, heavy)) > _SELECTIVE * sum(c for _, c in light_counts):
         return None
     question = tantivy.Query.boolean_query(
         [(tantivy.Occur.Must, weighed(heavy)), (tantivy.Occur.Should, weighed(light))]
     )
     hits = searcher.search(question, limit, count=False).hits
-    if len(hits) < limit or hits[-1][0] <= _MARGIN * _bound(searcher, light):
+    if len(hits) < limit or hits[-1][0] <= _MARGIN * _bound(light_counts, searcher.num_docs):
         return None
     return hits
 
 
-def _postings(searcher: tantivy.Searcher, parts: Sequence[Part]) -> int:
-    return sum(searcher.doc_freq(part.field, term) for part in parts for term in part.terms or ())
-
-
-def _bound(searcher: tantivy.Searcher, parts: Sequence[Part]) -> float:
-    """The most a document can score from these parts: each term at its most."""
-    total = searcher.num_docs
-    return sum(
-        WEIGHTS[part.field] * _MOST * _idf(searcher.doc_freq(part.field, term), total)
+def _counts(searcher: tantivy.Searcher, parts: Sequence[Part]) -> list[tuple[float, int]]:
+    """Each term's field weight and how many documents hold it there."""
+    return [
+        (WEIGHTS[part.field], searcher.doc_freq(part.field, term))
         for part in parts
         for term in part.terms or ()
-    )
+    ]
+
+
+def _bound(counts: Sequence[tuple[float, int]], total: int) -> float:
+    """The most a document can score from these terms: each at its most."""
+    return sum(weight * _MOST * _idf(count, total) for weight, count in counts)
 
 
 def _idf(count: int, total: int) -> float:

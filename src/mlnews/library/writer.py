@@ -158,8 +158,8 @@ class Writer:
         try:
             yield
             self.flush()
-            for sql in self._written.deferred if self._written else ():
-                self.db.execute(sql)
+            if self._written is not None:
+                self._leave_memory()
             self.db.execute("COMMIT")
         except BaseException:
             if self.db.in_transaction:  # an interrupt may land just after COMMIT

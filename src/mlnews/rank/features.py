@@ -168,7 +168,7 @@ def update(library: Library, progress: Callable[[int, int], None] | None = None)
 def ensure(library: Library, ids: Sequence[int]) -> int:
     """Build the features of these items that have none or changed since, however old (a week
     ranked long after, a paper decided on): what a ranker reads next."""
-    return _build(library, library.ranking.stale_among(ids) if len(ids) else [])
+    return _build(library, library.ranking.stale_among(ids))
 
 
 def _build(library: Library, ids: list[int], progress: Callable[[int, int], None] | None = None) -> int:

@@ -95,10 +95,12 @@ def train(library: Library, config: Config, ranker: Ranker, *, quick: bool = Fal
         lookback_days=_lookback(ranker),
         first_weekday=config.first_weekday,
     )
-    features.ensure(library, sorted(found.by_item))  # decisions on papers older than the features' window
+    labelled = sorted(found.by_item)
+    if previous is None:  # the whole library, and decisions on papers older than the features' window
+        features.ensure(library, labelled)
     whole = corpus(
         library,
-        sorted(found.by_item) if previous is not None else None,
+        labelled if previous is not None else None,
         text=ranker.needs_text,
         vectors=vectors,
     )
