@@ -351,6 +351,34 @@ def test_features_an_import_builds_as_it_parses_are_the_ones_built_after(
         assert library.ranking.features() == built
 
 
+def test_an_import_of_a_snapshot_weeks_old_leaves_no_features_to_build_after(tmp_path: Path) -> None:
+    """A snapshot's newest paper is weeks before today: the papers a ranker meets then reach back
+    further than two years from today, and the workers build those too (not `update`, after)."""
+    import json
+    from datetime import date, datetime, timezone
+
+    from mlnews.collect import ingest
+    from mlnews.dates import now
+    from mlnews.library import Library
+
+    newest = date.fromisoformat(now()[:10]) - timedelta(days=40)
+    ages = [0, features.RECENT_DAYS - 10, features.RECENT_DAYS + 170]  # days before the newest
+    snapshot = tmp_path / "snapshot.jsonl"
+    with snapshot.open("w", encoding="utf-8") as out:
+        for number, age in enumerate(ages):
+            day = datetime.combine(newest - timedelta(days=age), datetime.min.time(), timezone.utc)
+            created = day.strftime("%a, %d %b %Y %H:%M:%S GMT")
+            record = {"id": f"2001.{number:05d}", "title": f"Paper {number} on sparse attention",
+                      "abstract": "We prune attention heads.", "authors": "Ana Silva", "categories": "cs.LG",
+                      "versions": [{"version": "v1", "created": created}]}  # fmt: skip
+            out.write(json.dumps(record) + "\n")
+    with Library.open(tmp_path / "library.db") as library:
+        assert ingest.import_files(library, [snapshot], derive=features.deriver(library))[0].ok
+        assert library.ranking.stale(features.since(library)) == []
+        assert features.update(library) == 0
+        assert len(library.ranking.features()) == 2  # the oldest meets no ranker: built when asked
+
+
 @pytest.mark.parametrize("name", ["arxiv-sanity", "popularity"])
 def test_the_other_rankers_serve_the_same_commands(run, iclr, name: str) -> None:  # type: ignore[no-untyped-def]
     ws, liked, _ = iclr

@@ -9,7 +9,7 @@ import pytest
 
 from mlnews.collect import ingest
 from mlnews.items import Item
-from mlnews.library import Library, textindex
+from mlnews.library import Library, migrations, textindex
 from mlnews.library.database import HIGHLIGHT_END, HIGHLIGHT_START
 
 
@@ -98,6 +98,28 @@ def test_the_index_follows_edits_merges_and_deletes(filled: Library) -> None:
         filled.db.execute("DELETE FROM items WHERE key = 'arxiv:2011.10002'")
     assert keys(filled, "vision") == []
     assert pending(filled) == 0
+
+
+def test_a_library_made_when_a_trigger_queued_new_items_has_each_queued_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "library.db"
+    with monkeypatch.context() as old:
+        made = migrations.MIGRATIONS
+        old.setattr(migrations, "MIGRATIONS", made[: made.index(migrations.m018_search_queue_by_writer)])
+        with Library.open(path) as library:
+            library.add(paper(1, "Zymurgical learning of yeast"))
+            assert keys(library, "zymurgical") == ["arxiv:2011.10001"]
+    with Library.open(path) as library:
+        found = library.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        assert "search_pending_insert" not in {name for (name,) in found}
+        with library.transaction():
+            library.add(paper(2, "Zymurgical brewing at scale"))
+            library.checkpoint()  # written
+            queued = library.db.execute("SELECT item_id FROM search_pending").fetchall()
+            assert len(queued) == 1  # by the writer alone
+        assert sorted(keys(library, "zymurgical")) == ["arxiv:2011.10001", "arxiv:2011.10002"]
+        assert pending(library) == 0
 
 
 def test_a_lost_damaged_or_foreign_index_is_built_again(filled: Library, tmp_path: Path) -> None:

@@ -392,6 +392,14 @@ def m017_no_fts(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m018_search_queue_by_writer(db: sqlite3.Connection) -> None:
+    # The writer queues each new item for the search index itself, a batch at a time: the
+    # trigger's row-by-row insert took half of the time of writing an item (4.3 s of 8.6 s for
+    # 200,000). Changed and removed items are still queued by their triggers (m014).
+    db.execute("DROP TRIGGER IF EXISTS search_pending_insert")
+
+
 def apply(db: sqlite3.Connection) -> list[str]:
     """Bring the database up to date; returns the names of the migrations applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")

@@ -53,6 +53,8 @@ _FEATURES_INSERT = (
     "INSERT OR REPLACE INTO features (item_id, terms, counts, authors, categories, day, built)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+# Queued by the writer, not by a trigger: a trigger made inserting an item twice as slow.
+_SEARCH_QUEUE = "INSERT INTO search_pending (item_id) VALUES (?)"
 _TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) VALUES (?, ?, ?, ?, ?, ?)"
 
 
@@ -61,7 +63,8 @@ _TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) V
 # Nothing reads through them meanwhile (keys and titles are then looked up in memory).
 # An import interrupted after a checkpoint leaves them dropped: the next transaction makes them again.
 _DEFERRED_INDEXES = {
-    "items_title_norm": "CREATE INDEX items_title_norm ON items (title_norm) WHERE kind = 'paper'"
+    "items_title_norm": "CREATE INDEX items_title_norm ON items (title_norm) WHERE kind = 'paper'",
+    "items_published": "CREATE INDEX items_published ON items (published)",
 }
 
 
@@ -107,6 +110,7 @@ class Writer:
         self._written: _Written | None = None
         self._taken: list[tuple[int]] = []  # fingerprints of the records added since the last flush
         self._fingerprints = False
+        self._queues_search = False
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -141,11 +145,17 @@ class Writer:
     def _transaction(self) -> Iterator[None]:
         self._begin("try again when it is done")
         self._in_transaction = True
-        # A library whose migrations are still running (an older mlnews opened it) has no table
-        # of fingerprints yet: its records are merged the long way.
-        self._fingerprints = bool(
-            self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'records'").fetchone()
-        )
+        # A library whose migrations are still running (an older mlnews opened it) may have no
+        # table of fingerprints yet (its records are merged the long way), nor the search index's
+        # queue (the index is built whole once it has one).
+        tables = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE name IN ('records', 'search_pending')"
+            )
+        }
+        self._fingerprints = "records" in tables
+        self._queues_search = "search_pending" in tables
         # A big write touches several indexes at once and wants a big page cache; reading
         # (a search scanning 200,000 matches) is faster with the default one.
         self.db.execute("PRAGMA cache_size = -65536")
@@ -409,6 +419,8 @@ class Writer:
             if new.signals:
                 signal_rows += [(item_id, *signal) for signal in new.signals]
         self.db.executemany(_INSERT, rows)
+        if self._queues_search:  # new words for the search index (`textindex`); triggers queue the rest
+            self.db.executemany(_SEARCH_QUEUE, [(row[0],) for row in rows])
         # A key two items share (a DOI of two arXiv papers) names the first of them.
         self.db.executemany("INSERT OR IGNORE INTO identifiers (ident, item_id) VALUES (?, ?)", ident_rows)
         if self._written is not None:

@@ -225,10 +225,19 @@ def encoded(documents: Sequence[Document]) -> list[tuple[bytes, bytes, bytes, by
     return [(*encode(matrix, row), *_who_bytes(document)) for row, document in enumerate(documents)]
 
 
+# How much earlier than `since` an import's workers start building features. `since` moves back
+# when the import brings papers older than today (a snapshot a few weeks old), and what then falls
+# stale would be built by `update` in the writing process, after the import; a margin of the
+# papers a snapshot's age makes stale costs the workers less than that second pass.
+ARRIVAL_MARGIN_DAYS = 92
+
+
 def deriver(library: Library) -> Callable[[Sequence[Prepared]], list[Prepared]]:
     """What an import's parsing workers run on each batch of records (`ingest.import_files`'s
-    `derive`): the features of those a ranker meets (`since`), built where they were parsed."""
-    return functools.partial(of_prepared, since=since(library))
+    `derive`): the features of those a ranker meets (`since`, less a margin), built where they
+    were parsed."""
+    start = date.fromisoformat(since(library)) - timedelta(days=ARRIVAL_MARGIN_DAYS)
+    return functools.partial(of_prepared, since=start.isoformat())
 
 
 def of_prepared(batch: Sequence[Prepared], since: str = "") -> list[Prepared]:
