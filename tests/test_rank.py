@@ -180,6 +180,55 @@ def test_buckets_name_their_words() -> None:
     assert {"diffusion", "diffusion models", "author:yang song", "category:cs.lg"} <= set(names.values())
 
 
+def _sklearn_counts(documents: list[Document]) -> object:
+    """What the taste ranker's features were first built with: scikit-learn's HashingVectorizer."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    setup = HashingVectorizer(ngram_range=(1, 2), stop_words="english", strip_accents="unicode")
+    words = setup.build_analyzer()
+
+    def tokens(document: Document) -> list[str]:
+        found: list[str] = words(f"{document.title}. {document.text}")
+        found += [f"author:{name.strip().lower()}" for name in document.authors if name.strip()]
+        return found + [f"category:{name.strip().lower()}" for name in document.categories if name.strip()]
+
+    hasher = HashingVectorizer(
+        n_features=BUCKETS, analyzer=tokens, alternate_sign=False, norm=None, dtype=np.float32
+    )
+    return hasher.transform(documents)
+
+
+def _agree(documents: list[Document]) -> None:
+    ours, theirs = features.counts(documents), _sklearn_counts(documents)
+    assert ours.shape == theirs.shape  # type: ignore[attr-defined]
+    assert (ours != theirs).nnz == 0
+
+
+def test_features_are_counted_as_scikit_learn_counts_them() -> None:
+    """Features stored by earlier versions (scikit-learn's hasher) and by this one agree: the same
+    buckets and counts, odd text too (accents, ligatures, CJK, digits, one letter, stop words only)."""
+    _agree([
+        Document("Éléments de réseaux", "Ångström-scale naïve Bayes façade, ﬁne ligatures.", ["José Núñez"]),
+        Document("大規模言語モデルの評価", "我们提出了新方法。 The x y 42 z9 α-β", ["山田 太郎"], ["cs.CL"]),
+        Document("A", "", [], []),
+        Document("the of and", "it is", [" "], [""]),
+    ])  # fmt: skip
+    assert features.bucket("learning") == features.counts([Document("learning", "")]).indices[0]
+
+
+def test_features_of_real_abstracts_are_counted_as_scikit_learn_counts_them(shared_data: Path) -> None:
+    import gzip
+    import json
+
+    month = shared_data / "arxiv" / "daily_2025" / "2025-05.jsonl.gz"
+    with gzip.open(month, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for _, line in zip(range(3000), lines, strict=False)]
+    _agree([
+        Document(r["title"], r["abstract"] or "", (r["authors"] or "").split(", "), r["categories"].split())
+        for r in records
+    ])  # fmt: skip
+
+
 def test_ranking_a_week_and_the_backtest_on_the_demo(run, demo_copy) -> None:  # type: ignore[no-untyped-def]
     ws = str(demo_copy.root)
     result = run("-w", ws, "candidates", "2020-W49", "--limit", "5")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from mlnews import lazy, workers
 from mlnews.dates import now
 from mlnews.library import rows as columns
+from mlnews.rank import hashing
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,8 +35,6 @@ else:  # imported on first use: a command that never ranks does not pay for them
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
-
-    from sklearn.feature_extraction.text import HashingVectorizer
 
 BUCKETS = 2**20
 BODY_CHARS = 3000  # an article with no abstract: its opening stands in for one
@@ -52,38 +51,10 @@ class Document:
 
 def tokens(document: Document) -> list[str]:
     """Words and word pairs of the title and text, then `author:` and `category:` tokens."""
-    found: list[str] = list(_words()(f"{document.title}. {document.text}"))
+    found = hashing.words(f"{document.title}. {document.text}")
     found += [f"author:{name.strip().lower()}" for name in document.authors if name.strip()]
     found += [f"category:{name.strip().lower()}" for name in document.categories if name.strip()]
     return found
-
-
-# sklearn takes a second to import: built on first use, so that only the commands that
-# count terms pay it (not `mlnews --help`, not every job the app starts).
-@functools.cache
-def _words() -> Callable[[str], list[str]]:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    words = HashingVectorizer(
-        ngram_range=(1, 2), stop_words="english", strip_accents="unicode", lowercase=True
-    )
-    return words.build_analyzer()  # type: ignore[no-any-return]
-
-
-@functools.cache
-def _vectoriser() -> HashingVectorizer:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    return HashingVectorizer(
-        n_features=BUCKETS, analyzer=tokens, alternate_sign=False, norm=None, dtype=np.float32
-    )
-
-
-@functools.cache
-def _murmurhash() -> Callable[..., int]:
-    from sklearn.utils import murmurhash3_32
-
-    return murmurhash3_32  # type: ignore[no-any-return]
 
 
 # Sublinear term frequency, 1 + log(count), by count: what rankers weigh terms by.
@@ -95,7 +66,7 @@ def _sublinear() -> np.ndarray:
 
 def counts(documents: Iterable[Document]) -> sparse.csr_matrix:
     """Term counts, a row per document (what the library stores)."""
-    return _vectoriser().transform(list(documents)).tocsr()
+    return hashing.counts([tokens(document) for document in documents], BUCKETS)
 
 
 def tf(documents: Iterable[Document]) -> sparse.csr_matrix:
@@ -106,8 +77,8 @@ def tf(documents: Iterable[Document]) -> sparse.csr_matrix:
 
 
 def bucket(term: str) -> int:
-    """Where the vectoriser counts a term (sklearn hashes with signed MurmurHash3)."""
-    return abs(int(_murmurhash()(term, seed=0))) % BUCKETS
+    """Where the vectoriser counts a term."""
+    return hashing.bucket(term, BUCKETS)
 
 
 def who(document: Document) -> tuple[list[int], list[int]]:
@@ -220,7 +191,7 @@ def build_rows(batch: list[Text]) -> list[Row]:
 def encoded(documents: Sequence[Document]) -> list[tuple[bytes, bytes, bytes, bytes]]:
     """What the library stores of each document: terms, counts, authors, categories."""
     if not documents:
-        return []  # sklearn's hasher cannot take none
+        return []
     matrix = counts(documents)
     return [(*encode(matrix, row), *_who_bytes(document)) for row, document in enumerate(documents)]
 
