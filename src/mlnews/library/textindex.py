@@ -5,13 +5,12 @@ costs seconds in a big library. tantivy's block-max WAND skips whatever cannot r
 The index holds only what ranking needs (the words of title, authors, abstract and body, with
 positions for phrases, and each item's id); rows and snippets still come from SQLite.
 
-Kept in step through the database itself: the id of every item whose text is added (queued by
-the writer, m018), changed or removed (by triggers, m014) is queued in the transaction that
-changes it. `catch_up` reads
-the queued items, replaces their documents, commits the index, and only then clears the queue
-rows it applied: a crash in between applies them again (delete, then add: harmless twice). A
-missing, foreign or unreadable index folder is built again from every item, in a new folder
-swapped in at the end, so that stopping a rebuild part-way leaves nothing half-made.
+Kept in step through the database itself: the id of every item whose text is added (by the
+writer, m018), changed or removed (by triggers, m014) is queued in the transaction that changes
+it. `catch_up` reads the queued items, replaces their documents, commits the index, and only then
+clears the queue rows it applied: a crash in between applies them again (delete, then add:
+harmless twice). A missing, foreign or unreadable index folder is built again from every item, in
+a new folder swapped in at the end, so that stopping a rebuild part-way leaves nothing half-made.
 """
 
 from __future__ import annotations

@@ -60,7 +60,8 @@ _TEXT_INSERT = "INSERT INTO texts (item_id, name, lang, text, edited, updated) V
 
 # Indexes that filling an empty library builds once, at the end, from sorted data,
 # rather than entry by entry: a quarter of the cost of writing a big file's items.
-# Nothing reads through them meanwhile (keys and titles are then looked up in memory).
+# Nothing reads through them meanwhile (keys and titles are then looked up in memory; nothing
+# asks for dates during an import).
 # An import interrupted after a checkpoint leaves them dropped: the next transaction makes them again.
 _DEFERRED_INDEXES = {
     "items_title_norm": "CREATE INDEX items_title_norm ON items (title_norm) WHERE kind = 'paper'",

@@ -197,9 +197,9 @@ def encoded(documents: Sequence[Document]) -> list[tuple[bytes, bytes, bytes, by
 
 
 # How much earlier than `since` an import's workers start building features. `since` moves back
-# when the import brings papers older than today (a snapshot a few weeks old), and what then falls
-# stale would be built by `update` in the writing process, after the import; a margin of the
-# papers a snapshot's age makes stale costs the workers less than that second pass.
+# when the import's newest paper is older than today (a snapshot a few weeks old): what then falls
+# stale would be built by `update` in the writing process, after the import. The workers building a
+# few more months of papers as they parse costs less than that second pass.
 ARRIVAL_MARGIN_DAYS = 92
 
 
